@@ -1,0 +1,75 @@
+"""Plain answer objects that every adapter (Discord, console, JSON) renders."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+AnswerStatus = Literal["ok", "not_found", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The article a fact came from."""
+
+    article_id: int
+    title: str
+    published: date | None = None
+
+    def cite(self) -> str:
+        """Return a short citation: the date (or 'undated') and the title."""
+        when = self.published.isoformat() if self.published else "undated"
+        return f"{when} · {self.title} (article {self.article_id})"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled block of an answer (an embed field on Discord)."""
+
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(slots=True)
+class Answer:
+    """What a query returns: text blocks, their sources, and machine-readable data."""
+
+    title: str
+    description: str = ""
+    sections: list[Section] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    status: AnswerStatus = "ok"
+    suggestions: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Return whether the query found what was asked."""
+        return self.status == "ok"
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the answer as JSON-ready data."""
+        out = asdict(self)
+        out["sources"] = [
+            {
+                "article_id": s.article_id,
+                "title": s.title,
+                "date": s.published.isoformat() if s.published else None,
+            }
+            for s in self.sources
+        ]
+        return out
+
+
+def not_found(what: str, query: str, suggestions: list[str]) -> Answer:
+    """Return the answer for a query that matched nothing, with the closest names."""
+    hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+    return Answer(
+        title=f"No {what} found",
+        description=f"Nothing matches {what} “{query}”.{hint}",
+        status="not_found",
+        suggestions=suggestions,
+        data={"query": query},
+    )
