@@ -56,7 +56,7 @@ def derive_title(body: str) -> str:
     if not lines:
         return ""
     first = lines[0]
-    looks_like_headline = len(lines) > 1 and len(first) <= 160 and first[-1] not in ".!?:”\""
+    looks_like_headline = len(lines) > 1 and len(first) <= 160 and first[-1] not in '.!?:”"'
     if looks_like_headline:
         return first[:MAX_TITLE_CHARS]
     sentence = _SENTENCE_END.split(first, maxsplit=1)[0]

@@ -1,0 +1,127 @@
+"""Versioned schema migrations: entry N-1 upgrades a database from version N-1 to N."""
+
+from __future__ import annotations
+
+V1_ARTICLES_AND_FACTS = """
+CREATE TABLE articles (
+    id            INTEGER PRIMARY KEY,
+    path          TEXT NOT NULL UNIQUE,
+    source        TEXT NOT NULL,
+    content_hash  TEXT NOT NULL,
+    published     TEXT,
+    title         TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    url           TEXT,
+    ingested_at   TEXT NOT NULL
+);
+CREATE INDEX articles_published ON articles (published);
+
+CREATE TABLE paragraphs (
+    article_id  INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    idx         INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    PRIMARY KEY (article_id, idx)
+) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE articles_fts USING fts5 (
+    title, body, content = 'articles', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, body)
+    VALUES ('delete', old.id, old.title, old.body);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, body)
+    VALUES ('delete', old.id, old.title, old.body);
+    INSERT INTO articles_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
+
+CREATE TABLE entities (
+    id    INTEGER PRIMARY KEY,
+    kind  TEXT NOT NULL CHECK (kind IN ('person', 'team', 'car', 'event')),
+    name  TEXT NOT NULL,
+    norm  TEXT NOT NULL,
+    UNIQUE (kind, norm)
+);
+CREATE TABLE entity_aliases (
+    entity_id  INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+    alias      TEXT NOT NULL,
+    norm       TEXT NOT NULL,
+    PRIMARY KEY (entity_id, norm)
+) WITHOUT ROWID;
+CREATE INDEX entity_aliases_norm ON entity_aliases (norm);
+CREATE TABLE mentions (
+    article_id  INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    entity_id   INTEGER NOT NULL REFERENCES entities (id) ON DELETE CASCADE,
+    PRIMARY KEY (entity_id, article_id)
+) WITHOUT ROWID;
+CREATE INDEX mentions_article ON mentions (article_id);
+
+CREATE TABLE quotes (
+    id          INTEGER PRIMARY KEY,
+    article_id  INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    paragraph   INTEGER NOT NULL,
+    speaker_id  INTEGER REFERENCES entities (id) ON DELETE SET NULL,
+    speaker     TEXT,
+    text        TEXT NOT NULL
+);
+CREATE INDEX quotes_article ON quotes (article_id);
+CREATE INDEX quotes_speaker ON quotes (speaker_id);
+
+CREATE TABLE lineups (
+    id          INTEGER PRIMARY KEY,
+    article_id  INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    paragraph   INTEGER NOT NULL,
+    car         TEXT NOT NULL,
+    team        TEXT,
+    team_id     INTEGER REFERENCES entities (id) ON DELETE SET NULL,
+    car_model   TEXT,
+    season      INTEGER,
+    event       TEXT
+);
+CREATE INDEX lineups_car ON lineups (car);
+CREATE INDEX lineups_article ON lineups (article_id);
+CREATE INDEX lineups_team ON lineups (team_id);
+
+CREATE TABLE results (
+    id          INTEGER PRIMARY KEY,
+    article_id  INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    paragraph   INTEGER NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('pole', 'win', 'finish', 'title', 'fastest_lap')),
+    position    INTEGER,
+    car         TEXT,
+    team        TEXT,
+    team_id     INTEGER REFERENCES entities (id) ON DELETE SET NULL,
+    event       TEXT,
+    event_id    INTEGER REFERENCES entities (id) ON DELETE SET NULL,
+    season      INTEGER,
+    detail      TEXT
+);
+CREATE INDEX results_article ON results (article_id);
+CREATE INDEX results_event ON results (event_id);
+CREATE INDEX results_car ON results (car);
+
+CREATE TABLE lineup_drivers (
+    lineup_id  INTEGER NOT NULL REFERENCES lineups (id) ON DELETE CASCADE,
+    ord        INTEGER NOT NULL,
+    driver     TEXT NOT NULL,
+    driver_id  INTEGER REFERENCES entities (id) ON DELETE SET NULL,
+    PRIMARY KEY (lineup_id, ord)
+) WITHOUT ROWID;
+CREATE INDEX lineup_drivers_driver ON lineup_drivers (driver_id);
+
+CREATE TABLE result_drivers (
+    result_id  INTEGER NOT NULL REFERENCES results (id) ON DELETE CASCADE,
+    ord        INTEGER NOT NULL,
+    driver     TEXT NOT NULL,
+    driver_id  INTEGER REFERENCES entities (id) ON DELETE SET NULL,
+    PRIMARY KEY (result_id, ord)
+) WITHOUT ROWID;
+CREATE INDEX result_drivers_driver ON result_drivers (driver_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1_ARTICLES_AND_FACTS,)

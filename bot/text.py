@@ -1,0 +1,12 @@
+"""Small text helpers shared by the core: folding names for comparison."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Return text case-folded, without accents and with single spaces, for matching."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
