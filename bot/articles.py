@@ -182,9 +182,9 @@ def read_article(path: Path) -> Article:
 
 
 def find_article_files(paths: list[Path]) -> list[Path]:
-    """Expand files and folders into the sorted list of article files they name."""
+    """Expand files and folders into the sorted list of article files they name (absolute)."""
     found: list[Path] = []
-    for path in paths:
+    for path in (p.resolve() for p in paths):
         if path.is_dir():
             found.extend(
                 p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix in ARTICLE_SUFFIXES

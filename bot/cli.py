@@ -1,0 +1,205 @@
+"""The `paddock` command line: run, ingest, ask, console, extract, eval, sync, calendar."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from bot.clock import Clock, OffsetClock, SystemClock, parse_instant
+from bot.config import Config, ConfigError, load_config
+from bot.log import setup_logging
+from bot.store import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+
+def _instant(value: str) -> Any:
+    """Parse --now for argparse."""
+    try:
+        return parse_instant(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(prog="paddock", description=__doc__)
+    parser.add_argument("--config", type=Path, help="config file (default: ./config.toml)")
+    parser.add_argument("--db", type=Path, help="database file (overrides the config)")
+    parser.add_argument("--log-level", help="DEBUG, INFO, WARNING or ERROR")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="ingest the seeds, then start the bot (or the console)")
+    run.add_argument("--now", type=_instant, help="set the clock (ISO 8601 with zone)")
+    run.add_argument("--json", action="store_true", help="console answers as JSON")
+
+    ingest = sub.add_parser("ingest", help="read article files into the store")
+    ingest.add_argument("paths", nargs="+", type=Path)
+
+    ask = sub.add_parser("ask", help="answer one command, e.g. paddock ask '/lineup car:31'")
+    ask.add_argument("line")
+    ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    ask.add_argument("--now", type=_instant, help="set the clock (ISO 8601 with zone)")
+
+    console = sub.add_parser("console", help="type commands at a prompt (or pipe them in)")
+    console.add_argument("--json", action="store_true")
+    console.add_argument("--now", type=_instant, help="set the clock (ISO 8601 with zone)")
+
+    extract = sub.add_parser("extract", help="print the facts found in article files")
+    extract.add_argument("files", nargs="+", type=Path)
+    extract.add_argument("--json", action="store_true", help="one JSON object a line (default)")
+
+    evaluate = sub.add_parser("eval", help="score extraction against a gold file")
+    evaluate.add_argument("gold", type=Path)
+    evaluate.add_argument("articles", type=Path)
+
+    sync = sub.add_parser("sync", help="sync slash commands to Discord (globally by default)")
+    sync.add_argument("--guild", type=int, help="sync to this guild only")
+    return parser
+
+
+def make_clock(now: Any, config: Config) -> Clock:
+    """Return the clock: --now, else the config's test clock, else the system clock."""
+    if now is not None:
+        return OffsetClock(now, speed=1.0)
+    if config.clock.start is not None:
+        return OffsetClock(config.clock.start, speed=config.clock.speed)
+    return SystemClock()
+
+
+@asynccontextmanager
+async def open_services(config: Config, clock: Clock) -> AsyncIterator[Any]:
+    """Open the store and yield the `Services` every adapter shares."""
+    from bot.services import Services
+
+    async with Store.open(config.database) as store:
+        yield Services(store=store, config=config, clock=clock)
+
+
+async def ingest_default(config: Config, clock: Clock) -> None:
+    """Ingest the seed articles when the database is new or they changed."""
+    from bot.ingest import Ingestor
+
+    async with Store.open(config.database) as store:
+        ingestor = await Ingestor.create(store, config.aliases_file, clock)
+        report = await ingestor.ingest([config.articles_dir])
+        for name, reason in report.skipped:
+            print(f"skipped {name}: {reason}", file=sys.stderr)
+
+
+async def cmd_ingest(args: argparse.Namespace, config: Config) -> int:
+    """Ingest the given files and folders."""
+    from bot.ingest import Ingestor
+
+    async with Store.open(config.database) as store:
+        ingestor = await Ingestor.create(store, config.aliases_file, SystemClock())
+        ingestor.on_file = lambda name, what: print(f"{name}: {what}")
+        report = await ingestor.ingest(args.paths)
+    for name, reason in report.skipped:
+        print(f"skipped {name}: {reason}", file=sys.stderr)
+    print(f"{report.summary()} → {config.database}")
+    return 0 if report.ok else 1
+
+
+async def cmd_ask(args: argparse.Namespace, config: Config) -> int:
+    """Answer one command line."""
+    from bot.console import ask
+
+    clock = make_clock(args.now, config)
+    async with open_services(config, clock) as services:
+        return await ask(services, args.line, as_json=args.json, out=sys.stdout)
+
+
+async def cmd_console(args: argparse.Namespace, config: Config) -> int:
+    """Run the console until EOF."""
+    from bot.console import run_console
+
+    clock = make_clock(args.now, config)
+    async with open_services(config, clock) as services:
+        return await run_console(
+            services,
+            as_json=args.json,
+            stdin=sys.stdin,
+            out=sys.stdout,
+            interactive=sys.stdin.isatty(),
+        )
+
+
+async def cmd_run(args: argparse.Namespace, config: Config) -> int:
+    """Ingest the seeds, then run the bot with a token or the console without one."""
+    clock = make_clock(args.now, config)
+    await ingest_default(config, clock)
+    token = config.token()
+    if token is None:
+        print("No DISCORD_TOKEN set: starting the local console.", file=sys.stderr)
+        return await cmd_console(args, config)
+    from bot.client import run_bot
+
+    return await run_bot(config, token, clock)
+
+
+async def cmd_sync(args: argparse.Namespace, config: Config) -> int:
+    """Sync the command tree to Discord, globally or to one guild."""
+    token = config.token()
+    if token is None:
+        print("error: set DISCORD_TOKEN (or discord.token_file) to sync commands", file=sys.stderr)
+        return 2
+    from bot.client import sync_commands
+
+    return await sync_commands(config, token, guild_id=args.guild)
+
+
+def cmd_extract(args: argparse.Namespace, config: Config) -> int:
+    """Print the facts of each file, one JSON object a line."""
+    from bot.evaluate import run_extract
+
+    return run_extract(args.files, out=sys.stdout, aliases_path=config.aliases_file)
+
+
+def cmd_eval(args: argparse.Namespace, config: Config) -> int:
+    """Score extraction against a gold file."""
+    from bot.evaluate import run_eval
+
+    return run_eval(args.gold, args.articles, out=sys.stdout, aliases_path=config.aliases_file)
+
+
+ASYNC_COMMANDS: dict[str, Callable[[argparse.Namespace, Config], Coroutine[Any, Any, int]]] = {
+    "run": cmd_run,
+    "ingest": cmd_ingest,
+    "ask": cmd_ask,
+    "console": cmd_console,
+    "sync": cmd_sync,
+}
+SYNC_COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
+    "extract": cmd_extract,
+    "eval": cmd_eval,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the `paddock` command line and return its exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"config error: {exc}", file=sys.stderr)
+        return 2
+    if args.db is not None:
+        config = replace(config, database=args.db)
+    setup_logging(args.log_level or config.log_level)
+    try:
+        if args.command in SYNC_COMMANDS:
+            return SYNC_COMMANDS[args.command](args, config)
+        return asyncio.run(ASYNC_COMMANDS[args.command](args, config))
+    except (StoreError, ConfigError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,135 @@
+"""The console adapter: Discord's `/command option:value` syntax on a terminal or a pipe."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import shlex
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+from bot.answers import Answer
+from bot.commands import Command, UsageError, command_table, run_command
+from bot.render_text import render_text
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+PROMPT = "paddock> "
+EXIT_WORDS = frozenset({"exit", "quit", "/exit", "/quit"})
+
+
+@dataclass(frozen=True, slots=True)
+class Invocation:
+    """A parsed command line: the command name and its raw option values."""
+
+    name: str
+    options: dict[str, str]
+
+
+def parse_invocation(line: str) -> Invocation:
+    """Parse `/name [sub] opt:value opt:"two words"` into an `Invocation`."""
+    try:
+        tokens = shlex.split(line.strip())
+    except ValueError as exc:
+        raise UsageError(f"cannot parse {line.strip()!r}: {exc}") from None
+    if not tokens or not tokens[0].startswith("/") or len(tokens[0]) < 2:
+        raise UsageError("commands start with a slash, e.g. /about or /lineup car:31")
+    words = [tokens[0][1:]]
+    options: dict[str, str] = {}
+    for token in tokens[1:]:
+        name, sep, value = token.partition(":")
+        if not sep:
+            if options:
+                raise UsageError(f"expected option:value, got {token!r}")
+            words.append(token)
+            continue
+        if not name:
+            raise UsageError(f"option without a name in {token!r}")
+        options[name.lower()] = value
+    return Invocation(" ".join(words).lower(), options)
+
+
+def render(answer: Answer, *, as_json: bool) -> str:
+    """Render an answer for the console, as text or as JSON."""
+    if as_json:
+        return json.dumps(answer.to_json(), ensure_ascii=False, default=str) + "\n"
+    return render_text(answer)
+
+
+async def answer_line(
+    services: Services, table: dict[str, Command], line: str
+) -> tuple[Answer | None, str | None]:
+    """Run one console line; return its answer or a usage message."""
+    try:
+        invocation = parse_invocation(line)
+        return await run_command(services, table, invocation.name, invocation.options), None
+    except UsageError as exc:
+        return None, str(exc)
+
+
+async def ask(services: Services, line: str, *, as_json: bool, out: TextIO) -> int:
+    """Answer a single command line; return the exit code."""
+    answer, problem = await answer_line(services, command_table(), line)
+    if answer is None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
+    out.write(render(answer, as_json=as_json))
+    return 0 if answer.ok else 1
+
+
+async def run_console(
+    services: Services, *, as_json: bool, stdin: TextIO, out: TextIO, interactive: bool
+) -> int:
+    """Read commands (one a line) until EOF or `exit`, answering each."""
+    table = command_table()
+    if interactive:
+        _enable_completion(table)
+        out.write("Paddock console: type /about, /lineup car:31 … (Tab completes, exit quits)\n")
+    failures = 0
+    while True:
+        line = await _read_line(stdin, interactive)
+        if line is None or line.strip().lower() in EXIT_WORDS:
+            break
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        answer, problem = await answer_line(services, table, line)
+        if answer is None:
+            failures += 1
+            out.write(f"error: {problem}\n")
+        else:
+            out.write(render(answer, as_json=as_json))
+        out.flush()
+    return 1 if failures else 0
+
+
+async def _read_line(stdin: TextIO, interactive: bool) -> str | None:
+    """Read one line off the event loop; None at EOF."""
+    if interactive:
+        try:
+            return await asyncio.to_thread(input, PROMPT)
+        except EOFError:
+            return None
+    line = await asyncio.to_thread(stdin.readline)
+    return line or None
+
+
+def _enable_completion(table: dict[str, Command]) -> None:
+    """Complete command and option names at the prompt, when readline is available."""
+    try:
+        import readline
+    except ImportError:
+        return
+    words = sorted(
+        [f"/{name}" for name in table] + [f"{o.name}:" for c in table.values() for o in c.options]
+    )
+
+    def complete(text: str, state: int) -> str | None:
+        matches = [w for w in words if w.startswith(text)]
+        return matches[state] if state < len(matches) else None
+
+    readline.set_completer_delims(" \t")
+    readline.set_completer(complete)
+    readline.parse_and_bind("tab: complete")

@@ -1,0 +1,1 @@
+"""Core queries: each takes `Services` and options and returns an `Answer`."""
