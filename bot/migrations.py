@@ -124,4 +124,46 @@ CREATE TABLE result_drivers (
 CREATE INDEX result_drivers_driver ON result_drivers (driver_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1_ARTICLES_AND_FACTS,)
+V2_GUILD_POSTS = """
+CREATE TABLE guild_settings (
+    guild_id        INTEGER PRIMARY KEY,
+    channel_id      INTEGER,
+    ping_role_id    INTEGER,
+    timezone        TEXT NOT NULL DEFAULT 'UTC',
+    leads           TEXT NOT NULL DEFAULT '[604800, 86400, 3600]',
+    qotd_time       TEXT,
+    events_enabled  INTEGER NOT NULL DEFAULT 1,
+    session_kinds   TEXT NOT NULL DEFAULT '["race"]',
+    paused          INTEGER NOT NULL DEFAULT 0,
+    pause_reason    TEXT,
+    updated_at      TEXT
+);
+
+CREATE TABLE outbox (
+    id          INTEGER PRIMARY KEY,
+    guild_id    INTEGER NOT NULL REFERENCES guild_settings (guild_id) ON DELETE CASCADE,
+    ref         TEXT NOT NULL,
+    lead        INTEGER NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('preview', 'countdown', 'qotd')),
+    due_utc     TEXT NOT NULL,
+    payload     TEXT NOT NULL,
+    status      TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'sent', 'late', 'dropped', 'paused')),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    sent_at     TEXT,
+    message_id  INTEGER,
+    last_error  TEXT,
+    UNIQUE (guild_id, ref, lead)
+);
+CREATE INDEX outbox_status_due ON outbox (status, due_utc);
+
+CREATE TABLE qotd_history (
+    guild_id   INTEGER NOT NULL REFERENCES guild_settings (guild_id) ON DELETE CASCADE,
+    posted_on  TEXT NOT NULL,
+    quote_id   INTEGER NOT NULL,
+    PRIMARY KEY (guild_id, posted_on)
+);
+CREATE INDEX qotd_history_quote ON qotd_history (guild_id, quote_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1_ARTICLES_AND_FACTS, V2_GUILD_POSTS)
