@@ -73,3 +73,13 @@ def not_found(what: str, query: str, suggestions: list[str]) -> Answer:
         suggestions=suggestions,
         data={"query": query},
     )
+
+
+_MARKDOWN_SPECIALS = str.maketrans({ch: f"\\{ch}" for ch in "\\*_~`|>#[]()-"})
+_ZERO_WIDTH = "\u200b"
+
+
+def escape(text: str) -> str:
+    """Escape article text for Discord: no markdown effects and no mentions."""
+    safe = text.translate(_MARKDOWN_SPECIALS)
+    return safe.replace("@", f"@{_ZERO_WIDTH}").replace("<#", f"<{_ZERO_WIDTH}#")

@@ -1,0 +1,1 @@
+"""Discord extensions: slash commands over the core queries."""

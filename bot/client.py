@@ -1,0 +1,124 @@
+"""The discord.py client: owns the store, loads the cogs, syncs commands on demand."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import pkgutil
+import signal
+from contextlib import AsyncExitStack
+
+import discord
+from discord.ext import commands
+
+import cogs
+from bot.clock import Clock, SystemClock
+from bot.config import Config
+from bot.services import Services
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+EXIT_LOGIN_FAILED = 3
+
+
+def extension_names() -> list[str]:
+    """Return every extension module in `cogs/` (modules starting with _ are helpers)."""
+    return sorted(
+        f"cogs.{module.name}"
+        for module in pkgutil.iter_modules(cogs.__path__)
+        if not module.name.startswith("_")
+    )
+
+
+def point_at_api(api_base: str) -> None:
+    """Send every REST call (and so the gateway lookup) to `api_base`."""
+    discord.http.Route.BASE = api_base.rstrip("/")
+
+
+class PaddockBot(commands.Bot):
+    """Paddock on Discord: minimal intents, no message content, never pings."""
+
+    def __init__(self, config: Config, clock: Clock) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            allowed_mentions=discord.AllowedMentions.none(),
+            help_command=None,
+        )
+        self.config = config
+        self.clock = clock
+        self._resources = AsyncExitStack()
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        """Return the core services (available once `setup_hook` ran)."""
+        if self._services is None:
+            raise RuntimeError("Paddock is not set up yet")
+        self._services.latency_ms = self.latency * 1000 if self.latency == self.latency else None
+        return self._services
+
+    async def setup_hook(self) -> None:
+        """Open the store, load every cog, and sync commands to the dev guild only."""
+        store = await self._resources.enter_async_context(Store.open(self.config.database))
+        self._services = Services(store=store, config=self.config, clock=self.clock)
+        for name in extension_names():
+            await self.load_extension(name)
+        guild_id = self.config.discord.dev_guild_id
+        if guild_id:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("Synced %d commands to dev guild %d", len(synced), guild_id)
+
+    async def on_ready(self) -> None:
+        """Log who we are; commands are never synced here."""
+        log.info("Connected as %s to %d servers", self.user, len(self.guilds))
+
+    async def close(self) -> None:
+        """Disconnect, then release the store and every other resource."""
+        await super().close()
+        await self._resources.aclose()
+
+
+def _stop_on_signals(bot: PaddockBot) -> None:
+    """Close the bot cleanly on SIGINT and SIGTERM."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, lambda s=sig: _request_close(bot, s))
+
+
+def _request_close(bot: PaddockBot, sig: signal.Signals) -> None:
+    """Start closing the bot after a signal."""
+    log.info("Received %s: shutting down", sig.name)
+    bot.loop.create_task(bot.close())
+
+
+async def run_bot(config: Config, token: str, clock: Clock) -> int:
+    """Connect to Discord and serve until closed; return the exit code."""
+    point_at_api(config.discord.api_base)
+    async with PaddockBot(config, clock) as bot:
+        _stop_on_signals(bot)
+        try:
+            await bot.start(token)
+        except discord.LoginFailure:
+            log.error("Discord refused the token: check DISCORD_TOKEN")
+            return EXIT_LOGIN_FAILED
+    return 0
+
+
+async def sync_commands(config: Config, token: str, *, guild_id: int | None) -> int:
+    """Sync the command tree globally (or to one guild) and exit."""
+    point_at_api(config.discord.api_base)
+    async with PaddockBot(config, SystemClock()) as bot:
+        await bot.login(token)  # runs setup_hook: the store opens and the cogs load
+        guild = discord.Object(id=guild_id) if guild_id else None
+        if guild is not None:
+            bot.tree.copy_global_to(guild=guild)
+        synced = await bot.tree.sync(guild=guild)
+    where = f"guild {guild_id}" if guild_id else "every server (global; may take up to an hour)"
+    print(f"Synced {len(synced)} commands to {where}.")
+    return 0

@@ -1,0 +1,115 @@
+"""Render answers as Discord embeds within Discord's limits, paged when long."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import discord
+
+from bot.answers import Answer, Section
+
+EMBED_TITLE_LIMIT = 256
+EMBED_DESCRIPTION_LIMIT = 4096
+EMBED_FIELD_NAME_LIMIT = 256
+EMBED_FIELD_VALUE_LIMIT = 1024
+EMBED_FIELDS_LIMIT = 25
+EMBED_FOOTER_LIMIT = 2048
+EMBED_TOTAL_LIMIT = 6000
+FIELDS_PER_PAGE = 6
+PAGE_DESCRIPTION_CHARS = 2000
+TOTAL_BUDGET = EMBED_TOTAL_LIMIT - 200  # room for the page counter in the footer
+COLOURS = {"ok": 0xC8102E, "not_found": 0xF2A900, "error": 0x5A5A5A}
+_ZERO_WIDTH = "\u200b"
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten text to `limit` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def defuse_mentions(text: str) -> str:
+    """Break @everyone, @here and user/role mentions so no text can ping."""
+    return text.replace("@", f"@{_ZERO_WIDTH}")
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split text into chunks of at most `limit` characters, at line breaks when possible."""
+    chunks: list[str] = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        cut = cut if cut > limit // 2 else limit
+        chunks.append(text[:cut].rstrip())
+        text = text[cut:].lstrip("\n")
+    if text or not chunks:
+        chunks.append(text)
+    return chunks
+
+
+@dataclass(slots=True)
+class _Page:
+    """The parts of one embed before it is built."""
+
+    description: str
+    sections: list[Section]
+
+    def size(self) -> int:
+        """Return the characters this page's description and fields use."""
+        return len(self.description) + sum(len(s.name) + len(s.value) for s in self.sections)
+
+
+def _safe_section(section: Section) -> Section:
+    """Return the section clipped to Discord's field limits and unable to ping."""
+    return Section(
+        name=clip(defuse_mentions(section.name) or _ZERO_WIDTH, EMBED_FIELD_NAME_LIMIT),
+        value=clip(defuse_mentions(section.value) or _ZERO_WIDTH, EMBED_FIELD_VALUE_LIMIT),
+        inline=section.inline,
+    )
+
+
+def paginate(answer: Answer) -> list[_Page]:
+    """Lay an answer out over pages that each fit one embed."""
+    description = defuse_mentions(answer.description)
+    limit = PAGE_DESCRIPTION_CHARS if answer.sections else EMBED_DESCRIPTION_LIMIT
+    pages = [_Page(chunk, []) for chunk in split_text(description, limit)]
+    for section in map(_safe_section, answer.sections):
+        page = pages[-1]
+        full = len(page.sections) >= FIELDS_PER_PAGE
+        if full or page.size() + len(section.name) + len(section.value) > TOTAL_BUDGET - 600:
+            page = _Page("", [])
+            pages.append(page)
+        page.sections.append(section)
+    return pages
+
+
+def footer_text(answer: Answer, page: int, pages: int) -> str:
+    """Return the footer: the cited sources, then the page counter when paged."""
+    parts = []
+    if answer.sources:
+        cited = " | ".join(source.cite() for source in answer.sources)
+        parts.append(f"Source{'s' if len(answer.sources) > 1 else ''}: {cited}")
+    if pages > 1:
+        parts.append(f"Page {page + 1}/{pages}")
+    budget = EMBED_FOOTER_LIMIT - (len(parts[-1]) + 3 if pages > 1 else 0)
+    if answer.sources:
+        parts[0] = clip(defuse_mentions(parts[0]), min(budget, 1000))
+    return " · ".join(parts)
+
+
+def render_embeds(answer: Answer) -> list[discord.Embed]:
+    """Render an answer as one embed per page, each within Discord's limits."""
+    layout = paginate(answer)
+    title = clip(defuse_mentions(answer.title), EMBED_TITLE_LIMIT)
+    embeds = []
+    for number, page in enumerate(layout):
+        embed = discord.Embed(
+            title=title,
+            description=page.description or None,
+            colour=COLOURS.get(answer.status, COLOURS["ok"]),
+        )
+        for section in page.sections:
+            embed.add_field(name=section.name, value=section.value, inline=section.inline)
+        footer = footer_text(answer, number, len(layout))
+        if footer:
+            embed.set_footer(text=footer)
+        embeds.append(embed)
+    return embeds

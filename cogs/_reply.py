@@ -1,0 +1,137 @@
+"""Reply to interactions with rendered answers: defer when slow, page when long, never ping."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot.answers import Answer
+from bot.render_discord import render_embeds
+
+if TYPE_CHECKING:
+    from bot.client import PaddockBot
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+DEFER_AFTER_S = 2.0
+PAGER_TIMEOUT_S = 180.0
+AUTOCOMPLETE_LIMIT = 25
+NO_PINGS = discord.AllowedMentions.none()
+
+
+def services_of(interaction: discord.Interaction) -> Services:
+    """Return the core services of the bot that received the interaction."""
+    client: PaddockBot = interaction.client  # type: ignore[assignment]
+    return client.services
+
+
+class Pager(discord.ui.View):
+    """Previous/Next buttons over the pages of one answer, for the person who asked."""
+
+    def __init__(self, origin: discord.Interaction, pages: list[discord.Embed]) -> None:
+        super().__init__(timeout=PAGER_TIMEOUT_S)
+        self.origin = origin
+        self.pages = pages
+        self.page = 0
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        """Enable only the buttons that lead somewhere."""
+        self.previous.disabled = self.page == 0
+        self.next.disabled = self.page >= len(self.pages) - 1
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        """Let only the person who asked turn the pages."""
+        if interaction.user.id == self.origin.user.id:
+            return True
+        await interaction.response.send_message(
+            "Only the person who asked can turn these pages. Run the command yourself to browse.",
+            ephemeral=True,
+            allowed_mentions=NO_PINGS,
+        )
+        return False
+
+    async def _show(self, interaction: discord.Interaction, step: int) -> None:
+        """Move `step` pages and update the message."""
+        self.page = max(0, min(len(self.pages) - 1, self.page + step))
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=self.pages[self.page], view=self)
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, emoji="◀")
+    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        """Show the previous page."""
+        await self._show(interaction, -1)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary, emoji="▶")
+    async def next(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
+        """Show the next page."""
+        await self._show(interaction, +1)
+
+    async def on_timeout(self) -> None:
+        """Disable the buttons once nobody can use them any more."""
+        for item in self.children:
+            if isinstance(item, discord.ui.Button):
+                item.disabled = True
+        try:
+            await self.origin.edit_original_response(view=self, allowed_mentions=NO_PINGS)
+        except discord.HTTPException as exc:
+            log.info("Pager timeout: could not disable buttons (%s)", exc)
+
+
+async def send_answer(
+    interaction: discord.Interaction, answer: Answer, *, ephemeral: bool = False
+) -> None:
+    """Send a rendered answer as the interaction's reply (or follow-up after a defer)."""
+    embeds = render_embeds(answer)
+    view: discord.ui.View = Pager(interaction, embeds) if len(embeds) > 1 else discord.utils.MISSING
+    if interaction.response.is_done():
+        await interaction.followup.send(
+            embed=embeds[0], view=view, ephemeral=ephemeral, allowed_mentions=NO_PINGS
+        )
+    else:
+        await interaction.response.send_message(
+            embed=embeds[0], view=view, ephemeral=ephemeral, allowed_mentions=NO_PINGS
+        )
+
+
+async def reply(
+    interaction: discord.Interaction,
+    query: Callable[[Services], Awaitable[Answer]],
+    *,
+    ephemeral: bool = False,
+) -> None:
+    """Run a core query and reply; defer first when it takes longer than Discord's patience."""
+    task = asyncio.ensure_future(query(services_of(interaction)))
+    done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_S)
+    if not done:
+        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+    await send_answer(interaction, await task, ephemeral=ephemeral)
+
+
+def choices(names: list[str]) -> list[app_commands.Choice[str]]:
+    """Return at most 25 autocomplete choices, each within Discord's 100-character limit."""
+    return [
+        app_commands.Choice(name=name[:100], value=name[:100])
+        for name in names[:AUTOCOMPLETE_LIMIT]
+    ]
+
+
+def autocomplete(
+    kind: str,
+) -> Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]:
+    """Return an autocomplete callback offering names of one entity kind."""
+
+    async def complete_names(
+        interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        from bot.queries.names import complete
+
+        return choices(await complete(services_of(interaction), kind, current))
+
+    return complete_names
