@@ -17,7 +17,8 @@ EMBED_FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000
 FIELDS_PER_PAGE = 6
 PAGE_DESCRIPTION_CHARS = 2000
-TOTAL_BUDGET = EMBED_TOTAL_LIMIT - 200  # room for the page counter in the footer
+FOOTER_SOURCES_CHARS = 1000
+PAGE_COUNTER_CHARS = 40
 COLOURS = {"ok": 0xC8102E, "not_found": 0xF2A900, "error": 0x5A5A5A}
 _ZERO_WIDTH = "\u200b"
 
@@ -67,14 +68,15 @@ def _safe_section(section: Section) -> Section:
 
 
 def paginate(answer: Answer) -> list[_Page]:
-    """Lay an answer out over pages that each fit one embed."""
+    """Lay an answer out over pages that each fit one embed (with title and footer)."""
+    budget = EMBED_TOTAL_LIMIT - EMBED_TITLE_LIMIT - FOOTER_SOURCES_CHARS - PAGE_COUNTER_CHARS
     description = defuse_mentions(answer.description)
     limit = PAGE_DESCRIPTION_CHARS if answer.sections else EMBED_DESCRIPTION_LIMIT
     pages = [_Page(chunk, []) for chunk in split_text(description, limit)]
     for section in map(_safe_section, answer.sections):
         page = pages[-1]
         full = len(page.sections) >= FIELDS_PER_PAGE
-        if full or page.size() + len(section.name) + len(section.value) > TOTAL_BUDGET - 600:
+        if full or page.size() + len(section.name) + len(section.value) > budget:
             page = _Page("", [])
             pages.append(page)
         page.sections.append(section)
@@ -86,12 +88,10 @@ def footer_text(answer: Answer, page: int, pages: int) -> str:
     parts = []
     if answer.sources:
         cited = " | ".join(source.cite() for source in answer.sources)
-        parts.append(f"Source{'s' if len(answer.sources) > 1 else ''}: {cited}")
+        plural = "s" if len(answer.sources) > 1 else ""
+        parts.append(clip(defuse_mentions(f"Source{plural}: {cited}"), FOOTER_SOURCES_CHARS))
     if pages > 1:
         parts.append(f"Page {page + 1}/{pages}")
-    budget = EMBED_FOOTER_LIMIT - (len(parts[-1]) + 3 if pages > 1 else 0)
-    if answer.sources:
-        parts[0] = clip(defuse_mentions(parts[0]), min(budget, 1000))
     return " · ".join(parts)
 
 
