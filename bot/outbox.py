@@ -394,6 +394,26 @@ async def mark_failed(store: Store, key: PostKey, error: str) -> bool:
     return retry
 
 
+async def drop_post(store: Store, key: PostKey, reason: str) -> None:
+    """Give up on an unsent post (its event is gone, no quote is left) and log why."""
+    async with store.transaction() as db:
+        await db.execute(
+            "UPDATE outbox SET status = 'dropped', last_error = ?"
+            " WHERE guild_id = ? AND ref = ? AND lead = ? AND sent_at IS NULL",
+            (reason, *key),
+        )
+    log.warning("Dropped post %s for server %d: %s", key.ref, key.guild_id, reason)
+
+
+async def unsent_posts(store: Store) -> list[Post]:
+    """Return the posts still to deliver (pending or late, not paused), in due order."""
+    rows = await store.fetchall(
+        f"SELECT {_COLUMNS} FROM outbox WHERE status IN ('pending', 'late')"  # noqa: S608
+        " AND sent_at IS NULL ORDER BY due_utc, id"
+    )
+    return [_post(row) for row in rows]
+
+
 async def get_post(store: Store, key: PostKey) -> Post | None:
     """Return one post by key."""
     row = await store.fetchone(

@@ -1,0 +1,443 @@
+"""Deliver planned posts on time: the outbox, an APScheduler wake-up, and one deliverer per DB.
+
+The outbox in the database is the only source of truth: one APScheduler job is armed for the
+earliest unsent post, and each wake-up delivers whatever is due then. A restart re-reads the
+outbox, so it neither loses posts (missed ones go out late within the grace window) nor repeats
+them (a post marked sent is never returned again). An exclusive `flock` on `<db>.lock` makes
+sure only one bot process delivers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import logging
+import os
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import IO, Literal
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.answers import Answer, Section, Source
+from bot.calendar import Calendar, Event, Session
+from bot.clock import Clock
+from bot.outbox import (
+    OUTBOX_GRACE,
+    Post,
+    all_settings,
+    drop_post,
+    due_posts,
+    get_settings,
+    mark_failed,
+    mark_sent,
+    pause_guild,
+    qotd_history,
+    record_qotd,
+    sync_plan,
+    unsent_posts,
+)
+from bot.planning import GuildSettings, PostKey, choose_quote_of_the_day, plan_posts
+from bot.schedule_queries import (
+    discord_time,
+    event_data,
+    format_day,
+    format_days,
+    session_data,
+    session_when,
+)
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+DeliveryStatus = Literal["sent", "channel_gone", "forbidden", "retry"]
+RETRY_DELAY = timedelta(minutes=2)
+REPLAN_INTERVAL = timedelta(hours=6)
+LOCK_RETRY_INTERVAL = timedelta(minutes=1)
+WAKE_JOB_ID = "paddock-outbox-wake"
+REPLAN_JOB_ID = "paddock-outbox-replan"
+LOCK_JOB_ID = "paddock-outbox-lock"
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    """What happened when the adapter tried to post."""
+
+    status: DeliveryStatus
+    message_id: int | None = None
+    detail: str = ""
+
+    @classmethod
+    def sent(cls, message_id: int) -> DeliveryResult:
+        """Return the result of a posted message."""
+        return cls("sent", message_id)
+
+    @classmethod
+    def channel_gone(cls, detail: str = "channel not found") -> DeliveryResult:
+        """Return the result when the channel no longer exists."""
+        return cls("channel_gone", detail=detail)
+
+    @classmethod
+    def forbidden(cls, detail: str = "missing permission to post") -> DeliveryResult:
+        """Return the result when the bot may not post in the channel."""
+        return cls("forbidden", detail=detail)
+
+    @classmethod
+    def retry(cls, detail: str) -> DeliveryResult:
+        """Return the result of a temporary failure (rate limit, outage)."""
+        return cls("retry", detail=detail)
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingPost:
+    """A post ready to send: where to, whom to ping, and the rendered answer."""
+
+    post: Post
+    guild_id: int
+    channel_id: int
+    ping_role_id: int | None
+    answer: Answer
+
+
+Deliver = Callable[[OutgoingPost], Awaitable[DeliveryResult]]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredQuote:
+    """A quote from the store, with the article it came from."""
+
+    id: int
+    speaker: str | None
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryOutcome:
+    """What one wake-up did with one post."""
+
+    post: Post
+    result: DeliveryResult
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+def render_post(post: Post, calendar: Calendar, quote: StoredQuote | None = None) -> Answer:
+    """Return the text of a post; LookupError when its event or quote is gone."""
+    if post.kind == "qotd":
+        if quote is None:
+            raise LookupError("no quote to post")
+        return render_qotd(quote, post.day)
+    event = calendar.event(post.event_uid or "")
+    if event is None:
+        raise LookupError(f"event {post.event_uid} is no longer in the calendar")
+    if post.kind == "preview":
+        return render_preview(event)
+    session = next((s for s in event.sessions if s.uid == post.session_uid), None)
+    if session is None:
+        raise LookupError(f"session {post.session_uid} is no longer in the calendar")
+    return render_countdown(event, session, post.lead)
+
+
+def render_preview(event: Event) -> Answer:
+    """Return the race-week preview: the event and every session as Discord timestamps."""
+    return Answer(
+        title=f"Race week: {event.name}",
+        description=(
+            f"{event.round_label} · {event.venue} · {format_days(event.first_day, event.last_day)}"
+        ),
+        sections=[Section(s.label, session_when(event, s)) for s in event.sessions],
+        data={"kind": "preview", "event": event_data(event)},
+    )
+
+
+def render_countdown(event: Event, session: Session, lead: timedelta) -> Answer:
+    """Return a countdown reminder: '<Session> starts <t:…:R>' or the day when no time is set."""
+    start = session.start_utc()
+    if start is None:
+        day = format_day(session.local_date(event.zone))
+        line = f"{session.label} day is {day} (in {lead.days} days); start time not published yet."
+    else:
+        line = f"{session.label} starts {discord_time(start, 'R')} ({discord_time(start, 'F')})"
+    return Answer(
+        title=f"{event.name}: {session.label.lower()} countdown",
+        description=line,
+        data={
+            "kind": "countdown",
+            "event": event_data(event),
+            "session": session_data(event, session),
+            "lead_seconds": int(lead.total_seconds()),
+        },
+    )
+
+
+def render_qotd(quote: StoredQuote, day: date | None) -> Answer:
+    """Return the quote of the day with its speaker and source article."""
+    speaker = quote.speaker or "Unattributed"
+    return Answer(
+        title="Quote of the day",
+        description=f"“{quote.text}”\n— {speaker}",
+        sources=[quote.source],
+        data={
+            "kind": "qotd",
+            "quote_id": quote.id,
+            "day": day.isoformat() if day else None,
+            "speaker": quote.speaker,
+            "text": quote.text,
+        },
+    )
+
+
+async def load_quotes(store: Store) -> list[StoredQuote]:
+    """Return every stored quote with its article, for the quote of the day."""
+    rows = await store.fetchall(
+        "SELECT q.id, q.speaker, q.text, a.id AS article_id, a.title, a.published"
+        " FROM quotes q JOIN articles a ON a.id = q.article_id ORDER BY q.id"
+    )
+    return [
+        StoredQuote(
+            id=row["id"],
+            speaker=row["speaker"],
+            text=row["text"],
+            source=Source(
+                row["article_id"],
+                row["title"],
+                date.fromisoformat(row["published"][:10]) if row["published"] else None,
+            ),
+        )
+        for row in rows
+    ]
+
+
+# --- the single-deliverer lock ------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class DeliveryLock:
+    """An exclusive, non-blocking flock on a file; released by the OS if the process dies."""
+
+    path: Path
+    _handle: IO[str] | None = field(default=None, init=False)
+
+    @property
+    def held(self) -> bool:
+        """Return whether this process holds the lock."""
+        return self._handle is not None
+
+    def acquire(self) -> bool:
+        """Take the lock if free; return whether this process holds it."""
+        if self._handle is not None:
+            return True
+        handle = self.path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return False
+        handle.truncate(0)
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        self._handle = handle
+        return True
+
+    def release(self) -> None:
+        """Give the lock up."""
+        if self._handle is None:
+            return
+        fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
+        self._handle.close()
+        self._handle = None
+
+
+def lock_path_for(database: Path) -> Path:
+    """Return the lock file next to a database: `<db>.lock`."""
+    return database.with_name(database.name + ".lock")
+
+
+# --- the scheduler ------------------------------------------------------------------------
+
+
+class PostScheduler:
+    """Plan, arm and deliver every server's posts from the outbox."""
+
+    def __init__(
+        self,
+        store: Store,
+        calendar: Calendar,
+        deliver: Deliver,
+        clock: Clock,
+        *,
+        lock_path: Path | None = None,
+        grace: timedelta = OUTBOX_GRACE,
+    ) -> None:
+        self.store = store
+        self.calendar = calendar
+        self.clock = clock
+        self.grace = grace
+        self._deliver = deliver
+        self._lock = DeliveryLock(lock_path or lock_path_for(store.path))
+        self._running = asyncio.Lock()
+        self._backoff: dict[PostKey, datetime] = {}
+        self._scheduler: AsyncIOScheduler | None = None
+        self.next_wake: datetime | None = None
+
+    @property
+    def is_deliverer(self) -> bool:
+        """Return whether this process holds the delivery lock."""
+        return self._lock.held
+
+    async def start(self) -> bool:
+        """Start: take the lock, re-plan, send what is due, arm the next wake-up.
+
+        Returns False when another process holds the lock; this one then stands by and
+        retries the lock every minute.
+        """
+        self._scheduler = AsyncIOScheduler(timezone=UTC)
+        self._scheduler.start()
+        self._scheduler.add_job(
+            self.replan, IntervalTrigger(seconds=REPLAN_INTERVAL.total_seconds()), id=REPLAN_JOB_ID
+        )
+        if not self._lock.acquire():
+            log.warning("Another Paddock process is delivering posts; standing by")
+            self._scheduler.add_job(
+                self._take_over,
+                IntervalTrigger(seconds=LOCK_RETRY_INTERVAL.total_seconds()),
+                id=LOCK_JOB_ID,
+            )
+            return False
+        await self.replan()
+        await self.run_due()
+        return True
+
+    async def stop(self) -> None:
+        """Stop the scheduler and release the lock (pending posts stay in the outbox)."""
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        self._lock.release()
+        self.next_wake = None
+
+    async def _take_over(self) -> None:
+        if self._lock.acquire():
+            log.info("Took over post delivery")
+            if self._scheduler is not None:
+                with contextlib.suppress(LookupError):
+                    self._scheduler.remove_job(LOCK_JOB_ID)
+            await self.replan()
+            await self.run_due()
+
+    async def set_calendar(self, calendar: Calendar) -> None:
+        """Use a new calendar (after an import) and move or cancel the posts it changes."""
+        self.calendar = calendar
+        await self.replan()
+
+    async def replan(self, guild_ids: Sequence[int] | None = None) -> None:
+        """Re-plan every server's posts (or only `guild_ids`) and re-arm the wake-up."""
+        if not self._lock.held:
+            return
+        now = self.clock.now()
+        for settings in await all_settings(self.store):
+            if guild_ids is None or settings.guild_id in guild_ids:
+                await self._replan_one(settings, now)
+        await self._arm()
+
+    async def _replan_one(self, settings: GuildSettings, now: datetime) -> None:
+        planned = plan_posts(settings, self.calendar, start=now - self.grace)
+        await sync_plan(self.store, planned, now, guild_ids=[settings.guild_id], grace=self.grace)
+
+    async def run_due(self) -> list[DeliveryOutcome]:
+        """Deliver every post due now, then arm the next wake-up."""
+        if not self._lock.held:
+            return []
+        async with self._running:
+            now = self.clock.now()
+            outcomes: list[DeliveryOutcome] = []
+            blocked: set[int] = set()
+            for post in await due_posts(self.store, now, self.grace):
+                if post.guild_id in blocked or self._backoff.get(post.key, now) > now:
+                    continue
+                outcome = await self._deliver_one(post, now)
+                if outcome is None:
+                    continue
+                outcomes.append(outcome)
+                if outcome.result.status in ("channel_gone", "forbidden"):
+                    blocked.add(post.guild_id)
+            await self._arm()
+            return outcomes
+
+    async def _deliver_one(self, post: Post, now: datetime) -> DeliveryOutcome | None:
+        outgoing = await self._outgoing(post)
+        if outgoing is None:
+            return None
+        try:
+            result = await self._deliver(outgoing)
+        except Exception as exc:  # the adapter must not stop the other posts
+            log.exception("Delivering post %s for server %d failed", post.key.ref, post.guild_id)
+            result = DeliveryResult.retry(f"{type(exc).__name__}: {exc}")
+        await self._record(post, outgoing, result, now)
+        return DeliveryOutcome(post, result)
+
+    async def _outgoing(self, post: Post) -> OutgoingPost | None:
+        settings = await get_settings(self.store, post.guild_id)
+        if settings.channel_id is None:
+            await drop_post(self.store, post.key, "no channel configured")
+            return None
+        quote = await self._quote_for(post) if post.kind == "qotd" else None
+        try:
+            answer = render_post(post, self.calendar, quote)
+        except LookupError as exc:
+            await drop_post(self.store, post.key, str(exc))
+            return None
+        return OutgoingPost(post, post.guild_id, settings.channel_id, settings.ping_role_id, answer)
+
+    async def _quote_for(self, post: Post) -> StoredQuote | None:
+        history = await qotd_history(self.store, post.guild_id)
+        today = post.day or post.due.date()
+        if any(day == today for _, day in history):
+            return None  # already posted today's quote
+        return choose_quote_of_the_day(await load_quotes(self.store), history, today)
+
+    async def _record(
+        self, post: Post, outgoing: OutgoingPost, result: DeliveryResult, now: datetime
+    ) -> None:
+        if result.status == "sent":
+            await mark_sent(self.store, post.key, result.message_id, now)
+            self._backoff.pop(post.key, None)
+            quote_id = outgoing.answer.data.get("quote_id")
+            if post.kind == "qotd" and isinstance(quote_id, int):
+                await record_qotd(self.store, post.guild_id, quote_id, post.day or now.date())
+            return
+        if result.status in ("channel_gone", "forbidden"):
+            await pause_guild(self.store, post.guild_id, f"{result.status}: {result.detail}")
+            return
+        if await mark_failed(self.store, post.key, result.detail):
+            self._backoff[post.key] = now + RETRY_DELAY
+
+    async def _arm(self) -> None:
+        """Arm one wake-up for the earliest unsent post (after any retry back-off)."""
+        wakes = [
+            max(p.due, self._backoff.get(p.key, p.due)) for p in await unsent_posts(self.store)
+        ]
+        self.next_wake = min(wakes, default=None)
+        if self._scheduler is None:
+            return
+        if self.next_wake is None:
+            with contextlib.suppress(LookupError):
+                self._scheduler.remove_job(WAKE_JOB_ID)
+            return
+        delay = max(self.next_wake - self.clock.now(), timedelta(0))
+        run_at = datetime.now(UTC) + delay
+        self._scheduler.add_job(
+            self.run_due,
+            DateTrigger(run_date=run_at, timezone=UTC),
+            id=WAKE_JOB_ID,
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+        )
