@@ -1,0 +1,143 @@
+"""The persisted outbox on a real SQLite file: late, dropped, sent once, moved, paused."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+
+from bot.calendar import Calendar
+from bot.outbox import (
+    due_posts,
+    get_post,
+    get_settings,
+    mark_sent,
+    pause_guild,
+    posts,
+    resume_guild,
+    save_settings,
+    sync_plan,
+)
+from bot.planning import GuildSettings, plan_posts
+from bot.store import Store
+from tests.calendar.conftest import at
+from tests.calendar.test_calendar import _move
+
+GUILD = 1
+SETTINGS = GuildSettings(GUILD, channel_id=10)
+NEW_YEAR = at("2024-01-01T00:00:00Z")
+SEBRING_7D = ("session:imsa-2024-r02-sebring-race", 7 * 86400)
+
+
+async def planned_store(store: Store, calendar: Calendar, start: datetime = NEW_YEAR) -> None:
+    await save_settings(store, SETTINGS, start)
+    await sync_plan(store, plan_posts(SETTINGS, calendar, start=start), start)
+
+
+async def test_settings_round_trip(store: Store):
+    assert await get_settings(store, 5) == GuildSettings(5)
+    wanted = GuildSettings(
+        5,
+        channel_id=77,
+        ping_role_id=88,
+        timezone="Europe/Berlin",
+        leads=(timedelta(hours=2),),
+        qotd_time=time(9, 0),
+        session_kinds=("race", "qualifying"),
+    )
+    await save_settings(store, wanted, NEW_YEAR)
+    assert await get_settings(store, 5) == wanted
+
+
+async def test_a_post_missed_by_ten_minutes_goes_out_marked_late(store: Store, calendar: Calendar):
+    await planned_store(store, calendar)
+    due = at("2024-01-20T18:40:00Z")  # Rolex 24, one week to go
+    ready = await due_posts(store, due + timedelta(minutes=10))
+    assert [(p.key.ref, p.status) for p in ready] == [
+        ("session:imsa-2024-r01-daytona-race", "late")
+    ]
+    assert await mark_sent(store, ready[0].key, 555, due + timedelta(minutes=10))
+    stored = await get_post(store, ready[0].key)
+    assert (stored.status, stored.message_id, stored.sent) == ("late", 555, True)
+
+
+async def test_a_post_missed_by_two_hours_is_dropped_not_sent(store: Store, calendar: Calendar):
+    await planned_store(store, calendar)
+    due = at("2024-01-20T18:40:00Z")
+    assert await due_posts(store, due + timedelta(hours=2)) == []
+    dropped = [p for p in await posts(store, GUILD) if p.status == "dropped"]
+    assert [p.key.ref for p in dropped] == ["session:imsa-2024-r01-daytona-race"]
+    assert await due_posts(store, due + timedelta(hours=3)) == []
+
+
+async def test_a_post_on_time_is_sent_once_and_never_returned_again(
+    store: Store, calendar: Calendar
+):
+    await planned_store(store, calendar)
+    due = at("2024-01-20T18:40:00Z")
+    assert await due_posts(store, due - timedelta(seconds=1)) == []
+    [post] = await due_posts(store, due)
+    assert post.status == "pending"
+    assert await mark_sent(store, post.key, 1, due)
+    assert not await mark_sent(store, post.key, 2, due)  # idempotent: first message id kept
+    assert (await get_post(store, post.key)).message_id == 1
+    assert (await get_post(store, post.key)).status == "sent"
+    assert await due_posts(store, due + timedelta(minutes=5)) == []
+
+
+async def test_an_event_moved_by_a_day_moves_its_pending_posts_but_not_sent_ones(
+    store: Store, calendar: Calendar
+):
+    await planned_store(store, calendar, at("2024-03-01T00:00:00Z"))
+    sent_at = at("2024-03-09T05:00:00Z")
+    [week_before] = await due_posts(store, sent_at)
+    assert week_before.key[1:] == SEBRING_7D
+    await mark_sent(store, week_before.key, 9, sent_at)
+
+    moved = _move(calendar, "imsa-2024-r02-sebring", 1)
+    now = sent_at + timedelta(hours=1)
+    report = await sync_plan(store, plan_posts(SETTINGS, moved, start=now), now)
+    # The race-week preview stays on Monday 11 March; the sent week-before post stays sent.
+    assert report.moved == [(GUILD, "session:imsa-2024-r02-sebring-race", 86400)]
+    assert report.added == [] and report.removed == []
+    by_key = {p.key[1:]: p for p in await posts(store, GUILD)}
+    assert by_key[("session:imsa-2024-r02-sebring-race", 86400)].due == at("2024-03-16T04:00:00Z")
+    sent = by_key[SEBRING_7D]
+    assert (sent.status, sent.due, sent.message_id) == ("sent", sent_at, 9)
+
+
+async def test_a_cancelled_event_removes_its_pending_posts(store: Store, calendar: Calendar):
+    await planned_store(store, calendar)
+    cancelled = Calendar(
+        tuple(
+            replace(s, events=tuple(e for e in s.events if e.uid != "imsa-2024-r03-longbeach"))
+            for s in calendar.seasons
+        )
+    )
+    report = await sync_plan(store, plan_posts(SETTINGS, cancelled, start=NEW_YEAR), NEW_YEAR)
+    assert sorted(k.ref for k in report.removed) == [
+        "event:imsa-2024-r03-longbeach",
+        "session:imsa-2024-r03-longbeach-race",
+        "session:imsa-2024-r03-longbeach-race",
+    ]
+    assert not [p for p in await posts(store, GUILD) if "2024-r03-longbeach" in p.key.ref]
+
+
+async def test_syncing_the_same_plan_twice_changes_nothing(store: Store, calendar: Calendar):
+    await planned_store(store, calendar)
+    before = await posts(store, GUILD)
+    report = await sync_plan(store, plan_posts(SETTINGS, calendar, start=NEW_YEAR), NEW_YEAR)
+    assert (report.added, report.moved, report.removed) == ([], [], [])
+    assert await posts(store, GUILD) == before
+
+
+async def test_a_paused_server_gets_nothing_until_resumed(store: Store, calendar: Calendar):
+    await planned_store(store, calendar)
+    await pause_guild(store, GUILD, "channel deleted")
+    settings = await get_settings(store, GUILD)
+    assert (settings.paused, settings.pause_reason) == (True, "channel deleted")
+    due = at("2024-01-20T18:40:00Z")
+    assert await due_posts(store, due) == []
+    await resume_guild(store, GUILD)
+    assert [p.key.ref for p in await due_posts(store, due)] == [
+        "session:imsa-2024-r01-daytona-race"
+    ]

@@ -1,0 +1,219 @@
+"""The post scheduler on a real SQLite file: restarts, one deliverer, late posts, lost channels."""
+
+from __future__ import annotations
+
+import logging
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from bot.calendar import Calendar
+from bot.outbox import get_settings, posts, save_settings
+from bot.planning import GuildSettings, plan_posts
+from bot.scheduler import DeliveryResult, OutgoingPost, PostScheduler, render_post
+from bot.store import Store
+from tests.calendar.conftest import SetClock, at
+
+GUILD = 1
+SETTINGS = GuildSettings(GUILD, channel_id=10, ping_role_id=20)
+SEASON_POSTS = 35
+
+
+class Inbox:
+    """A fake Discord channel that records every post it is sent."""
+
+    def __init__(self, results: list[DeliveryResult] | None = None) -> None:
+        self.sent: list[OutgoingPost] = []
+        self.results = list(results or [])
+
+    async def deliver(self, outgoing: OutgoingPost) -> DeliveryResult:
+        result = self.results.pop(0) if self.results else None
+        if result is None or result.status == "sent":
+            self.sent.append(outgoing)
+            return result or DeliveryResult.sent(1000 + len(self.sent))
+        return result
+
+    @property
+    def keys(self) -> list[tuple[str, int]]:
+        return [(o.post.key.ref, o.post.key.lead_seconds) for o in self.sent]
+
+
+async def run_until(scheduler: PostScheduler, clock: SetClock, end: str) -> None:
+    """Jump the clock from wake-up to wake-up, as the armed job would, until `end`."""
+    stop = at(end)
+    while scheduler.next_wake is not None and scheduler.next_wake <= stop:
+        clock.set(scheduler.next_wake)
+        await scheduler.run_due()
+    clock.set(stop)
+
+
+def season_2024_keys(calendar: Calendar) -> list[tuple[str, int]]:
+    planned = plan_posts(SETTINGS, calendar, start=at("2024-01-01T00:00:00Z"))
+    return [(p.key.ref, p.key.lead_seconds) for p in planned if p.due.year == 2024]
+
+
+async def test_a_restart_mid_season_neither_loses_nor_repeats_posts(
+    tmp_path: Path, calendar: Calendar
+):
+    db = tmp_path / "paddock.db"
+    clock = SetClock("2024-01-01T00:00:00Z")
+    inbox = Inbox()
+    async with Store.open(db) as store:
+        await save_settings(store, SETTINGS, clock.now())
+        first = PostScheduler(store, calendar, inbox.deliver, clock)
+        assert await first.start()
+        await run_until(first, clock, "2024-06-17T08:00:00Z")
+        await first.stop()
+    before_restart = len(inbox.sent)
+    # Down for a while: the Glen preview (Mon 17 Jun 09:00 UTC) passes 10 minutes unsent.
+    clock.set("2024-06-17T09:10:00Z")
+    async with Store.open(db) as store:
+        second = PostScheduler(store, calendar, inbox.deliver, clock)
+        assert await second.start()
+        assert inbox.keys[before_restart] == ("event:imsa-2024-r06-glen", 0)
+        await run_until(second, clock, "2024-12-31T23:59:00Z")
+        glen = [p for p in await posts(store, GUILD) if p.key.ref == "event:imsa-2024-r06-glen"]
+        assert glen[0].status == "late"
+        await second.stop()
+    assert before_restart == 17
+    assert sorted(inbox.keys) == sorted(season_2024_keys(calendar))
+    assert len(inbox.keys) == SEASON_POSTS
+
+
+async def test_every_post_goes_out_at_its_due_time(tmp_path: Path, calendar: Calendar):
+    clock = SetClock("2024-01-01T00:00:00Z")
+    inbox = Inbox()
+    async with Store.open(tmp_path / "p.db") as store:
+        await save_settings(store, SETTINGS, clock.now())
+        scheduler = PostScheduler(store, calendar, inbox.deliver, clock)
+        await scheduler.start()
+        await run_until(scheduler, clock, "2024-02-01T00:00:00Z")
+        rows = {p.key: p for p in await posts(store, GUILD)}
+        await scheduler.stop()
+    daytona = [rows[o.post.key] for o in inbox.sent]
+    assert [(p.key.lead_seconds, p.sent_at, p.status) for p in daytona] == [
+        (7 * 86400, at("2024-01-20T18:40:00Z"), "sent"),
+        (0, at("2024-01-22T09:00:00Z"), "sent"),
+        (86400, at("2024-01-26T18:40:00Z"), "sent"),
+        (3600, at("2024-01-27T17:40:00Z"), "sent"),
+    ]
+    assert {o.channel_id for o in inbox.sent} == {10}
+    assert {o.ping_role_id for o in inbox.sent} == {20}
+
+
+async def test_a_second_process_on_the_same_database_does_not_post(
+    tmp_path: Path, calendar: Calendar
+):
+    db = tmp_path / "paddock.db"
+    clock = SetClock("2024-01-20T18:40:00Z")
+    first_inbox, second_inbox = Inbox(), Inbox()
+    async with Store.open(db) as store_a, Store.open(db) as store_b:
+        await save_settings(store_a, SETTINGS, at("2024-01-01T00:00:00Z"))
+        first = PostScheduler(store_a, calendar, first_inbox.deliver, clock)
+        second = PostScheduler(store_b, calendar, second_inbox.deliver, clock)
+        assert await first.start()
+        assert not await second.start()
+        assert await second.run_due() == []
+        await first.stop()
+        await second.stop()
+    assert first_inbox.keys == [("session:imsa-2024-r01-daytona-race", 7 * 86400)]
+    assert second_inbox.sent == []
+
+
+async def test_a_lost_channel_pauses_the_server_without_crashing(
+    store: Store, calendar: Calendar, caplog: pytest.LogCaptureFixture
+):
+    clock = SetClock("2024-01-01T00:00:00Z")
+    inbox = Inbox([DeliveryResult.channel_gone("Unknown Channel")])
+    await save_settings(store, SETTINGS, clock.now())
+    scheduler = PostScheduler(store, calendar, inbox.deliver, clock, lock_path=None)
+    await scheduler.start()
+    with caplog.at_level(logging.WARNING):
+        await run_until(scheduler, clock, "2024-12-31T00:00:00Z")
+    await scheduler.stop()
+    settings = await get_settings(store, GUILD)
+    assert settings.paused
+    assert "Unknown Channel" in (settings.pause_reason or "")
+    assert inbox.sent == []
+    assert "paused" in caplog.text
+    assert {p.status for p in await posts(store, GUILD)} == {"paused"}
+
+
+async def test_a_temporary_failure_is_retried_once_and_sent_once(store: Store, calendar: Calendar):
+    clock = SetClock("2024-01-20T18:00:00Z")
+    inbox = Inbox([DeliveryResult.retry("503 Service Unavailable")])
+    await save_settings(store, SETTINGS, at("2024-01-01T00:00:00Z"))
+    scheduler = PostScheduler(store, calendar, inbox.deliver, clock)
+    await scheduler.start()
+    clock.set("2024-01-20T18:40:00Z")
+    await scheduler.run_due()
+    assert inbox.sent == []
+    assert scheduler.next_wake == at("2024-01-20T18:42:00Z")
+    await run_until(scheduler, clock, "2024-01-21T00:00:00Z")
+    await scheduler.stop()
+    assert inbox.keys == [("session:imsa-2024-r01-daytona-race", 7 * 86400)]
+    assert inbox.sent[0].post.status == "late"
+
+
+async def add_quotes(store: Store, count: int) -> None:
+    async with store.transaction() as db:
+        await db.execute(
+            "INSERT INTO articles (id, path, source, content_hash, published, title, body,"
+            " ingested_at) VALUES (7, '/a.txt', 'a.txt', 'h', '2024-01-28', 'Porsche wins',"
+            " 'Body', '2024-01-29T00:00:00+00:00')"
+        )
+        await db.executemany(
+            "INSERT INTO quotes (article_id, paragraph, speaker, text) VALUES (7, ?, ?, ?)",
+            [(i, f"Driver {i}", f"Quote number {i}") for i in range(count)],
+        )
+
+
+async def test_quote_of_the_day_cites_its_article_and_does_not_repeat(
+    store: Store, calendar: Calendar
+):
+    await add_quotes(store, 8)
+    clock = SetClock("2024-06-01T00:00:00Z")
+    settings = GuildSettings(
+        GUILD,
+        channel_id=10,
+        timezone="America/New_York",
+        qotd_time=time(9, 0),
+        events_enabled=False,
+    )
+    inbox = Inbox()
+    await save_settings(store, settings, clock.now())
+    scheduler = PostScheduler(store, calendar, inbox.deliver, clock)
+    await scheduler.start()
+    for day in range(1, 6):
+        await run_until(scheduler, clock, f"2024-06-0{day}T23:00:00Z")
+        await scheduler.replan()  # what the periodic re-plan job does
+    await scheduler.stop()
+    answers = [o.answer for o in inbox.sent]
+    assert [o.post.due for o in inbox.sent] == [
+        at(f"2024-06-0{day}T13:00:00Z") for day in range(1, 6)
+    ]
+    assert all(a.title == "Quote of the day" for a in answers)
+    assert answers[0].sources[0].cite() == "2024-01-28 · Porsche wins (article 7)"
+    quote_ids = [a.data["quote_id"] for a in answers]
+    assert len(set(quote_ids)) == len(quote_ids)
+
+
+def test_posts_render_as_discord_timestamps(calendar: Calendar):
+    planned = plan_posts(SETTINGS, calendar, start=at("2024-01-01T00:00:00Z"))
+    from bot.outbox import Post
+
+    def rendered(ref: str, lead: int):
+        p = next(p for p in planned if (p.key.ref, p.key.lead_seconds) == (ref, lead))
+        post = Post(0, p.key, p.kind, p.due, p.payload(), "pending")
+        return render_post(post, calendar)
+
+    hour = rendered("session:imsa-2024-r01-daytona-race", 3600)
+    assert "Race starts <t:1706380800:R>" in hour.description
+    preview = rendered("event:imsa-2024-r01-daytona", 0)
+    assert preview.title == "Race week: Rolex 24 At Daytona"
+    assert preview.sections[0].value == "<t:1706380800:F> · <t:1706380800:R>"
+    sebring = rendered("session:imsa-2024-r02-sebring-race", 86400)
+    assert "Sat 16 Mar 2024" in sebring.description
+    assert "not published" in sebring.description
+    assert "<t:" not in sebring.description
