@@ -12,6 +12,7 @@ then DEFAULT_GATEWAY from GET /gateway/bot in setup_hook.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import logging
 import os
 import sys
@@ -137,6 +138,29 @@ def register(tree: app_commands.CommandTree) -> None:
         assert isinstance(channel, discord.abc.Messageable)
         await channel.send(text, allowed_mentions=NO_MENTIONS)
         await interaction.followup.send("Posted.", ephemeral=True)
+
+    @tree.command(name="slow", description="Defer, then edit the original response")
+    async def slow(interaction: discord.Interaction) -> None:
+        await interaction.response.defer(thinking=True)
+        await asyncio.sleep(0.1)
+        await interaction.edit_original_response(content="Done thinking.")
+
+    @tree.command(name="schedule", description="Create an external scheduled event")
+    @app_commands.describe(name="Event name")
+    async def schedule(interaction: discord.Interaction, name: str) -> None:
+        guild = interaction.guild
+        assert guild is not None
+        start = discord.utils.utcnow() + datetime.timedelta(days=1)
+        event = await guild.create_scheduled_event(
+            name=name,
+            start_time=start,
+            end_time=start + datetime.timedelta(hours=2),
+            entity_type=discord.EntityType.external,
+            privacy_level=discord.PrivacyLevel.guild_only,
+            location="Circuit de Spa-Francorchamps",
+        )
+        event = await event.edit(description="Lights out at 15:00")
+        await interaction.response.send_message(f"event {event.id}", ephemeral=True)
 
 
 async def main() -> None:

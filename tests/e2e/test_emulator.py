@@ -50,7 +50,7 @@ async def test_login_ready_and_command_sync(emulator: Emulator, mini_bot: BotPro
     (put,) = [r for r in emulator.requests if r.method == "PUT" and r.path == GUILD_COMMANDS]
     assert put.status == 200
     names = {c["name"] for c in put.json}
-    assert names == {"ping", "standings", "vote", "announce"}
+    assert names == {"ping", "standings", "vote", "announce", "slow", "schedule"}
     for cmd in put.json:
         assert NAME_RE.match(cmd["name"]), cmd["name"]
         assert 1 <= len(cmd["description"]) <= 100
@@ -173,3 +173,62 @@ async def test_429_then_500_still_posts_exactly_one_message(
     ]
     assert [r.status for r in attempts] == [429, 500, 200]
     assert attempts[1].time - attempts[0].time >= 0.2
+
+
+async def test_deferred_response_then_edit_original(
+    emulator: Emulator, mini_bot: BotProcess
+) -> None:
+    record = await emulator.invoke("slow")
+    assert record.response_type == 5
+    await emulator.wait_until(lambda: record.edits, 5.0, "edit of @original")
+    assert record.message is not None
+    assert record.message["content"] == "Done thinking."
+    assert not record.message["flags"] & 128  # no longer "thinking"
+    assert record.edits[0]["message_id"] == "@original"
+
+
+async def test_scheduled_event_create_and_edit(emulator: Emulator, mini_bot: BotProcess) -> None:
+    record = await emulator.invoke("schedule", {"name": "Belgian GP"})
+    assert record.response_type == 4
+    (event,) = emulator.scheduled_events[GUILD_ID].values()
+    assert record.data["content"] == f"event {event['id']}"
+    assert event["name"] == "Belgian GP"
+    assert event["entity_type"] == 3
+    assert event["entity_metadata"] == {"location": "Circuit de Spa-Francorchamps"}
+    assert event["description"] == "Lights out at 15:00"
+    methods = [r.method for r in emulator.requests if "/scheduled-events" in r.path]
+    assert methods == ["POST", "PATCH"]
+
+
+async def test_invalid_session_reidentifies_at_default_gateway(
+    emulator: Emulator, mini_bot: BotProcess
+) -> None:
+    # op 9 (not resumable) makes discord.py reconnect to DEFAULT_GATEWAY and IDENTIFY again,
+    # which only reaches the emulator because mini_bot patched DEFAULT_GATEWAY.
+    await emulator.invalidate_session()
+    await emulator.wait_until(lambda: emulator.ready_count == 2, 10.0, "second READY")
+    assert emulator.identify_count == 2
+    assert (await emulator.invoke("ping")).data["content"] == "pong (guild)"
+
+
+async def test_emulator_rejects_what_discord_rejects(emulator: Emulator) -> None:
+    auth = {"Authorization": f"Bot {FAKE_BOT_AUTH}"}
+    url = f"{emulator.base_url}/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
+    bad = [{"name": "Bad Name", "description": "x" * 101, "type": 1}]
+    async with aiohttp.ClientSession(headers=auth) as http:
+        async with http.put(url, json=bad) as resp:
+            assert resp.status == 400
+            body = await resp.json()
+            assert body["code"] == 50035
+            assert {"0.name", "0.description"} <= set(body["errors"])
+        msg_url = f"{emulator.base_url}/channels/{CHANNEL_ID}/messages"
+        async with http.post(msg_url, json={"content": "x" * 2001}) as resp:
+            assert resp.status == 400
+        async with http.post(msg_url, json={}) as resp:
+            assert (await resp.json())["code"] == 50006
+        async with http.post(
+            f"{emulator.base_url}/channels/1/messages", json={"content": "hi"}
+        ) as resp:
+            assert resp.status == 404
+            assert (await resp.json())["code"] == 10003
+    assert emulator.channel_messages(CHANNEL_ID) == []
