@@ -216,6 +216,11 @@ def load_calendar(path: Path) -> Calendar:
     return parse_calendar(raw, where=str(path))
 
 
+def current_calendar(saved: Path, seed: Path) -> Calendar:
+    """Return the saved (imported) calendar if there is one, else the shipped seed calendar."""
+    return load_calendar(saved if saved.exists() else seed)
+
+
 def parse_calendar(raw: Mapping[str, Any], where: str = "calendar") -> Calendar:
     """Build a calendar from parsed TOML data."""
     seasons = _get(raw, "season", list, where, default=[])

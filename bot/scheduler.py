@@ -356,20 +356,24 @@ class PostScheduler:
         if not self._lock.held:
             return []
         async with self._running:
-            now = self.clock.now()
-            outcomes: list[DeliveryOutcome] = []
-            blocked: set[int] = set()
-            for post in await due_posts(self.store, now, self.grace):
-                if post.guild_id in blocked or self._backoff.get(post.key, now) > now:
-                    continue
-                outcome = await self._deliver_one(post, now)
-                if outcome is None:
-                    continue
-                outcomes.append(outcome)
-                if outcome.result.status in ("channel_gone", "forbidden"):
-                    blocked.add(post.guild_id)
-            await self._arm()
-            return outcomes
+            try:
+                return await self._deliver_due(self.clock.now())
+            finally:
+                await self._arm()
+
+    async def _deliver_due(self, now: datetime) -> list[DeliveryOutcome]:
+        outcomes: list[DeliveryOutcome] = []
+        blocked: set[int] = set()
+        for post in await due_posts(self.store, now, self.grace):
+            if post.guild_id in blocked or self._backoff.get(post.key, now) > now:
+                continue
+            outcome = await self._deliver_one(post, now)
+            if outcome is None:
+                continue
+            outcomes.append(outcome)
+            if outcome.result.status in ("channel_gone", "forbidden"):
+                blocked.add(post.guild_id)
+        return outcomes
 
     async def _deliver_one(self, post: Post, now: datetime) -> DeliveryOutcome | None:
         outgoing = await self._outgoing(post)
