@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import io
 import logging
 import os
 import sys
@@ -161,6 +162,14 @@ def register(tree: app_commands.CommandTree) -> None:
         )
         event = await event.edit(description="Lights out at 15:00")
         await interaction.response.send_message(f"event {event.id}", ephemeral=True)
+
+    @tree.command(name="card", description="Reply with a file attachment")
+    async def card(interaction: discord.Interaction) -> None:
+        data = io.BytesIO(b"P1 Driver A\nP2 Driver B\n")
+        await interaction.response.send_message("Results card", file=discord.File(data, "card.txt"))
+        channel = interaction.channel
+        assert isinstance(channel, discord.abc.Messageable)
+        await channel.send("Copy", file=discord.File(io.BytesIO(b"copy"), "copy.txt"))
 
 
 async def main() -> None:

@@ -50,7 +50,7 @@ async def test_login_ready_and_command_sync(emulator: Emulator, mini_bot: BotPro
     (put,) = [r for r in emulator.requests if r.method == "PUT" and r.path == GUILD_COMMANDS]
     assert put.status == 200
     names = {c["name"] for c in put.json}
-    assert names == {"ping", "standings", "vote", "announce", "slow", "schedule"}
+    assert names == {"ping", "standings", "vote", "announce", "slow", "schedule", "card"}
     for cmd in put.json:
         assert NAME_RE.match(cmd["name"]), cmd["name"]
         assert 1 <= len(cmd["description"]) <= 100
@@ -232,3 +232,21 @@ async def test_emulator_rejects_what_discord_rejects(emulator: Emulator) -> None
             assert resp.status == 404
             assert (await resp.json())["code"] == 10003
     assert emulator.channel_messages(CHANNEL_ID) == []
+
+
+async def test_multipart_files_in_callback_and_channel_message(
+    emulator: Emulator, mini_bot: BotProcess
+) -> None:
+    record = await emulator.invoke("card", channel_id=CHANNEL_ID)
+    assert record.response_type == 4
+    assert record.data["content"] == "Results card"  # parsed from the payload_json part
+    (sent,) = record.callbacks[0]["files"]
+    assert sent["filename"] == "card.txt"
+    assert sent["data"] == b"P1 Driver A\nP2 Driver B\n"
+    assert record.message is not None
+    assert [a["filename"] for a in record.message["attachments"]] == ["card.txt"]
+
+    copy = await emulator.wait_for_message(CHANNEL_ID, lambda m: m["content"] == "Copy", 5.0)
+    assert [a["filename"] for a in copy["attachments"]] == ["copy.txt"]
+    (post,) = [r for r in emulator.requests if r.path == f"/channels/{CHANNEL_ID}/messages"]
+    assert post.headers["Content-Type"].startswith("multipart/form-data")
