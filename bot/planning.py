@@ -20,9 +20,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, NamedTuple, Protocol, TypeVar
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.calendar import Calendar, Event, Session
+from bot.calendar import SESSION_KINDS, Calendar, Event, Session
 
 PostKind = Literal["preview", "countdown", "qotd"]
 DEFAULT_LEADS = (timedelta(days=7), timedelta(days=1), timedelta(hours=1))
@@ -51,9 +51,19 @@ class GuildSettings:
     pause_reason: str | None = None
 
     def __post_init__(self) -> None:
-        ZoneInfo(self.timezone)  # raises for an unknown zone
-        if any(lead < NO_LEAD for lead in self.leads):
-            raise ValueError("leads must not be negative")
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"timezone: expected an IANA time zone such as Europe/Berlin, got {self.timezone!r}"
+            ) from exc
+        if any(lead <= NO_LEAD for lead in self.leads):
+            raise ValueError("leads: expected positive durations before the session")
+        unknown = set(self.session_kinds) - set(SESSION_KINDS)
+        if unknown:
+            raise ValueError(
+                f"session_kinds: expected some of {', '.join(SESSION_KINDS)}, got {sorted(unknown)}"
+            )
 
     @property
     def zone(self) -> ZoneInfo:

@@ -15,7 +15,7 @@ import fcntl
 import logging
 import os
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Literal
@@ -33,12 +33,15 @@ from bot.outbox import (
     all_settings,
     drop_post,
     due_posts,
+    forget_guild,
     get_settings,
     mark_failed,
     mark_sent,
     pause_guild,
     qotd_history,
     record_qotd,
+    resume_guild,
+    save_settings,
     sync_plan,
     unsent_posts,
 )
@@ -336,6 +339,19 @@ class PostScheduler:
         """Use a new calendar (after an import) and move or cancel the posts it changes."""
         self.calendar = calendar
         await self.replan()
+
+    async def update_settings(self, settings: GuildSettings) -> None:
+        """Save a server's settings and re-plan its posts (resuming it if it was paused)."""
+        await save_settings(
+            self.store, replace(settings, paused=False, pause_reason=None), self.clock.now()
+        )
+        await resume_guild(self.store, settings.guild_id)
+        await self.replan([settings.guild_id])
+
+    async def forget(self, guild_id: int) -> None:
+        """Drop a server's settings and posts (the bot was removed from it)."""
+        await forget_guild(self.store, guild_id)
+        await self._arm()
 
     async def replan(self, guild_ids: Sequence[int] | None = None) -> None:
         """Re-plan every server's posts (or only `guild_ids`) and re-arm the wake-up."""

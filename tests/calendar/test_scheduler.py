@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import time
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from bot.planning import GuildSettings, plan_posts
 from bot.scheduler import DeliveryResult, OutgoingPost, PostScheduler, render_post
 from bot.store import Store
 from tests.calendar.conftest import SetClock, at
+from tests.calendar.test_calendar import _move
 
 GUILD = 1
 SETTINGS = GuildSettings(GUILD, channel_id=10, ping_role_id=20)
@@ -43,7 +45,7 @@ async def run_until(scheduler: PostScheduler, clock: SetClock, end: str) -> None
     """Jump the clock from wake-up to wake-up, as the armed job would, until `end`."""
     stop = at(end)
     while scheduler.next_wake is not None and scheduler.next_wake <= stop:
-        clock.set(scheduler.next_wake)
+        clock.set(max(scheduler.next_wake, clock.now()))  # an overdue post: run now
         await scheduler.run_due()
     clock.set(stop)
 
@@ -217,3 +219,39 @@ def test_posts_render_as_discord_timestamps(calendar: Calendar):
     assert "Sat 16 Mar 2024" in sebring.description
     assert "not published" in sebring.description
     assert "<t:" not in sebring.description
+
+
+async def test_setting_a_new_channel_resumes_a_paused_server(store: Store, calendar: Calendar):
+    clock = SetClock("2024-01-20T18:40:00Z")
+    inbox = Inbox([DeliveryResult.forbidden("Missing Access")])
+    await save_settings(store, SETTINGS, at("2024-01-01T00:00:00Z"))
+    scheduler = PostScheduler(store, calendar, inbox.deliver, clock)
+    await scheduler.start()
+    assert (await get_settings(store, GUILD)).paused
+    clock.set("2024-01-22T08:00:00Z")
+    await scheduler.update_settings(replace(await get_settings(store, GUILD), channel_id=11))
+    await run_until(scheduler, clock, "2024-01-22T10:00:00Z")
+    await scheduler.stop()
+    assert not (await get_settings(store, GUILD)).paused
+    assert [(o.post.key.ref, o.channel_id) for o in inbox.sent] == [
+        ("event:imsa-2024-r01-daytona", 11)
+    ]
+
+
+async def test_an_imported_calendar_change_moves_the_armed_posts(store: Store, calendar: Calendar):
+    clock = SetClock("2024-03-01T00:00:00Z")
+    inbox = Inbox()
+    await save_settings(store, SETTINGS, clock.now())
+    scheduler = PostScheduler(store, calendar, inbox.deliver, clock)
+    await scheduler.start()
+    assert scheduler.next_wake == at("2024-03-09T05:00:00Z")
+    await scheduler.set_calendar(_move(calendar, "imsa-2024-r02-sebring", 1))
+    assert scheduler.next_wake == at("2024-03-10T05:00:00Z")
+    await scheduler.stop()
+
+
+def test_settings_reject_an_unknown_time_zone_with_a_clear_message():
+    with pytest.raises(ValueError, match="timezone: expected an IANA time zone"):
+        GuildSettings(GUILD, timezone="Mars/Olympus")
+    with pytest.raises(ValueError, match="session_kinds"):
+        GuildSettings(GUILD, session_kinds=("parade",))
