@@ -1426,11 +1426,21 @@ class Emulator:
         self._channel_msgs.setdefault(cid, []).append(msg["id"])
         if cid in self._channels:
             self._channels[cid]["last_message_id"] = msg["id"]
-        intents = self._session.intents if self._session else 0
+        await self._message_event("MESSAGE_CREATE", msg)
+
+    async def _message_event(self, event: str, msg: Json) -> None:
+        """Dispatch MESSAGE_CREATE/UPDATE/DELETE like Discord: only with the matching intent."""
+        if self._session is None or msg["flags"] & EPHEMERAL:
+            return
         is_dm = "guild_id" not in msg
         wanted = INTENT_DIRECT_MESSAGES if is_dm else INTENT_GUILD_MESSAGES
-        if self._session is not None and intents & wanted:
-            await self.dispatch("MESSAGE_CREATE", self._public(msg))
+        if not self._session.intents & wanted:
+            return
+        if event == "MESSAGE_DELETE":
+            data = {k: msg[k] for k in ("id", "channel_id", "guild_id") if k in msg}
+        else:
+            data = self._public(msg)
+        await self.dispatch(event, data)
 
     def _apply_edit(self, msg: Json, body: Json, files: list[Json]) -> Json:
         for key in ("content", "embeds", "components", "flags"):
@@ -1473,11 +1483,13 @@ class Emulator:
         msg = self._message_or_404(p["cid"], p["mid"])
         self._validate_message(rec.json or {}, rec.files, partial=True)
         self._apply_edit(msg, rec.json or {}, rec.files)
+        await self._message_event("MESSAGE_UPDATE", msg)
         return 200, self._public(msg)
 
     async def _delete_message(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
-        self._message_or_404(p["cid"], p["mid"])
+        msg = self._message_or_404(p["cid"], p["mid"])
         self.messages.pop(p["mid"], None)
+        await self._message_event("MESSAGE_DELETE", msg)
         return 204, None
 
     # ------------------------------------------------------------------ REST: interactions
@@ -1538,6 +1550,7 @@ class Emulator:
             self._validate_message(data, rec.files, partial=True)
             message = self._apply_edit(target, data, rec.files)
             record.original = message
+            await self._message_event("MESSAGE_UPDATE", message)
         elif ctype == 6:
             record.original = self.messages.get(str(record.payload["message"]["id"]))
 
@@ -1572,6 +1585,7 @@ class Emulator:
         ):
             # The first follow-up after a defer edits the "thinking..." message.
             message = self._apply_edit(record.original, body, rec.files)
+            await self._message_event("MESSAGE_UPDATE", message)
         else:
             message = self._new_message(
                 str(record.payload["channel_id"]),
@@ -1610,6 +1624,7 @@ class Emulator:
         self._validate_message(body, rec.files, partial=True)
         self._apply_edit(msg, body, rec.files)
         record.edits.append({"message_id": p["mid"], "body": body})
+        await self._message_event("MESSAGE_UPDATE", msg)
         return 200, self._public(msg)
 
     async def _webhook_delete(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
@@ -1619,6 +1634,7 @@ class Emulator:
         self.messages.pop(msg["id"], None)
         if p["mid"] == "@original":
             record.original = None
+        await self._message_event("MESSAGE_DELETE", msg)
         return 204, None
 
     # ------------------------------------------------------------------ REST: scheduled events

@@ -18,6 +18,7 @@ pytestmark = pytest.mark.e2e
 
 NAME_RE = re.compile(r"^[-_a-z0-9]{1,32}$")
 GUILD_COMMANDS = f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
+HTTP_TIMEOUT = aiohttp.ClientTimeout(total=5)
 
 
 def _paths(emulator: Emulator) -> list[str]:
@@ -62,7 +63,7 @@ async def test_login_ready_and_command_sync(emulator: Emulator, mini_bot: BotPro
 
     # Unknown routes: 404 JSON, recorded; a wrong token gets 401.
     auth = {"Authorization": f"Bot {FAKE_BOT_AUTH}"}
-    async with aiohttp.ClientSession() as http:
+    async with aiohttp.ClientSession(timeout=HTTP_TIMEOUT) as http:
         async with http.get(emulator.base_url + "/no/such/route", headers=auth) as resp:
             assert resp.status == 404
             assert resp.headers["Content-Type"] == "application/json"
@@ -215,7 +216,7 @@ async def test_emulator_rejects_what_discord_rejects(emulator: Emulator) -> None
     auth = {"Authorization": f"Bot {FAKE_BOT_AUTH}"}
     url = f"{emulator.base_url}/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
     bad = [{"name": "Bad Name", "description": "x" * 101, "type": 1}]
-    async with aiohttp.ClientSession(headers=auth) as http:
+    async with aiohttp.ClientSession(headers=auth, timeout=HTTP_TIMEOUT) as http:
         async with http.put(url, json=bad) as resp:
             assert resp.status == 400
             body = await resp.json()
