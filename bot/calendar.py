@@ -224,7 +224,21 @@ def current_calendar(saved: Path, seed: Path) -> Calendar:
 def parse_calendar(raw: Mapping[str, Any], where: str = "calendar") -> Calendar:
     """Build a calendar from parsed TOML data."""
     seasons = _get(raw, "season", list, where, default=[])
-    return Calendar(tuple(_parse_season(s, f"{where}: season[{i}]") for i, s in enumerate(seasons)))
+    calendar = Calendar(
+        tuple(_parse_season(s, f"{where}: season[{i}]") for i, s in enumerate(seasons))
+    )
+    _check_unique_uids(calendar, where)
+    return calendar
+
+
+def _check_unique_uids(calendar: Calendar, where: str) -> None:
+    seen: set[str] = set()
+    for season in calendar.seasons:
+        for event in season.events:
+            for uid in (event.uid, *(s.uid for s in event.sessions)):
+                if uid in seen:
+                    raise ValueError(f"{where}: uid {uid!r} is used twice; expected unique uids")
+                seen.add(uid)
 
 
 def _parse_season(raw: Any, where: str) -> Season:

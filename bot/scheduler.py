@@ -12,9 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import hashlib
 import logging
 import os
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -60,6 +61,8 @@ log = logging.getLogger(__name__)
 
 DeliveryStatus = Literal["sent", "channel_gone", "forbidden", "retry"]
 RETRY_DELAY = timedelta(minutes=2)
+DELIVERY_TIMEOUT = timedelta(seconds=60)
+NONCE_LENGTH = 25
 REPLAN_INTERVAL = timedelta(hours=6)
 LOCK_RETRY_INTERVAL = timedelta(minutes=1)
 WAKE_JOB_ID = "paddock-outbox-wake"
@@ -105,6 +108,18 @@ class OutgoingPost:
     channel_id: int
     ping_role_id: int | None
     answer: Answer
+
+    @property
+    def nonce(self) -> str:
+        """Return a stable 25-character id for this post (Discord's message `nonce`).
+
+        Sending with `channel.send(..., nonce=outgoing.nonce)` (discord.py then asks Discord to
+        enforce it) lets Discord drop a duplicate if the bot crashed between posting and
+        recording the post as sent.
+        """
+        key = self.post.key
+        digest = hashlib.sha256(f"{key.guild_id}|{key.ref}|{key.lead_seconds}".encode())
+        return digest.hexdigest()[:NONCE_LENGTH]
 
 
 Deliver = Callable[[OutgoingPost], Awaitable[DeliveryResult]]
@@ -267,7 +282,11 @@ def lock_path_for(database: Path) -> Path:
 
 
 class PostScheduler:
-    """Plan, arm and deliver every server's posts from the outbox."""
+    """Plan, arm and deliver every server's posts from the outbox.
+
+    Every public method runs under one asyncio lock, so the scheduler never interleaves two
+    of its own database transactions on the shared connection.
+    """
 
     def __init__(
         self,
@@ -285,7 +304,7 @@ class PostScheduler:
         self.grace = grace
         self._deliver = deliver
         self._lock = DeliveryLock(lock_path or lock_path_for(store.path))
-        self._running = asyncio.Lock()
+        self._busy = asyncio.Lock()
         self._backoff: dict[PostKey, datetime] = {}
         self._scheduler: AsyncIOScheduler | None = None
         self.next_wake: datetime | None = None
@@ -323,17 +342,19 @@ class PostScheduler:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
-        self._lock.release()
+        async with self._busy:
+            self._lock.release()
         self.next_wake = None
 
     async def _take_over(self) -> None:
-        if self._lock.acquire():
-            log.info("Took over post delivery")
-            if self._scheduler is not None:
-                with contextlib.suppress(LookupError):
-                    self._scheduler.remove_job(LOCK_JOB_ID)
-            await self.replan()
-            await self.run_due()
+        if not self._lock.acquire():
+            return
+        log.info("Took over post delivery")
+        if self._scheduler is not None:
+            with contextlib.suppress(LookupError):
+                self._scheduler.remove_job(LOCK_JOB_ID)
+        await self.replan()
+        await self.run_due()
 
     async def set_calendar(self, calendar: Calendar) -> None:
         """Use a new calendar (after an import) and move or cancel the posts it changes."""
@@ -342,38 +363,47 @@ class PostScheduler:
 
     async def update_settings(self, settings: GuildSettings) -> None:
         """Save a server's settings and re-plan its posts (resuming it if it was paused)."""
-        await save_settings(
-            self.store, replace(settings, paused=False, pause_reason=None), self.clock.now()
-        )
-        await resume_guild(self.store, settings.guild_id)
-        await self.replan([settings.guild_id])
+        async with self._busy:
+            resumed = replace(settings, paused=False, pause_reason=None)
+            await save_settings(self.store, resumed, self.clock.now())
+            await resume_guild(self.store, settings.guild_id)
+            await self._replan_unlocked([settings.guild_id])
 
     async def forget(self, guild_id: int) -> None:
         """Drop a server's settings and posts (the bot was removed from it)."""
-        await forget_guild(self.store, guild_id)
-        await self._arm()
+        async with self._busy:
+            await forget_guild(self.store, guild_id)
+            await self._arm()
 
     async def replan(self, guild_ids: Sequence[int] | None = None) -> None:
         """Re-plan every server's posts (or only `guild_ids`) and re-arm the wake-up."""
+        async with self._busy:
+            await self._replan_unlocked(guild_ids)
+
+    async def _replan_unlocked(self, guild_ids: Iterable[int] | None) -> None:
         if not self._lock.held:
             return
+        wanted = set(guild_ids) if guild_ids is not None else None
         now = self.clock.now()
         for settings in await all_settings(self.store):
-            if guild_ids is None or settings.guild_id in guild_ids:
-                await self._replan_one(settings, now)
+            if wanted is None or settings.guild_id in wanted:
+                planned = plan_posts(settings, self.calendar, start=now - self.grace)
+                await sync_plan(
+                    self.store, planned, now, guild_ids=[settings.guild_id], grace=self.grace
+                )
         await self._arm()
-
-    async def _replan_one(self, settings: GuildSettings, now: datetime) -> None:
-        planned = plan_posts(settings, self.calendar, start=now - self.grace)
-        await sync_plan(self.store, planned, now, guild_ids=[settings.guild_id], grace=self.grace)
 
     async def run_due(self) -> list[DeliveryOutcome]:
         """Deliver every post due now, then arm the next wake-up."""
-        if not self._lock.held:
-            return []
-        async with self._running:
+        async with self._busy:
+            if not self._lock.held:
+                return []
             try:
-                return await self._deliver_due(self.clock.now())
+                outcomes = await self._deliver_due(self.clock.now())
+                quote_guilds = {o.post.guild_id for o in outcomes if o.post.kind == "qotd"}
+                if quote_guilds:  # keep the quote of the day planned ahead
+                    await self._replan_unlocked(quote_guilds)
+                return outcomes
             finally:
                 await self._arm()
 
@@ -396,7 +426,8 @@ class PostScheduler:
         if outgoing is None:
             return None
         try:
-            result = await self._deliver(outgoing)
+            async with asyncio.timeout(DELIVERY_TIMEOUT.total_seconds()):
+                result = await self._deliver(outgoing)
         except Exception as exc:  # the adapter must not stop the other posts
             log.exception("Delivering post %s for server %d failed", post.key.ref, post.guild_id)
             result = DeliveryResult.retry(f"{type(exc).__name__}: {exc}")
@@ -451,13 +482,17 @@ class PostScheduler:
             with contextlib.suppress(LookupError):
                 self._scheduler.remove_job(WAKE_JOB_ID)
             return
-        delay = max(self.next_wake - self.clock.now(), timedelta(0))
-        run_at = datetime.now(UTC) + delay
         self._scheduler.add_job(
             self.run_due,
-            DateTrigger(run_date=run_at, timezone=UTC),
+            DateTrigger(run_date=datetime.now(UTC) + self._real_delay(self.next_wake)),
             id=WAKE_JOB_ID,
             replace_existing=True,
             misfire_grace_time=None,
             coalesce=True,
         )
+
+    def _real_delay(self, wake: datetime) -> timedelta:
+        """Return the real time until the clock reaches `wake` (sooner on a sped-up clock)."""
+        delay = max(wake - self.clock.now(), timedelta(0))
+        speed = getattr(self.clock, "speed", 1.0)
+        return delay / speed if isinstance(speed, int | float) and speed > 0 else delay

@@ -184,3 +184,14 @@ def test_a_saved_calendar_loads_back(tmp_path: Path, calendar: Calendar):
     path = tmp_path / "data" / "calendar.toml"
     save_calendar(calendar, path)
     assert load_calendar(path) == calendar
+
+
+def test_a_uid_used_twice_is_refused(tmp_path: Path):
+    path = tmp_path / "cal.toml"
+    event = (
+        '[[season.event]]\nuid = "same"\nname = "A"\nvenue = "V"\ntz = "UTC"\n'
+        '[[season.event.session]]\nuid = "same-race"\nkind = "race"\nstart = 2024-03-16\n'
+    )
+    path.write_text("[[season]]\nyear = 2024\n" + event + event)
+    with pytest.raises(ValueError, match="'same' is used twice"):
+        load_calendar(path)

@@ -255,3 +255,40 @@ def test_settings_reject_an_unknown_time_zone_with_a_clear_message():
         GuildSettings(GUILD, timezone="Mars/Olympus")
     with pytest.raises(ValueError, match="session_kinds"):
         GuildSettings(GUILD, session_kinds=("parade",))
+
+
+async def test_an_adapter_that_raises_does_not_stop_the_others(store: Store, calendar: Calendar):
+    clock = SetClock("2024-01-20T18:40:00Z")
+    calls: list[int] = []
+
+    async def flaky(outgoing: OutgoingPost) -> DeliveryResult:
+        calls.append(outgoing.guild_id)
+        if outgoing.guild_id == 1:
+            raise ConnectionResetError("gateway went away")
+        return DeliveryResult.sent(7)
+
+    for guild in (1, 2):
+        await save_settings(
+            store, GuildSettings(guild, channel_id=10 + guild), at("2024-01-01T00:00:00Z")
+        )
+    scheduler = PostScheduler(store, calendar, flaky, clock)
+    await scheduler.start()
+    await scheduler.stop()
+    assert sorted(calls) == [1, 2]
+    states = {p.guild_id: p.status for p in await posts(store) if p.due == clock.now()}
+    assert states == {1: "pending", 2: "sent"}
+
+
+def test_each_post_has_its_own_stable_discord_nonce(calendar: Calendar):
+    from bot.answers import Answer
+    from bot.outbox import Post
+
+    planned = plan_posts(SETTINGS, calendar, start=at("2024-01-01T00:00:00Z"))
+    nonces = [
+        OutgoingPost(
+            Post(0, p.key, p.kind, p.due, p.payload(), "pending"), 1, 10, None, Answer("x")
+        ).nonce
+        for p in planned
+    ]
+    assert len(set(nonces)) == len(planned)
+    assert all(len(n) <= 25 for n in nonces)
