@@ -221,6 +221,20 @@ def current_calendar(saved: Path, seed: Path) -> Calendar:
     return load_calendar(saved if saved.exists() else seed)
 
 
+def import_calendar_file(ics: Path, saved: Path, seed: Path) -> ImportReport:
+    """Merge an .ics file into the current calendar and save the result to `saved`."""
+    report = import_ics(ics.read_bytes(), current_calendar(saved, seed))
+    if report.changed:
+        save_calendar(report.calendar, saved)
+        log.info(
+            "Calendar %s: %d sessions added, %d updated",
+            ics,
+            len(report.added),
+            len(report.updated),
+        )
+    return report
+
+
 def parse_calendar(raw: Mapping[str, Any], where: str = "calendar") -> Calendar:
     """Build a calendar from parsed TOML data."""
     seasons = _get(raw, "season", list, where, default=[])

@@ -180,7 +180,8 @@ def render_countdown(event: Event, session: Session, lead: timedelta) -> Answer:
     start = session.start_utc()
     if start is None:
         day = format_day(session.local_date(event.zone))
-        line = f"{session.label} day is {day} (in {lead.days} days); start time not published yet."
+        days = f"{lead.days} day" if lead.days == 1 else f"{lead.days} days"
+        line = f"{session.label} day is {day} (in {days}); start time not published yet."
     else:
         line = f"{session.label} starts {discord_time(start, 'R')} ({discord_time(start, 'F')})"
     return Answer(

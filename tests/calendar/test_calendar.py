@@ -195,3 +195,21 @@ def test_a_uid_used_twice_is_refused(tmp_path: Path):
     path.write_text("[[season]]\nyear = 2024\n" + event + event)
     with pytest.raises(ValueError, match="'same' is used twice"):
         load_calendar(path)
+
+
+def test_importing_a_file_saves_the_merged_calendar_and_keeps_the_seed(
+    tmp_path: Path, calendar: Calendar
+):
+    from bot.calendar import current_calendar, import_calendar_file
+    from tests.calendar.conftest import SEED_CALENDAR
+
+    ics = tmp_path / "moved.ics"
+    ics.write_bytes(export_ics(_move(calendar, "imsa-2026-r11-atlanta", 7)))
+    saved = tmp_path / "data" / "calendar.toml"
+    assert current_calendar(saved, SEED_CALENDAR) == calendar
+    report = import_calendar_file(ics, saved, SEED_CALENDAR)
+    assert report.updated == ["imsa-2026-r11-atlanta-race"]
+    reloaded = current_calendar(saved, SEED_CALENDAR)
+    assert reloaded.event("imsa-2026-r11-atlanta").sessions[0].start == date(2026, 10, 10)
+    assert load_calendar(SEED_CALENDAR) == calendar
+    assert import_calendar_file(ics, saved, SEED_CALENDAR).changed is False

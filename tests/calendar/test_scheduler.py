@@ -216,7 +216,7 @@ def test_posts_render_as_discord_timestamps(calendar: Calendar):
     assert preview.title == "Race week: Rolex 24 At Daytona"
     assert preview.sections[0].value == "<t:1706380800:F> · <t:1706380800:R>"
     sebring = rendered("session:imsa-2024-r02-sebring-race", 86400)
-    assert "Sat 16 Mar 2024" in sebring.description
+    assert "Race day is Sat 16 Mar 2024 (in 1 day)" in sebring.description
     assert "not published" in sebring.description
     assert "<t:" not in sebring.description
 
