@@ -1,0 +1,153 @@
+"""Rule-based extraction of quotes, lineups, results and entities from motorsport articles."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Collection
+
+from bot.articles import Article
+from bot.extraction.aliases import DEFAULT_ALIASES_PATH, Aliases, load_aliases
+from bot.extraction.document import Caption, Document, analyse
+from bot.extraction.events import find_event, find_season
+from bot.extraction.lineups import Crew, assign_cars
+from bot.extraction.quotes import extract_quotes
+from bot.extraction.results import ResultFinder
+from bot.extraction.text import find_cars
+from bot.facts import ArticleFacts, Entity, Lineup, Quote, Result
+
+__all__ = ["DEFAULT_ALIASES_PATH", "Aliases", "extract", "load_aliases"]
+
+log = logging.getLogger(__name__)
+
+_CAR_MODEL = re.compile(
+    r"\b([A-Z][^\W\d_]+)\s+((?:[A-Z]\s)?[A-Z0-9][\w]*(?:[.\-]\w+)+|\d{3}[A-Za-z]?\b|"
+    r"[A-Z]+\d\w*(?:\s+[A-Z]+\d[\w.]*)?)"
+)
+_ORG_CHUNK = re.compile(r"\b(?:Racing|Motorsports?|Team|Autosport|Competition|Engineering)\b")
+
+
+def extract(
+    article: Article, *, aliases: Aliases | None = None, known_people: Collection[str] = ()
+) -> ArticleFacts:
+    """Return the quotes, lineups, results and entities stated in an article."""
+    aliases = aliases or Aliases()
+    document = analyse(article.paragraphs, aliases, known_people)
+    crews = assign_cars(document)
+    quotes = extract_quotes(document)
+    lineups = _caption_lineups(document, article) + _prose_lineups(document, crews, article)
+    results = ResultFinder(document, crews, article.published).find()
+    entities = _entities(document, quotes, lineups, results)
+    log.debug(
+        "extracted %d quotes, %d lineups, %d results from %s",
+        len(quotes), len(lineups), len(results), article.source,
+    )  # fmt: skip
+    return ArticleFacts(quotes=quotes, lineups=lineups, results=results, entities=entities)
+
+
+def car_model(text: str) -> str | None:
+    """Return a make and model named in a text (a capitalised word and a model code)."""
+    match = _CAR_MODEL.search(text)
+    return f"{match.group(1)} {match.group(2)}" if match else None
+
+
+def _caption_team(document: Document, caption: Caption) -> str | None:
+    teams = document.aliases.find_teams(caption.header)
+    if teams:
+        return teams[0].canonical
+    first = caption.header.split(",")[0].strip()
+    if _ORG_CHUNK.search(first):
+        return document.aliases.canonical_team(first)
+    return None
+
+
+def _caption_lineups(document: Document, article: Article) -> list[Lineup]:
+    lineups = []
+    for caption in document.captions:
+        drivers = tuple(document.resolver.resolve(d) for d in caption.drivers)
+        lineups.append(
+            Lineup(
+                car=caption.car,
+                team=_caption_team(document, caption),
+                drivers=drivers,
+                paragraph=caption.paragraph,
+                car_model=car_model(caption.header),
+                season=find_season("", article.published),
+                event=None,
+            )
+        )
+    return lineups
+
+
+def _prose_lineups(document: Document, crews: list[list[Crew]], article: Article) -> list[Lineup]:
+    merged: dict[tuple[int, str], Lineup] = {}
+    for index, sentence_crews in enumerate(crews):
+        sentence = document.sentences[index]
+        for crew in sentence_crews:
+            if crew.car is None or len(crew.names) < 2:
+                continue
+            car_span = next((c for c in sentence.cars if c.text == crew.car), None)
+            description = sentence.text[car_span.end : car_span.end + 80] if car_span else ""
+            team = _lineup_team(document, sentence.teams, car_span)
+            key = (sentence.paragraph, crew.car)
+            previous = merged.get(key)
+            drivers = tuple(crew.names)
+            if previous is not None:
+                drivers = tuple(dict.fromkeys(previous.drivers + drivers))
+            merged[key] = Lineup(
+                car=crew.car,
+                team=team or (previous.team if previous else None),
+                drivers=drivers,
+                paragraph=previous.paragraph if previous else sentence.paragraph,
+                car_model=car_model(description) or (previous.car_model if previous else None),
+                season=find_season(sentence.text, article.published),
+                event=find_event(sentence.text, document.aliases)
+                or (previous.event if previous else None),
+            )
+    return list(merged.values())
+
+
+def _lineup_team(document: Document, teams: list, car_span: object) -> str | None:
+    if car_span is None or not teams:
+        return None
+    end = getattr(car_span, "end", 0)
+    nearest = min(teams, key=lambda t: abs(t.start - end))
+    return nearest.canonical if abs(nearest.start - end) < 60 else None
+
+
+def _entities(
+    document: Document, quotes: list[Quote], lineups: list[Lineup], results: list[Result]
+) -> list[Entity]:
+    people: dict[str, set[str]] = {}
+    for sentence in document.sentences:
+        for person in sentence.people:
+            if person.name and (len(person.name.split()) > 1 or person.text != person.name):
+                people.setdefault(person.name, set()).add(person.text)
+    for name in [q.speaker for q in quotes] + [d for x in lineups + results for d in x.drivers]:
+        if name:
+            people.setdefault(name, set()).add(name)
+    teams: dict[str, set[str]] = {}
+    events: dict[str, set[str]] = {}
+    cars: dict[str, set[str]] = {}
+    for paragraph in document.masked:
+        for found in document.aliases.find_teams(paragraph):
+            teams.setdefault(found.canonical, set()).add(found.text)
+        for found in document.aliases.find_events(paragraph):
+            events.setdefault(found.canonical, set()).add(found.text)
+        for car in find_cars(paragraph):
+            cars.setdefault(f"#{car.text}", set()).add(
+                " ".join(paragraph[car.start : car.end].split())
+            )
+    for item in lineups + results:
+        if item.team:
+            teams.setdefault(item.team, set()).add(item.team)
+    entities = [_entity("person", n, v) for n, v in people.items()]
+    entities += [_entity("team", n, v) for n, v in teams.items()]
+    entities += [_entity("car", n, v) for n, v in cars.items()]
+    entities += [_entity("event", n, v) for n, v in events.items()]
+    return entities
+
+
+def _entity(kind: str, name: str, variants: set[str]) -> Entity:
+    aliases = tuple(sorted(v for v in variants if v != name))
+    return Entity(kind=kind, name=name, aliases=aliases)  # type: ignore[arg-type]

@@ -1,0 +1,111 @@
+"""Team and event name variants, read from a TOML data file (seeds/aliases.toml)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.extraction.names import normalize_name
+
+SECTIONS = ("teams", "events")
+DEFAULT_ALIASES_PATH = Path(__file__).resolve().parents[2] / "seeds" / "aliases.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A known team or event named in a text: where, as written, and its canonical name."""
+
+    start: int
+    end: int
+    text: str
+    canonical: str
+
+
+@dataclass(frozen=True)
+class Aliases:
+    """Canonical team and event names with the variants articles use for them."""
+
+    teams: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    events: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_team_index", _index(self.teams))
+        object.__setattr__(self, "_event_index", _index(self.events))
+        object.__setattr__(self, "_team_pattern", _pattern(self.teams))
+        object.__setattr__(self, "_event_pattern", _pattern(self.events))
+
+    def canonical_team(self, name: str) -> str:
+        """Return the canonical team name for a variant (the name itself when unknown)."""
+        return self._team_index.get(normalize_name(name), name)  # type: ignore[attr-defined]
+
+    def canonical_event(self, name: str) -> str:
+        """Return the canonical event name for a variant (the name itself when unknown)."""
+        return self._event_index.get(normalize_name(name), name)  # type: ignore[attr-defined]
+
+    def find_teams(self, text: str) -> list[Found]:
+        """Return the known teams named in a text, longest variant first at each place."""
+        return _find(self._team_pattern, self._team_index, text)  # type: ignore[attr-defined]
+
+    def find_events(self, text: str) -> list[Found]:
+        """Return the known events named in a text."""
+        return _find(self._event_pattern, self._event_index, text)  # type: ignore[attr-defined]
+
+
+def _index(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for canonical, variants in table.items():
+        for variant in (canonical, *variants):
+            index.setdefault(normalize_name(variant), canonical)
+    return index
+
+
+def _pattern(table: Mapping[str, tuple[str, ...]]) -> re.Pattern[str] | None:
+    variants = {v for canonical, vs in table.items() for v in (canonical, *vs)}
+    if not variants:
+        return None
+    ordered = sorted(variants, key=len, reverse=True)
+    body = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in ordered)
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
+def _find(pattern: re.Pattern[str] | None, index: dict[str, str], text: str) -> list[Found]:
+    if pattern is None:
+        return []
+    found = []
+    for match in pattern.finditer(text):
+        canonical = index.get(normalize_name(match.group()), match.group())
+        found.append(Found(match.start(), match.end(), match.group(), canonical))
+    return found
+
+
+def load_aliases(path: Path) -> Aliases:
+    """Read an aliases TOML file; a malformed file raises ValueError naming the bad key."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{path.name}: not valid TOML ({exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path.name}: cannot be read ({exc})") from None
+    unknown = sorted(set(data) - set(SECTIONS))
+    if unknown:
+        raise ValueError(f"{path.name}: unknown section {unknown[0]!r} (expected teams, events)")
+    tables = {section: _read_table(data.get(section, {}), section, path) for section in SECTIONS}
+    return Aliases(teams=tables["teams"], events=tables["events"])
+
+
+def _read_table(table: object, section: str, path: Path) -> dict[str, tuple[str, ...]]:
+    if not isinstance(table, dict):
+        raise ValueError(f"{path.name}: {section!r} must be a table of name = [variants]")
+    result: dict[str, tuple[str, ...]] = {}
+    for key, variants in table.items():
+        if not key.strip():
+            raise ValueError(f"{path.name}: {section} has an empty name")
+        if not isinstance(variants, list) or not all(
+            isinstance(v, str) and v.strip() for v in variants
+        ):
+            raise ValueError(f"{path.name}: {section}.{key!r} must be a list of non-empty strings")
+        result[key] = tuple(variants)
+    return result

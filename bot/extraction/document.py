@@ -1,0 +1,219 @@
+"""Analyse an article once: quotes, narrative sentences, people, cars and teams in each."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from bot.extraction.aliases import Aliases, Found
+from bot.extraction.names import (
+    LOCATION_PREPOSITIONS,
+    PRONOUNS,
+    Mention,
+    NameResolver,
+    find_mentions,
+    preceding_word,
+)
+from bot.extraction.text import DOUBLE_QUOTES, Span, find_cars, split_sentences
+
+MAX_CAPTION_CHARS = 400
+_CAR_DESCRIPTION = re.compile(r"(?:\s+(?:[A-Z0-9][\w.\-/’']*|w/\S*|&))*")
+_ORG = re.compile(
+    r"\b(?:[A-Z][\w'’&.\-]*\s+){1,4}(?:Racing|Motorsports?|Autosport|Competition|Engineering)\b"
+    r"(?:\s+(?:by|w/)\s*(?:[A-Z][\w\-]*\s*){1,4})?"
+)
+_PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They)\b")
+_CAPTION_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSpan:
+    """A quoted stretch of a paragraph: bounds including the marks, and the inner text."""
+
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    closed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRef:
+    """A person mentioned in narrative text, with the canonical name (None when unknown)."""
+
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    name: str | None
+
+
+@dataclass(slots=True)
+class Sentence:
+    """One narrative sentence (quotes blanked out) and the people, cars and teams in it."""
+
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    people: list[PersonRef] = field(default_factory=list)
+    cars: list[Span] = field(default_factory=list)
+    teams: list[Found] = field(default_factory=list)
+    pronouns: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Caption:
+    """A photo caption naming a car, its entry and its drivers."""
+
+    paragraph: int
+    car: str
+    header: str
+    drivers: list[str]
+
+
+@dataclass(slots=True)
+class Document:
+    """Everything extraction needs to know about an article's text."""
+
+    paragraphs: list[str]
+    masked: list[str]
+    quotes: list[QuoteSpan]
+    sentences: list[Sentence]
+    captions: list[Caption]
+    resolver: NameResolver
+    aliases: Aliases
+
+
+def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
+    """Pair the double quote marks of a paragraph; an unclosed one runs to its end."""
+    marks = [i for i, ch in enumerate(paragraph) if ch in DOUBLE_QUOTES]
+    spans = []
+    for k in range(0, len(marks), 2):
+        start = marks[k]
+        closed = k + 1 < len(marks)
+        end = marks[k + 1] + 1 if closed else len(paragraph)
+        inner = paragraph[start + 1 : end - 1 if closed else end].strip()
+        spans.append(QuoteSpan(index, start, end, inner, closed))
+    return spans
+
+
+def _mask(paragraph: str, spans: list[QuoteSpan]) -> str:
+    chars = list(paragraph)
+    for span in spans:
+        chars[span.start : span.end] = " " * (span.end - span.start)
+    return "".join(chars)
+
+
+def car_descriptions(text: str, cars: list[Span]) -> list[tuple[int, int]]:
+    """Return the regions naming a car after its number (#31 Whelen Cadillac V-Series.R)."""
+    regions = []
+    for car in cars:
+        match = _CAR_DESCRIPTION.match(text, car.end)
+        regions.append((car.start, match.end() if match else car.end))
+    return regions
+
+
+def find_caption(paragraph: str, index: int) -> Caption | None:
+    """Read a photo caption: '#31 Team Car: Driver, Driver, Driver'."""
+    if len(paragraph) > MAX_CAPTION_CHARS or ":" not in paragraph:
+        return None
+    cars = find_cars(paragraph)
+    if not cars or not paragraph[cars[0].end :].lstrip().startswith((":", " ")):
+        return None
+    tail_start = paragraph.rfind(":") + 1
+    if tail_start <= cars[0].end:
+        return None
+    drivers = []
+    for raw in _CAPTION_SPLIT.split(paragraph[tail_start:]):
+        piece = raw.strip()
+        mentions = find_mentions(piece)
+        if mentions and mentions[0].start == 0 and len(mentions[0].tokens) >= 2:
+            drivers.append(mentions[0].text)
+    if len(drivers) < 2:
+        return None
+    header = paragraph[cars[0].end : tail_start - 1].strip(" :")
+    return Caption(index, cars[0].text, header, drivers)
+
+
+def analyse(
+    paragraphs: list[str], aliases: Aliases, known_people: Collection[str] = ()
+) -> Document:
+    """Split an article into quotes and narrative sentences and find who and what is named."""
+    quotes: list[QuoteSpan] = []
+    masked: list[str] = []
+    captions: list[Caption] = []
+    for index, paragraph in enumerate(paragraphs):
+        spans = quote_spans(paragraph, index)
+        quotes.extend(spans)
+        masked.append(_mask(paragraph, spans))
+        caption = find_caption(paragraph, index) if not spans else None
+        if caption:
+            captions.append(caption)
+    resolver = NameResolver(known_people)
+    for caption in captions:
+        for driver in caption.drivers:
+            resolver.add(driver)
+    sentences: list[Sentence] = []
+    pending: list[tuple[Sentence, list[Mention]]] = []
+    caption_paragraphs = {c.paragraph for c in captions}
+    for index, text in enumerate(masked):
+        if index in caption_paragraphs:
+            continue
+        for span in split_sentences(text):
+            sentence, mentions = _scan_sentence(index, span, aliases)
+            sentences.append(sentence)
+            pending.append((sentence, mentions))
+            for mention in mentions:
+                if len(mention.tokens) >= 2:
+                    resolver.add(mention.text)
+    for sentence, mentions in pending:
+        sentence.people = [_resolve(sentence, m, resolver) for m in mentions]
+    return Document(paragraphs, masked, quotes, sentences, captions, resolver, aliases)
+
+
+def _scan_sentence(index: int, span: Span, aliases: Aliases) -> tuple[Sentence, list[Mention]]:
+    text = span.text
+    cars = find_cars(text)
+    teams = aliases.find_teams(text)
+    orgs = [
+        Found(m.start(), m.end(), m.group(), aliases.canonical_team(m.group()))
+        for m in _ORG.finditer(text)
+    ]
+    teams = _merge_teams(teams, orgs)
+    blocked = car_descriptions(text, cars) + [(t.start, t.end) for t in teams]
+    mentions = [
+        m
+        for m in find_mentions(text, blocked=blocked)
+        if preceding_word(text, m.start) not in LOCATION_PREPOSITIONS or len(m.tokens) < 2
+    ]
+    pronouns = [m.start() for m in _PRONOUN.finditer(text)]
+    sentence = Sentence(index, span.start, span.end, text, [], cars, teams, pronouns)
+    return sentence, mentions
+
+
+def _merge_teams(known: list[Found], orgs: list[Found]) -> list[Found]:
+    merged = list(known)
+    for org in orgs:
+        if not any(k.start < org.end and org.start < k.end for k in known):
+            merged.append(org)
+    return sorted(merged, key=lambda f: f.start)
+
+
+def _resolve(sentence: Sentence, mention: Mention, resolver: NameResolver) -> PersonRef:
+    name = resolver.lookup(mention.text)
+    if name is None and len(mention.tokens) >= 2:
+        name = mention.text
+    return PersonRef(
+        sentence.paragraph,
+        sentence.start + mention.start,
+        sentence.start + mention.end,
+        mention.text,
+        name,
+    )
+
+
+def is_pronoun(word: str) -> bool:
+    """Tell whether a word is a personal pronoun that can stand for a speaker."""
+    return word.casefold() in PRONOUNS

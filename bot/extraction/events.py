@@ -1,0 +1,50 @@
+"""Name the event and season a fact belongs to."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from bot.extraction.aliases import Aliases
+from bot.extraction.text import find_years
+
+_GENERIC_EVENT = re.compile(
+    r"\b(?:[A-Z][\w'’.]*\s+){0,3}(?:Grand\s+Prix|(?:24|12|Twelve|Six|6|10|Ten)\s+Hours"
+    r"(?:\s+of\s+[A-Z]\w+(?:\s+[A-Z]\w+)?)?)"
+)
+YEAR_WINDOW = 80
+_LAST_YEAR = re.compile(r"\blast\s+(?:year|season)\b", re.IGNORECASE)
+_THIS_YEAR = re.compile(r"\bthis\s+(?:year|season)\b", re.IGNORECASE)
+
+
+def find_event(text: str, aliases: Aliases, near: int = 0) -> str | None:
+    """Return the canonical event named in a text, the one nearest to `near` first."""
+    found = [(abs(f.start - near), f.canonical) for f in aliases.find_events(text)]
+    found += [(abs(m.start() - near), m.group().strip()) for m in _GENERIC_EVENT.finditer(text)]
+    return min(found)[1] if found else None
+
+
+def find_season(text: str, published: date | None, near: int = 0) -> int | None:
+    """Return the season a sentence talks about: a year it names, else the article's year."""
+    years = [
+        (abs(at - near), year)
+        for at, year in _years_with_positions(text)
+        if abs(at - near) <= YEAR_WINDOW
+    ]
+    if years:
+        return min(years)[1]
+    if published is None:
+        return None
+    if _LAST_YEAR.search(text) and not _THIS_YEAR.search(text):
+        return published.year - 1
+    return published.year
+
+
+def _years_with_positions(text: str) -> list[tuple[int, int]]:
+    positions = []
+    start = 0
+    for year in find_years(text):
+        at = text.find(str(year), start)
+        positions.append((at, year))
+        start = at + 4
+    return positions

@@ -1,0 +1,162 @@
+"""Find which drivers share which car: photo captions and crews named in prose."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.extraction.document import Document, PersonRef, Sentence
+from bot.extraction.text import Span
+
+MAX_LINK_WORDS = 10
+MAX_WORDS_BEFORE_COMMA = 3
+MAX_PRE_CREW_GAP_WORDS = 8
+TEAM_NEAR_CHARS = 60
+MAX_SENTENCE_CHARS = 3000
+
+_GLUE = re.compile(r"\A\s*(?:,|,?\s*(?:and|&)(?:\s+[a-z][\w\-]*){0,3})\s*\Z")
+_APPOSITIVE = re.compile(r"\A\s*,[^,.;:!?()\"“”]{1,80},\s*and\s*\Z")
+_LINK_BLOCK = re.compile(r"[.;:!?—–()\"“”#\d]|\A\s*['’]s?\b")
+_LINK_WORD = re.compile(
+    r"\b(?:with|join|joins|joined|joining|teammates?|alongside|partners?|partnered|paired|"
+    r"co-drivers?|returnees?)\b"
+)
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+_COLLECTIVE = re.compile(
+    r"\b(?:foursome|trio|quartet|duo|pair|pairing|crew|line-?up|drivers|teammates)\b",
+    re.IGNORECASE,
+)
+_STOP_BETWEEN = re.compile(r"[.;:!?—–]")
+
+
+@dataclass(slots=True)
+class Crew:
+    """People named together as one car's drivers, in one sentence."""
+
+    sentence: int
+    start: int
+    end: int
+    members: list[PersonRef]
+    car: str | None = None
+
+    @property
+    def names(self) -> list[str]:
+        """Return the member names, in order and without repeats."""
+        return list(dict.fromkeys(m.name or m.text for m in self.members))
+
+
+def _linked(text: str, left: PersonRef, right: PersonRef, base: int) -> bool:
+    """Tell whether two people in a sentence are named as one crew."""
+    between = text[left.end - base : right.start - base]
+    if _GLUE.match(between) or _APPOSITIVE.match(between):
+        return True
+    words = _WORD.findall(between)
+    if len(words) > MAX_LINK_WORDS or _LINK_BLOCK.search(between):
+        return False
+    if any(w[0].isupper() and not w.isupper() for w in words):
+        return False
+    link = _LINK_WORD.search(between)
+    if link is None:
+        return False
+    comma = between.find(",")
+    return comma < 0 or len(_WORD.findall(between[:comma])) <= MAX_WORDS_BEFORE_COMMA
+
+
+def sentence_crews(index: int, sentence: Sentence) -> list[Crew]:
+    """Group the people of a sentence into crews (a singleton is a crew of one)."""
+    crews: list[Crew] = []
+    base = sentence.start
+    for person in sentence.people:
+        last = crews[-1] if crews else None
+        if last and _linked(sentence.text, last.members[-1], person, base):
+            if (
+                person.name is None
+                and _GLUE.match(sentence.text[last.members[-1].end - base : person.start - base])
+                is None
+            ):
+                crews.append(Crew(index, person.start - base, person.end - base, [person]))
+                continue
+            last.members.append(person)
+            last.end = person.end - base
+            continue
+        crews.append(Crew(index, person.start - base, person.end - base, [person]))
+    return [c for c in crews if any(m.name for m in c.members)]
+
+
+def assign_cars(document: Document) -> list[list[Crew]]:
+    """Return each sentence's crews, with the car each crew of two or more drives."""
+    all_crews = [sentence_crews(i, s) for i, s in enumerate(document.sentences)]
+    for index, crews in enumerate(all_crews):
+        sentence = document.sentences[index]
+        groups = [c for c in crews if len(c.names) >= 2]
+        if not groups or len(sentence.text) > MAX_SENTENCE_CHARS:
+            continue
+        _assign_in_sentence(sentence, groups)
+        for crew in groups:
+            if crew.car is None:
+                crew.car = _car_in_focus(document, all_crews, index, crew)
+    return all_crews
+
+
+def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
+    cars = sentence.cars
+    if not cars:
+        return
+    claimed: set[int] = set()
+    for crew in groups:
+        before = [k for k, car in enumerate(cars) if car.end <= crew.start]
+        if before and not _STOP_BETWEEN.search(sentence.text[cars[before[-1]].end : crew.start]):
+            crew.car = cars[before[-1]].text
+            claimed.add(before[-1])
+    pre = [c for c in groups if c.car is None and c.end <= cars[0].start]
+    free = [k for k in range(len(cars)) if k not in claimed]
+    if len(pre) <= len(free):
+        for crew, k in zip(pre, free, strict=False):
+            if not _STOP_BETWEEN.search(sentence.text[crew.end : cars[k].start]):
+                crew.car = cars[k].text
+    for crew in groups:
+        if crew.car is None:
+            after = [car for car in cars if car.start >= crew.end]
+            gap = sentence.text[crew.end : after[0].start] if after else ""
+            close = len(_WORD.findall(gap)) <= MAX_PRE_CREW_GAP_WORDS
+            if after and close and not _STOP_BETWEEN.search(gap):
+                crew.car = after[0].text
+
+
+def _car_in_focus(
+    document: Document, all_crews: list[list[Crew]], index: int, crew: Crew
+) -> str | None:
+    """Find the car a crew drives from the sentence just before or just after."""
+    sentence = document.sentences[index]
+    members = {m.name for m in crew.members if m.name}
+    for other in (index - 1, index + 1):
+        if not 0 <= other < len(document.sentences):
+            continue
+        neighbour = document.sentences[other]
+        if abs(neighbour.paragraph - sentence.paragraph) > 1:
+            continue
+        cars = {c.text for c in neighbour.cars}
+        if len(cars) != 1:
+            continue
+        named = {p.name for p in neighbour.people if p.name}
+        if members & named or _COLLECTIVE.search(neighbour.text):
+            return next(iter(cars))
+    return None
+
+
+def car_of(crews: list[Crew], person: PersonRef) -> str | None:
+    """Return the car of the crew a person belongs to, if any."""
+    for crew in crews:
+        if person in crew.members:
+            return crew.car
+    return None
+
+
+def description_team(document: Document, sentence: Sentence, car: Span) -> str | None:
+    """Return the team named with a car in a sentence (in its description or nearby)."""
+    nearest = None
+    for team in sentence.teams:
+        distance = abs(team.start - car.end)
+        if nearest is None or distance < nearest[0]:
+            nearest = (distance, team.canonical)
+    return nearest[1] if nearest and nearest[0] < TEAM_NEAR_CHARS else None

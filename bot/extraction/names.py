@@ -1,0 +1,221 @@
+"""Find person names in text and resolve their variants to one canonical spelling."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+FUZZY_THRESHOLD = 85.0
+MIN_FUZZY_LENGTH = 5
+MAX_NAME_TOKENS = 4
+
+PARTICLES = frozenset(
+    {"van", "der", "den", "de", "da", "di", "von", "du", "dos", "del", "ter", "le"}
+)
+PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "his", "their"})
+# Words that start a sentence or a clause and are never the first name of a person.
+STOP_WORDS = frozenset(
+    [
+        "the", "a", "an", "this", "that", "these", "those", "it", "its", "in", "on", "at",
+        "for", "with", "as", "after", "before", "during", "but", "and", "so", "when", "while",
+        "since", "just", "all", "photo", "no", "yes", "thanks", "approximately", "obviously",
+        "honestly", "quite", "however", "interestingly", "meanwhile", "then", "there", "here",
+        "we", "our", "i", "you", "my", "your", "if", "what", "how", "why", "congratulations",
+        "according", "asked", "speaking", "joining", "both", "every", "each", "only", "also",
+        "even", "first", "second", "third", "last", "next", "new", "former", "current",
+        "reigning", "defending", "team"
+    ]
+)  # fmt: skip
+# Generic vocabulary of organisations, places, events, titles and roles: never part of a name.
+NOT_NAME_WORDS = frozenset(
+    [
+        "racing", "motorsport", "motorsports", "team", "engineering", "autosport",
+        "competition", "performance", "development", "championship", "championships", "series",
+        "cup", "hours", "grand", "prix", "petit", "mans", "rolex", "weathertech", "sportscar",
+        "international", "speedway", "raceway", "park", "circuit", "road", "beach", "lane",
+        "lap", "pro", "class", "award", "manufacturers", "endurance", "sprint", "images",
+        "photo", "lumen", "champion", "champions", "president", "vice", "director", "manager",
+        "owner", "co-owner", "global", "general", "motors", "chief", "officer", "principal",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+        "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december", "north", "south", "east", "west", "american", "formula",
+        "indycar", "nascar", "qualifying", "hyperpole", "hypercar", "victory", "lane", "track",
+        "motorsportweek", "news"
+    ]
+)  # fmt: skip
+ROLE_WORDS = frozenset(
+    [
+        "manager", "director", "president", "owner", "co-owner", "strategist", "engineer",
+        "principal", "chief", "boss", "driver", "drivers", "champion", "founder", "chairman",
+        "officer"
+    ]
+)  # fmt: skip
+LOCATION_PREPOSITIONS = frozenset({"at", "in", "near"})
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_POSSESSIVE = re.compile(r"['’]s?\Z")
+_SPACES = re.compile(r"\s+")
+_MC = re.compile(r"(?:Mc|Mac|O['’]|D['’])?[^\W\d_][^\W\d_A-Z]+(?:-[A-ZÀ-Þ][^\W\d_A-Z]+)*\Z")
+
+
+def normalize_name(text: str) -> str:
+    """Return a name casefolded, without accents and with single spaces: a matching key."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped.replace("’", "'").casefold()).strip()
+
+
+def surname(name: str) -> str:
+    """Return the last token of a name, normalised: the key scoring compares."""
+    tokens = normalize_name(name).split()
+    return tokens[-1] if tokens else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A run of capitalised words in a text that may name a person."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def tokens(self) -> list[str]:
+        """Return the words of the mention."""
+        return self.text.split()
+
+
+def is_capitalised(token: str) -> bool:
+    """Tell whether a token looks like part of a proper name (Derani, O'Gara, McLaughlin)."""
+    return token[:1].isupper() and not token.isupper() and bool(_MC.match(token))
+
+
+def _strip_possessive(token: str) -> str:
+    return _POSSESSIVE.sub("", token) if token[-2:] in {"’s", "'s"} else token
+
+
+def find_mentions(text: str, *, blocked: Iterable[tuple[int, int]] = ()) -> list[Mention]:
+    """Return runs of capitalised words (with name particles) that could be person names."""
+    blocked_list = sorted(blocked)
+    mentions: list[Mention] = []
+    run: list[re.Match[str]] = []
+    previous_end = -1
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        gap = text[previous_end : match.start()] if previous_end >= 0 else ""
+        contiguous = bool(run) and gap.isspace() and "\n" not in gap
+        name_like = is_capitalised(_strip_possessive(token)) or token in PARTICLES
+        if name_like and text[match.end() : match.end() + 1] in {".", "-"}:
+            name_like = not text[match.end() + 1 : match.end() + 2].isalnum()
+        if not name_like or (run and not contiguous):
+            _close_run(text, run, mentions)
+            run = []
+        if name_like:
+            run.append(match)
+        previous_end = match.end()
+        if token[-2:] in {"’s", "'s"}:
+            _close_run(text, run, mentions)
+            run = []
+    _close_run(text, run, mentions)
+    return [m for m in mentions if not _inside(m, blocked_list)]
+
+
+def _inside(mention: Mention, blocked: list[tuple[int, int]]) -> bool:
+    index = bisect_right(blocked, (mention.start, float("inf")))
+    return index > 0 and blocked[index - 1][0] <= mention.start < blocked[index - 1][1]
+
+
+def _close_run(text: str, run: list[re.Match[str]], out: list[Mention]) -> None:
+    """Turn a run of tokens into name mentions, cutting at non-name vocabulary."""
+    piece: list[re.Match[str]] = []
+    for match in run:
+        word = _strip_possessive(match.group()).casefold()
+        if word in NOT_NAME_WORDS:
+            _emit(text, piece, out)
+            piece = []
+            continue
+        piece.append(match)
+    _emit(text, piece, out)
+
+
+def _emit(text: str, piece: list[re.Match[str]], out: list[Mention]) -> None:
+    while piece and (
+        piece[0].group().casefold() in STOP_WORDS
+        or (piece[0].group() in PARTICLES and len(piece) < 2)
+    ):
+        piece = piece[1:]
+    while piece and piece[-1].group() in PARTICLES:
+        piece = piece[:-1]
+    if not piece or len(piece) > MAX_NAME_TOKENS:
+        return
+    if all(m.group() in PARTICLES for m in piece):
+        return
+    start, end = piece[0].start(), piece[-1].end()
+    words = [_strip_possessive(m.group()) for m in piece]
+    end -= len(piece[-1].group()) - len(words[-1])
+    out.append(Mention(start, end, " ".join(words)))
+
+
+def preceding_word(text: str, index: int) -> str:
+    """Return the word just before `index`, casefolded ('' at the start)."""
+    words = _TOKEN.findall(text[max(0, index - 30) : index])
+    return words[-1].casefold() if words else ""
+
+
+class NameResolver:
+    """Map spelling variants, typos and surname-only mentions to known canonical names."""
+
+    def __init__(self, names: Iterable[str] = (), *, threshold: float = FUZZY_THRESHOLD) -> None:
+        self._threshold = threshold
+        self._canonical: dict[str, str] = {}
+        self._by_surname: dict[str, list[str]] = {}
+        for name in names:
+            self.add(name)
+
+    @property
+    def names(self) -> list[str]:
+        """Return the canonical names, in the order they were added."""
+        return list(dict.fromkeys(self._canonical.values()))
+
+    def add(self, name: str) -> str:
+        """Register a name (or find the one it is a variant of) and return its canonical form."""
+        name = " ".join(name.split())
+        if not name:
+            return name
+        known = self.lookup(name)
+        if known is not None:
+            self._canonical.setdefault(normalize_name(name), known)
+            return known
+        self._canonical[normalize_name(name)] = name
+        if len(name.split()) > 1:
+            self._by_surname.setdefault(surname(name), []).append(name)
+        return name
+
+    def lookup(self, name: str) -> str | None:
+        """Return the canonical name a variant stands for, or None when it is unknown."""
+        key = normalize_name(name)
+        if not key:
+            return None
+        if key in self._canonical:
+            return self._canonical[key]
+        if " " not in key:
+            found = self._by_surname.get(key, [])
+            if len(found) == 1:
+                return found[0]
+            if found:
+                return None
+        if len(key) < MIN_FUZZY_LENGTH or not self._canonical:
+            return None
+        best = process.extractOne(
+            key, list(self._canonical), scorer=fuzz.ratio, score_cutoff=self._threshold
+        )
+        return self._canonical[best[0]] if best else None
+
+    def resolve(self, name: str) -> str:
+        """Return the canonical form of a name, or the name itself when it is unknown."""
+        return self.lookup(name) or " ".join(name.split())

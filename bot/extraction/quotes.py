@@ -1,0 +1,177 @@
+"""Find direct quotations and attribute each to its speaker."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from bot.extraction.document import Document, PersonRef, QuoteSpan
+from bot.facts import Quote
+
+MIN_UNCUED_WORDS = 6
+MAX_WORDS_BEFORE_CUE = 7
+AFTER_WINDOW = 200
+
+CUE_VERBS = (
+    r"said|says|say|added|adds|add|told|tells|explained|explains|commented|comments|noted|"
+    r"notes|continued|continues|emphasi[sz]ed|emphasi[sz]es|pointed\s+out|points\s+out|"
+    r"echoed|echoes|remarked|remarks|stated|states|admitted|admits|declared|declares|"
+    r"insisted|insists|recalled|recalls|revealed|reveals|reflected|reflects|conceded|concedes|"
+    r"laughed|joked|jokes|offered|asked|asks|replied|replies|answered|answers|concluded|"
+    r"concludes|stressed|stresses|observed|observes|acknowledged|acknowledges|confirmed|"
+    r"confirms|announced|announces|wrote|writes|reckoned|reckons|shared|shares|summed\s+up|"
+    r"sums\s+up|underlined|underlines|highlighted|highlights|enthused|enthuses|beamed|"
+    r"smiled|quipped|quips|mused|muses|exclaimed|exclaims|observed|predicted|predicts|"
+    r"warned|warns|agreed|agrees|praised|praises|elaborated|elaborates|affirmed|affirms"
+)
+_CUE = re.compile(rf"\b(?:{CUE_VERBS})\b", re.IGNORECASE)
+_CUE_AT_END = re.compile(rf"\b(?:{CUE_VERBS})\s*[,:]?\s*\Z", re.IGNORECASE)
+_WORD = re.compile(r"[\w'’\-]+")
+_PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+_SENTENCE_STOP = re.compile(r"[.!?](?:\s|\Z)")
+_NOT_VERB = frozenset({"and", "or", "of", "to", "in", "at", "for", "from", "with", "the", "a"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Cue:
+    """Where a cue was found and whom it names (a name, a pronoun, or nobody)."""
+
+    speaker: str | None
+    pronoun: bool
+
+
+class _Focus:
+    """The people named in narrative text, in reading order, for pronoun resolution."""
+
+    def __init__(self, document: Document) -> None:
+        refs = [p for s in document.sentences for p in s.people if p.name]
+        self._refs = sorted(refs, key=lambda r: (r.paragraph, r.start))
+        self._keys = [(r.paragraph, r.start) for r in self._refs]
+
+    def before(self, paragraph: int, offset: int) -> str | None:
+        """Return the last person named before a place in the article."""
+        index = bisect_left(self._keys, (paragraph, offset))
+        return self._refs[index - 1].name if index else None
+
+    def within(self, paragraph: int, start: int, end: int) -> list[PersonRef]:
+        """Return the people named in one stretch of a paragraph."""
+        lo = bisect_left(self._keys, (paragraph, start))
+        hi = bisect_left(self._keys, (paragraph, end))
+        return self._refs[lo:hi]
+
+
+def extract_quotes(document: Document) -> list[Quote]:
+    """Return the spoken quotations of an article with their speakers."""
+    focus = _Focus(document)
+    quotes: list[Quote] = []
+    previous: tuple[QuoteSpan, str | None] | None = None
+    by_paragraph: dict[int, list[QuoteSpan]] = {}
+    for span in document.quotes:
+        by_paragraph.setdefault(span.paragraph, []).append(span)
+    for paragraph, spans in sorted(by_paragraph.items()):
+        text = document.paragraphs[paragraph]
+        for k, span in enumerate(spans):
+            before_start = spans[k - 1].end if k else 0
+            after_end = spans[k + 1].start if k + 1 < len(spans) else len(text)
+            cue = _after_cue(text, span, after_end, focus) or _before_cue(
+                text, span, before_start, focus
+            )
+            if cue is None and not _is_speech(span, text, before_start, previous):
+                continue
+            if not span.text:
+                continue
+            speaker = _speaker(cue, span, previous, document, focus)
+            quotes.append(Quote(speaker, span.text, paragraph))
+            previous = (span, speaker)
+    return quotes
+
+
+def _is_speech(
+    span: QuoteSpan, text: str, before_start: int, previous: tuple[QuoteSpan, str | None] | None
+) -> bool:
+    """Tell speech from scare quotes and titles: long, or a paragraph of its own."""
+    words = len(_WORD.findall(span.text))
+    if words >= MIN_UNCUED_WORDS:
+        return True
+    opens_paragraph = not text[: span.start].strip()
+    before = text[before_start : span.start].rstrip()
+    return opens_paragraph or before.endswith(":")
+
+
+def _speaker(
+    cue: _Cue | None,
+    span: QuoteSpan,
+    previous: tuple[QuoteSpan, str | None] | None,
+    document: Document,
+    focus: _Focus,
+) -> str | None:
+    if cue is not None and cue.speaker:
+        return cue.speaker
+    if previous is not None and previous[0].paragraph >= span.paragraph - 1 and cue is None:
+        return previous[1]
+    if cue is not None and cue.pronoun:
+        return focus.before(span.paragraph, span.start)
+    return _named_before(span, document, focus)
+
+
+def _named_before(span: QuoteSpan, document: Document, focus: _Focus) -> str | None:
+    """Return a speaker named just before an uncued quote: 'X said ...' in the previous text."""
+    for paragraph in (span.paragraph, span.paragraph - 1):
+        if paragraph < 0:
+            continue
+        end = span.start if paragraph == span.paragraph else len(document.paragraphs[paragraph])
+        text = document.masked[paragraph]
+        for ref in reversed(focus.within(paragraph, 0, end)):
+            if _CUE.match(text, ref.end + 1) or _CUE.match(text, ref.end):
+                return ref.name
+    return None
+
+
+def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | None:
+    """Read a cue after a quote: '," said X', '," X told NBC', '," he said'."""
+    window_end = min(limit, span.end + AFTER_WINDOW)
+    window = text[span.end : window_end]
+    stop = _SENTENCE_STOP.search(window)
+    if stop and not window[: stop.start()].strip(" ,;–—-"):
+        return None
+    if stop:
+        window_end = span.end + stop.start()
+        window = text[span.end : window_end]
+    verb = _CUE.search(window)
+    if not verb or len(_WORD.findall(window[: verb.start()])) > MAX_WORDS_BEFORE_CUE:
+        return None
+    verb_at = span.end + verb.start()
+    people = focus.within(span.paragraph, span.end, window_end)
+    before = [p for p in people if p.end <= verb_at]
+    if before:
+        return _Cue(before[-1].name, pronoun=False)
+    if _PRONOUN.search(window[: verb.start()]):
+        return _Cue(None, pronoun=True)
+    after = [p for p in people if p.start >= verb_at]
+    if after:
+        return _Cue(after[0].name, pronoun=False)
+    if _PRONOUN.search(window[verb.end() :]):
+        return _Cue(None, pronoun=True)
+    return None
+
+
+def _before_cue(text: str, span: QuoteSpan, start: int, focus: _Focus) -> _Cue | None:
+    """Read a cue before a quote: 'X added:', 'X, vice president of Y:', 'X said,'."""
+    before = text[start : span.start].rstrip()
+    if not before.endswith(":") and not _CUE_AT_END.search(before):
+        return None
+    sentence_start = start
+    for stop in _SENTENCE_STOP.finditer(before):
+        sentence_start = start + stop.end()
+    people = focus.within(span.paragraph, sentence_start, span.start)
+    if not people:
+        clause = text[sentence_start : span.start]
+        return _Cue(None, pronoun=True) if _PRONOUN.search(clause) else _Cue(None, pronoun=False)
+    for person in people:
+        following = _WORD.search(text, person.end)
+        gap = text[person.end : following.start()] if following else ""
+        word = following.group() if following else ""
+        if not gap.strip() and word.islower() and word not in _NOT_VERB:
+            return _Cue(person.name, pronoun=False)
+    return _Cue(people[0].name, pronoun=False)

@@ -1,0 +1,433 @@
+"""Find outcomes stated as having happened: poles, wins, finishing places, titles, fastest laps."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, replace
+from datetime import date
+
+from bot.extraction.document import Document, PersonRef, Sentence
+from bot.extraction.events import find_event, find_season
+from bot.extraction.lineups import Crew
+from bot.extraction.text import ordinal_value
+from bot.facts import Result, ResultKind
+
+ORD = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"\d{1,2}(?:st|nd|rd|th))"
+)
+TITLE_NOUN = r"(?:titles?|crowns?|championships?|Championships?|Cup)"
+MAX_ACTOR_WORDS = 30
+MAX_ACTOR_CHARS = 240
+MAX_SENTENCE_CHARS = 3000
+MAX_MERGE_LOOKBACK = 40
+MIN_CREW = 2
+ADJACENT_WORDS = 4
+TEAM_NEAR_CHARS = 40
+
+_BLOCKERS = re.compile(
+    r"\b(?:will|would|could|might|may|targeting|target|targets|hopes?|hoping|aims?|aiming|"
+    r"seeking|seeks|chasing|chase|bid|wants?|looking|elusive|potential|possible|if|another|"
+    r"former|next|try|trying|attempt)\b",
+    re.IGNORECASE,
+)
+_LAP_TIME = re.compile(r"\b\d:\d{2}\.\d{3}\b|\b\d+m\d{2}\.\d{3}s\b")
+_MARGIN = re.compile(r"\b\d+\.\d+(?:-second|\s+seconds?|s\b)")
+_COLLECTIVE = re.compile(r"\b(?:pairing|duo|trio|foursome|quartet|crew|pair)\b", re.IGNORECASE)
+_AHEAD = re.compile(r"\b(?:ahead\s+of|over)\s")
+_WORD = re.compile(r"[\w'’\-.]+")
+_OWN_CAR = re.compile(r"\b(?:his|her|their)\s+(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A phrase stating an outcome, and which way its subject lies (before or after it)."""
+
+    kind: ResultKind
+    position: int | None
+    start: int
+    end: int
+    after: bool = False
+    runner_up: bool = False
+    allow_future: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    kind: ResultKind
+    regex: re.Pattern[str]
+    position: int | None = 1
+    after: bool = False
+    runner_up: bool = False
+    allow_future: bool = False
+
+
+def _compile(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+PATTERNS: tuple[_Pattern, ...] = (
+    _Pattern(
+        "pole", _compile(r"\bpole[-\s](?:sitting|winning|sitter)\b|\bpolesitter\b"), after=True
+    ),
+    _Pattern(
+        "pole",
+        _compile(
+            r"\b(?:claimed|claim|claiming|claims|took|take|taking|takes|won|earned|earning|"
+            r"secured|securing|scored|grabbed|captured|snatched|sealed|start|started|starting|"
+            r"starts|began|begin|begins|put\s+\w+\s+on)(?:\s+[\w'’\-]+){0,6}?\s+pole\b(?!s)"
+        ),
+        allow_future=True,
+    ),
+    _Pattern(
+        "title",
+        _compile(
+            r"\b(?:won|win|wins|winning|claimed|claim|claiming|clinched|clinch|clinching|"
+            r"secured|secure|securing|took|taking|earned|captured|sealed|defended)"
+            rf"(?:\s+[\w'’\-]+){{0,6}}?\s+{TITLE_NOUN}\b"
+        ),
+    ),
+    _Pattern("title", _compile(r"\b(?:title|championship)-winning\b")),
+    _Pattern("title", _compile(rf"\b{ORD}(?:\s+[\w'’\-]+){{0,3}}?\s+{TITLE_NOUN}\b")),
+    _Pattern("title", _compile(r"\b[Cc]hampions?\b(?=\s*,?\s*(?:team\s+)?[A-Z])"), after=True),
+    _Pattern("title", _compile(r"(?<=,)[^,.;]{0,40}\breigning\s+[\w\s]{0,20}?champions?\b")),
+    _Pattern("win", _compile(r"\bwon\b(?!['’]t)(?!(?:\s+[\w'’\-]+){0,3}\s+times?\b)")),
+    _Pattern("win", _compile(r"\b(?:triumphed|triumphs)\b")),
+    _Pattern(
+        "win", _compile(r"\b(?:took|taking|takes|take)\s+the\s+(?:checkered|chequered)\s+flag\b")
+    ),
+    _Pattern("win", _compile(r"\bto\s+(?:the\s+)?victory\b|\bvictory\s+over\b")),
+    _Pattern(
+        "win",
+        _compile(
+            rf"\b(?:class|overall|maiden|{ORD})(?:\s+[\w\-]+){{0,2}}?\s+(?:victory|win)\b(?!s)"
+        ),
+    ),
+    _Pattern("win", _compile(r"\bwinners?\b(?!['’])"), after=True),
+    _Pattern("win", _compile(r"\bto\s+win\s+the\b|\bwinning\s+the\b")),
+    _Pattern(
+        "finish", _compile(rf"\b{ORD}(?:[\s-]+place|\s+position|[\s-]+spot)\b"), position=None
+    ),
+    _Pattern(
+        "finish",
+        _compile(
+            r"\b(?:finished|finishing|finishes|qualified|qualifying|came\s+home|crossed\s+the\s+line|"
+            r"slipped\s+to|dropped\s+to|fell\s+to|climbed\s+to|moved\s+up\s+to|ended|placed|"
+            r"classified|was|were|scored|rounded\s+out\s+the\s+top)\s+(?:(?:just|only|eventually|"
+            rf"ultimately|in)\s+)?{ORD}\b(?![\s-]+(?:place|position|spot|time|pole))"
+        ),
+        position=None,
+    ),
+    _Pattern(
+        "finish", _compile(r"\bcompleted\s+the\s+top\s+(?:three|five|ten|\d{1,2})\b"), position=None
+    ),
+    _Pattern(
+        "fastest_lap",
+        _compile(
+            r"\b(?:set|posted|clocked|claimed|took|recorded)\s+(?:the\s+)?(?:race['’]s\s+)?fastest\s+lap\b"
+        ),
+        position=None,
+    ),
+)
+_TITLE_AFTER_WIN = re.compile(rf"\A(?:\s+[\w'’\-]+){{0,6}}?\s+{TITLE_NOUN}\b")
+_NUMBER_WORD = re.compile(rf"\b({ORD}|three|five|ten|\d{{1,2}})\b", re.IGNORECASE)
+
+
+def find_triggers(text: str) -> list[Trigger]:
+    """Return the outcome phrases of a sentence, in order, without overlaps of one kind."""
+    triggers: list[Trigger] = []
+    for pattern in PATTERNS:
+        for match in pattern.regex.finditer(text):
+            trigger = _trigger(pattern, match, text)
+            if trigger is not None:
+                triggers.append(trigger)
+    triggers.sort(key=lambda t: (t.start, t.kind))
+    kept: list[Trigger] = []
+    for trigger in triggers:
+        if any(k.kind == trigger.kind and k.start <= trigger.start < k.end for k in kept):
+            continue
+        if trigger.kind == "win" and any(
+            k.kind == "title" and k.start <= trigger.start < k.end for k in triggers
+        ):
+            continue
+        kept.append(trigger)
+    return kept
+
+
+def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | None:
+    window = text[max(0, match.start() - 40) : match.start()]
+    if not pattern.allow_future and _BLOCKERS.search(window + " " + match.group()):
+        return None
+    if pattern.kind == "win" and _TITLE_AFTER_WIN.match(text, match.end()):
+        return None
+    position = pattern.position
+    if position is None:
+        number = _NUMBER_WORD.search(match.group())
+        position = ordinal_value(number.group(1)) if number else None
+        if position is None:
+            return None
+    return Trigger(
+        pattern.kind, position, match.start(), match.end(), pattern.after,
+        allow_future=pattern.allow_future,
+    )  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Actor:
+    """Who a result is about: drivers, a car and a team."""
+
+    drivers: tuple[str, ...] = ()
+    car: str | None = None
+    team: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.drivers or self.car or self.team)
+
+
+class ResultFinder:
+    """Read the results of an article sentence by sentence."""
+
+    def __init__(self, document: Document, crews: list[list[Crew]], published: date | None) -> None:
+        self._document = document
+        self._crews = crews
+        self._published = published
+        refs = [p for s in document.sentences for p in s.people if p.name]
+        self._refs = sorted(refs, key=lambda r: (r.paragraph, r.start))
+        self._keys = [(r.paragraph, r.start) for r in self._refs]
+
+    def find(self) -> list[Result]:
+        """Return the article's results, merged where two sentences state the same one."""
+        results: list[Result] = []
+        for index, sentence in enumerate(self._document.sentences):
+            if len(sentence.text) > MAX_SENTENCE_CHARS:
+                continue
+            for trigger in find_triggers(sentence.text):
+                results.extend(self._results(index, sentence, trigger))
+        return merge_results(results)
+
+    def _results(self, index: int, sentence: Sentence, trigger: Trigger) -> list[Result]:
+        actor = self._actor(index, sentence, trigger)
+        if actor is None or actor.empty:
+            return []
+        found = [self._result(sentence, trigger, trigger.kind, trigger.position, actor)]
+        if trigger.kind == "win":
+            second = self._runner_up(index, sentence, trigger)
+            if second is not None and not second.empty:
+                found.append(self._result(sentence, trigger, "finish", 2, second))
+        return found
+
+    def _result(
+        self, sentence: Sentence, trigger: Trigger, kind: ResultKind, position: int | None,
+        actor: _Actor,
+    ) -> Result:  # fmt: skip
+        text = sentence.text
+        detail = _LAP_TIME.search(text) if kind in {"pole", "fastest_lap", "finish"} else None
+        detail = detail or (_MARGIN.search(text) if kind == "win" else None)
+        return Result(
+            kind=kind,
+            position=position,
+            car=actor.car,
+            drivers=actor.drivers,
+            team=actor.team,
+            event=find_event(text, self._document.aliases, trigger.start),
+            detail=detail.group() if detail else None,
+            paragraph=sentence.paragraph,
+            season=find_season(text, self._published, trigger.start),
+        )
+
+    def _runner_up(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:
+        window = sentence.text[trigger.start : trigger.end + 80]
+        ahead = _AHEAD.search(window)
+        if not ahead:
+            return None
+        at = trigger.start + ahead.end()
+        return self._nearest_after(index, sentence, at, limit_words=ADJACENT_WORDS)
+
+    def _actor(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:
+        if trigger.after:
+            actor = self._nearest_after(index, sentence, trigger.end, limit_words=ADJACENT_WORDS)
+            if actor is not None:
+                return actor
+        actor = self._nearest_before(index, sentence, trigger.start)
+        if actor is not None:
+            return actor
+        if _COLLECTIVE.search(sentence.text[: trigger.start]):
+            return self._previous_crew(index)
+        return self._nearest_after(index, sentence, trigger.end, limit_words=ADJACENT_WORDS + 4)
+
+    def _things(self, index: int, sentence: Sentence) -> list[tuple[int, int, str, object]]:
+        things: list[tuple[int, int, str, object]] = []
+        for crew in self._crews[index]:
+            things.append((crew.start, crew.end, "crew", crew))
+        for car in sentence.cars:
+            things.append((car.start, car.end, "car", car))
+        for team in sentence.teams:
+            things.append((team.start, team.end, "team", team))
+        for at in sentence.pronouns:
+            things.append((at, at + 2, "pronoun", at))
+        return sorted(things, key=lambda t: t[0])
+
+    def _nearest_before(self, index: int, sentence: Sentence, at: int) -> _Actor | None:
+        before = [t for t in self._things(index, sentence) if t[0] < at]
+        if not before:
+            return None
+        thing = max(before, key=lambda t: t[1] if t[1] <= at else at)
+        if at - thing[1] > MAX_ACTOR_CHARS:
+            return None
+        if len(_WORD.findall(sentence.text[thing[1] : at])) > MAX_ACTOR_WORDS:
+            return None
+        return self._build(index, sentence, thing)
+
+    def _nearest_after(
+        self, index: int, sentence: Sentence, at: int, *, limit_words: int
+    ) -> _Actor | None:
+        after = [t for t in self._things(index, sentence) if t[0] >= at and t[2] != "pronoun"]
+        if not after:
+            return None
+        thing = after[0]
+        if thing[0] - at > MAX_ACTOR_CHARS:
+            return None
+        if len(_WORD.findall(sentence.text[at : thing[0]])) > limit_words:
+            return None
+        return self._build(index, sentence, thing)
+
+    def _build(self, index: int, sentence: Sentence, thing: tuple[int, int, str, object]) -> _Actor:
+        start, end, kind, value = thing
+        crews = self._crews[index]
+        if kind == "crew":
+            crew = value if isinstance(value, Crew) else None
+            if crew is None:
+                return _Actor()
+            car = crew.car or _car_adjacent(sentence, crew.end) or _own_car(sentence)
+            return _Actor(tuple(crew.names), car, _team_near(sentence, start, end))
+        if kind == "car":
+            number = getattr(value, "text", None)
+            crew = _crew_for_car(crews, sentence, start, number)
+            drivers = tuple(crew.names) if crew else ()
+            return _Actor(drivers, number, _team_near(sentence, start, end + TEAM_NEAR_CHARS))
+        if kind == "team":
+            team = getattr(value, "canonical", None)
+            crew = _crew_before(crews, sentence, start)
+            car = (crew.car if crew else None) or _car_adjacent(sentence, end)
+            car = car or _car_just_before(sentence, start)
+            if crew is None and car is None:
+                crew = _crew_with_car_before(crews, start)
+                car = crew.car if crew else None
+            return _Actor(tuple(crew.names) if crew else (), car, team)
+        name = self._person_before(sentence.paragraph, sentence.start + start)
+        return _Actor((name,) if name else ())
+
+    def _person_before(self, paragraph: int, offset: int) -> str | None:
+        position = bisect_left(self._keys, (paragraph, offset))
+        return self._refs[position - 1].name if position else None
+
+    def _previous_crew(self, index: int) -> _Actor | None:
+        for crew in reversed(self._crews[index - 1] if index else []):
+            if len(crew.names) >= MIN_CREW:
+                return _Actor(tuple(crew.names), crew.car)
+        return None
+
+
+def _car_just_before(sentence: Sentence, at: int) -> str | None:
+    for car in reversed(sentence.cars):
+        if car.end <= at:
+            gap = sentence.text[car.end : at]
+            return car.text if len(_WORD.findall(gap)) <= ADJACENT_WORDS else None
+    return None
+
+
+def _own_car(sentence: Sentence) -> str | None:
+    match = _OWN_CAR.search(sentence.text)
+    return match.group(1) if match else None
+
+
+def _crew_with_car_before(crews: list[Crew], at: int) -> Crew | None:
+    found = [c for c in crews if c.car and len(c.names) >= MIN_CREW and c.start < at]
+    return found[-1] if found else None
+
+
+def _car_adjacent(sentence: Sentence, at: int) -> str | None:
+    for car in sentence.cars:
+        if car.start >= at and len(_WORD.findall(sentence.text[at : car.start])) <= ADJACENT_WORDS:
+            return car.text
+    return None
+
+
+def _crew_for_car(
+    crews: list[Crew], sentence: Sentence, at: int, number: str | None
+) -> Crew | None:
+    for crew in crews:
+        if crew.car == number and len(crew.names) > 1:
+            return crew
+    return _crew_before(crews, sentence, at)
+
+
+def _crew_before(crews: list[Crew], sentence: Sentence, at: int) -> Crew | None:
+    before = [c for c in crews if c.end <= at]
+    if not before:
+        return None
+    crew = before[-1]
+    gap = sentence.text[crew.end : at]
+    if len(_WORD.findall(gap)) > ADJACENT_WORDS + 4 or re.search(r"[.;:—–]", gap):
+        return None
+    return crew
+
+
+def _team_near(sentence: Sentence, start: int, end: int) -> str | None:
+    for team in sentence.teams:
+        if start - TEAM_NEAR_CHARS <= team.start <= end + TEAM_NEAR_CHARS:
+            return team.canonical
+    return None
+
+
+def _compatible(a: Result, b: Result) -> bool:
+    if (a.kind, a.position) != (b.kind, b.position):
+        return False
+    if a.season and b.season and a.season != b.season:
+        return False
+    if a.event and b.event and a.event != b.event:
+        return False
+    if a.car and b.car:
+        return a.car == b.car
+    if set(a.drivers) & set(b.drivers):
+        return True
+    bare_a = not (a.car or a.drivers)
+    bare_b = not (b.car or b.drivers)
+    if bare_a or bare_b:
+        return a.paragraph == b.paragraph and (not a.team or not b.team or a.team == b.team)
+    return False
+
+
+def merge_results(results: list[Result]) -> list[Result]:
+    """Merge results that state the same outcome twice (same kind, place, season and subject)."""
+    merged: list[Result] = []
+    for result in results:
+        first = max(0, len(merged) - MAX_MERGE_LOOKBACK)
+        for k in range(first, len(merged)):
+            existing = merged[k]
+            if _compatible(existing, result):
+                merged[k] = _combine(existing, result)
+                break
+        else:
+            merged.append(result)
+    return merged
+
+
+def _combine(a: Result, b: Result) -> Result:
+    drivers = tuple(dict.fromkeys(a.drivers + b.drivers))
+    return replace(
+        a,
+        car=a.car or b.car,
+        drivers=drivers,
+        team=a.team or b.team,
+        event=a.event or b.event,
+        detail=a.detail or b.detail,
+        season=a.season or b.season,
+    )
+
+
+def person_refs(sentence: Sentence) -> list[PersonRef]:
+    """Return the named people of a sentence (helper for callers and tests)."""
+    return [p for p in sentence.people if p.name]

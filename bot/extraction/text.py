@@ -1,0 +1,93 @@
+"""Text helpers for extraction: accent folding, quote masking and sentence splitting."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+DOUBLE_QUOTES = '"“”„‟«»'
+QUOTE_TRANSLATION = str.maketrans(dict.fromkeys(DOUBLE_QUOTES + "‘’‚‛'`´", "'"))
+ABBREVIATIONS = frozenset(
+    {"no", "nos", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "inc", "ltd", "co", "fla",
+     "ga", "calif", "ind", "mich", "ariz", "approx", "est", "lt", "gen", "sgt", "mt"}
+)  # fmt: skip
+
+_SPACES = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘'(\[#A-Z0-9À-Þ])")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*\Z")
+_CAR = re.compile(r"(?:#\s?|\bNo\.\s?|\bNos?\.\s)(\d{1,3})\b")
+_YEAR = re.compile(r"(?<![\d:.])(19[5-9]\d|20[0-4]\d)(?![\d:]|\.\d)")
+
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+}  # fmt: skip
+CARDINALS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10,
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A slice of a paragraph: its bounds and text."""
+
+    start: int
+    end: int
+    text: str
+
+
+def fold(text: str) -> str:
+    """Return text casefolded, without accents, with one kind of quote mark and single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped.translate(QUOTE_TRANSLATION).casefold()).strip()
+
+
+def collapse(text: str) -> str:
+    """Collapse runs of whitespace to single spaces and strip the ends."""
+    return _SPACES.sub(" ", text).strip()
+
+
+def ordinal_value(word: str) -> int | None:
+    """Return the number an ordinal ("third", "13th") or small cardinal word stands for."""
+    lowered = word.casefold()
+    if lowered in ORDINALS:
+        return ORDINALS[lowered]
+    if lowered in CARDINALS:
+        return CARDINALS[lowered]
+    digits = lowered.rstrip("stndrh")
+    if digits.isdigit() and lowered[len(digits) :] in {"st", "nd", "rd", "th"}:
+        return int(digits)
+    return int(lowered) if lowered.isdigit() and len(lowered) <= 2 else None
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Split a paragraph into sentences, keeping offsets; abbreviations do not end one."""
+    spans: list[Span] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        before = _WORD_BEFORE.search(text, max(start, match.start() - 20), match.start() + 1)
+        word = before.group(1) if before else ""
+        if match.group().startswith(".") and (
+            word.casefold() in ABBREVIATIONS or (len(word) == 1 and word.isupper())
+        ):
+            continue
+        end = match.end()
+        if text[start:end].strip():
+            spans.append(Span(start, end, text[start:end]))
+        start = end
+    if text[start:].strip():
+        spans.append(Span(start, len(text), text[start:]))
+    return spans
+
+
+def find_cars(text: str) -> list[Span]:
+    """Return car-number mentions (#31, No. 01) with the number as the span text."""
+    return [Span(m.start(), m.end(), m.group(1)) for m in _CAR.finditer(text)]
+
+
+def find_years(text: str) -> list[int]:
+    """Return the four-digit years named in a text, in order."""
+    return [int(m.group(1)) for m in _YEAR.finditer(text)]
