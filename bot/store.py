@@ -60,6 +60,7 @@ class Store:
     def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         self.db = db
         self.path = path
+        self._write_lock = asyncio.Lock()
 
     @classmethod
     @asynccontextmanager
@@ -120,14 +121,18 @@ class Store:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Run a block in one write transaction: all of it commits, or none of it."""
-        await self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            await self.db.execute("ROLLBACK")
-            raise
-        await self.db.execute("COMMIT")
+        """Run a block in one write transaction: all of it commits, or none of it.
+
+        Writers on this connection take turns, so two coroutines never interleave transactions.
+        """
+        async with self._write_lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            await self.db.execute("COMMIT")
 
     async def fetchall(self, sql: str, params: Iterable[object] = ()) -> list[aiosqlite.Row]:
         """Run a query and return every row."""
@@ -171,13 +176,19 @@ class Store:
         fingerprint: str,
         now: datetime,
     ) -> int:
-        """Insert or replace an article with its paragraphs and facts, atomically."""
+        """Insert or replace an article with its paragraphs and facts, atomically.
+
+        A replaced article keeps its id, so citations of it stay valid.
+        """
         async with self.transaction() as db:
+            async with db.execute("SELECT id FROM articles WHERE path = ?", (path,)) as cur:
+                old = await cur.fetchone()
             await db.execute("DELETE FROM articles WHERE path = ?", (path,))
             cur = await db.execute(
-                "INSERT INTO articles (path, source, content_hash, published, title, body, url,"
-                " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO articles (id, path, source, content_hash, published, title, body, url,"
+                " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
+                    old[0] if old else None,
                     path,
                     article.source,
                     fingerprint,

@@ -46,7 +46,8 @@ async def test_a_changed_file_replaces_its_article_and_facts(
     rows = await store.fetchall("SELECT id, body FROM articles")
     assert len(rows) == 1 and "flawless" in rows[0]["body"]
     quotes = await store.fetchall("SELECT article_id, text FROM quotes")
-    assert quotes and all(q["article_id"] == rows[0]["id"] != first_id for q in quotes)
+    assert rows[0]["id"] == first_id, "a replaced article keeps its id, so citations stay valid"
+    assert quotes and all(q["article_id"] == first_id for q in quotes)
     assert all("perfect" not in q["text"] for q in quotes)
     hits = await store.fetchall("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'perfect'")
     assert hits == []

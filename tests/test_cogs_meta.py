@@ -1,0 +1,95 @@
+"""The /about cog, the pager and the error handler, driven with interaction doubles."""
+
+from __future__ import annotations
+
+import logging
+from unittest import mock
+
+import pytest
+from discord import app_commands
+
+from bot.answers import Answer, Section
+from cogs._reply import Pager, send_answer
+from cogs.errors import GENERIC_FAILURE, ErrorHandler
+from cogs.meta import Meta
+from tests.helpers import FakeResponse, embed_text, make_interaction, pings_nobody, sent
+
+
+async def test_about_reports_articles_and_never_pings(services):
+    interaction = make_interaction(services)
+    await Meta().about.callback(Meta(), interaction)
+    reply = sent(interaction)
+    text = embed_text(reply["embed"])
+    assert "Articles\n5" in text
+    assert pings_nobody(reply["allowed_mentions"])
+
+
+async def test_long_answers_get_a_pager_only_the_invoker_can_turn(services):
+    answer = Answer("Many", sections=[Section(f"S{n}", "v" * 900) for n in range(20)])
+    interaction = make_interaction(services, user_id=1)
+    await send_answer(interaction, answer)
+    view = sent(interaction)["view"]
+    assert isinstance(view, Pager) and len(view.pages) > 1
+    assert view.previous.disabled and not view.next.disabled
+
+    stranger = make_interaction(services, user_id=2)
+    assert await view.interaction_check(stranger) is False
+    assert "Only the person who asked" in stranger.response.sent[0]["content"]
+    assert stranger.response.sent[0]["ephemeral"] is True
+
+    owner = make_interaction(services, user_id=1)
+    assert await view.interaction_check(owner) is True
+    await view.next.callback(owner)
+    assert owner.response.edits[0]["embed"] is view.pages[1]
+    assert view.page == 1 and not view.previous.disabled
+
+
+async def test_pager_disables_its_buttons_on_timeout(services):
+    answer = Answer("Many", sections=[Section(f"S{n}", "v" * 900) for n in range(20)])
+    interaction = make_interaction(services)
+    await send_answer(interaction, answer)
+    view = sent(interaction)["view"]
+    await view.on_timeout()
+    assert all(button.disabled for button in view.children)
+    interaction.edit_original_response.assert_awaited_once()
+
+
+def handler():
+    bot = mock.MagicMock()
+    bot.tree.on_error = None
+    return ErrorHandler(bot)
+
+
+async def test_unexpected_errors_show_a_short_note_and_log_the_traceback(services, caplog):
+    interaction = make_interaction(services)
+    error = app_commands.CommandInvokeError(mock.MagicMock(), ZeroDivisionError("boom"))
+    with caplog.at_level(logging.ERROR):
+        await handler().on_app_command_error(interaction, error)
+    reply = interaction.response.sent[0]
+    assert reply["content"] == GENERIC_FAILURE and reply["ephemeral"] is True
+    assert "boom" not in reply["content"] and "Traceback" not in reply["content"]
+    assert any(r.exc_info for r in caplog.records)
+
+
+async def test_permission_errors_say_what_is_missing(services):
+    interaction = make_interaction(services)
+    await handler().on_app_command_error(
+        interaction, app_commands.MissingPermissions(["manage_guild"])
+    )
+    assert "Manage Guild permission" in interaction.response.sent[0]["content"]
+
+
+async def test_errors_after_a_defer_go_to_the_follow_up(services):
+    interaction = make_interaction(services)
+    interaction.response = FakeResponse()
+    await interaction.response.defer()
+    await handler().on_app_command_error(interaction, app_commands.NoPrivateMessage())
+    kwargs = interaction.followup.send.await_args.kwargs
+    assert kwargs["ephemeral"] is True and pings_nobody(kwargs["allowed_mentions"])
+
+
+@pytest.mark.parametrize("guild_id", [42, None])
+async def test_about_works_in_guilds_and_direct_messages(services, guild_id):
+    interaction = make_interaction(services, guild_id=guild_id)
+    await Meta().about.callback(Meta(), interaction)
+    assert sent(interaction)["embed"].title == "About Paddock"
