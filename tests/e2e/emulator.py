@@ -579,6 +579,23 @@ class Emulator:
                 lambda: self.resume_count > before, timeout_s, "RESUME after op 7"
             )
 
+    async def settle(self, timeout_s: float = 2.0) -> None:
+        """Round-trip a server-sent HEARTBEAT (op 1) through the bot's gateway connection.
+
+        discord.py answers op 1 at once from its gateway task, so when the reply arrives the
+        bot's event loop has run past everything it received earlier (e.g. the HTTP response to
+        its interaction callback, after which it registers a ``View``). Used by ``invoke`` and
+        friends before they return; a no-op when the bot is not connected.
+        """
+        conn = self._current_conn()
+        if conn is None:
+            return
+        before = conn.heartbeats
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await self._send(conn, {"op": OP_HEARTBEAT, "d": None})
+        with contextlib.suppress(TimeoutError):
+            await self.wait_until(lambda: conn.heartbeats > before or conn.ws.closed, timeout_s)
+
     async def invalidate_session(self, *, resumable: bool = False) -> None:
         """Send op 9 INVALID_SESSION; with ``resumable=False`` the session is forgotten."""
         conn = self._current_conn()
@@ -923,6 +940,7 @@ class Emulator:
             timeout_s,
             f"answer to /{command}",
         )
+        await self.settle()
         return record
 
     async def autocomplete(
@@ -946,6 +964,7 @@ class Emulator:
             INTERACTION_AUTOCOMPLETE, data, guild_id=gid, channel_id=cid, user=who
         )
         await self.wait_until(lambda: record.callbacks, timeout_s, f"autocomplete for /{command}")
+        await self.settle()
         return record
 
     async def press_button(
@@ -978,6 +997,7 @@ class Emulator:
             message=self._public(message),
         )
         await self.wait_until(lambda: record.callbacks, timeout_s, f"answer to button {custom_id}")
+        await self.settle()
         return record
 
     # ------------------------------------------------------------------ HTTP plumbing
@@ -1094,6 +1114,10 @@ class Emulator:
         self.requests.append(rec)
         try:
             resp = await self._handle(rec, request)
+            # Put the answer on the wire before waking waiters: a test reacting to "the bot got
+            # its callback" must not overtake this HTTP response with a gateway event.
+            await resp.prepare(request)
+            await resp.write_eof()
         finally:
             await self._notify()
         return resp
