@@ -38,6 +38,22 @@ and both must be set in the bot process **before** ``Client.start()`` / ``login(
 Paddock does the same from its ``discord.api_base`` config setting / ``PADDOCK_DISCORD_API_BASE``.
 ``tests/e2e/mini_bot.py`` is the reference implementation.
 
+Test-facing API (all waits take ``timeout_s`` and raise ``TimeoutError`` with recent requests)
+---------------------------------------------------------------------------------------------
+``emu = Emulator(app_id, bot_user, guilds, token=None, heartbeat_interval_ms=1000)``;
+``await emu.start()`` / ``await emu.stop()`` (or ``async with``); ``emu.base_url``;
+``emu.gateway_url``; ``await emu.wait_ready()``; ``await emu.wait_for_request(method, glob)``;
+``await emu.invoke(name, {opt: value}, guild_id=, channel_id=, user=, dm=, followups=)`` /
+``autocomplete(name, options, focused)`` / ``press_button(message, custom_id, user=)`` ->
+:class:`InteractionRecord`; ``emu.requests`` (:class:`RecordedRequest`), ``emu.unknown_requests``,
+``emu.channel_messages(cid)``, ``await emu.wait_for_message(cid, predicate)``,
+``emu.fail_next(method, glob, status=429, retry_after=0.2, times=1)``,
+``await emu.drop_gateway()``, ``await emu.request_reconnect()``,
+``await emu.invalidate_session()``, ``await emu.dispatch(event, data)``,
+``await emu.wait_until(predicate)``. Helpers: :func:`make_guild`, :func:`make_text_channel`,
+:func:`make_user`. Requests that break Discord's limits (command names/descriptions, 25
+choices, 2000-char content, embed sizes, empty messages) get Discord's 400 error bodies.
+
 Fidelity notes (things discord.py relies on)
 --------------------------------------------
 * JSON responses must carry ``Content-Type: application/json`` *exactly*: discord.py's
@@ -54,6 +70,11 @@ Fidelity notes (things discord.py relies on)
   the request and sends one zlib stream (``Z_SYNC_FLUSH`` per message) per connection.
 * On start a ``discord.Client`` calls ``GET /users/@me`` then ``GET /oauth2/applications/@me``
   (plus whatever the bot's ``setup_hook`` does, e.g. ``PUT .../guilds/{id}/commands``).
+* After a non-resumable INVALID_SESSION, discord.py's default ``before_identify_hook`` sleeps
+  5 s before the new IDENTIFY.
+* ``wait_ready()`` means "READY and GUILD_CREATEs were sent"; the bot's own ``on_ready`` fires
+  ``guild_ready_timeout`` (default 2 s) after the last GUILD_CREATE. Interactions are handled
+  before that, so tests need not wait for it.
 """
 
 from __future__ import annotations
