@@ -60,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("gold", type=Path)
     evaluate.add_argument("articles", type=Path)
 
+    calendar = sub.add_parser("calendar", help="import or export the race calendar (.ics)")
+    calendar_sub = calendar.add_subparsers(dest="action", required=True, metavar="ACTION")
+    importing = calendar_sub.add_parser("import", help="merge an .ics file into the calendar")
+    importing.add_argument("file", type=Path)
+    exporting = calendar_sub.add_parser("export", help="write the calendar as .ics")
+    exporting.add_argument("--out", type=Path, help="file to write (default: standard output)")
+
     sync = sub.add_parser("sync", help="sync slash commands to Discord (globally by default)")
     sync.add_argument("--guild", type=int, help="sync to this guild only")
     return parser
@@ -77,10 +84,11 @@ def make_clock(now: Any, config: Config) -> Clock:
 @asynccontextmanager
 async def open_services(config: Config, clock: Clock) -> AsyncIterator[Any]:
     """Open the store and yield the `Services` every adapter shares."""
-    from bot.services import Services
+    from bot.services import Services, load_current_calendar
 
+    calendar = await load_current_calendar(config)
     async with Store.open(config.database) as store:
-        yield Services(store=store, config=config, clock=clock)
+        yield Services(store=store, config=config, clock=clock, calendar=calendar)
 
 
 async def ingest_default(config: Config, clock: Clock) -> None:
@@ -156,6 +164,32 @@ async def cmd_sync(args: argparse.Namespace, config: Config) -> int:
     return await sync_commands(config, token, guild_id=args.guild)
 
 
+def cmd_calendar(args: argparse.Namespace, config: Config) -> int:
+    """Import an .ics file into the calendar, or export the calendar as .ics."""
+    from bot.calendar import current_calendar, export_ics, import_calendar_file
+    from bot.services import saved_calendar_path
+
+    saved = saved_calendar_path(config)
+    try:
+        if args.action == "import":
+            report = import_calendar_file(args.file, saved, config.calendar_file)
+            print(
+                f"{args.file}: {len(report.added)} added, {len(report.updated)} updated, "
+                f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped → {saved}"
+            )
+            return 0
+        data = export_ics(current_calendar(saved, config.calendar_file))
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.out is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        args.out.write_bytes(data)
+        print(f"Calendar written to {args.out}")
+    return 0
+
+
 def cmd_extract(args: argparse.Namespace, config: Config) -> int:
     """Print the facts of each file, one JSON object a line."""
     from bot.evaluate import run_extract
@@ -180,6 +214,7 @@ ASYNC_COMMANDS: dict[str, Callable[[argparse.Namespace, Config], Coroutine[Any, 
 SYNC_COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "extract": cmd_extract,
     "eval": cmd_eval,
+    "calendar": cmd_calendar,
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import pkgutil
 import signal
 from contextlib import AsyncExitStack
@@ -14,7 +15,9 @@ from discord.ext import commands
 import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import Config
-from bot.services import Services
+from bot.render_discord import render_embeds
+from bot.scheduler import DeliveryResult, OutgoingPost, PostScheduler
+from bot.services import Services, load_current_calendar
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -39,7 +42,7 @@ def point_at_api(api_base: str) -> None:
 class PaddockBot(commands.Bot):
     """Paddock on Discord: minimal intents, no message content, never pings."""
 
-    def __init__(self, config: Config, clock: Clock) -> None:
+    def __init__(self, config: Config, clock: Clock, *, deliver_posts: bool = True) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         super().__init__(
@@ -50,6 +53,7 @@ class PaddockBot(commands.Bot):
         )
         self.config = config
         self.clock = clock
+        self.deliver_posts = deliver_posts
         self._resources = AsyncExitStack()
         self._services: Services | None = None
 
@@ -58,13 +62,22 @@ class PaddockBot(commands.Bot):
         """Return the core services (available once `setup_hook` ran)."""
         if self._services is None:
             raise RuntimeError("Paddock is not set up yet")
-        self._services.latency_ms = self.latency * 1000 if self.latency == self.latency else None
+        self._services.latency_ms = None if math.isnan(self.latency) else self.latency * 1000
         return self._services
 
     async def setup_hook(self) -> None:
-        """Open the store, load every cog, and sync commands to the dev guild only."""
+        """Open the store, load the cogs, sync to the dev guild only, start the post scheduler."""
         store = await self._resources.enter_async_context(Store.open(self.config.database))
-        self._services = Services(store=store, config=self.config, clock=self.clock)
+        calendar = await load_current_calendar(self.config)
+        scheduler = PostScheduler(store, calendar, self.deliver, self.clock)
+        self._services = Services(
+            store=store,
+            config=self.config,
+            clock=self.clock,
+            calendar=calendar,
+            scheduler=scheduler,
+        )
+        self._resources.push_async_callback(scheduler.stop)
         for name in extension_names():
             await self.load_extension(name)
         guild_id = self.config.discord.dev_guild_id
@@ -73,10 +86,45 @@ class PaddockBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("Synced %d commands to dev guild %d", len(synced), guild_id)
+        if self.deliver_posts:
+            await scheduler.start()
 
     async def on_ready(self) -> None:
         """Log who we are; commands are never synced here."""
         log.info("Connected as %s to %d servers", self.user, len(self.guilds))
+
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Forget a server's settings and posts when Paddock is removed from it."""
+        if self.services.scheduler is not None:
+            await self.services.scheduler.forget(guild.id)
+
+    async def deliver(self, outgoing: OutgoingPost) -> DeliveryResult:
+        """Post one scheduled message; ping only the role a server admin chose."""
+        role = outgoing.ping_role_id
+        allowed = (
+            discord.AllowedMentions(roles=[discord.Object(id=role)], everyone=False, users=False)
+            if role
+            else discord.AllowedMentions.none()
+        )
+        try:
+            channel = self.get_channel(outgoing.channel_id) or await self.fetch_channel(
+                outgoing.channel_id
+            )
+            if not isinstance(channel, discord.abc.Messageable):
+                return DeliveryResult.channel_gone("the channel cannot hold messages")
+            message = await channel.send(
+                content=f"<@&{role}>" if role else None,
+                embed=render_embeds(outgoing.answer)[0],
+                allowed_mentions=allowed,
+                nonce=outgoing.nonce,
+            )
+        except discord.NotFound:
+            return DeliveryResult.channel_gone()
+        except discord.Forbidden:
+            return DeliveryResult.forbidden()
+        except (discord.HTTPException, OSError) as exc:
+            return DeliveryResult.retry(str(exc))
+        return DeliveryResult.sent(message.id)
 
     async def close(self) -> None:
         """Disconnect, then release the store and every other resource."""
@@ -113,7 +161,7 @@ async def run_bot(config: Config, token: str, clock: Clock) -> int:
 async def sync_commands(config: Config, token: str, *, guild_id: int | None) -> int:
     """Sync the command tree globally (or to one guild) and exit."""
     point_at_api(config.discord.api_base)
-    async with PaddockBot(config, SystemClock()) as bot:
+    async with PaddockBot(config, SystemClock(), deliver_posts=False) as bot:
         await bot.login(token)  # runs setup_hook: the store opens and the cogs load
         guild = discord.Object(id=guild_id) if guild_id else None
         if guild is not None:

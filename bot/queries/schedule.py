@@ -1,0 +1,85 @@
+"""The /next and /schedule queries: the calendar plus the line-ups the articles know."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.answers import Answer, Section, Source
+from bot.calendar import Calendar, export_ics
+from bot.queries.common import parse_date
+from bot.schedule_queries import IMPORT_HINT, next_race, season_schedule
+from bot.services import Services
+
+CARS_TO_WATCH = 8
+ICS_FILENAME = "paddock-calendar.ics"
+
+_LATEST_LINEUPS = """
+WITH ranked AS (
+    SELECT l.id, l.car, l.team, a.id AS article_id, a.title, a.published,
+           row_number() OVER (
+               PARTITION BY l.car
+               ORDER BY coalesce(l.season, substr(a.published, 1, 4)) DESC,
+                        a.published DESC, l.id DESC
+           ) AS rank
+    FROM lineups l JOIN articles a ON a.id = l.article_id
+)
+SELECT r.car, r.team, r.article_id, r.title, r.published,
+       (SELECT group_concat(driver, ', ') FROM
+           (SELECT driver FROM lineup_drivers WHERE lineup_id = r.id ORDER BY ord)) AS drivers
+FROM ranked r WHERE r.rank = 1
+ORDER BY r.published DESC, r.car LIMIT ?
+"""
+
+
+def _calendar(services: Services) -> Calendar | None:
+    """Return the loaded calendar, if any."""
+    return services.calendar
+
+
+async def latest_lineups(services: Services, limit: int = CARS_TO_WATCH) -> Answer:
+    """Return each car's most recent line-up as sections, most recently reported first."""
+    rows = await services.store.fetchall(_LATEST_LINEUPS, (limit,))
+    sections, sources = [], []
+    for row in rows:
+        team = f" · {row['team']}" if row["team"] else ""
+        sections.append(Section(f"#{row['car']}{team}", row["drivers"] or "drivers not named"))
+        source = Source(row["article_id"], row["title"], parse_date(row["published"]))
+        if source not in sources:
+            sources.append(source)
+    return Answer("Cars to watch", sections=sections, sources=sources)
+
+
+async def next_weekend(services: Services) -> Answer:
+    """Answer /next: the next race weekend, its sessions, and the current line-ups."""
+    calendar = _calendar(services)
+    if calendar is None:
+        return Answer("No calendar", f"No calendar is loaded. {IMPORT_HINT}", status="not_found")
+    answer = next_race(calendar, services.clock.now())
+    if not answer.ok:
+        return answer
+    cars = await latest_lineups(services)
+    if cars.sections:
+        heading = Section("Cars to watch (latest line-ups in the articles)", "\u200b")
+        answer = replace(
+            answer,
+            sections=[*answer.sections, heading, *cars.sections],
+            sources=cars.sources,
+            data={**answer.data, "lineups": [s.name for s in cars.sections]},
+        )
+    return answer
+
+
+async def schedule(services: Services, season: int | None = None) -> Answer:
+    """Answer /schedule: a season's rounds (this year's by default)."""
+    calendar = _calendar(services)
+    if calendar is None:
+        return Answer("No calendar", f"No calendar is loaded. {IMPORT_HINT}", status="not_found")
+    return season_schedule(calendar, season or services.clock.now().year)
+
+
+def calendar_ics(services: Services) -> tuple[str, bytes] | None:
+    """Return the calendar as an .ics file name and content, or None without a calendar."""
+    calendar = _calendar(services)
+    if calendar is None:
+        return None
+    return ICS_FILENAME, export_ics(calendar, stamp=services.clock.now())

@@ -1,0 +1,160 @@
+"""Per-server settings (/config): parse and check values, save, and show the plan."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from rapidfuzz import process
+
+from bot.answers import Answer, Section
+from bot.outbox import get_settings, posts, save_settings
+from bot.planning import DEFAULT_LEADS, GuildSettings
+from bot.schedule_queries import discord_time
+from bot.services import Services
+
+MAX_LEADS = 6
+MAX_LEAD = timedelta(days=30)
+UPCOMING_SHOWN = 5
+ZONE_CHOICES = 25
+LEAD_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1)}
+LEAD_UNITS["m"] = timedelta(minutes=1)
+_LEAD = re.compile(r"^(\d{1,3})\s*([wdhm])$")
+_CLOCK = re.compile(r"^([01]?\d|2[0-3])[:h.]?([0-5]\d)$")
+OFF_WORDS = frozenset({"off", "none", "no", "disable", "disabled"})
+
+
+class SettingError(ValueError):
+    """A settings value a server admin typed that Paddock cannot use."""
+
+
+def parse_leads(text: str) -> tuple[timedelta, ...]:
+    """Parse lead times such as `7d, 1d, 1h` (or `default`), longest first."""
+    if text.strip().lower() == "default":
+        return DEFAULT_LEADS
+    leads: set[timedelta] = set()
+    for part in filter(None, (p.strip().lower() for p in re.split(r"[,\s]+", text))):
+        match = _LEAD.match(part)
+        if not match:
+            raise SettingError(f"“{part}” is not a lead time: use numbers with w, d, h or m")
+        lead = int(match.group(1)) * LEAD_UNITS[match.group(2)]
+        if not timedelta(minutes=1) <= lead <= MAX_LEAD:
+            raise SettingError(f"“{part}” is out of range: leads go from 1m to 30d")
+        leads.add(lead)
+    if not leads or len(leads) > MAX_LEADS:
+        raise SettingError(f"give between 1 and {MAX_LEADS} lead times, e.g. `7d, 1d, 1h`")
+    return tuple(sorted(leads, reverse=True))
+
+
+def format_lead(lead: timedelta) -> str:
+    """Format a lead time as `7d`, `1h`, `1d 6h` or `30m`."""
+    minutes = int(lead.total_seconds()) // 60
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "m")) if n]
+    return " ".join(parts) or "0m"
+
+
+def parse_qotd(text: str) -> time | None:
+    """Parse a local time of day such as `09:00`, or `off`."""
+    value = text.strip().lower()
+    if value in OFF_WORDS:
+        return None
+    match = _CLOCK.match(value)
+    if not match:
+        raise SettingError(f"“{text}” is not a time of day: use 24-hour HH:MM, e.g. 09:00, or off")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_timezone(text: str) -> str:
+    """Return a valid IANA time zone name, or raise with the closest ones."""
+    name = text.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        close = ", ".join(zone_names(name)[:3])
+        raise SettingError(f"“{text}” is not a time zone. Did you mean: {close}?") from None
+    return name
+
+
+def zone_names(current: str) -> list[str]:
+    """Return IANA zone names for autocomplete, typo-tolerant."""
+    zones = sorted(available_timezones())
+    if not current.strip():
+        return zones[:ZONE_CHOICES]
+    found = process.extract(current, zones, limit=ZONE_CHOICES, score_cutoff=50)
+    return [name for name, _, _ in found]
+
+
+def _describe(settings: GuildSettings) -> list[Section]:
+    """Return the settings as answer sections."""
+    channel = f"<#{settings.channel_id}>" if settings.channel_id else "not set (no posts)"
+    role = f"<@&{settings.ping_role_id}>" if settings.ping_role_id else "none (posts never ping)"
+    qotd = settings.qotd_time.strftime("%H:%M") if settings.qotd_time else "off"
+    status = f"paused: {settings.pause_reason}" if settings.paused else "active"
+    return [
+        Section("Channel", channel, inline=True),
+        Section("Ping role", role, inline=True),
+        Section("Time zone", settings.timezone, inline=True),
+        Section("Reminder leads", ", ".join(map(format_lead, settings.leads)), inline=True),
+        Section("Quote of the day", qotd, inline=True),
+        Section("Posting", status, inline=True),
+    ]
+
+
+def _settings_data(settings: GuildSettings) -> dict[str, Any]:
+    """Return settings as JSON-ready data."""
+    return {
+        "guild_id": settings.guild_id,
+        "channel_id": settings.channel_id,
+        "ping_role_id": settings.ping_role_id,
+        "timezone": settings.timezone,
+        "leads": [format_lead(lead) for lead in settings.leads],
+        "qotd_time": settings.qotd_time.strftime("%H:%M") if settings.qotd_time else None,
+        "events_enabled": settings.events_enabled,
+        "paused": settings.paused,
+    }
+
+
+async def show_settings(services: Services, guild_id: int, *, title: str = "") -> Answer:
+    """Answer /config show: the settings and the next planned posts."""
+    settings = await get_settings(services.store, guild_id)
+    pending = [p for p in await posts(services.store, guild_id) if p.status == "pending"]
+    upcoming = "\n".join(
+        f"{discord_time(p.due, 'f')} · {p.kind} ({discord_time(p.due, 'R')})"
+        for p in sorted(pending, key=lambda p: p.due)[:UPCOMING_SHOWN]
+    )
+    sections = _describe(settings)
+    sections.append(Section("Next posts", upcoming or "none planned"))
+    return Answer(
+        title or "Paddock settings for this server",
+        sections=sections,
+        data=_settings_data(settings) | {"pending_posts": len(pending)},
+    )
+
+
+async def update_settings(services: Services, guild_id: int, **changes: Any) -> Answer:
+    """Change some settings, save them (re-planning posts) and show the result."""
+    current = await get_settings(services.store, guild_id)
+    try:
+        updated = replace(current, **changes)
+    except ValueError as exc:
+        return Answer("Setting not changed", str(exc), status="error")
+    if services.scheduler is not None:
+        await services.scheduler.update_settings(updated)
+    else:
+        await save_settings(services.store, updated, services.clock.now())
+    return await show_settings(services, guild_id, title="Saved")
+
+
+async def change(services: Services, guild_id: int, key: str, raw: str) -> Answer:
+    """Parse one typed value (`leads`, `qotd`, `timezone`) and save it."""
+    parsers = {"leads": parse_leads, "qotd_time": parse_qotd, "timezone": parse_timezone}
+    try:
+        value = parsers[key](raw)
+    except SettingError as exc:
+        return Answer("Setting not changed", str(exc), status="error", data={"key": key})
+    return await update_settings(services, guild_id, **{key: value})

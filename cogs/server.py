@@ -1,0 +1,70 @@
+"""Server settings for scheduled posts (admins only)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.queries.server import change, show_settings, update_settings, zone_names
+from cogs._reply import choices, reply
+
+
+async def _zones(_: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Offer IANA time zone names."""
+    return choices(zone_names(current))
+
+
+@app_commands.default_permissions(manage_guild=True)
+@app_commands.guild_only()
+class ServerConfig(commands.GroupCog, group_name="config"):
+    """Where and when Paddock posts in this server."""
+
+    @app_commands.command(name="show", description="Show this server's settings and next posts.")
+    async def show(self, interaction: discord.Interaction) -> None:
+        """Show the settings and the next planned posts."""
+        await reply(interaction, partial(show_settings, guild_id=interaction.guild_id))
+
+    @app_commands.command(name="channel", description="The channel for reminders and posts.")
+    async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
+        """Post reminders and the quote of the day in `channel`."""
+        update = partial(update_settings, guild_id=interaction.guild_id, channel_id=channel.id)
+        await reply(interaction, update)
+
+    @app_commands.command(name="role", description="A role to ping for reminders (empty: none).")
+    async def role(
+        self, interaction: discord.Interaction, role: discord.Role | None = None
+    ) -> None:
+        """Ping `role` in race reminders, or nobody when left empty."""
+        role_id = role.id if role else None
+        update = partial(update_settings, guild_id=interaction.guild_id, ping_role_id=role_id)
+        await reply(interaction, update)
+
+    @app_commands.command(name="timezone", description="This server's time zone.")
+    @app_commands.autocomplete(zone=_zones)
+    async def timezone(self, interaction: discord.Interaction, zone: str) -> None:
+        """Set the time zone for the quote of the day and previews."""
+        await reply(
+            interaction, partial(change, guild_id=interaction.guild_id, key="timezone", raw=zone)
+        )
+
+    @app_commands.command(name="leads", description="When reminders go out, e.g. 7d, 1d, 1h.")
+    async def leads(self, interaction: discord.Interaction, leads: str) -> None:
+        """Set how long before each race the reminders go out."""
+        await reply(
+            interaction, partial(change, guild_id=interaction.guild_id, key="leads", raw=leads)
+        )
+
+    @app_commands.command(name="qotd", description="Quote of the day time (HH:MM) or off.")
+    async def qotd(self, interaction: discord.Interaction, at: str) -> None:
+        """Set the local time of the quote of the day, or turn it off."""
+        await reply(
+            interaction, partial(change, guild_id=interaction.guild_id, key="qotd_time", raw=at)
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    """Load the cog."""
+    await bot.add_cog(ServerConfig())
