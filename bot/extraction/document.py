@@ -120,7 +120,7 @@ def find_caption(paragraph: str, index: int) -> Caption | None:
     if len(paragraph) > MAX_CAPTION_CHARS or ":" not in paragraph:
         return None
     cars = find_cars(paragraph)
-    if not cars or not paragraph[cars[0].end :].lstrip().startswith((":", " ")):
+    if not cars or paragraph[cars[0].end : cars[0].end + 1] not in {":", " "}:
         return None
     tail_start = paragraph.rfind(":") + 1
     if tail_start <= cars[0].end:

@@ -13,14 +13,21 @@ _GENERIC_EVENT = re.compile(
     r"(?:\s+of\s+[A-Z]\w+(?:\s+[A-Z]\w+)?)?)"
 )
 YEAR_WINDOW = 80
+YEAR_AFTER_WINDOW = 40
 _LAST_YEAR = re.compile(r"\blast\s+(?:year|season)\b", re.IGNORECASE)
+_CHAMPIONSHIP = re.compile(r"\b(?:Championship|Cup|Series|title)\b", re.IGNORECASE)
 _THIS_YEAR = re.compile(r"\bthis\s+(?:year|season)\b", re.IGNORECASE)
 
 
-def find_event(text: str, aliases: Aliases, near: int = 0) -> str | None:
+def find_event(
+    text: str, aliases: Aliases, near: int = 0, *, prefer_race: bool = False
+) -> str | None:
     """Return the canonical event named in a text, the one nearest to `near` first."""
     found = [(abs(f.start - near), f.canonical) for f in aliases.find_events(text)]
     found += [(abs(m.start() - near), m.group().strip()) for m in _GENERIC_EVENT.finditer(text)]
+    if prefer_race:
+        races = [item for item in found if not is_championship(item[1])]
+        found = races or found
     return min(found)[1] if found else None
 
 
@@ -29,7 +36,7 @@ def find_season(text: str, published: date | None, near: int = 0) -> int | None:
     years = [
         (abs(at - near), year)
         for at, year in _years_with_positions(text)
-        if abs(at - near) <= YEAR_WINDOW
+        if near - YEAR_WINDOW <= at <= near + YEAR_AFTER_WINDOW
     ]
     if years:
         return min(years)[1]
@@ -38,6 +45,16 @@ def find_season(text: str, published: date | None, near: int = 0) -> int | None:
     if _LAST_YEAR.search(text) and not _THIS_YEAR.search(text):
         return published.year - 1
     return published.year
+
+
+def is_relative_past(text: str) -> bool:
+    """Tell whether a sentence places its facts in the previous season ('last year')."""
+    return bool(_LAST_YEAR.search(text)) and not _THIS_YEAR.search(text)
+
+
+def is_championship(event: str | None) -> bool:
+    """Tell a championship or cup (a season-long title) from a single race."""
+    return bool(event) and bool(_CHAMPIONSHIP.search(event or ""))
 
 
 def _years_with_positions(text: str) -> list[tuple[int, int]]:

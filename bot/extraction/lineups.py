@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from bot.extraction.document import Document, PersonRef, Sentence
 from bot.extraction.text import Span
 
-MAX_LINK_WORDS = 10
+MAX_LINK_WORDS = 14
 MAX_WORDS_BEFORE_COMMA = 3
 MAX_PRE_CREW_GAP_WORDS = 8
 TEAM_NEAR_CHARS = 60
@@ -26,7 +26,9 @@ _COLLECTIVE = re.compile(
     r"\b(?:foursome|trio|quartet|duo|pair|pairing|crew|line-?up|drivers|teammates)\b",
     re.IGNORECASE,
 )
-_STOP_BETWEEN = re.compile(r"[.;:!?—–]")
+_STOP_BETWEEN = re.compile(r"[;:!?—–]|\.(?=\s|\Z)")
+_SENTENCE_STOP = re.compile(r"[;:!?]|\.(?=\s|\Z)")
+_AND = re.compile(r"\A\s*(?:and|&)\s*\Z")
 
 
 @dataclass(slots=True)
@@ -48,18 +50,24 @@ class Crew:
 def _linked(text: str, left: PersonRef, right: PersonRef, base: int) -> bool:
     """Tell whether two people in a sentence are named as one crew."""
     between = text[left.end - base : right.start - base]
+    if right.name is None:
+        return left.name is not None and bool(_AND.match(between))
     if _GLUE.match(between) or _APPOSITIVE.match(between):
-        return True
+        return text[right.end - base : right.end - base + 1] not in {"'", "’"}
     words = _WORD.findall(between)
     if len(words) > MAX_LINK_WORDS or _LINK_BLOCK.search(between):
         return False
     if any(w[0].isupper() and not w.isupper() for w in words):
         return False
-    link = _LINK_WORD.search(between)
-    if link is None:
+    links = list(_LINK_WORD.finditer(between))
+    if not links:
         return False
     comma = between.find(",")
-    return comma < 0 or len(_WORD.findall(between[:comma])) <= MAX_WORDS_BEFORE_COMMA
+    last_comma = between.rfind(",")
+    if comma < 0:
+        return True
+    short = len(_WORD.findall(between[:comma])) <= MAX_WORDS_BEFORE_COMMA
+    return short and links[-1].start() > last_comma
 
 
 def sentence_crews(index: int, sentence: Sentence) -> list[Crew]:
@@ -112,11 +120,14 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
     free = [k for k in range(len(cars)) if k not in claimed]
     if len(pre) <= len(free):
         for crew, k in zip(pre, free, strict=False):
-            if not _STOP_BETWEEN.search(sentence.text[crew.end : cars[k].start]):
+            if not _SENTENCE_STOP.search(sentence.text[crew.end : cars[k].start]):
                 crew.car = cars[k].text
+                claimed.add(k)
     for crew in groups:
         if crew.car is None:
-            after = [car for car in cars if car.start >= crew.end]
+            after = [
+                car for k, car in enumerate(cars) if car.start >= crew.end and k not in claimed
+            ]
             gap = sentence.text[crew.end : after[0].start] if after else ""
             close = len(_WORD.findall(gap)) <= MAX_PRE_CREW_GAP_WORDS
             if after and close and not _STOP_BETWEEN.search(gap):
@@ -141,6 +152,10 @@ def _car_in_focus(
         named = {p.name for p in neighbour.people if p.name}
         if members & named or _COLLECTIVE.search(neighbour.text):
             return next(iter(cars))
+    if index:
+        for other in all_crews[index - 1]:
+            if other.car and members & {m.name for m in other.members if m.name}:
+                return other.car
     return None
 
 

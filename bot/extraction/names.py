@@ -60,6 +60,7 @@ LOCATION_PREPOSITIONS = frozenset({"at", "in", "near"})
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s?\Z")
 _SPACES = re.compile(r"\s+")
+_NEXT_TOKEN = re.compile(r"[ \t]+([\w.\-]+)")
 _MC = re.compile(r"(?:Mc|Mac|O['’]|D['’])?[^\W\d_][^\W\d_A-Z]+(?:-[A-ZÀ-Þ][^\W\d_A-Z]+)*\Z")
 
 
@@ -122,7 +123,16 @@ def find_mentions(text: str, *, blocked: Iterable[tuple[int, int]] = ()) -> list
             _close_run(text, run, mentions)
             run = []
     _close_run(text, run, mentions)
-    return [m for m in mentions if not _inside(m, blocked_list)]
+    return [m for m in mentions if not _inside(m, blocked_list) and not _names_a_vehicle(text, m)]
+
+
+def _names_a_vehicle(text: str, mention: Mention) -> bool:
+    """Tell a make and model (Chevrolet Corvette DP, Porsche 963) from a person's name."""
+    following = _NEXT_TOKEN.match(text, mention.end)
+    if following is None:
+        return False
+    token = following.group(1)
+    return any(ch.isdigit() for ch in token) or (len(token) > 1 and token.isupper())
 
 
 def _inside(mention: Mention, blocked: list[tuple[int, int]]) -> bool:
@@ -204,17 +214,29 @@ class NameResolver:
         if key in self._canonical:
             return self._canonical[key]
         if " " not in key:
-            found = self._by_surname.get(key, [])
-            if len(found) == 1:
-                return found[0]
-            if found:
-                return None
+            return self._lookup_surname(key)
+        tails = {c for k, c in self._canonical.items() if k.endswith(" " + key)}
+        if len(tails) == 1:
+            return tails.pop()
         if len(key) < MIN_FUZZY_LENGTH or not self._canonical:
             return None
         best = process.extractOne(
             key, list(self._canonical), scorer=fuzz.ratio, score_cutoff=self._threshold
         )
         return self._canonical[best[0]] if best else None
+
+    def _lookup_surname(self, key: str) -> str | None:
+        found = self._by_surname.get(key, [])
+        if len(found) == 1:
+            return found[0]
+        if found or len(key) < MIN_FUZZY_LENGTH or not self._by_surname:
+            return None
+        best = process.extractOne(
+            key, list(self._by_surname), scorer=fuzz.ratio, score_cutoff=self._threshold
+        )
+        if best is None or len(self._by_surname[best[0]]) != 1:
+            return None
+        return self._by_surname[best[0]][0]
 
     def resolve(self, name: str) -> str:
         """Return the canonical form of a name, or the name itself when it is unknown."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.extraction.document import Document, PersonRef, Sentence
-from bot.extraction.events import find_event, find_season
+from bot.extraction.events import find_event, find_season, is_championship, is_relative_past
 from bot.extraction.lineups import Crew
 from bot.extraction.text import ordinal_value
 from bot.facts import Result, ResultKind
@@ -23,6 +23,7 @@ MAX_ACTOR_CHARS = 240
 MAX_SENTENCE_CHARS = 3000
 MAX_MERGE_LOOKBACK = 40
 MIN_CREW = 2
+OWNER_CAR_GAP = 40
 ADJACENT_WORDS = 4
 TEAM_NEAR_CHARS = 40
 
@@ -35,6 +36,10 @@ _BLOCKERS = re.compile(
 _LAP_TIME = re.compile(r"\b\d:\d{2}\.\d{3}\b|\b\d+m\d{2}\.\d{3}s\b")
 _MARGIN = re.compile(r"\b\d+\.\d+(?:-second|\s+seconds?|s\b)")
 _COLLECTIVE = re.compile(r"\b(?:pairing|duo|trio|foursome|quartet|crew|pair)\b", re.IGNORECASE)
+_CLASS = re.compile(r"\bclass\s+(?:victory|win|pole|title)", re.IGNORECASE)
+_EARLIER_TITLE = re.compile(
+    r"\b(?:title|championship|crown)\s+in\s+((?:19|20)\d\d)\b", re.IGNORECASE
+)
 _AHEAD = re.compile(r"\b(?:ahead\s+of|over)\s")
 _WORD = re.compile(r"[\w'’\-.]+")
 _OWN_CAR = re.compile(r"\b(?:his|her|their)\s+(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b")
@@ -51,6 +56,7 @@ class Trigger:
     after: bool = False
     runner_up: bool = False
     allow_future: bool = False
+    reach: int = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +67,7 @@ class _Pattern:
     after: bool = False
     runner_up: bool = False
     allow_future: bool = False
+    reach: int = 4
 
 
 def _compile(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -90,22 +97,26 @@ PATTERNS: tuple[_Pattern, ...] = (
     ),
     _Pattern("title", _compile(r"\b(?:title|championship)-winning\b")),
     _Pattern("title", _compile(rf"\b{ORD}(?:\s+[\w'’\-]+){{0,3}}?\s+{TITLE_NOUN}\b")),
-    _Pattern("title", _compile(r"\b[Cc]hampions?\b(?=\s*,?\s*(?:team\s+)?[A-Z])"), after=True),
+    _Pattern("title", _compile(r"\b[Cc]hampions?\b(?=\s*,?\s*(?:team\s+)?[A-Z])", 0), after=True),
     _Pattern("title", _compile(r"(?<=,)[^,.;]{0,40}\breigning\s+[\w\s]{0,20}?champions?\b")),
     _Pattern("win", _compile(r"\bwon\b(?!['’]t)(?!(?:\s+[\w'’\-]+){0,3}\s+times?\b)")),
     _Pattern("win", _compile(r"\b(?:triumphed|triumphs)\b")),
     _Pattern(
         "win", _compile(r"\b(?:took|taking|takes|take)\s+the\s+(?:checkered|chequered)\s+flag\b")
     ),
-    _Pattern("win", _compile(r"\bto\s+(?:the\s+)?victory\b|\bvictory\s+over\b")),
+    _Pattern("win", _compile(r"\bto\s+(?:the\s+)?victory\b(?!\s+lane)|\bvictory\s+over\b")),
     _Pattern(
         "win",
         _compile(
             rf"\b(?:class|overall|maiden|{ORD})(?:\s+[\w\-]+){{0,2}}?\s+(?:victory|win)\b(?!s)"
         ),
     ),
-    _Pattern("win", _compile(r"\bwinners?\b(?!['’])"), after=True),
+    _Pattern("win", _compile(r"\bwinners?\b(?!['’])"), after=True, reach=14),
     _Pattern("win", _compile(r"\bto\s+win\s+the\b|\bwinning\s+the\b")),
+    _Pattern(
+        "win",
+        _compile(r"\b(?:returned|went\s+on|came\s+back|bounced\s+back|rebounded)\s+to\s+win\b"),
+    ),
     _Pattern(
         "finish", _compile(rf"\b{ORD}(?:[\s-]+place|\s+position|[\s-]+spot)\b"), position=None
     ),
@@ -169,7 +180,7 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
             return None
     return Trigger(
         pattern.kind, position, match.start(), match.end(), pattern.after,
-        allow_future=pattern.allow_future,
+        allow_future=pattern.allow_future, reach=pattern.reach,
     )  # fmt: skip
 
 
@@ -196,26 +207,43 @@ class ResultFinder:
         refs = [p for s in document.sentences for p in s.people if p.name]
         self._refs = sorted(refs, key=lambda r: (r.paragraph, r.start))
         self._keys = [(r.paragraph, r.start) for r in self._refs]
+        self._car_drivers = _car_drivers(document, crews)
+        self._owners = find_owners(document, crews)
 
     def find(self) -> list[Result]:
         """Return the article's results, merged where two sentences state the same one."""
-        results: list[Result] = []
+        found: list[Found] = []
         for index, sentence in enumerate(self._document.sentences):
             if len(sentence.text) > MAX_SENTENCE_CHARS:
                 continue
             for trigger in find_triggers(sentence.text):
-                results.extend(self._results(index, sentence, trigger))
-        return merge_results(results)
+                found.extend(self._results(index, sentence, trigger))
+        return [f.result for f in merge_results(found, self._car_drivers_by_car())]
 
-    def _results(self, index: int, sentence: Sentence, trigger: Trigger) -> list[Result]:
+    def _car_drivers_by_car(self) -> dict[str, set[str]]:
+        by_car: dict[str, set[str]] = {}
+        for (_, car), names in self._car_drivers.items():
+            by_car.setdefault(car, set()).update(names)
+        return by_car
+
+    def _results(self, index: int, sentence: Sentence, trigger: Trigger) -> list[Found]:
         actor = self._actor(index, sentence, trigger)
         if actor is None or actor.empty:
             return []
-        found = [self._result(sentence, trigger, trigger.kind, trigger.position, actor)]
+        window = sentence.text[max(0, trigger.start - 30) : trigger.end + 10]
+        scope = "class" if _CLASS.search(window) else ""
+        when = -1 if is_relative_past(sentence.text) else 0
+        main = self._result(sentence, trigger, trigger.kind, trigger.position, actor)
+        found = [Found(main, when, scope)]
         if trigger.kind == "win":
             second = self._runner_up(index, sentence, trigger)
             if second is not None and not second.empty:
-                found.append(self._result(sentence, trigger, "finish", 2, second))
+                runner_up = self._result(sentence, trigger, "finish", 2, second)
+                found.append(Found(runner_up, when, scope))
+        if trigger.kind == "title":
+            for match in _EARLIER_TITLE.finditer(sentence.text, trigger.end):
+                extra = replace(main, season=int(match.group(1)), detail=None)
+                found.append(Found(extra, 0, scope))
         return found
 
     def _result(
@@ -231,7 +259,9 @@ class ResultFinder:
             car=actor.car,
             drivers=actor.drivers,
             team=actor.team,
-            event=find_event(text, self._document.aliases, trigger.start),
+            event=find_event(
+                text, self._document.aliases, trigger.start, prefer_race=kind != "title"
+            ),
             detail=detail.group() if detail else None,
             paragraph=sentence.paragraph,
             season=find_season(text, self._published, trigger.start),
@@ -247,7 +277,7 @@ class ResultFinder:
 
     def _actor(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:
         if trigger.after:
-            actor = self._nearest_after(index, sentence, trigger.end, limit_words=ADJACENT_WORDS)
+            actor = self._nearest_after(index, sentence, trigger.end, limit_words=trigger.reach)
             if actor is not None:
                 return actor
         actor = self._nearest_before(index, sentence, trigger.start)
@@ -300,12 +330,14 @@ class ResultFinder:
             crew = value if isinstance(value, Crew) else None
             if crew is None:
                 return _Actor()
+            if len(crew.names) == 1 and crew.names[0] in self._owners:
+                return _Actor(team=self._owners[crew.names[0]])
             car = crew.car or _car_adjacent(sentence, crew.end) or _own_car(sentence)
             return _Actor(tuple(crew.names), car, _team_near(sentence, start, end))
         if kind == "car":
             number = getattr(value, "text", None)
             crew = _crew_for_car(crews, sentence, start, number)
-            drivers = tuple(crew.names) if crew else ()
+            drivers = tuple(crew.names) if crew else self._drivers_of(sentence, number)
             return _Actor(drivers, number, _team_near(sentence, start, end + TEAM_NEAR_CHARS))
         if kind == "team":
             team = getattr(value, "canonical", None)
@@ -317,7 +349,16 @@ class ResultFinder:
                 car = crew.car if crew else None
             return _Actor(tuple(crew.names) if crew else (), car, team)
         name = self._person_before(sentence.paragraph, sentence.start + start)
+        if name in self._owners:
+            return _Actor(team=self._owners[name])
         return _Actor((name,) if name else ())
+
+    def _drivers_of(self, sentence: Sentence, car: str | None) -> tuple[str, ...]:
+        for paragraph in (sentence.paragraph, sentence.paragraph - 1):
+            names = self._car_drivers.get((paragraph, car or ""))
+            if names:
+                return tuple(names)
+        return ()
 
     def _person_before(self, paragraph: int, offset: int) -> str | None:
         position = bisect_left(self._keys, (paragraph, offset))
@@ -328,6 +369,49 @@ class ResultFinder:
             if len(crew.names) >= MIN_CREW:
                 return _Actor(tuple(crew.names), crew.car)
         return None
+
+
+def _car_drivers(document: Document, crews: list[list[Crew]]) -> dict[tuple[int, str], list[str]]:
+    """Return the drivers each car is given in each paragraph (prose crews and captions)."""
+    by_car: dict[tuple[int, str], list[str]] = {}
+    for index, sentence_crews in enumerate(crews):
+        paragraph = document.sentences[index].paragraph
+        for crew in sentence_crews:
+            if crew.car and len(crew.names) >= MIN_CREW:
+                names = by_car.setdefault((paragraph, crew.car), [])
+                names.extend(n for n in crew.names if n not in names)
+    for caption in document.captions:
+        names = by_car.setdefault((caption.paragraph, caption.car), [])
+        names.extend(document.resolver.resolve(d) for d in caption.drivers if d not in names)
+    return by_car
+
+
+def find_owners(document: Document, crews: list[list[Crew]]) -> dict[str, str]:
+    """Return people who give their name to a team in the article (owners), with the team."""
+    team_words: dict[str, str] = {}
+    for sentence in document.sentences:
+        for team in sentence.teams:
+            for word in team.text.split():
+                team_words.setdefault(word.casefold(), team.canonical)
+    drivers = {
+        n for c in (c for cs in crews for c in cs) if len(c.names) >= MIN_CREW for n in c.names
+    }
+    near_cars = set()
+    for sentence in document.sentences:
+        for person in sentence.people:
+            rel = person.end - sentence.start
+            if any(0 <= car.start - rel <= OWNER_CAR_GAP for car in sentence.cars):
+                near_cars.add(person.name)
+    owners = {}
+    for sentence in document.sentences:
+        for person in sentence.people:
+            name = person.name
+            if not name or name in drivers or name in near_cars or " " not in name:
+                continue
+            team = team_words.get(name.split()[-1].casefold())
+            if team:
+                owners[name] = team
+    return owners
 
 
 def _car_just_before(sentence: Sentence, at: int) -> str | None:
@@ -382,36 +466,65 @@ def _team_near(sentence: Sentence, start: int, end: int) -> str | None:
     return None
 
 
-def _compatible(a: Result, b: Result) -> bool:
-    if (a.kind, a.position) != (b.kind, b.position):
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A result with what merging needs: relative season (-1 'last year') and scope (class)."""
+
+    result: Result
+    when: int = 0
+    scope: str = ""
+
+
+def _same_time(a: Found, b: Found) -> bool:
+    x, y = a.result, b.result
+    if x.season and y.season and x.season != y.season:
         return False
-    if a.season and b.season and a.season != b.season:
+    if not (x.season and y.season) and a.when != b.when:
         return False
-    if a.event and b.event and a.event != b.event:
+    if a.scope != b.scope:
         return False
+    races = not is_championship(x.event) and not is_championship(y.event)
+    return not (races and x.event and y.event and x.event != y.event)
+
+
+def _same_subject(a: Result, b: Result, car_drivers: dict[str, set[str]]) -> bool:
     if a.car and b.car:
         return a.car == b.car
     if set(a.drivers) & set(b.drivers):
         return True
+    for one, other in ((a, b), (b, a)):
+        if one.car and not other.car and set(other.drivers) & car_drivers.get(one.car, set()):
+            return True
     bare_a = not (a.car or a.drivers)
     bare_b = not (b.car or b.drivers)
-    if bare_a or bare_b:
-        return a.paragraph == b.paragraph and (not a.team or not b.team or a.team == b.team)
-    return False
+    if not (bare_a or bare_b):
+        return False
+    if a.team and b.team:
+        return a.team == b.team
+    return a.paragraph == b.paragraph
 
 
-def merge_results(results: list[Result]) -> list[Result]:
+def _compatible(a: Found, b: Found, car_drivers: dict[str, set[str]]) -> bool:
+    x, y = a.result, b.result
+    if (x.kind, x.position) != (y.kind, y.position):
+        return False
+    return _same_time(a, b) and _same_subject(x, y, car_drivers)
+
+
+def merge_results(
+    results: list[Found], car_drivers: dict[str, set[str]] | None = None
+) -> list[Found]:
     """Merge results that state the same outcome twice (same kind, place, season and subject)."""
-    merged: list[Result] = []
-    for result in results:
+    car_drivers = car_drivers or {}
+    merged: list[Found] = []
+    for found in results:
         first = max(0, len(merged) - MAX_MERGE_LOOKBACK)
         for k in range(first, len(merged)):
-            existing = merged[k]
-            if _compatible(existing, result):
-                merged[k] = _combine(existing, result)
+            if _compatible(merged[k], found, car_drivers):
+                merged[k] = replace(merged[k], result=_combine(merged[k].result, found.result))
                 break
         else:
-            merged.append(result)
+            merged.append(found)
     return merged
 
 
