@@ -10,11 +10,12 @@ import signal
 from contextlib import AsyncExitStack
 
 import discord
+import yarl
 from discord.ext import commands
 
 import cogs
 from bot.clock import Clock, SystemClock
-from bot.config import Config
+from bot.config import DISCORD_API_BASE, Config
 from bot.render_discord import render_embeds
 from bot.scheduler import DeliveryResult, OutgoingPost, PostScheduler
 from bot.services import Services, load_current_calendar
@@ -67,6 +68,7 @@ class PaddockBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         """Open the store, load the cogs, sync to the dev guild only, start the post scheduler."""
+        await self._follow_gateway()
         store = await self._resources.enter_async_context(Store.open(self.config.database))
         calendar = await load_current_calendar(self.config)
         scheduler = PostScheduler(store, calendar, self.deliver, self.clock)
@@ -88,6 +90,14 @@ class PaddockBot(commands.Bot):
             log.info("Synced %d commands to dev guild %d", len(synced), guild_id)
         if self.deliver_posts:
             await scheduler.start()
+
+    async def _follow_gateway(self) -> None:
+        """Use the gateway URL that the configured API announces (not Discord's by default)."""
+        if self.config.discord.api_base == DISCORD_API_BASE:
+            return
+        _, url, _ = await self.http.get_bot_gateway()
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+        log.info("Using the gateway at %s", url)
 
     async def on_ready(self) -> None:
         """Log who we are; commands are never synced here."""

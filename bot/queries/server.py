@@ -8,7 +8,7 @@ from datetime import time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from rapidfuzz import process
+from rapidfuzz import process, utils
 
 from bot.answers import Answer, Section
 from bot.outbox import get_settings, posts, save_settings
@@ -82,11 +82,18 @@ def parse_timezone(text: str) -> str:
 
 def zone_names(current: str) -> list[str]:
     """Return IANA zone names for autocomplete, typo-tolerant."""
-    zones = sorted(available_timezones())
+    zones = sorted(z for z in available_timezones() if "/" in z or z == "UTC")
     if not current.strip():
         return zones[:ZONE_CHOICES]
-    found = process.extract(current, zones, limit=ZONE_CHOICES, score_cutoff=50)
+    found = process.extract(
+        current, zones, processor=_zone_words, limit=ZONE_CHOICES, score_cutoff=50
+    )
     return [name for name, _, _ in found]
+
+
+def _zone_words(name: str) -> str:
+    """Return a zone name as plain lowercase words for fuzzy matching."""
+    return utils.default_process(name.replace("_", " ").replace("/", " "))
 
 
 def _describe(settings: GuildSettings) -> list[Section]:

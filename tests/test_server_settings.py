@@ -1,0 +1,72 @@
+"""Server settings: what an admin types, what gets saved, and the posts it plans."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pytest
+
+from bot.outbox import get_settings
+from bot.queries.server import (
+    SettingError,
+    change,
+    parse_leads,
+    parse_qotd,
+    show_settings,
+    update_settings,
+    zone_names,
+)
+
+GUILD = 4242
+
+
+def test_leads_parse_in_any_order_longest_first():
+    assert parse_leads("1h, 7d 1d") == (timedelta(days=7), timedelta(days=1), timedelta(hours=1))
+    assert parse_leads("90m") == (timedelta(minutes=90),)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("3x", "“3x” is not a lead time"), ("45d", "out of range"), ("", "between 1 and 6")],
+)
+def test_bad_leads_say_what_is_wrong(text, message):
+    with pytest.raises(SettingError, match=message):
+        parse_leads(text)
+
+
+def test_quote_of_the_day_time_or_off():
+    assert parse_qotd("09:00") == time(9, 0)
+    assert parse_qotd("off") is None
+    with pytest.raises(SettingError, match="24-hour HH:MM"):
+        parse_qotd("9am")
+
+
+def test_time_zone_autocomplete_forgives_typos():
+    assert "America/New_York" in zone_names("new yrok")
+    assert len(zone_names("")) <= 25
+
+
+async def test_bad_time_zone_is_refused_with_suggestions(services):
+    answer = await change(services, GUILD, "timezone", "Europe/Berln")
+    assert answer.status == "error"
+    assert "Europe/Berlin" in answer.description
+    assert (await get_settings(services.store, GUILD)).timezone == "UTC"
+
+
+async def test_setting_a_channel_plans_reminders_for_the_next_race(services):
+    before = await show_settings(services, GUILD)
+    assert before.data["pending_posts"] == 0
+    answer = await update_settings(services, GUILD, channel_id=777)
+    assert answer.data["channel_id"] == 777
+    assert "<#777>" in answer.sections[0].value
+    saved = await get_settings(services.store, GUILD)
+    assert saved.channel_id == 777 and saved.leads == parse_leads("7d, 1d, 1h")
+
+
+async def test_changing_leads_is_saved_and_shown(services):
+    answer = await change(services, GUILD, "leads", "2d, 30m")
+    assert answer.data["leads"] == ["2d", "30m"]
+    assert (await get_settings(services.store, GUILD)).leads == (
+        timedelta(days=2),
+        timedelta(minutes=30),
+    )
