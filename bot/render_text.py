@@ -30,11 +30,14 @@ def render_text(answer: Answer, width: int = 88) -> str:
     if answer.description:
         lines += [plain(answer.description), ""]
     for section in answer.sections:
+        value = plain(section.value).strip("\u200b")
+        if "\n" not in value and len(section.name) + len(value) + 2 <= width:
+            lines.append(f"{section.name}: {value}".rstrip())
+            continue
         lines.append(f"{section.name}:")
-        for line in plain(section.value).splitlines() or [""]:
+        for line in value.splitlines():
             lines.extend(textwrap.wrap(line, width, initial_indent="  ", subsequent_indent="    "))
-        lines.append("")
     if answer.sources:
-        lines.append("Sources:")
+        lines += ["", "Sources:"]
         lines += [f"  - {source.cite()}" for source in answer.sources]
     return "\n".join(lines).rstrip() + "\n"
