@@ -7,6 +7,7 @@ import json
 import logging
 import shlex
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 
 PROMPT = "paddock> "
 EXIT_WORDS = frozenset({"exit", "quit", "/exit", "/quit"})
+COMPLETION_TIMEOUT_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +88,7 @@ async def run_console(
     """Read commands (one a line) until EOF or `exit`, answering each."""
     table = command_table()
     if interactive:
-        _enable_completion(table)
+        _enable_completion(services, table)
         out.write("Paddock console: type /about, /lineup car:31 … (Tab completes, exit quits)\n")
     failures = 0
     while True:
@@ -116,20 +118,68 @@ async def _read_line(stdin: TextIO, interactive: bool) -> str | None:
     return line or None
 
 
-def _enable_completion(table: dict[str, Command]) -> None:
-    """Complete command and option names at the prompt, when readline is available."""
+class Completer:
+    """Readline completion: command names, option names, and option values by entity name.
+
+    Readline calls it from the thread that waits for input, so value lookups (async, on the
+    store) run on the event loop through `run_coroutine_threadsafe`.
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        table: dict[str, Command],
+        loop: asyncio.AbstractEventLoop,
+        buffer: Callable[[], str],
+    ) -> None:
+        self.services = services
+        self.table = table
+        self.loop = loop
+        self.buffer = buffer
+        self._matches: list[str] = []
+
+    def __call__(self, text: str, state: int) -> str | None:
+        """Return the state-th completion of `text` (readline's protocol)."""
+        if state == 0:
+            self._matches = self.candidates(self.buffer(), text)
+        return self._matches[state] if state < len(self._matches) else None
+
+    def candidates(self, line: str, text: str) -> list[str]:
+        """Return completions of the word `text` at the end of `line`."""
+        words = line.split()
+        if len(words) <= 1 and not line.endswith(" "):
+            return [f"/{name}" for name in sorted(self.table) if f"/{name}".startswith(text)]
+        command = self.table.get(words[0].lstrip("/").lower())
+        if command is None:
+            return []
+        name, sep, value = text.partition(":")
+        if not sep:
+            return [f"{o.name}:" for o in command.options if o.name.startswith(text)]
+        option = command.option(name)
+        if option is None or option.complete is None:
+            return []
+        names = self._lookup(option.complete, value.strip('"'))
+        return [f'{name}:"{n}"' if " " in n else f"{name}:{n}" for n in names]
+
+    def _lookup(self, kind: str, current: str) -> list[str]:
+        """Ask the core autocomplete for names of `kind`, waiting at most a second."""
+        from bot.queries.names import complete
+
+        future = asyncio.run_coroutine_threadsafe(complete(self.services, kind, current), self.loop)
+        try:
+            return future.result(timeout=COMPLETION_TIMEOUT_S)
+        except (TimeoutError, OSError):
+            future.cancel()
+            return []
+
+
+def _enable_completion(services: Services, table: dict[str, Command]) -> None:
+    """Complete commands, options and names at the prompt, when readline is available."""
     try:
         import readline
     except ImportError:
         return
-    words = sorted(
-        [f"/{name}" for name in table] + [f"{o.name}:" for c in table.values() for o in c.options]
-    )
-
-    def complete(text: str, state: int) -> str | None:
-        matches = [w for w in words if w.startswith(text)]
-        return matches[state] if state < len(matches) else None
-
+    completer = Completer(services, table, asyncio.get_running_loop(), readline.get_line_buffer)
     readline.set_completer_delims(" \t")
-    readline.set_completer(complete)
+    readline.set_completer(completer)
     readline.parse_and_bind("tab: complete")
