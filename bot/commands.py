@@ -8,6 +8,10 @@ from typing import Any
 
 from bot.answers import Answer
 from bot.queries.about import about
+from bot.queries.driver import driver
+from bot.queries.lineup import lineup
+from bot.queries.results import results
+from bot.queries.team import team
 from bot.services import Services
 
 Handler = Callable[..., Awaitable[Answer]]
@@ -46,6 +50,40 @@ def command_table() -> dict[str, Command]:
     """Return every console command by name."""
     commands = [
         Command("about", "Version, articles, facts, latency and uptime.", about),
+        Command(
+            "lineup",
+            "Who drives a car, now and before (or each car of a team).",
+            lineup,
+            (
+                Option("car", "Car number, e.g. 31 or 01", complete="car"),
+                Option("team", "Team name (lists each of its cars)", complete="team"),
+                Option("season", "Season year, e.g. 2024", kind=int),
+                Option("event", "Event name, e.g. Rolex 24", complete="event"),
+            ),
+        ),
+        Command(
+            "driver",
+            "A driver's cars, teammates and results.",
+            driver,
+            (Option("name", "Driver name (typos are fine)", required=True, complete="person"),),
+        ),
+        Command(
+            "team",
+            "A team's cars, drivers and results.",
+            team,
+            (Option("name", "Team name or abbreviation", required=True, complete="team"),),
+        ),
+        Command(
+            "results",
+            "Poles, wins, positions and titles.",
+            results,
+            (
+                Option("event", "Event name, e.g. Daytona", complete="event"),
+                Option("season", "Season year, e.g. 2024", kind=int),
+                Option("driver", "Driver name", complete="person"),
+                Option("car", "Car number", complete="car"),
+            ),
+        ),
     ]
     return {c.name: c for c in commands}
 

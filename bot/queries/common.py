@@ -1,0 +1,297 @@
+"""Helpers shared by the fact queries: car numbers, spellings, citations and sections."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.answers import Section, Source
+from bot.text import fold
+
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+ELLIPSIS = "…"
+CONTINUED = " (cont.)"
+
+_CAR_INPUT = re.compile(
+    r"^\s*(?:(?:car|no|nr|num|number)\.?\s*)?#?\s*(\d{1,3})(?![\d:.])", re.IGNORECASE
+)
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d|2100)\b")
+_INLINE_MARKDOWN = str.maketrans({ch: f"\\{ch}" for ch in "\\*_~`|"})
+_LINE_START_MARKDOWN = re.compile(r"^(\s*)([#>-])", re.MULTILINE)
+
+
+def normalize_car(text: str | None) -> str | None:
+    """Return the car number in `31`, `#31`, `No. 31` or `car 31` form, keeping leading zeros."""
+    if not text:
+        return None
+    match = _CAR_INPUT.match(text)
+    return match.group(1) if match else None
+
+
+def year_in(text: str | None) -> int | None:
+    """Return the first season-like year written in a text, if any."""
+    match = _YEAR.search(text or "")
+    return int(match.group(1)) if match else None
+
+
+def parse_date(value: str | None) -> date | None:
+    """Parse a stored ISO date, tolerating None and bad values."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def season_of(season: int | None, published: str | None) -> int | None:
+    """Return a fact's season: its own, else the year of its article."""
+    if season is not None:
+        return int(season)
+    when = parse_date(published)
+    return when.year if when else None
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten text to at most `limit` characters, ending with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
+
+def safe(text: str) -> str:
+    """Neutralise Discord markdown in article text (emphasis, code, headings, quotes, lists)."""
+    return _LINE_START_MARKDOWN.sub(r"\1\\\2", text.translate(_INLINE_MARKDOWN))
+
+
+def _spelling_rank(name: str) -> tuple[int, int, int, int]:
+    """Rank a spelling: accents first, then natural case, then length, then fewer capitals."""
+    accents = sum(1 for ch in name if not ch.isascii())
+    natural_case = int(name != name.lower() and name != name.upper())
+    capitals = sum(1 for ch in name if ch.isupper())
+    return (accents, natural_case, len(name), -capitals)
+
+
+def best_spelling(variants: Iterable[str | None]) -> str:
+    """Return the best of several spellings of one name (accented, most complete)."""
+    names = [v.strip() for v in variants if v and v.strip()]
+    if not names:
+        return ""
+    return max(names, key=_spelling_rank)
+
+
+def join_names(names: Iterable[str]) -> str:
+    """Join names with commas."""
+    return ", ".join(names)
+
+
+def chunk_sections(name: str, lines: Iterable[str], *, inline: bool = False) -> list[Section]:
+    """Pack lines into sections of at most 1024 characters; later ones are marked (cont.)."""
+    sections: list[Section] = []
+    current: list[str] = []
+    size = 0
+    for raw in lines:
+        line = clip(raw, FIELD_VALUE_LIMIT)
+        extra = len(line) + (1 if current else 0)
+        if current and size + extra > FIELD_VALUE_LIMIT:
+            sections.append(_section(name, current, len(sections), inline))
+            current, size = [], 0
+            extra = len(line)
+        current.append(line)
+        size += extra
+    if current:
+        sections.append(_section(name, current, len(sections), inline))
+    return sections
+
+
+def _section(name: str, lines: list[str], number: int, inline: bool) -> Section:
+    """Build one chunk of a long list."""
+    title = name if number == 0 else f"{name}{CONTINUED}"
+    return Section(clip(title, FIELD_NAME_LIMIT), "\n".join(lines), inline=inline)
+
+
+def source_from(row: Mapping[str, Any] | Any) -> Source:
+    """Build a citation from a row with article_id, title and published."""
+    return Source(int(row["article_id"]), row["title"], parse_date(row["published"]))
+
+
+def source_data(source: Source) -> dict[str, Any]:
+    """Return a citation as JSON-ready data."""
+    return {
+        "article_id": source.article_id,
+        "title": source.title,
+        "date": source.published.isoformat() if source.published else None,
+    }
+
+
+def short_cite(source: Source) -> str:
+    """Return a compact citation for a section line: date and article id."""
+    when = source.published.isoformat() if source.published else "undated"
+    return f"{when}, article {source.article_id}"
+
+
+@dataclass(slots=True)
+class Citations:
+    """The articles an answer cites, each once, in the order first cited."""
+
+    _by_id: dict[int, Source] = field(default_factory=dict)
+
+    def add(self, source: Source) -> Source:
+        """Cite an article (again) and return its citation."""
+        return self._by_id.setdefault(source.article_id, source)
+
+    def extend(self, sources: Iterable[Source]) -> None:
+        """Cite several articles."""
+        for source in sources:
+            self.add(source)
+
+    def sources(self) -> list[Source]:
+        """Return the cited articles."""
+        return list(self._by_id.values())
+
+
+def name_key(entity_id: int | None, name: str) -> str:
+    """Return the key that identifies one person or team across spellings."""
+    return f"id:{entity_id}" if entity_id is not None else f"name:{fold(name)}"
+
+
+_WORD = re.compile(r"\w+")
+_HOURS = re.compile(r"\b(\d+)\s*(?:h|hr|hrs)\b")
+EVENT_STOPWORDS = frozenset(
+    {"the", "of", "at", "a", "an", "and", "hours", "hour", "race", "round", "edition"}
+)
+EVENT_SYNONYMS: Mapping[str, str] = {
+    "rolex": "daytona",
+    "twelve": "12",
+    "six": "6",
+    "ten": "10",
+    "eight": "8",
+    "four": "4",
+    "mobil": "",
+    "1": "",
+}
+SESSION_WORDS = frozenset(
+    {
+        "qualifying",
+        "practice",
+        "warmup",
+        "warm",
+        "up",
+        "test",
+        "tests",
+        "session",
+        "pole",
+        "hyperpole",
+        "finale",
+        "opener",
+        "season",
+        "overall",
+        "class",
+        "gtp",
+        "lmp2",
+        "gtd",
+        "pro",
+    }
+)
+_PARENTHESES = re.compile(r"\([^)]*\)")
+TOKEN_TYPO_MIN_CHARS = 5
+TOKEN_TYPO_CUTOFF = 80.0
+
+
+def event_tokens(text: str | None) -> frozenset[str]:
+    """Return the folded words that identify an event: no years, filler words or sponsors."""
+    folded = _HOURS.sub(r"\1 hours", fold(text or ""))
+    tokens = set()
+    for word in _WORD.findall(folded):
+        if _YEAR.fullmatch(word) or word in EVENT_STOPWORDS:
+            continue
+        word = EVENT_SYNONYMS.get(word, word)
+        if word:
+            tokens.add(word)
+    return frozenset(tokens)
+
+
+def _token_in(token: str, words: frozenset[str]) -> bool:
+    """Return whether a query word is among an event's words (long words may have a typo)."""
+    if token in words:
+        return True
+    if len(token) < TOKEN_TYPO_MIN_CHARS:
+        return False
+    from rapidfuzz import fuzz
+
+    return any(fuzz.ratio(token, word) >= TOKEN_TYPO_CUTOFF for word in words)
+
+
+@dataclass(frozen=True, slots=True)
+class EventMatcher:
+    """Decide whether a stored event name is the event a user typed.
+
+    Text naming a known event (an alias) matches that event's names only, with any session
+    word (qualifying, race…) around them; other text matches events containing its words.
+    """
+
+    text: str
+    patterns: tuple[frozenset[str], ...]
+    names: tuple[frozenset[str], ...] = ()
+    year: int | None = None
+
+    def matches(self, event: str | None) -> bool:
+        """Return whether a stored event name is the typed event."""
+        words = event_tokens(_PARENTHESES.sub(" ", event or ""))
+        if self.names:
+            return any(n <= words and words - n <= SESSION_WORDS for n in self.names)
+        return any(all(_token_in(t, words) for t in pattern) for pattern in self.patterns)
+
+
+def event_matcher(text: str, alias_groups: Iterable[Iterable[str]] = ()) -> EventMatcher:
+    """Build a matcher for typed event text; alias groups are the known events' names."""
+    base = event_tokens(text)
+    names: set[frozenset[str]] = set()
+    for group in alias_groups:
+        token_sets = {event_tokens(alias) for alias in group} - {frozenset()}
+        if base in token_sets:
+            names |= token_sets
+    patterns = (base,) if base else ()
+    return EventMatcher(text, patterns, tuple(sorted(names, key=sorted)), year_in(text))
+
+
+@dataclass(slots=True)
+class Spellings:
+    """Every spelling seen for each person or team key, to display the best one."""
+
+    _seen: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, key: str, *names: str | None) -> str:
+        """Record spellings for a key and return the key."""
+        self._seen.setdefault(key, []).extend(n for n in names if n)
+        return key
+
+    def name(self, key: str | None) -> str | None:
+        """Return the best spelling recorded for a key."""
+        if key is None:
+            return None
+        return best_spelling(self._seen.get(key, ())) or None
+
+    def names(self, keys: Iterable[str]) -> list[str]:
+        """Return the best spelling of several keys, in order."""
+        return [self.name(key) or "?" for key in keys]
+
+
+def seasons_text(seasons: Iterable[int | None]) -> str:
+    """Return seasons as `2023, 2024` (undated ones last)."""
+    listed = list(seasons)
+    known = sorted({s for s in listed if s is not None})
+    undated = ["undated"] if None in listed else []
+    return ", ".join([*(str(s) for s in known), *undated])
+
+
+def person_seasons(pairs: Iterable[tuple[str, int | None]]) -> dict[str, list[int | None]]:
+    """Collect the seasons of each person key, in first-seen order."""
+    seen: dict[str, list[int | None]] = {}
+    for key, season in pairs:
+        bucket = seen.setdefault(key, [])
+        if season not in bucket:
+            bucket.append(season)
+    return seen

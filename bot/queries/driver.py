@@ -1,0 +1,140 @@
+"""The /driver query: a driver's cars and teams by season, teammates, results and quotes."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.answers import Answer, Section, Source, not_found
+from bot.queries import lineup as lineups
+from bot.queries import results as outcomes
+from bot.queries.common import (
+    Citations,
+    Spellings,
+    chunk_sections,
+    name_key,
+    person_seasons,
+    seasons_text,
+    short_cite,
+    source_data,
+    source_from,
+)
+from bot.queries.names import resolve
+from bot.services import Services
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+_LATEST_MENTION_SQL = (
+    "SELECT a.id AS article_id, a.title, a.published FROM mentions m"
+    " JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ?"
+    " ORDER BY a.published IS NULL, a.published DESC, a.id DESC LIMIT 1"
+)
+
+
+async def latest_mention(store: Store, entity_id: int) -> Source | None:
+    """Return the latest article that mentions an entity."""
+    row = await store.fetchone(_LATEST_MENTION_SQL, (entity_id,))
+    return source_from(row) if row else None
+
+
+def stint_lines(stints: list[lineups.LineupGroup], names: Spellings) -> list[str]:
+    """Return one line per season and car: `2024 · #31 Team (model)`."""
+    lines: list[str] = []
+    for stint in stints:
+        season = str(stint.season) if stint.season is not None else "undated"
+        team = names.name(stint.team)
+        model = f" ({stint.car_model})" if stint.car_model else ""
+        line = f"**{season}** · #{stint.car}" + (f" {team}" if team else "") + model
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
+def teammates(stints: list[lineups.LineupGroup], me: str, names: Spellings) -> list[dict[str, Any]]:
+    """Return the people who shared a car with `me`, most recent first, with the seasons."""
+    seasons = person_seasons((d, s.season) for s in stints for d in s.drivers if d != me)
+    return [{"name": names.name(key), "seasons": list(found)} for key, found in seasons.items()]
+
+
+async def driver(services: Services, name: str) -> Answer:
+    """Show a driver's cars and teams by season, teammates, results, quotes, latest mention."""
+    resolution = await resolve(services, "person", name)
+    if resolution.entity_id is None or resolution.name is None:
+        return not_found("driver", name, resolution.suggestions)
+    person_id, full_name = resolution.entity_id, resolution.name
+    store = services.store
+    facts, names = await lineups.fetch_lineups(store, lineups.BY_DRIVER, (person_id,))
+    stints = sorted(
+        (g for groups in lineups.group_lineups(facts).values() for g in groups),
+        key=lineups.recency,
+    )
+    result_facts, result_names = await outcomes.fetch_results(
+        store, outcomes.BY_DRIVER, (person_id,)
+    )
+    events = outcomes.group_by_event(result_facts)
+    quote_row = await store.fetchone(
+        "SELECT count(*) FROM quotes WHERE speaker_id = ?", (person_id,)
+    )
+    quotes = int(quote_row[0]) if quote_row else 0
+    mention = await latest_mention(store, person_id)
+    mates = teammates(stints, name_key(person_id, ""), names)
+
+    citations = Citations()
+    for stint in stints:
+        citations.extend(stint.sources)
+    citations.extend(outcomes.cite_results(events))
+    if mention:
+        citations.add(mention)
+
+    sections = chunk_sections("Cars and teams", stint_lines(stints, names))
+    sections += chunk_sections(
+        "Teammates", [f"{m['name']} ({seasons_text(m['seasons'])})" for m in mates]
+    )
+    sections += chunk_sections(
+        "Results", [f"{e.heading}: {r.line(result_names)}" for e in events for r in e.results]
+    )
+    sections.append(Section("Quotes", str(quotes), inline=True))
+    if mention:
+        sections.append(
+            Section("Latest mention", f"{mention.title} ({short_cite(mention)})", inline=True)
+        )
+    return Answer(
+        title=full_name,
+        description=_summary(stints, names, quotes, len(result_facts)),
+        sections=sections,
+        sources=citations.sources(),
+        data={
+            "name": full_name,
+            "seasons": [_stint_data(s, names, name_key(person_id, "")) for s in stints],
+            "teammates": mates,
+            "results": outcomes.events_data(events, result_names),
+            "quotes": quotes,
+            "latest_mention": source_data(mention) if mention else None,
+        },
+    )
+
+
+def _stint_data(stint: lineups.LineupGroup, names: Spellings, me: str) -> dict[str, Any]:
+    """Return one season in one car as JSON-ready data."""
+    return {
+        "season": stint.season,
+        "car": stint.car,
+        "team": names.name(stint.team),
+        "car_model": stint.car_model,
+        "teammates": names.names(d for d in stint.drivers if d != me),
+        "sources": [source_data(s) for s in stint.sources],
+    }
+
+
+def _summary(stints: list[lineups.LineupGroup], names: Spellings, quotes: int, results: int) -> str:
+    """Return a one-line summary of the driver's latest car and the fact counts."""
+    parts = []
+    if stints:
+        latest = stints[0]
+        team = names.name(latest.team)
+        season = f" in {latest.season}" if latest.season is not None else ""
+        parts.append(f"Latest: #{latest.car}" + (f" for {team}" if team else "") + season + ".")
+    parts.append(f"{results} result{'s' if results != 1 else ''}, {quotes} quote")
+    parts[-1] += "s." if quotes != 1 else "."
+    return " ".join(parts)

@@ -1,0 +1,347 @@
+"""The /lineup query: who drives a car as of the latest article, with earlier line-ups below."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.answers import Answer, Section, Source, not_found
+from bot.queries.common import (
+    Citations,
+    EventMatcher,
+    Spellings,
+    chunk_sections,
+    join_names,
+    name_key,
+    normalize_car,
+    season_of,
+    short_cite,
+    source_data,
+    source_from,
+)
+from bot.queries.names import event_matcher_for, resolve
+from bot.services import Services
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+BY_CAR = "l.car = ?"
+BY_TEAM = "l.team_id = ?"
+BY_DRIVER = "l.id IN (SELECT lineup_id FROM lineup_drivers WHERE driver_id = ?)"
+EVERY = "1 = 1"
+
+_LINEUPS_SQL = (
+    "SELECT l.id, l.article_id, l.paragraph, l.car, l.team, l.team_id, t.name AS team_entity,"
+    " l.car_model, l.season, l.event, a.title, a.published"
+    " FROM lineups l JOIN articles a ON a.id = l.article_id"
+    " LEFT JOIN entities t ON t.id = l.team_id"
+    " WHERE {where} ORDER BY a.published IS NULL, a.published DESC, a.id DESC, l.paragraph, l.id"
+)
+_DRIVERS_SQL = (
+    "SELECT d.lineup_id, d.driver, d.driver_id, p.name AS entity_name"
+    " FROM lineup_drivers d JOIN lineups l ON l.id = d.lineup_id"
+    " LEFT JOIN entities p ON p.id = d.driver_id"
+    " WHERE {where} ORDER BY d.lineup_id, d.ord"
+)
+
+
+@dataclass(slots=True)
+class LineupFact:
+    """One line-up as one article states it (drivers as person keys)."""
+
+    id: int
+    car: str
+    season: int | None
+    team: str | None
+    car_model: str | None
+    event: str | None
+    source: Source
+    drivers: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class LineupGroup:
+    """A car's line-up in one season, merged across the articles that state it."""
+
+    car: str
+    season: int | None
+    drivers: list[str]
+    team: str | None
+    car_model: str | None
+    events: list[str] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def as_of(self) -> date | None:
+        """Return the date of the latest article stating this line-up."""
+        return max((s.published for s in self.sources if s.published), default=None)
+
+    def absorb(self, fact: LineupFact) -> None:
+        """Merge another statement of this line-up (drivers unioned, first values kept)."""
+        self.drivers += [d for d in fact.drivers if d not in self.drivers]
+        self.team = self.team or fact.team
+        self.car_model = self.car_model or fact.car_model
+        if fact.event and fact.event not in self.events:
+            self.events.append(fact.event)
+        if fact.source not in self.sources:
+            self.sources.append(fact.source)
+
+    def to_data(self, names: Spellings) -> dict[str, Any]:
+        """Return the group as JSON-ready data."""
+        return {
+            "car": self.car,
+            "season": self.season,
+            "team": names.name(self.team),
+            "car_model": self.car_model,
+            "drivers": names.names(self.drivers),
+            "events": list(self.events),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "sources": [source_data(s) for s in self.sources],
+        }
+
+    def line(self, names: Spellings, *, with_team: bool = True) -> str:
+        """Return a one-line summary: season, drivers, team and the latest citation."""
+        season = str(self.season) if self.season is not None else "undated"
+        team = f" — {names.name(self.team)}" if self.team and with_team else ""
+        cite = f" ({short_cite(self.sources[0])})" if self.sources else ""
+        return f"**{season}** · {join_names(names.names(self.drivers))}{team}{cite}"
+
+
+async def fetch_lineups(
+    store: Store, where: str, params: tuple[object, ...]
+) -> tuple[list[LineupFact], Spellings]:
+    """Return the line-ups matching a filter, latest article first, and their spellings."""
+    names = Spellings()
+    rows = await store.fetchall(_LINEUPS_SQL.format(where=where), params)
+    facts: dict[int, LineupFact] = {}
+    for row in rows:
+        team = None
+        if row["team"] or row["team_id"] is not None:
+            team_key = name_key(row["team_id"], row["team"] or row["team_entity"] or "")
+            team = names.add(team_key, row["team"], row["team_entity"])
+        facts[row["id"]] = LineupFact(
+            id=row["id"],
+            car=row["car"],
+            season=season_of(row["season"], row["published"]),
+            team=team,
+            car_model=row["car_model"],
+            event=row["event"],
+            source=source_from(row),
+        )
+    for row in await store.fetchall(_DRIVERS_SQL.format(where=where), params):
+        fact = facts.get(row["lineup_id"])
+        if fact is None:
+            continue
+        key = names.add(
+            name_key(row["driver_id"], row["driver"]), row["driver"], row["entity_name"]
+        )
+        if key not in fact.drivers:
+            fact.drivers.append(key)
+    return list(facts.values()), names
+
+
+def group_lineups(facts: Iterable[LineupFact]) -> dict[str, list[LineupGroup]]:
+    """Group line-ups by car, then by season and driver set, most recent first.
+
+    Statements of one car and season in the same article are one line-up (their drivers
+    unioned); the same drivers stated in several articles are one line-up citing them all.
+    """
+    per_article: dict[tuple[str, int | None, int], LineupGroup] = {}
+    for fact in facts:
+        key = (fact.car, fact.season, fact.source.article_id)
+        group = per_article.get(key)
+        if group is None:
+            group = LineupGroup(fact.car, fact.season, [], fact.team, fact.car_model)
+            per_article[key] = group
+        group.absorb(fact)
+    merged: dict[tuple[str, int | None, frozenset[str]], LineupGroup] = {}
+    for group in per_article.values():
+        if not group.drivers:
+            continue
+        key = (group.car, group.season, frozenset(group.drivers))
+        if key not in merged:
+            merged[key] = group
+            continue
+        kept = merged[key]
+        kept.team = kept.team or group.team
+        kept.car_model = kept.car_model or group.car_model
+        kept.events += [e for e in group.events if e not in kept.events]
+        kept.sources += [s for s in group.sources if s not in kept.sources]
+    by_car: dict[str, list[LineupGroup]] = {}
+    for group in merged.values():
+        by_car.setdefault(group.car, []).append(group)
+    for groups in by_car.values():
+        groups.sort(key=recency)
+    return by_car
+
+
+def recency(group: LineupGroup) -> tuple[bool, int, int]:
+    """Sort key: latest season first, then latest article (undated last)."""
+    as_of = group.as_of
+    return (group.season is None, -(group.season or 0), -(as_of.toordinal() if as_of else 0))
+
+
+def _filter_facts(
+    facts: list[LineupFact], season: int | None, matcher: EventMatcher | None
+) -> list[LineupFact]:
+    """Keep the line-ups of the season and event asked for."""
+    if matcher is not None:
+        facts = [f for f in facts if matcher.matches(f.event)]
+    if season is not None:
+        facts = [f for f in facts if f.season == season]
+    return facts
+
+
+async def lineup(
+    services: Services,
+    car: str | None = None,
+    team: str | None = None,
+    season: int | None = None,
+    event: str | None = None,
+) -> Answer:
+    """Show a car's drivers (or each car of a team) as of the latest article, with history."""
+    matcher = await event_matcher_for(services, event) if event else None
+    if matcher is not None and season is None:
+        season = matcher.year
+    team_id: int | None = None
+    team_name: str | None = None
+    if team:
+        resolution = await resolve(services, "team", team)
+        if resolution.entity_id is None:
+            return not_found("team", team, resolution.suggestions)
+        team_id, team_name = resolution.entity_id, resolution.name
+    if car:
+        return await _car_lineup(services, car, team_id, season, matcher)
+    if team_id is not None:
+        facts, names = await fetch_lineups(services.store, BY_TEAM, (team_id,))
+        return _grid(facts, names, season, matcher, f"{team_name} line-ups", team_name)
+    facts, names = await fetch_lineups(services.store, EVERY, ())
+    return _grid(facts, names, season, matcher, "Line-ups", None)
+
+
+async def _car_lineup(
+    services: Services,
+    car: str,
+    team_id: int | None,
+    season: int | None,
+    matcher: EventMatcher | None,
+) -> Answer:
+    """Answer for one car: the current line-up and the earlier ones."""
+    number = normalize_car(car)
+    resolution = await resolve(services, "car", number or car)
+    if number is None or not resolution.found:
+        return not_found("car", car, [f"#{s}" for s in resolution.suggestions])
+    facts, names = await fetch_lineups(services.store, BY_CAR, (number,))
+    if team_id is not None:
+        facts = [f for f in facts if f.team == name_key(team_id, "")]
+    everything = group_lineups(facts).get(number, [])
+    groups = group_lineups(_filter_facts(facts, season, matcher)).get(number, [])
+    if not groups:
+        what = _filters_text(number, season, matcher)
+        seasons = [f"#{number} in {g.season}" for g in everything if g.season is not None]
+        return not_found("line-up", what, list(dict.fromkeys(seasons)))
+    current = groups[0]
+    shown = {(g.season, frozenset(g.drivers)) for g in groups}
+    older = [
+        g
+        for g in everything
+        if recency(g) > recency(current) and (g.season, frozenset(g.drivers)) not in shown
+    ]
+    history = sorted([*groups[1:], *older], key=recency)
+    return _car_answer(number, current, history, names)
+
+
+def _car_answer(
+    number: str, current: LineupGroup, history: list[LineupGroup], names: Spellings
+) -> Answer:
+    """Build the answer for one car."""
+    citations = Citations()
+    citations.extend(current.sources)
+    for group in history:
+        citations.extend(group.sources)
+    season = str(current.season) if current.season is not None else "Undated"
+    sections = [Section(f"Drivers ({season})", "\n".join(names.names(current.drivers)))]
+    if current.team:
+        sections.append(Section("Team", names.name(current.team) or "?", inline=True))
+    if current.car_model:
+        sections.append(Section("Car", current.car_model, inline=True))
+    if current.events:
+        sections.append(Section("Event", ", ".join(current.events), inline=True))
+    sections += chunk_sections("As of", [short_cite(s) for s in current.sources])
+    sections += chunk_sections("Earlier line-ups", [g.line(names) for g in history])
+    team = names.name(current.team)
+    return Answer(
+        title=f"#{number} line-up",
+        description=(
+            f"**{join_names(names.names(current.drivers))}**"
+            + (f" — {team}" if team else "")
+            + f" ({season})"
+        ),
+        sections=sections,
+        sources=citations.sources(),
+        data={
+            "car": number,
+            "current": current.to_data(names),
+            "history": [g.to_data(names) for g in history],
+        },
+    )
+
+
+def _grid(
+    facts: list[LineupFact],
+    names: Spellings,
+    season: int | None,
+    matcher: EventMatcher | None,
+    title: str,
+    team: str | None,
+) -> Answer:
+    """Build the answer listing the current line-up of each car (of a team, or of all)."""
+    by_car = group_lineups(_filter_facts(facts, season, matcher))
+    if not by_car:
+        return not_found("line-up", _filters_text(None, season, matcher, team), [])
+    cars = sorted(by_car.items(), key=lambda item: recency(item[1][0]))
+    citations = Citations()
+    sections: list[Section] = []
+    for number, groups in cars:
+        current = groups[0]
+        citations.extend(current.sources)
+        heading = f"#{number} ({current.season or 'undated'})"
+        detail = " · ".join(
+            x for x in (names.name(current.team), current.car_model) if x and team != x
+        )
+        lines = [join_names(names.names(current.drivers))]
+        lines += [detail] if detail else []
+        lines.append(short_cite(current.sources[0]))
+        sections += chunk_sections(heading, lines)
+    suffix = f" ({season})" if season is not None else ""
+    return Answer(
+        title=f"{title}{suffix}",
+        description=f"{len(cars)} car{'s' if len(cars) != 1 else ''}, latest line-up each.",
+        sections=sections,
+        sources=citations.sources(),
+        data={
+            "team": team,
+            "season": season,
+            "cars": [
+                {
+                    "car": n,
+                    "current": g[0].to_data(names),
+                    "history": [x.to_data(names) for x in g[1:]],
+                }
+                for n, g in cars
+            ],
+        },
+    )
+
+
+def _filters_text(
+    number: str | None, season: int | None, matcher: EventMatcher | None, team: str | None = None
+) -> str:
+    """Describe what was asked, for a not-found answer."""
+    parts = [f"#{number}" if number else None, team]
+    parts += [f"in {season}" if season is not None else None]
+    parts += [f"at {matcher.text}" if matcher else None]
+    return " ".join(p for p in parts if p) or "any car"

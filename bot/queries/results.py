@@ -1,0 +1,326 @@
+"""The /results query: poles with lap times, wins, positions and titles, grouped by event."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.answers import Answer, Section, Source, not_found
+from bot.queries.common import (
+    Citations,
+    EventMatcher,
+    Spellings,
+    chunk_sections,
+    event_tokens,
+    join_names,
+    name_key,
+    normalize_car,
+    season_of,
+    short_cite,
+    source_data,
+    source_from,
+    year_in,
+)
+from bot.queries.names import event_matcher_for, resolve
+from bot.services import Services
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+BY_DRIVER = "r.id IN (SELECT result_id FROM result_drivers WHERE driver_id = ?)"
+BY_TEAM = "r.team_id = ?"
+BY_CAR = "r.car = ?"
+EVERY = "1 = 1"
+
+KIND_LABELS = {
+    "pole": "Pole",
+    "win": "Win",
+    "finish": "Finish",
+    "title": "Title",
+    "fastest_lap": "Fastest lap",
+}
+KIND_ORDER = {"title": 0, "win": 1, "pole": 1, "finish": 2, "fastest_lap": 3}
+UNPLACED = 999
+
+_RESULTS_SQL = (
+    "SELECT r.id, r.article_id, r.kind, r.position, r.car, r.team, r.team_id,"
+    " t.name AS team_entity, r.event, r.season, r.detail, a.title, a.published"
+    " FROM results r JOIN articles a ON a.id = r.article_id"
+    " LEFT JOIN entities t ON t.id = r.team_id"
+    " WHERE {where} ORDER BY a.published IS NULL, a.published DESC, a.id DESC, r.paragraph, r.id"
+)
+_DRIVERS_SQL = (
+    "SELECT d.result_id, d.driver, d.driver_id, p.name AS entity_name"
+    " FROM result_drivers d JOIN results r ON r.id = d.result_id"
+    " LEFT JOIN entities p ON p.id = d.driver_id"
+    " WHERE {where} ORDER BY d.result_id, d.ord"
+)
+_GAP = re.compile(r"^\+?(\d+\.\d+)\s*(?:s|sec|secs|seconds)?\b\s*(.*)$", re.IGNORECASE)
+_YEAR_WORD = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class ResultFact:
+    """One result, merged across the articles that state it (drivers as person keys)."""
+
+    kind: str
+    position: int | None
+    car: str | None
+    team: str | None
+    event: str | None
+    season: int | None
+    detail: str | None
+    sources: list[Source]
+    drivers: list[str] = field(default_factory=list)
+
+    @property
+    def event_name(self) -> str:
+        """Return the event name without its year."""
+        return _SPACES.sub(" ", _YEAR_WORD.sub(" ", self.event or "")).strip() or "Unnamed event"
+
+    @property
+    def latest(self) -> date | None:
+        """Return the date of the latest article stating this result."""
+        return max((s.published for s in self.sources if s.published), default=None)
+
+    def merge_key(self) -> tuple[object, ...]:
+        """Return what makes two statements the same result."""
+        who: object = self.car if self.car else frozenset(self.drivers) or self.team
+        return (self.season, tuple(sorted(event_tokens(self.event))), self.kind, self.position, who)
+
+    def absorb(self, other: ResultFact) -> None:
+        """Merge another statement of this result (drivers unioned, details kept)."""
+        self.drivers += [d for d in other.drivers if d not in self.drivers]
+        self.team = self.team or other.team
+        self.detail = self.detail or other.detail
+        self.sources += [s for s in other.sources if s not in self.sources]
+
+    def label(self) -> str:
+        """Return what the result was: Pole, Win, P4 or Title."""
+        if self.kind == "finish":
+            return f"P{self.position}" if self.position else "Finish"
+        if self.kind == "title" and self.position and self.position > 1:
+            return f"Championship P{self.position}"
+        return KIND_LABELS.get(self.kind, self.kind.title())
+
+    def line(self, names: Spellings) -> str:
+        """Return the result as one line: what, car, drivers, team, detail, citation."""
+        who = join_names(names.names(self.drivers))
+        car = f"#{self.car} " if self.car else ""
+        team = names.name(self.team)
+        parts = [f"**{self.label()}** · {car}{who}".rstrip()]
+        if team:
+            parts.append(f"({team})" if who or car else team)
+        detail = format_detail(self.detail)
+        if detail:
+            parts.append(f"· {detail}")
+        if self.sources:
+            parts.append(f"({short_cite(self.sources[0])})")
+        return " ".join(parts)
+
+    def to_data(self, names: Spellings) -> dict[str, Any]:
+        """Return the result as JSON-ready data."""
+        return {
+            "kind": self.kind,
+            "position": self.position,
+            "car": self.car,
+            "drivers": names.names(self.drivers),
+            "team": names.name(self.team),
+            "event": self.event,
+            "season": self.season,
+            "detail": self.detail,
+            "sources": [source_data(s) for s in self.sources],
+        }
+
+
+def format_detail(detail: str | None) -> str | None:
+    """Format a result's detail: a gap gets its unit (0.071 → 0.071 s behind)."""
+    if not detail:
+        return None
+    match = _GAP.match(detail.strip())
+    if match:
+        rest = match.group(2) or "behind"
+        return f"{match.group(1)} s {rest}"
+    return detail.strip().strip("'\"")
+
+
+async def fetch_results(
+    store: Store, where: str, params: tuple[object, ...]
+) -> tuple[list[ResultFact], Spellings]:
+    """Return the results matching a filter, merged across articles, latest first."""
+    names = Spellings()
+    facts: dict[int, ResultFact] = {}
+    for row in await store.fetchall(_RESULTS_SQL.format(where=where), params):
+        team = None
+        if row["team"] or row["team_id"] is not None:
+            team_key = name_key(row["team_id"], row["team"] or row["team_entity"] or "")
+            team = names.add(team_key, row["team"], row["team_entity"])
+        season = row["season"] if row["season"] is not None else year_in(row["event"])
+        facts[row["id"]] = ResultFact(
+            kind=row["kind"],
+            position=row["position"],
+            car=normalize_car(row["car"]) or row["car"],
+            team=team,
+            event=row["event"],
+            season=season_of(season, row["published"]),
+            detail=row["detail"],
+            sources=[source_from(row)],
+        )
+    for row in await store.fetchall(_DRIVERS_SQL.format(where=where), params):
+        fact = facts.get(row["result_id"])
+        if fact is not None:
+            key = name_key(row["driver_id"], row["driver"])
+            fact.drivers.append(names.add(key, row["driver"], row["entity_name"]))
+    return merge_results(facts.values()), names
+
+
+def merge_results(facts: Any) -> list[ResultFact]:
+    """Merge statements of the same result from several articles (first stated kept)."""
+    merged: dict[tuple[object, ...], ResultFact] = {}
+    for fact in facts:
+        key = fact.merge_key()
+        if key in merged:
+            merged[key].absorb(fact)
+        else:
+            merged[key] = fact
+    return list(merged.values())
+
+
+@dataclass(slots=True)
+class EventResults:
+    """The results of one event in one season."""
+
+    event: str
+    season: int | None
+    results: list[ResultFact] = field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        """Return the section heading: season and event."""
+        return f"{self.season} · {self.event}" if self.season is not None else self.event
+
+    def latest(self) -> int:
+        """Return the ordinal of the latest article citing any of these results."""
+        return max((r.latest.toordinal() for r in self.results if r.latest), default=0)
+
+
+def group_by_event(facts: list[ResultFact]) -> list[EventResults]:
+    """Group results by season and event, latest season first, best position first."""
+    groups: dict[tuple[int | None, str], EventResults] = {}
+    for fact in facts:
+        key = (fact.season, fact.event_name.casefold())
+        groups.setdefault(key, EventResults(fact.event_name, fact.season)).results.append(fact)
+    for group in groups.values():
+        group.results.sort(key=_placing)
+    return sorted(groups.values(), key=lambda g: (g.season is None, -(g.season or 0), -g.latest()))
+
+
+def _placing(fact: ResultFact) -> tuple[int, int]:
+    """Sort key inside an event: titles, then wins and poles, then positions."""
+    return (KIND_ORDER.get(fact.kind, UNPLACED), fact.position or UNPLACED)
+
+
+def filter_results(
+    facts: list[ResultFact], season: int | None, matcher: EventMatcher | None
+) -> list[ResultFact]:
+    """Keep the results of the season and event asked for."""
+    if matcher is not None:
+        facts = [f for f in facts if matcher.matches(f.event)]
+    if season is not None:
+        facts = [f for f in facts if f.season == season]
+    return facts
+
+
+def results_sections(groups: list[EventResults], names: Spellings) -> list[Section]:
+    """Return one section per event (long events split over several)."""
+    sections: list[Section] = []
+    for group in groups:
+        sections += chunk_sections(group.heading, [r.line(names) for r in group.results])
+    return sections
+
+
+def events_data(groups: list[EventResults], names: Spellings) -> list[dict[str, Any]]:
+    """Return grouped results as JSON-ready data."""
+    return [
+        {
+            "event": g.event,
+            "season": g.season,
+            "results": [r.to_data(names) for r in g.results],
+        }
+        for g in groups
+    ]
+
+
+def cite_results(groups: list[EventResults]) -> list[Source]:
+    """Return every article cited by the results."""
+    citations = Citations()
+    for group in groups:
+        for result in group.results:
+            citations.extend(result.sources)
+    return citations.sources()
+
+
+async def results(
+    services: Services,
+    event: str | None = None,
+    season: int | None = None,
+    driver: str | None = None,
+    car: str | None = None,
+) -> Answer:
+    """Show poles with lap times, wins, positions and titles, grouped by event."""
+    where, params, who = EVERY, (), None
+    if driver:
+        resolution = await resolve(services, "person", driver)
+        if resolution.entity_id is None:
+            return not_found("driver", driver, resolution.suggestions)
+        where, params, who = BY_DRIVER, (resolution.entity_id,), resolution.name
+    facts, names = await fetch_results(services.store, where, params)
+    if car:
+        number = normalize_car(car)
+        facts = [f for f in facts if number is not None and f.car == number]
+    matcher = await event_matcher_for(services, event) if event else None
+    if matcher is not None and season is None:
+        season = matcher.year
+    groups = group_by_event(filter_results(facts, season, matcher))
+    filters = {"event": event, "season": season, "driver": who, "car": car}
+    if not groups:
+        return await _no_results(services, filters, matcher)
+    title = _title(filters)
+    count = sum(len(g.results) for g in groups)
+    return Answer(
+        title=title,
+        description=f"{count} result{'s' if count != 1 else ''} in {len(groups)} "
+        f"event{'s' if len(groups) != 1 else ''}, latest first.",
+        sections=results_sections(groups, names),
+        sources=cite_results(groups),
+        data={"filters": filters, "events": events_data(groups, names)},
+    )
+
+
+def _title(filters: dict[str, Any]) -> str:
+    """Return the answer title from the filters given."""
+    parts = [
+        str(filters["season"]) if filters["season"] is not None else None,
+        filters["event"],
+        filters["driver"],
+        f"#{normalize_car(filters['car']) or filters['car']}" if filters["car"] else None,
+    ]
+    named = " · ".join(p for p in parts if p)
+    return f"Results: {named}" if named else "Results"
+
+
+async def _no_results(
+    services: Services, filters: dict[str, Any], matcher: EventMatcher | None
+) -> Answer:
+    """Return the not-found answer, suggesting events when an event was asked."""
+    asked = " · ".join(str(v) for v in filters.values() if v is not None) or "any"
+    suggestions: list[str] = []
+    if matcher is not None:
+        suggestions = (await resolve(services, "event", matcher.text)).suggestions
+    answer = not_found("results", asked, suggestions)
+    answer.data["filters"] = filters
+    return answer

@@ -1,0 +1,90 @@
+"""The /team query: a team's cars and their line-ups, its drivers and its results."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.answers import Answer, not_found
+from bot.queries import lineup as lineups
+from bot.queries import results as outcomes
+from bot.queries.common import (
+    Citations,
+    chunk_sections,
+    person_seasons,
+    seasons_text,
+)
+from bot.queries.names import resolve
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+
+async def team(services: Services, name: str) -> Answer:
+    """Show a team's cars (each line-up by season), drivers and results."""
+    resolution = await resolve(services, "team", name)
+    if resolution.entity_id is None or resolution.name is None:
+        return not_found("team", name, resolution.suggestions)
+    team_id, full_name = resolution.entity_id, resolution.name
+    facts, names = await lineups.fetch_lineups(services.store, lineups.BY_TEAM, (team_id,))
+    by_car = lineups.group_lineups(facts)
+    cars = sorted(by_car.items(), key=lambda item: lineups.recency(item[1][0]))
+    result_facts, result_names = await outcomes.fetch_results(
+        services.store, outcomes.BY_TEAM, (team_id,)
+    )
+    events = outcomes.group_by_event(result_facts)
+    stints = [g for _, groups in cars for g in groups]
+    drivers = person_seasons((d, g.season) for g in stints for d in g.drivers)
+    for fact in result_facts:
+        for key in fact.drivers:
+            names.add(key, result_names.name(key))
+            seasons = drivers.setdefault(key, [])
+            if fact.season not in seasons:
+                seasons.append(fact.season)
+
+    citations = Citations()
+    for stint in stints:
+        citations.extend(stint.sources)
+    citations.extend(outcomes.cite_results(events))
+
+    sections = []
+    for number, groups in cars:
+        sections += chunk_sections(f"#{number}", [g.line(names, with_team=False) for g in groups])
+    driver_lines = [f"{names.name(k)} ({seasons_text(v)})" for k, v in _by_latest(drivers)]
+    sections += chunk_sections("Drivers", driver_lines)
+    sections += chunk_sections(
+        "Results", [f"{e.heading}: {r.line(result_names)}" for e in events for r in e.results]
+    )
+    return Answer(
+        title=full_name,
+        description=(
+            f"{len(cars)} car{'s' if len(cars) != 1 else ''}, {len(drivers)} "
+            f"driver{'s' if len(drivers) != 1 else ''}, {len(result_facts)} "
+            f"result{'s' if len(result_facts) != 1 else ''}."
+        ),
+        sections=sections,
+        sources=citations.sources(),
+        data={
+            "name": full_name,
+            "cars": [
+                {"car": number, "lineups": [g.to_data(names) for g in groups]}
+                for number, groups in cars
+            ],
+            "drivers": [
+                {"name": names.name(k), "seasons": sorted(v, key=_season_order)}
+                for k, v in _by_latest(drivers)
+            ],
+            "results": outcomes.events_data(events, result_names),
+        },
+    )
+
+
+def _season_order(season: int | None) -> int:
+    """Sort key for seasons: oldest first, undated last."""
+    return season if season is not None else 10_000
+
+
+def _by_latest(drivers: dict[str, list[int | None]]) -> list[tuple[str, list[int | None]]]:
+    """Order drivers by their latest season with the team (latest first), keeping ties stable."""
+    return sorted(
+        drivers.items(), key=lambda item: -max((s for s in item[1] if s is not None), default=0)
+    )
