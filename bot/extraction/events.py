@@ -15,6 +15,8 @@ _GENERIC_EVENT = re.compile(
 YEAR_WINDOW = 80
 YEAR_AFTER_WINDOW = 40
 _LAST_YEAR = re.compile(r"\blast\s+(?:year|season)\b", re.IGNORECASE)
+CLAUSE_LOOKBACK = 200
+_CLAUSE_BREAK = re.compile(r",\s+(?:but|while|whereas|although|though)\b|;|\s[—–]\s")
 _CHAMPIONSHIP = re.compile(r"\b(?:Championship|Cup|Series|title)\b", re.IGNORECASE)
 _THIS_YEAR = re.compile(r"\bthis\s+(?:year|season)\b", re.IGNORECASE)
 
@@ -33,10 +35,11 @@ def find_event(
 
 def find_season(text: str, published: date | None, near: int = 0) -> int | None:
     """Return the season a sentence talks about: a year it names, else the article's year."""
+    low, high = clause_bounds(text, near)
     years = [
         (abs(at - near), year)
         for at, year in _years_with_positions(text)
-        if near - YEAR_WINDOW <= at <= near + YEAR_AFTER_WINDOW
+        if max(low, near - YEAR_WINDOW) <= at <= min(high, near + YEAR_AFTER_WINDOW)
     ]
     if years:
         return min(years)[1]
@@ -45,6 +48,15 @@ def find_season(text: str, published: date | None, near: int = 0) -> int | None:
     if _LAST_YEAR.search(text) and not _THIS_YEAR.search(text):
         return published.year - 1
     return published.year
+
+
+def clause_bounds(text: str, at: int) -> tuple[int, int]:
+    """Return the bounds of the clause around a position ('..., but ...' splits clauses)."""
+    start = 0
+    for match in _CLAUSE_BREAK.finditer(text, max(0, at - CLAUSE_LOOKBACK), at):
+        start = match.end()
+    following = _CLAUSE_BREAK.search(text, at)
+    return start, following.start() if following else len(text)
 
 
 def is_relative_past(text: str) -> bool:

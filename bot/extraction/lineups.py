@@ -26,8 +26,8 @@ _COLLECTIVE = re.compile(
     r"\b(?:foursome|trio|quartet|duo|pair|pairing|crew|line-?up|drivers|teammates)\b",
     re.IGNORECASE,
 )
-_STOP_BETWEEN = re.compile(r"[;:!?—–]|\.(?=\s|\Z)")
-_SENTENCE_STOP = re.compile(r"[;:!?]|\.(?=\s|\Z)")
+_STOP_BETWEEN = re.compile(r"[;:!?—–]|(?<!No)\.(?=\s|\Z)")
+_SENTENCE_STOP = re.compile(r"[;:!?]|(?<!No)\.(?=\s|\Z)")
 _AND = re.compile(r"\A\s*(?:and|&)\s*\Z")
 
 
@@ -50,8 +50,10 @@ class Crew:
 def _linked(text: str, left: PersonRef, right: PersonRef, base: int) -> bool:
     """Tell whether two people in a sentence are named as one crew."""
     between = text[left.end - base : right.start - base]
+    if left.name is None:
+        return False
     if right.name is None:
-        return left.name is not None and bool(_AND.match(between))
+        return bool(_AND.match(between))
     if _GLUE.match(between) or _APPOSITIVE.match(between):
         return text[right.end - base : right.end - base + 1] not in {"'", "’"}
     words = _WORD.findall(between)

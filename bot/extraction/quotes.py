@@ -139,6 +139,9 @@ def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | 
         window_end = span.end + stop.start()
         window = text[span.end : window_end]
     verb = _CUE.search(window)
+    people = focus.within(span.paragraph, span.end, window_end)
+    if not verb and len(people) == 1 and not _WORD.search(text, people[0].end, window_end):
+        return _Cue(people[0].name, pronoun=False)
     if not verb or len(_WORD.findall(window[: verb.start()])) > MAX_WORDS_BEFORE_CUE:
         return None
     verb_at = span.end + verb.start()

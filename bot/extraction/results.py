@@ -8,7 +8,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.extraction.document import Document, PersonRef, Sentence
-from bot.extraction.events import find_event, find_season, is_championship, is_relative_past
+from bot.extraction.events import (
+    clause_bounds,
+    find_event,
+    find_season,
+    is_championship,
+    is_relative_past,
+)
 from bot.extraction.lineups import Crew
 from bot.extraction.text import ordinal_value
 from bot.facts import Result, ResultKind
@@ -40,6 +46,7 @@ _CLASS = re.compile(r"\bclass\s+(?:victory|win|pole|title)", re.IGNORECASE)
 _EARLIER_TITLE = re.compile(
     r"\b(?:title|championship|crown)\s+in\s+((?:19|20)\d\d)\b", re.IGNORECASE
 )
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
 _AHEAD = re.compile(r"\b(?:ahead\s+of|over)\s")
 _WORD = re.compile(r"[\w'’\-.]+")
 _OWN_CAR = re.compile(r"\b(?:his|her|their)\s+(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b")
@@ -91,8 +98,8 @@ PATTERNS: tuple[_Pattern, ...] = (
         "title",
         _compile(
             r"\b(?:won|win|wins|winning|claimed|claim|claiming|clinched|clinch|clinching|"
-            r"secured|secure|securing|took|taking|earned|captured|sealed|defended)"
-            rf"(?:\s+[\w'’\-]+){{0,6}}?\s+{TITLE_NOUN}\b"
+            r"secured|secure|securing|took|taking|earned|captured|sealed|defended|scored)"
+            rf"(?:,?\s+[\w'’\-]+){{0,8}}?\s+{TITLE_NOUN}\b"
         ),
     ),
     _Pattern("title", _compile(r"\b(?:title|championship)-winning\b")),
@@ -232,7 +239,8 @@ class ResultFinder:
             return []
         window = sentence.text[max(0, trigger.start - 30) : trigger.end + 10]
         scope = "class" if _CLASS.search(window) else ""
-        when = -1 if is_relative_past(sentence.text) else 0
+        low, high = clause_bounds(sentence.text, trigger.start)
+        when = -1 if is_relative_past(sentence.text[low:high]) else 0
         main = self._result(sentence, trigger, trigger.kind, trigger.position, actor)
         found = [Found(main, when, scope)]
         if trigger.kind == "win":
@@ -244,6 +252,10 @@ class ResultFinder:
             for match in _EARLIER_TITLE.finditer(sentence.text, trigger.end):
                 extra = replace(main, season=int(match.group(1)), detail=None)
                 found.append(Found(extra, 0, scope))
+            span = _YEAR_RANGE.search(sentence.text, trigger.start, min(high, trigger.end + 60))
+            if span and int(span.group(1)) < int(span.group(2)) <= int(span.group(1)) + 10:
+                for year in range(int(span.group(1)), int(span.group(2)) + 1):
+                    found.append(Found(replace(main, season=year), 0, scope))
         return found
 
     def _result(
@@ -477,6 +489,8 @@ class Found:
 
 def _same_time(a: Found, b: Found) -> bool:
     x, y = a.result, b.result
+    if x.kind == "title" and x.event and y.event and x.event != y.event:
+        return False
     if x.season and y.season and x.season != y.season:
         return False
     if not (x.season and y.season) and a.when != b.when:
