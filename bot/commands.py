@@ -8,9 +8,12 @@ from typing import Any
 
 from bot.answers import Answer
 from bot.queries.about import about
+from bot.queries.article import article
 from bot.queries.driver import driver
 from bot.queries.lineup import lineup
+from bot.queries.quotes import quote
 from bot.queries.results import results
+from bot.queries.search import search
 from bot.queries.team import team
 from bot.services import Services
 
@@ -83,6 +86,27 @@ def command_table() -> dict[str, Command]:
                 Option("driver", "Driver name", complete="person"),
                 Option("car", "Car number", complete="car"),
             ),
+        ),
+        Command(
+            "quote",
+            "Quotes by speaker or topic, or a random one.",
+            quote,
+            (
+                Option("speaker", "Who said it", complete="person"),
+                Option("about", "A word or phrase in the quote"),
+            ),
+        ),
+        Command(
+            "search",
+            "Search the articles.",
+            search,
+            (Option("query", 'Words, or a "quoted phrase"', required=True),),
+        ),
+        Command(
+            "article",
+            "Read an article and the facts found in it.",
+            article,
+            (Option("id", "Article id, as cited in answers", required=True, kind=int),),
         ),
     ]
     return {c.name: c for c in commands}

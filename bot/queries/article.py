@@ -1,0 +1,148 @@
+"""The /article query: an article's title, date, the facts found in it and its text."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.answers import Answer, Section, Source, not_found
+from bot.queries import lineup as lineups
+from bot.queries import results as outcomes
+from bot.queries.common import (
+    FIELD_VALUE_LIMIT,
+    chunk_sections,
+    clip,
+    safe,
+)
+from bot.services import Services
+from bot.store import StoredArticle
+
+log = logging.getLogger(__name__)
+
+QUOTE_PREVIEW_CHARS = 200
+SUGGESTED_ARTICLES = 5
+ENTITY_HEADINGS = {"person": "People", "team": "Teams", "event": "Events", "car": "Cars"}
+_COUNTS_SQL = (
+    "SELECT (SELECT count(*) FROM quotes WHERE article_id = ?1),"
+    " (SELECT count(*) FROM lineups WHERE article_id = ?1),"
+    " (SELECT count(*) FROM results WHERE article_id = ?1)"
+)
+
+
+def split_long(text: str, limit: int = FIELD_VALUE_LIMIT) -> list[str]:
+    """Split text into pieces of at most `limit` characters, at spaces where possible."""
+    pieces: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        cut = rest.rfind(" ", 0, limit)
+        cut = cut if cut > 0 else limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
+async def _suggestions(services: Services) -> list[str]:
+    """Return the latest articles as `id: title` suggestions."""
+    rows = await services.store.fetchall(
+        "SELECT id, title FROM articles ORDER BY published IS NULL, published DESC, id DESC"
+        " LIMIT ?",
+        (SUGGESTED_ARTICLES,),
+    )
+    return [f"{row['id']}: {row['title']}" for row in rows]
+
+
+async def article(services: Services, id: int) -> Answer:
+    """Show an article: title, date, the facts found (counts and lists) and its text."""
+    store = services.store
+    stored = await store.article(id)
+    if stored is None:
+        return not_found("article", str(id), await _suggestions(services))
+    counts_row = await store.fetchone(_COUNTS_SQL, (id,))
+    counts = dict(zip(("quotes", "lineups", "results"), counts_row or (0, 0, 0), strict=True))
+    facts, names = await lineups.fetch_lineups(store, "l.article_id = ?", (id,))
+    groups = [g for gs in lineups.group_lineups(facts).values() for g in gs]
+    result_facts, result_names = await outcomes.fetch_results(store, "r.article_id = ?", (id,))
+    events = outcomes.group_by_event(result_facts)
+    quotes = await store.fetchall(
+        "SELECT speaker, text, paragraph FROM quotes WHERE article_id = ? ORDER BY paragraph, id",
+        (id,),
+    )
+    entities = await _entities(services, id)
+    paragraphs = [
+        row["text"]
+        for row in await store.fetchall(
+            "SELECT text FROM paragraphs WHERE article_id = ? ORDER BY idx", (id,)
+        )
+    ]
+
+    sections = chunk_sections("Line-ups", [f"#{g.car} {g.line(names)}" for g in groups])
+    sections += chunk_sections(
+        "Results", [f"{e.heading}: {r.line(result_names)}" for e in events for r in e.results]
+    )
+    sections += chunk_sections("Quotes", [_quote_line(row) for row in quotes])
+    for kind, heading in ENTITY_HEADINGS.items():
+        if entities.get(kind):
+            sections += chunk_sections(heading, [", ".join(entities[kind])])
+    sections += _text_sections(paragraphs)
+    source = Source(stored.id, stored.title, stored.published)
+    return Answer(
+        title=stored.title,
+        description=_description(stored, counts),
+        sections=sections,
+        sources=[source],
+        data={
+            "id": stored.id,
+            "title": stored.title,
+            "date": stored.published.isoformat() if stored.published else None,
+            "source": stored.source,
+            "url": stored.url,
+            "facts": counts,
+            "lineups": [g.to_data(names) for g in groups],
+            "results": outcomes.events_data(events, result_names),
+            "quotes": [
+                {"speaker": q["speaker"], "text": q["text"], "paragraph": q["paragraph"]}
+                for q in quotes
+            ],
+            "entities": entities,
+            "paragraphs": paragraphs,
+        },
+    )
+
+
+async def _entities(services: Services, article_id: int) -> dict[str, list[str]]:
+    """Return the names mentioned in an article, by kind."""
+    rows = await services.store.fetchall(
+        "SELECT e.kind, e.name FROM mentions m JOIN entities e ON e.id = m.entity_id"
+        " WHERE m.article_id = ? ORDER BY e.kind, e.name",
+        (article_id,),
+    )
+    found: dict[str, list[str]] = {}
+    for row in rows:
+        found.setdefault(row["kind"], []).append(row["name"])
+    return found
+
+
+def _quote_line(row: Any) -> str:
+    """Return a quote as one short line: speaker and the start of the quote."""
+    speaker = row["speaker"] or "Unattributed"
+    return f"{speaker}: “{clip(safe(row['text']), QUOTE_PREVIEW_CHARS)}”"
+
+
+def _text_sections(paragraphs: list[str]) -> list[Section]:
+    """Return the article text as sections of whole paragraphs (long ones split)."""
+    pieces = [piece for p in paragraphs for piece in split_long(safe(p))]
+    return chunk_sections("Text", pieces)
+
+
+def _description(stored: StoredArticle, counts: dict[str, int]) -> str:
+    """Return the date, origin and fact counts of an article."""
+    when = stored.published.isoformat() if stored.published else "Undated"
+    origin = stored.url or stored.source
+    total = sum(counts.values())
+    return (
+        f"{when} · {origin}\n"
+        f"{total} fact{'s' if total != 1 else ''} found: {counts['quotes']} quotes, "
+        f"{counts['lineups']} line-ups, {counts['results']} results."
+    )

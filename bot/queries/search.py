@@ -1,0 +1,150 @@
+"""The /search query: full-text search over the articles, best match first."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import aiosqlite
+
+from bot.answers import Answer, Section, not_found
+from bot.queries.common import (
+    FIELD_NAME_LIMIT,
+    FIELD_VALUE_LIMIT,
+    clip,
+    safe,
+    short_cite,
+    source_data,
+    source_from,
+)
+from bot.services import Services
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+MAX_HITS = 10
+TITLE_WEIGHT = 10.0
+BODY_WEIGHT = 1.0
+SNIPPET_TOKENS = 24
+MARK_OPEN = "\x02"
+MARK_CLOSE = "\x03"
+BOLD = "**"
+
+MODE_LEADS = {
+    "phrase": "The exact phrase first, then articles with all or some of your words",
+    "all": "Articles with all your words, best first",
+    "any": "No article has all your words; articles with some, best first",
+}
+
+_SEARCH_SQL = (
+    "SELECT a.id AS article_id, a.title, a.published,"
+    " bm25(articles_fts, ?, ?) AS score,"
+    " snippet(articles_fts, 1, ?, ?, '…', ?) AS snip"
+    " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+    " WHERE articles_fts MATCH ? ORDER BY score, a.published DESC LIMIT ?"
+)
+_PHRASE = re.compile(r'"([^"]*)"')
+_WORD = re.compile(r"\w+")
+
+
+def fts_query(text: str, *, any_term: bool = False) -> str | None:
+    """Turn user input into a safe FTS5 query: "quoted phrases" kept, every word quoted.
+
+    Operators, stars and stray quotes never reach FTS5; None when nothing is searchable.
+    """
+    terms: list[str] = []
+    for phrase in _PHRASE.findall(text):
+        words = _WORD.findall(phrase)
+        if words:
+            terms.append('"' + " ".join(words) + '"')
+    terms += [f'"{word}"' for word in _WORD.findall(_PHRASE.sub(" ", text))]
+    unique = list(dict.fromkeys(terms))
+    if not unique:
+        return None
+    return (" OR " if any_term else " ").join(unique)
+
+
+def bold_snippet(snippet: str) -> str:
+    """Escape a snippet's markdown and mark its matches in **bold**."""
+    safe_text = safe(snippet)
+    return safe_text.replace(MARK_OPEN, BOLD).replace(MARK_CLOSE, BOLD)
+
+
+async def _run(store: Store, match: str) -> list[Any]:
+    """Run one FTS5 query; a query FTS5 rejects finds nothing rather than failing."""
+    params = (TITLE_WEIGHT, BODY_WEIGHT, MARK_OPEN, MARK_CLOSE, SNIPPET_TOKENS, match, MAX_HITS)
+    try:
+        return await store.fetchall(_SEARCH_SQL, params)
+    except aiosqlite.OperationalError as exc:
+        log.warning("Search %r rejected by FTS5: %s", match, exc)
+        return []
+
+
+def query_tiers(text: str) -> list[tuple[str, str]]:
+    """Return the FTS5 queries to try, best first: the words as a phrase, all words, any word."""
+    everything = fts_query(text)
+    if everything is None:
+        return []
+    tiers = []
+    words = _WORD.findall(text)
+    if len(words) > 1 and '"' not in text:
+        tiers.append(("phrase", '"' + " ".join(words) + '"'))
+    tiers.append(("all", everything))
+    anything = fts_query(text, any_term=True)
+    if anything and anything != everything:
+        tiers.append(("any", anything))
+    return tiers
+
+
+async def _ranked(store: Store, tiers: list[tuple[str, str]]) -> tuple[list[Any], str, str]:
+    """Run the tiers in order, keeping each article once, up to the hit limit."""
+    rows: dict[int, Any] = {}
+    mode, match = "", ""
+    for name, query in tiers:
+        found = [row for row in await _run(store, query) if row["article_id"] not in rows]
+        if found and not mode:
+            mode, match = name, query
+        rows.update((row["article_id"], row) for row in found)
+        if len(rows) >= MAX_HITS:
+            break
+    return list(rows.values())[:MAX_HITS], mode, match
+
+
+async def search(services: Services, query: str) -> Answer:
+    """Find articles by full-text search (title weighted), with the matches in bold."""
+    tiers = query_tiers(query)
+    if not tiers:
+        answer = not_found("article", query, [])
+        answer.description = f"“{query}” has no words to search for."
+        return answer
+    rows, mode, match = await _ranked(services.store, tiers)
+    if not rows:
+        return not_found("article", query, [])
+    hits = [_hit(row) for row in rows]
+    sources = [source_from(row) for row in rows]
+    lead = MODE_LEADS[mode]
+    return Answer(
+        title=f"Search: {clip(query, FIELD_NAME_LIMIT - 8)}",
+        description=f"{lead} ({len(hits)} found).",
+        sections=[
+            Section(
+                clip(hit["title"], FIELD_NAME_LIMIT),
+                clip(bold_snippet(row["snip"] or ""), FIELD_VALUE_LIMIT - len(short_cite(src)) - 1)
+                + f"\n{short_cite(src)}",
+            )
+            for hit, row, src in zip(hits, rows, sources, strict=True)
+        ],
+        sources=sources,
+        data={"query": query, "fts": match, "mode": mode, "hits": hits},
+    )
+
+
+def _hit(row: Any) -> dict[str, Any]:
+    """Return one search hit as JSON-ready data (matches marked **like this**)."""
+    snippet = row["snip"] or ""
+    return {
+        **source_data(source_from(row)),
+        "snippet": snippet.replace(MARK_OPEN, BOLD).replace(MARK_CLOSE, BOLD),
+        "score": round(float(row["score"]), 4),
+    }
