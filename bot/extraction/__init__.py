@@ -8,7 +8,7 @@ from collections.abc import Collection
 
 from bot.articles import Article
 from bot.extraction.aliases import DEFAULT_ALIASES_PATH, Aliases, load_aliases
-from bot.extraction.document import Caption, Document, analyse
+from bot.extraction.document import ORG_NAME, Caption, Document, analyse
 from bot.extraction.events import find_event, find_season
 from bot.extraction.lineups import Crew, assign_cars
 from bot.extraction.quotes import extract_quotes
@@ -24,7 +24,6 @@ _CAR_MODEL = re.compile(
     r"\b([A-Z][^\W\d_]+)\s+((?:[A-Z]\s)?[A-Z0-9][\w]*(?:[.\-]\w+)+|\d{3}[A-Za-z]?\b|"
     r"[A-Z]+\d\w*(?:\s+[A-Z]+\d[\w.]*)?)"
 )
-_ORG_CHUNK = re.compile(r"\b(?:Racing|Motorsports?|Team|Autosport|Competition|Engineering)\b")
 
 
 def extract(
@@ -56,8 +55,9 @@ def _caption_team(document: Document, caption: Caption) -> str | None:
     if teams:
         return teams[0].canonical
     first = caption.header.split(",")[0].strip()
-    if _ORG_CHUNK.search(first):
-        return document.aliases.canonical_team(first)
+    org = ORG_NAME.search(first)
+    if org:
+        return document.aliases.canonical_team(org.group())
     return None
 
 
@@ -100,7 +100,12 @@ def _prose_lineups(document: Document, crews: list[list[Crew]], article: Article
                 drivers=drivers,
                 paragraph=previous.paragraph if previous else sentence.paragraph,
                 car_model=car_model(description) or (previous.car_model if previous else None),
-                season=find_season(sentence.text, article.published),
+                season=find_season(
+                    sentence.text,
+                    article.published,
+                    car_span.start if car_span else 0,
+                    whole_sentence=True,
+                ),
                 event=find_event(sentence.text, document.aliases)
                 or (previous.event if previous else None),
             )

@@ -19,7 +19,7 @@ from bot.extraction.text import DOUBLE_QUOTES, Span, find_cars, split_sentences
 
 MAX_CAPTION_CHARS = 400
 _CAR_DESCRIPTION = re.compile(r"(?:\s+(?:[A-Z0-9][\w.\-/’']*|w/\S*|&))*")
-_ORG = re.compile(
+ORG_NAME = re.compile(
     r"\b(?:[A-Z][\w'’&.\-]*\s+){1,4}(?:Racing|Motorsports?|Autosport|Competition|Engineering)\b"
     r"(?:\s+(?:by|w/)\s*(?:[A-Z][\w\-]*\s*){1,4})?"
 )
@@ -107,7 +107,7 @@ def _mask(paragraph: str, spans: list[QuoteSpan]) -> str:
 
 
 def car_descriptions(text: str, cars: list[Span]) -> list[tuple[int, int]]:
-    """Return the regions naming a car after its number (#31 Whelen Cadillac V-Series.R)."""
+    """Return the regions naming a car after its number (#31 Team Make Model-X.R)."""
     regions = []
     for car in cars:
         match = _CAR_DESCRIPTION.match(text, car.end)
@@ -179,7 +179,7 @@ def _scan_sentence(index: int, span: Span, aliases: Aliases) -> tuple[Sentence, 
     teams = aliases.find_teams(text)
     orgs = [
         Found(m.start(), m.end(), m.group(), aliases.canonical_team(m.group()))
-        for m in _ORG.finditer(text)
+        for m in ORG_NAME.finditer(text)
     ]
     teams = _merge_teams(teams, orgs)
     blocked = car_descriptions(text, cars) + [(t.start, t.end) for t in teams]

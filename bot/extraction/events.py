@@ -33,13 +33,16 @@ def find_event(
     return min(found)[1] if found else None
 
 
-def find_season(text: str, published: date | None, near: int = 0) -> int | None:
+def find_season(
+    text: str, published: date | None, near: int = 0, *, whole_sentence: bool = False
+) -> int | None:
     """Return the season a sentence talks about: a year it names, else the article's year."""
-    low, high = clause_bounds(text, near)
+    low, high = (0, len(text)) if whole_sentence else clause_bounds(text, near)
+    before, after = (len(text), len(text)) if whole_sentence else (YEAR_WINDOW, YEAR_AFTER_WINDOW)
     years = [
         (abs(at - near), year)
         for at, year in _years_with_positions(text)
-        if max(low, near - YEAR_WINDOW) <= at <= min(high, near + YEAR_AFTER_WINDOW)
+        if max(low, near - before) <= at <= min(high, near + after)
     ]
     if years:
         return min(years)[1]

@@ -39,13 +39,12 @@ NOT_NAME_WORDS = frozenset(
         "cup", "hours", "grand", "prix", "petit", "mans", "rolex", "weathertech", "sportscar",
         "international", "speedway", "raceway", "park", "circuit", "road", "beach", "lane",
         "lap", "pro", "class", "award", "manufacturers", "endurance", "sprint", "images",
-        "photo", "lumen", "champion", "champions", "president", "vice", "director", "manager",
+        "photo", "champion", "champions", "president", "vice", "director", "manager",
         "owner", "co-owner", "global", "general", "motors", "chief", "officer", "principal",
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
         "february", "march", "april", "may", "june", "july", "august", "september", "october",
         "november", "december", "north", "south", "east", "west", "american", "formula",
         "indycar", "nascar", "qualifying", "hyperpole", "hypercar", "victory", "lane", "track",
-        "motorsportweek", "news"
     ]
 )  # fmt: skip
 ROLE_WORDS = frozenset(
@@ -92,7 +91,7 @@ class Mention:
 
 
 def is_capitalised(token: str) -> bool:
-    """Tell whether a token looks like part of a proper name (Derani, O'Gara, McLaughlin)."""
+    """Tell whether a token looks like part of a proper name (Velden, O'Hara, McAllister)."""
     return token[:1].isupper() and not token.isupper() and bool(_MC.match(token))
 
 
@@ -127,7 +126,7 @@ def find_mentions(text: str, *, blocked: Iterable[tuple[int, int]] = ()) -> list
 
 
 def _names_a_vehicle(text: str, mention: Mention) -> bool:
-    """Tell a make and model (Chevrolet Corvette DP, Porsche 963) from a person's name."""
+    """Tell a make followed by a model code ('GT3', '911') from a person's name."""
     following = _NEXT_TOKEN.match(text, mention.end)
     if following is None:
         return False

@@ -12,6 +12,7 @@ from bot.facts import Quote
 MIN_UNCUED_WORDS = 6
 MAX_WORDS_BEFORE_CUE = 7
 AFTER_WINDOW = 200
+MAX_LOOKBACK_PEOPLE = 12
 
 CUE_VERBS = (
     r"said|says|say|added|adds|add|told|tells|explained|explains|commented|comments|noted|"
@@ -54,6 +55,12 @@ class _Focus:
         index = bisect_left(self._keys, (paragraph, offset))
         return self._refs[index - 1].name if index else None
 
+    def last(self, paragraph: int, end: int, count: int) -> list[PersonRef]:
+        """Return up to `count` people named in a paragraph before a place in it."""
+        lo = bisect_left(self._keys, (paragraph, 0))
+        hi = bisect_left(self._keys, (paragraph, end))
+        return self._refs[max(lo, hi - count) : hi]
+
     def within(self, paragraph: int, start: int, end: int) -> list[PersonRef]:
         """Return the people named in one stretch of a paragraph."""
         lo = bisect_left(self._keys, (paragraph, start))
@@ -94,7 +101,7 @@ def _is_speech(
     words = len(_WORD.findall(span.text))
     if words >= MIN_UNCUED_WORDS:
         return True
-    opens_paragraph = not text[: span.start].strip()
+    opens_paragraph = before_start == 0 and not text[: span.start].strip()
     before = text[before_start : span.start].rstrip()
     return opens_paragraph or before.endswith(":")
 
@@ -122,7 +129,7 @@ def _named_before(span: QuoteSpan, document: Document, focus: _Focus) -> str | N
             continue
         end = span.start if paragraph == span.paragraph else len(document.paragraphs[paragraph])
         text = document.masked[paragraph]
-        for ref in reversed(focus.within(paragraph, 0, end)):
+        for ref in reversed(focus.last(paragraph, end, MAX_LOOKBACK_PEOPLE)):
             if _CUE.match(text, ref.end + 1) or _CUE.match(text, ref.end):
                 return ref.name
     return None

@@ -175,12 +175,14 @@ def find_triggers(text: str) -> list[Trigger]:
 
 def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | None:
     window = text[max(0, match.start() - 40) : match.start()]
+    if pattern.after:
+        window += " " + text[match.end() : match.end() + 60]
     if not pattern.allow_future and _BLOCKERS.search(window + " " + match.group()):
         return None
     if pattern.kind == "win" and _TITLE_AFTER_WIN.match(text, match.end()):
         return None
     position = pattern.position
-    if position is None:
+    if position is None and pattern.kind == "finish":
         number = _NUMBER_WORD.search(match.group())
         position = ordinal_value(number.group(1)) if number else None
         if position is None:
@@ -410,9 +412,11 @@ def find_owners(document: Document, crews: list[list[Crew]]) -> dict[str, str]:
     }
     near_cars = set()
     for sentence in document.sentences:
+        starts = [car.start for car in sentence.cars]
         for person in sentence.people:
             rel = person.end - sentence.start
-            if any(0 <= car.start - rel <= OWNER_CAR_GAP for car in sentence.cars):
+            k = bisect_left(starts, rel)
+            if k < len(starts) and starts[k] - rel <= OWNER_CAR_GAP:
                 near_cars.add(person.name)
     owners = {}
     for sentence in document.sentences:

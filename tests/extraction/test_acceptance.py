@@ -1,0 +1,35 @@
+"""Minimum scores on the seed articles and the shared dev set (a regression fails CI)."""
+
+from pathlib import Path
+
+import pytest
+
+from bot.evaluate import EvalReport, evaluate
+
+REPO = Path(__file__).resolve().parents[2]
+SEEDS = REPO / "seeds"
+DEV = REPO.parent / "shared" / "corpus" / "dev"
+
+MIN_QUOTE_RECALL = 0.95
+MIN_SPEAKER_ACCURACY = 0.95
+MIN_LINEUP_F1 = 0.95
+MIN_RESULT_F1 = 0.85
+
+
+def check(report: EvalReport) -> None:
+    assert report.articles > 0
+    assert not report.misses
+    assert report.quote_recall >= MIN_QUOTE_RECALL
+    assert report.speaker_accuracy >= MIN_SPEAKER_ACCURACY
+    assert report.lineups.f1 >= MIN_LINEUP_F1
+    assert report.results.f1 >= MIN_RESULT_F1
+
+
+def test_seed_articles_meet_the_minimums():
+    check(evaluate(SEEDS / "gold.json", SEEDS / "articles", SEEDS / "aliases.toml"))
+
+
+def test_dev_articles_meet_the_minimums():
+    if not (DEV / "gold.json").exists():
+        pytest.skip(f"dev corpus not found at {DEV}; it lives outside the repository")
+    check(evaluate(DEV / "gold.json", DEV / "articles", SEEDS / "aliases.toml"))

@@ -1,0 +1,89 @@
+"""Lineups from photo captions and from prose."""
+
+from datetime import date
+
+
+def pairs(facts):
+    return {(x.car, d) for x in facts.lineups for d in x.drivers}
+
+
+def test_caption_with_team_and_car(facts_of):
+    facts = facts_of(
+        "Intro.\n#22 Halvard Racing Brenner V-Sport.R: Marco Velden, Tobias Rennard, Luca Ferrant"
+    )
+    (lineup,) = facts.lineups
+    assert lineup.car == "22"
+    assert lineup.drivers == ("Marco Velden", "Tobias Rennard", "Luca Ferrant")
+    assert lineup.team == "Halvard Racing"
+    assert lineup.car_model == "Brenner V-Sport.R"
+    assert lineup.season == 2025
+
+
+def test_caption_after_photo_credit_with_leading_zero(facts_of):
+    facts = facts_of(
+        "Intro.\nPhoto by: Ann Lee / Images #02: Halvard Racing, Brenner VSport.R, GTP: "
+        "Renzo van der Berg, Ivo Rennard, Sam Kell"
+    )
+    assert pairs(facts) == {("02", "Renzo van der Berg"), ("02", "Ivo Rennard"), ("02", "Sam Kell")}
+
+
+def test_caption_with_trailing_words(facts_of):
+    facts = facts_of("#60: Halvard Racing, Make X1, DPi: Ana Ruiz, Bo Lind and Cy Parra celebrate")
+    assert pairs(facts) == {("60", "Ana Ruiz"), ("60", "Bo Lind"), ("60", "Cy Parra")}
+
+
+def test_prose_two_cars_in_one_sentence(facts_of):
+    facts = facts_of(
+        "The spotlight is on the #8 of HRT, entrusted to the trio of Marco Velden, Tobias "
+        "Rennard and Luca Ferrant, while on the #09 of KMS we will see Dario Kestel, Anton "
+        "Sorel, Ivo Lund and the newcomer Alex Pardo."
+    )
+    assert pairs(facts) == {
+        ("8", "Marco Velden"), ("8", "Tobias Rennard"), ("8", "Luca Ferrant"),
+        ("09", "Dario Kestel"), ("09", "Anton Sorel"), ("09", "Ivo Lund"), ("09", "Alex Pardo"),
+    }  # fmt: skip
+
+
+def test_prose_list_before_car_number(facts_of):
+    facts = facts_of(
+        "The No. 48 entry fielded by Halvard Racing is likely to return.\n"
+        "After finishing second with Jim Jonson, Simon Pagel, Kenji Kobe, and Mike Rock at the "
+        "season opener, team manager Greta Olsen says the team wants the No. 48 back."
+    )
+    drivers = {d for car, d in pairs(facts) if car == "48"}
+    assert drivers == {"Jim Jonson", "Simon Pagel", "Kenji Kobe", "Mike Rock"}
+
+
+def test_prose_driver_named_then_crew_in_next_sentence(facts_of):
+    facts = facts_of(
+        "Pole went to the No. 12 Brenner V-Sport.R of Alex Lynd.\n"
+        "Lynd, Will Stone and Norm Nate will start on the pole with the No. 38 of Earl Bamm, "
+        "Jens Butt and Seb Bord alongside."
+    )
+    assert pairs(facts) == {
+        ("12", "Alex Lynd"), ("12", "Will Stone"), ("12", "Norm Nate"),
+        ("38", "Earl Bamm"), ("38", "Jens Butt"), ("38", "Seb Bord"),
+    }  # fmt: skip
+
+
+def test_pair_in_the_car(facts_of):
+    facts = facts_of(
+        "Alec Simms and Toni Garza won. Simms and Garza in the No. 3 Vette delivered the win."
+    )
+    assert pairs(facts) == {("3", "Alec Simms"), ("3", "Toni Garza")}
+
+
+def test_lone_driver_in_a_car_is_not_a_lineup(facts_of):
+    facts = facts_of("Julien Andel in the No. 5 Brenner sat on the best time for a while.")
+    assert facts.lineups == []
+
+
+def test_lineup_event_and_season_from_text(facts_of, aliases):
+    facts = facts_of(
+        "The No. 7 of Nina Holt and Ravi Mehta will race at the Rolex 24 in 2026.",
+        aliases=aliases,
+        published=date(2025, 11, 1),
+    )
+    (lineup,) = facts.lineups
+    assert lineup.event == "Rolex 24 At Daytona"
+    assert lineup.season == 2026

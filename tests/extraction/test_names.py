@@ -1,0 +1,39 @@
+"""Name normalisation and cross-article resolution."""
+
+from bot.extraction.names import NameResolver, normalize_name
+
+
+def test_normalize_name_folds_case_accents_and_spaces():
+    assert normalize_name("  Sébastien   BOURDAIS ") == "sebastien bourdais"
+    assert normalize_name("Hélio Castro-Neves") == "helio castro-neves"
+
+
+def test_resolver_maps_accent_and_case_variants():
+    resolver = NameResolver(["Sébastien Marchal", "Renzo van der Berg"])
+    assert resolver.resolve("Sebastien Marchal") == "Sébastien Marchal"
+    assert resolver.resolve("Renzo Van Der Berg") == "Renzo van der Berg"
+
+
+def test_resolver_fixes_typos_with_fuzzy_matching():
+    resolver = NameResolver(["Halvard Engineering", "Brenner V-Sport.R"])
+    assert resolver.resolve("Hlavard Engineering") == "Halvard Engineering"
+    assert resolver.resolve("Brenner V-Sprt.R") == "Brenner V-Sport.R"
+
+
+def test_resolver_maps_surname_and_particle_tail_to_full_name():
+    resolver = NameResolver(["Pia Dera", "Renzo van der Berg"])
+    assert resolver.resolve("Dera") == "Pia Dera"
+    assert resolver.resolve("van der Berg") == "Renzo van der Berg"
+
+
+def test_ambiguous_surname_is_left_alone():
+    resolver = NameResolver(["Ricky Tal", "Jordan Tal"])
+    assert resolver.resolve("Tal") == "Tal"
+
+
+def test_unknown_name_is_returned_unchanged_and_can_be_added():
+    resolver = NameResolver()
+    assert resolver.resolve("  Nina   Holt ") == "Nina Holt"
+    assert resolver.add("Nina Holt") == "Nina Holt"
+    assert resolver.add("NINA HOLT") == "Nina Holt"
+    assert resolver.names == ["Nina Holt"]

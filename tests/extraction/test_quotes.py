@@ -1,0 +1,146 @@
+"""Quotes: every cue pattern, continuation, scare quotes, nesting and unattributed quotes."""
+
+import pytest
+
+
+def speakers(facts):
+    return [(q.speaker, q.text[:25]) for q in facts.quotes]
+
+
+@pytest.mark.parametrize(
+    ("body", "speaker"),
+    [
+        ("“We had the pace all weekend long,” said Marco Velden after the race.", "Marco Velden"),
+        (
+            "Tobias Rennard led the final stint.\nRennard added: “The car was perfect in the end.”",
+            "Tobias Rennard",
+        ),
+        (
+            "Luca Ferrant and Dario Kestel shared the car.\n"
+            "Kestel echoes him: “It was a crazy race from start to finish.”",
+            "Dario Kestel",
+        ),
+        (
+            "“Everyone stepped up this year, from the shop to the pit wall” , "
+            "emphasizes program manager Ilse Marwood Brandt.",
+            "Ilse Marwood Brandt",
+        ),
+        (
+            "Anton Sorel drove the middle stint.\n"
+            "Sorel comments: “Honestly the balance was great all night long.”",
+            "Anton Sorel",
+        ),
+        (
+            "“I hit the reset button the Monday after the final race,” points out "
+            "Petra Lindqvist, Director of Race Operations for Halvard Racing.",
+            "Petra Lindqvist",
+        ),
+        (
+            "“He’s the best in the business,” team co-owner Miles Garrow told NBC of his driver.",
+            "Miles Garrow",
+        ),
+        (
+            "Paolo Brenner, vice president of Brenner Motors: “It is a great honour for us all.”",
+            "Paolo Brenner",
+        ),
+    ],
+)
+def test_cue_patterns_name_the_speaker(facts_of, body, speaker):
+    facts = facts_of(body)
+    assert [q.speaker for q in facts.quotes] == [speaker]
+
+
+def test_pronoun_cue_takes_the_person_in_focus(facts_of):
+    facts = facts_of(
+        "It was Velden who came out on top, beating Sorel by a tenth.\n"
+        "It was, however, Marco Velden who took pole.\n"
+        "“The car felt on rails today,” he said after claiming his 10th career pole."
+    )
+    assert [q.speaker for q in facts.quotes] == ["Marco Velden"]
+
+
+def test_he_told_outlet_after_speaker_named_in_previous_paragraph(facts_of):
+    facts = facts_of(
+        "Halvard team manager Greta Olsen says the team is preparing a second car.\n"
+        "“We’re pushing very hard for it and really want to do it,” she told RACER."
+    )
+    assert facts.quotes[0].speaker == "Greta Olsen"
+
+
+def test_speaker_named_in_previous_sentence_without_cue(facts_of):
+    facts = facts_of(
+        "Ivo Rennard won again on Sunday.\n"
+        "Rennard said it is the crew who push him to be better.\n"
+        "“The feeling is amazing, just to see how much energy they bring every day.”"
+    )
+    assert facts.quotes[0].speaker == "Ivo Rennard"
+
+
+def test_consecutive_quoted_paragraphs_keep_the_speaker(facts_of):
+    facts = facts_of(
+        "Jonas Halvorsen took the win.\n"
+        "“It was just a privilege to drive such a car,” Halvorsen said.\n"
+        "“There was great teamwork to improve what was needed.\n"
+        "“The car felt on rails, and it was nice to enjoy it.”"
+    )
+    assert [q.speaker for q in facts.quotes] == ["Jonas Halvorsen"] * 3
+
+
+def test_quote_running_over_paragraphs_news_style(facts_of):
+    facts = facts_of(
+        "“We’ve done alright here, and with two cars we want to finish 1-2,” said Greta Olsen. "
+        "“With the second car, it was a magical group of drivers.\n"
+        "“Jimmy had the least experience, but got better and better.”"
+    )
+    texts = [q.text for q in facts.quotes]
+    assert texts[-1].startswith("Jimmy had the least experience")
+    assert {q.speaker for q in facts.quotes} == {"Greta Olsen"}
+
+
+def test_scare_quotes_and_titles_are_not_quotes(facts_of):
+    facts = facts_of(
+        "Ruben Castell opened the season the way he closed the last one, to continue the "
+        "domination “The Boss” flexed all year at the “Twelve Hours” race."
+    )
+    assert facts.quotes == []
+
+
+def test_nested_quote_is_part_of_the_outer_quote(facts_of):
+    facts = facts_of(
+        "“I was joking with Rick, ‘I taught you a lot of things, but not all of it!’ "
+        "I never thought I’d be climbing the fence,” Elio Marques told NBC."
+    )
+    assert len(facts.quotes) == 1
+    assert "‘I taught you" in facts.quotes[0].text
+    assert facts.quotes[0].speaker == "Elio Marques"
+
+
+def test_unattributable_quote_has_no_speaker(facts_of):
+    facts = facts_of("The paddock was quiet.\n“Nobody expected the rain to arrive so early today.”")
+    assert [q.speaker for q in facts.quotes] == [None]
+
+
+def test_surname_speaker_resolves_to_full_name_from_article(facts_of):
+    facts = facts_of(
+        "Camille Dubreuil won the race.\n“It was a great day for the whole team,” Dubreuil said."
+    )
+    assert facts.quotes[0].speaker == "Camille Dubreuil"
+
+
+def test_surname_speaker_resolves_with_known_people(facts_of):
+    facts = facts_of(
+        "“It was a great day for the whole team,” Dubreuil said.",
+        known_people=("Camille Dubreuil",),
+    )
+    assert facts.quotes[0].speaker == "Camille Dubreuil"
+
+
+def test_straight_quotes_and_paragraph_index(facts_of):
+    facts = facts_of('Intro line.\n"We never gave up, not even for one lap," said Nora Falk.')
+    assert facts.quotes[0].paragraph == 1
+    assert facts.quotes[0].text == "We never gave up, not even for one lap,"
+
+
+def test_short_answer_after_colon_is_a_quote(facts_of):
+    facts = facts_of("Asked if the team is for sale, Greta Olsen offered a concise response: “No.”")
+    assert [(q.speaker, q.text) for q in facts.quotes] == [("Greta Olsen", "No.")]

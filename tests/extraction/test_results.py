@@ -1,0 +1,80 @@
+"""Results: poles, places, wins, titles, fastest laps, and only outcomes that happened."""
+
+from datetime import date
+
+
+def outcomes(facts):
+    return {(r.kind, r.position, r.car, r.drivers) for r in facts.results}
+
+
+def test_pole_with_lap_time(facts_of):
+    facts = facts_of(
+        "Series champion Marco Velden claimed the first pole position of the season in his "
+        "#31 Brenner, setting a new record with his time of 1:32.656."
+    )
+    (pole,) = [r for r in facts.results if r.kind == "pole"]
+    assert (pole.car, pole.drivers, pole.detail) == ("31", ("Marco Velden",), "1:32.656")
+
+
+def test_qualifying_place(facts_of):
+    facts = facts_of("Tobias Rennard lined up the #02 Brenner on second place.")
+    assert ("finish", 2, "02", ("Tobias Rennard",)) in outcomes(facts)
+
+
+def test_race_win_and_runner_up(facts_of):
+    facts = facts_of(
+        "Nora Falk took the checkered flag 2.9 seconds ahead of Ivo Lund in the No. 6 Make."
+    )
+    assert ("win", 1, None, ("Nora Falk",)) in outcomes(facts)
+    assert any(
+        r.kind == "finish" and r.position == 2 and r.drivers == ("Ivo Lund",) for r in facts.results
+    )
+
+
+def test_finished_ordinal_with_crew_and_car(facts_of):
+    facts = facts_of(
+        "The #25 Make, driven by Cora Dell and Nick Yell, finished third after the #32 Make "
+        "by Pia Dera and Alan Simm slipped to fourth."
+    )
+    assert ("finish", 3, "25", ("Cora Dell", "Nick Yell")) in outcomes(facts)
+    assert ("finish", 4, "32", ("Pia Dera", "Alan Simm")) in outcomes(facts)
+
+
+def test_title_clinched(facts_of):
+    facts = facts_of(
+        "Pia Dera and Alan Simm claimed the championship in the inaugural season.",
+        published=date(2023, 10, 19),
+    )
+    (title,) = facts.results
+    assert (title.kind, title.position, title.drivers, title.season) == (
+        "title", 1, ("Pia Dera", "Alan Simm"), 2023,
+    )  # fmt: skip
+
+
+def test_fastest_lap(facts_of):
+    facts = facts_of("Ravi Mehta set the fastest lap of the race with a 1:45.120.")
+    (lap,) = facts.results
+    assert (lap.kind, lap.drivers, lap.detail) == ("fastest_lap", ("Ravi Mehta",), "1:45.120")
+
+
+def test_future_and_hypothetical_outcomes_are_ignored(facts_of):
+    facts = facts_of(
+        "As defending winners, Halvard Racing are targeting a fourth victory in the race.\n"
+        "The final round will be a five-way fight for the title.\n"
+        "Nina Holt hopes to win the championship next year."
+    )
+    assert facts.results == []
+
+
+def test_season_from_text_beats_article_date(facts_of):
+    facts = facts_of(
+        "Omar Reyes won the 2018 title with Halvard Racing.", published=date(2024, 1, 1)
+    )
+    assert [(r.kind, r.season) for r in facts.results] == [("title", 2018)]
+
+
+def test_same_win_stated_twice_is_one_result(facts_of):
+    facts = facts_of(
+        "Nora Falk won the race on Sunday.\nIt was the first overall win for Nora Falk."
+    )
+    assert [(r.kind, r.drivers) for r in facts.results] == [("win", ("Nora Falk",))]
