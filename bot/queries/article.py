@@ -14,6 +14,7 @@ from bot.queries.common import (
     clip,
     safe,
 )
+from bot.queries.names import event_names
 from bot.services import Services
 from bot.store import StoredArticle
 
@@ -64,7 +65,7 @@ async def article(services: Services, id: int) -> Answer:
     facts, names = await lineups.fetch_lineups(store, "l.article_id = ?", (id,))
     groups = [g for gs in lineups.group_lineups(facts).values() for g in gs]
     result_facts, result_names = await outcomes.fetch_results(store, "r.article_id = ?", (id,))
-    events = outcomes.group_by_event(result_facts)
+    events = outcomes.group_by_event(result_facts, await event_names(services))
     quotes = await store.fetchall(
         "SELECT speaker, text, paragraph FROM quotes WHERE article_id = ? ORDER BY paragraph, id",
         (id,),

@@ -19,7 +19,7 @@ from bot.queries.common import (
     source_data,
     source_from,
 )
-from bot.queries.names import resolve
+from bot.queries.names import event_names, resolve
 from bot.services import Services
 from bot.store import Store
 
@@ -72,7 +72,7 @@ async def driver(services: Services, name: str) -> Answer:
     result_facts, result_names = await outcomes.fetch_results(
         store, outcomes.BY_DRIVER, (person_id,)
     )
-    events = outcomes.group_by_event(result_facts)
+    events = outcomes.group_by_event(result_facts, await event_names(services))
     quote_row = await store.fetchone(
         "SELECT count(*) FROM quotes WHERE speaker_id = ?", (person_id,)
     )

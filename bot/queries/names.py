@@ -7,16 +7,24 @@ sorted word index (prefixes) before a substring scan and, last, rapidfuzz scorin
 
 from __future__ import annotations
 
+import asyncio
 import bisect
 import logging
 import weakref
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from bot.queries.common import EventMatcher, best_spelling, event_matcher, normalize_car
+from bot.queries.common import (
+    EventMatcher,
+    best_spelling,
+    event_matcher,
+    event_tokens,
+    normalize_car,
+)
 from bot.services import Services
 from bot.store import Store
 from bot.text import fold
@@ -31,6 +39,7 @@ RESOLVE_CUTOFF = 85.0
 RESOLVE_MARGIN = 5.0
 FUZZY_POOL = 4
 SHORT_KEY_SLACK = 2
+MIN_ALIASES_FOR_EVENT = 2
 
 KIND_ALIASES: dict[str, str] = {
     "person": "person",
@@ -227,7 +236,7 @@ class _StoreIndexes:
     """The indexes built for one store, valid while its signature does not change."""
 
     signature: tuple[object, ...]
-    kinds: dict[str, KindIndex] = field(default_factory=dict)
+    kinds: dict[str, asyncio.Task[KindIndex]] = field(default_factory=dict)
 
 
 _INDEXES: weakref.WeakKeyDictionary[Store, _StoreIndexes] = weakref.WeakKeyDictionary()
@@ -243,12 +252,16 @@ async def name_index(store: Store, kind: str) -> KindIndex:
     if cached is None or cached.signature != signature:
         cached = _StoreIndexes(signature)
         _INDEXES[store] = cached
-    index = cached.kinds.get(kind)
-    if index is None:
-        index = await (_build_cars(store) if kind == "car" else _build_entities(store, kind))
-        cached.kinds[kind] = index
-        log.debug("Built %s name index: %d aliases", kind, len(index.keys))
-    return index
+    build = cached.kinds.get(kind)
+    if build is None:
+        source = _build_cars(store) if kind == "car" else _build_entities(store, kind)
+        build = asyncio.ensure_future(source)
+        cached.kinds[kind] = build
+    try:
+        return await asyncio.shield(build)
+    except Exception:
+        cached.kinds.pop(kind, None)
+        raise
 
 
 async def _build_entities(store: Store, kind: str) -> KindIndex:
@@ -258,6 +271,19 @@ async def _build_entities(store: Store, kind: str) -> KindIndex:
         " LEFT JOIN entity_aliases a ON a.entity_id = e.id WHERE e.kind = ?",
         (kind,),
     )
+    spelled = await store.fetchall(_SPELLINGS_SQL[kind])
+    popularity = await store.fetchall(
+        "SELECT m.entity_id, count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id"
+        " WHERE e.kind = ? GROUP BY m.entity_id",
+        (kind,),
+    )
+    index = await asyncio.to_thread(_entity_index, rows, spelled, popularity)
+    log.debug("Built %s name index: %d aliases", kind, len(index.keys))
+    return index
+
+
+def _entity_index(rows: list[Any], spelled: list[Any], popularity: list[Any]) -> KindIndex:
+    """Build an index from entity rows, fact spellings and mention counts (CPU only)."""
     spellings: dict[int, list[str]] = defaultdict(list)
     norms: dict[int, str] = {}
     pairs: set[tuple[str, int]] = set()
@@ -267,14 +293,9 @@ async def _build_entities(store: Store, kind: str) -> KindIndex:
         pairs.add((row["norm"], row["id"]))
         if row["alias"]:
             pairs.add((row["alias"], row["id"]))
-    for owner, spelling in await store.fetchall(_SPELLINGS_SQL[kind]):
+    for owner, spelling in spelled:
         if owner in norms and spelling and fold(spelling) == norms[owner]:
             spellings[owner].append(spelling)
-    popularity = await store.fetchall(
-        "SELECT m.entity_id, count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id"
-        " WHERE e.kind = ? GROUP BY m.entity_id",
-        (kind,),
-    )
     ordered = sorted(pairs)
     return KindIndex(
         keys=[key for key, _ in ordered],
@@ -325,3 +346,19 @@ async def event_matcher_for(services: Services, text: str) -> EventMatcher:
     for key, owner in zip(index.keys, index.owners, strict=True):
         groups[owner].append(key)
     return event_matcher(text, groups.values())
+
+
+async def event_names(services: Services) -> dict[frozenset[str], str]:
+    """Map the words of every known event alias to the event's name (events with aliases)."""
+    index = await name_index(services.store, "event")
+    groups: dict[int, list[str]] = defaultdict(list)
+    for key, owner in zip(index.keys, index.owners, strict=True):
+        groups[owner].append(key)
+    names: dict[frozenset[str], str] = {}
+    for owner, keys in sorted(groups.items(), key=lambda item: -len(item[1])):
+        if len(keys) < MIN_ALIASES_FOR_EVENT:
+            continue
+        for key in keys:
+            names.setdefault(event_tokens(key), index.names[owner])
+    names.pop(frozenset(), None)
+    return names

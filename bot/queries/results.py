@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from bot.answers import Answer, Section, Source, not_found
 from bot.queries.common import (
+    SESSION_WORDS,
     Citations,
     EventMatcher,
     Spellings,
@@ -24,9 +26,10 @@ from bot.queries.common import (
     source_from,
     year_in,
 )
-from bot.queries.names import event_matcher_for, resolve
+from bot.queries.names import event_matcher_for, event_names, resolve
 from bot.services import Services
 from bot.store import Store
+from bot.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,8 @@ _DRIVERS_SQL = (
 _GAP = re.compile(r"^\+?(\d+\.\d+)\s*(?:s|sec|secs|seconds)?\b\s*(.*)$", re.IGNORECASE)
 _YEAR_WORD = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
 _SPACES = re.compile(r"\s+")
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(slots=True)
@@ -208,12 +213,30 @@ class EventResults:
         return max((r.latest.toordinal() for r in self.results if r.latest), default=0)
 
 
-def group_by_event(facts: list[ResultFact]) -> list[EventResults]:
-    """Group results by season and event, latest season first, best position first."""
+def canonical_event(fact: ResultFact, known: Mapping[frozenset[str], str]) -> str:
+    """Return an event's known name (its session kept: "… qualifying"), else its own name."""
+    text = _PARENTHESES.sub(" ", fact.event or "")
+    words = event_tokens(text)
+    name = known.get(words - SESSION_WORDS)
+    if name is None:
+        return fact.event_name
+    sessions = [w for w in _WORD.findall(fold(text)) if w in SESSION_WORDS]
+    return " ".join([name, *dict.fromkeys(sessions)])
+
+
+def group_by_event(
+    facts: list[ResultFact], known: Mapping[frozenset[str], str] | None = None
+) -> list[EventResults]:
+    """Group results by season and event, latest season first, best position first.
+
+    `known` maps the words of event aliases to the event's name, so that "Rolex 24" and
+    "24h of Daytona" results fall under one heading.
+    """
     groups: dict[tuple[int | None, str], EventResults] = {}
     for fact in facts:
-        key = (fact.season, fact.event_name.casefold())
-        groups.setdefault(key, EventResults(fact.event_name, fact.season)).results.append(fact)
+        name = canonical_event(fact, known or {})
+        groups.setdefault((fact.season, name.casefold()), EventResults(name, fact.season))
+        groups[(fact.season, name.casefold())].results.append(fact)
     for group in groups.values():
         group.results.sort(key=_placing)
     return sorted(groups.values(), key=lambda g: (g.season is None, -(g.season or 0), -g.latest()))
@@ -285,7 +308,7 @@ async def results(
     matcher = await event_matcher_for(services, event) if event else None
     if matcher is not None and season is None:
         season = matcher.year
-    groups = group_by_event(filter_results(facts, season, matcher))
+    groups = group_by_event(filter_results(facts, season, matcher), await event_names(services))
     filters = {"event": event, "season": season, "driver": who, "car": car}
     if not groups:
         return await _no_results(services, filters, matcher)

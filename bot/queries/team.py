@@ -13,7 +13,7 @@ from bot.queries.common import (
     person_seasons,
     seasons_text,
 )
-from bot.queries.names import resolve
+from bot.queries.names import event_names, resolve
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ async def team(services: Services, name: str) -> Answer:
     result_facts, result_names = await outcomes.fetch_results(
         services.store, outcomes.BY_TEAM, (team_id,)
     )
-    events = outcomes.group_by_event(result_facts)
+    events = outcomes.group_by_event(result_facts, await event_names(services))
     stints = [g for _, groups in cars for g in groups]
     drivers = person_seasons((d, g.season) for g in stints for d in g.drivers)
     for fact in result_facts:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from bot.articles import Article
+from bot.facts import ArticleFacts, Result
 from bot.queries.results import format_detail, results
+from tests.queries.conftest import HXR, INGESTED_AT
 
 
 def _flat(answer):
@@ -16,12 +21,12 @@ async def test_pole_with_lap_time_and_second_place_gap(qs, article_ids):
 
     assert answer.ok
     (group,) = answer.data["events"]
-    assert (group["season"], group["event"]) == (2024, "24 Hours of Sunfield qualifying")
+    assert (group["season"], group["event"]) == (2024, "Solaris 24 At Sunfield qualifying")
     pole, second = group["results"]
     assert (pole["kind"], pole["drivers"], pole["detail"]) == ("pole", ["Luca Ferraz"], "1:32.656")
     assert (second["position"], second["drivers"]) == (2, ["Sébastien Bourdin"])
     (section,) = answer.sections
-    assert section.name == "2024 · 24 Hours of Sunfield qualifying"
+    assert section.name == "2024 · Solaris 24 At Sunfield qualifying"
     assert "1:32.656" in section.value.splitlines()[0]
     assert "0.071 s behind pole" in section.value.splitlines()[1]
     assert [s.article_id for s in answer.sources] == [article_ids["pole-2024.txt"]]
@@ -33,9 +38,24 @@ async def test_event_names_are_one_event(qs, typed):
 
     events = {(e["season"], e["event"]) for e in answer.data["events"]}
     assert events == {
-        (2024, "24 Hours of Sunfield qualifying"),
+        (2024, "Solaris 24 At Sunfield qualifying"),
         (2021, "Solaris 24 At Sunfield"),
     }
+
+
+async def test_spellings_of_one_event_are_grouped_under_its_name(qs, qstore):
+    lap = Result("fastest_lap", None, "48", ("Kenji Kobara",), HXR, "24h of Sunfield", "1:36.1", 1)
+    story = Article(
+        source="lap.txt", title="Kobara lap", body="Kobara lap\nFast.", published=date(2021, 2, 1)
+    )
+    facts = ArticleFacts(results=[lap])
+    await qstore.put_article(story, facts, path="lap.txt", fingerprint="f", now=INGESTED_AT)
+
+    answer = await results(qs, event="Solaris 24", season=2021)
+
+    (group,) = answer.data["events"]
+    assert group["event"] == "Solaris 24 At Sunfield"
+    assert [r["kind"] for r in group["results"]] == ["finish", "fastest_lap"]
 
 
 async def test_year_in_the_event_name_filters_the_season(qs):
