@@ -18,8 +18,10 @@ _GLUE = re.compile(r"\A\s*(?:,|,?\s*(?:and|&)(?:\s+[a-z][\w\-]*){0,3})\s*\Z")
 _APPOSITIVE = re.compile(r"\A\s*,[^,.;:!?()\"“”]{1,80},\s*and\s*\Z")
 _LINK_BLOCK = re.compile(r"[.;:!?—–()\"“”#\d]|\A\s*['’]s?\b")
 _LINK_WORD = re.compile(
-    r"\b(?:with|join|joins|joined|joining|teammates?|alongside|partners?|partnered|paired|"
-    r"co-drivers?|returnees?)\b"
+    r"\b(?:join|joins|joined|joining|teammates?|alongside|partners?|partnered|paired|"
+    r"co-drivers?|returnees?|(?<=won\s)(?:[\w\-]+\s+){0,3}?with|"
+    r"(?:shared|sharing|shares|drove|drives|driving|co-drove|raced|teamed|won)\s+"
+    r"(?:[\w\-]+\s+){0,3}?with)\b"
 )
 _WORD = re.compile(r"[^\W\d_][\w'’\-]*")
 _COLLECTIVE = re.compile(

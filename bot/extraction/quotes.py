@@ -30,6 +30,7 @@ _CUE = re.compile(rf"\b(?:{CUE_VERBS})\b", re.IGNORECASE)
 _CUE_AT_END = re.compile(rf"\b(?:{CUE_VERBS})\s*[,:]?\s*\Z", re.IGNORECASE)
 _WORD = re.compile(r"[\w'’\-]+")
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+_DESCRIPTOR = re.compile(r"\bthe\s+(?:[\w’'\-]+\s+){0,2}?[\w’'\-]+")
 _SENTENCE_STOP = re.compile(r"[.!?](?:\s|\Z)")
 _NOT_VERB = frozenset({"and", "or", "of", "to", "in", "at", "for", "from", "with", "the", "a"})
 
@@ -115,16 +116,22 @@ def _speaker(
 ) -> str | None:
     if cue is not None and cue.speaker:
         return cue.speaker
-    if previous is not None and previous[0].paragraph >= span.paragraph - 1 and cue is None:
-        return previous[1]
     if cue is not None and cue.pronoun:
         return focus.before(span.paragraph, span.start)
-    return _named_before(span, document, focus)
+    introduced = _named_before(span, document, focus, same_paragraph=True)
+    if introduced:
+        return introduced
+    if previous is not None and previous[0].paragraph >= span.paragraph - 1 and cue is None:
+        return previous[1]
+    return _named_before(span, document, focus, same_paragraph=False)
 
 
-def _named_before(span: QuoteSpan, document: Document, focus: _Focus) -> str | None:
+def _named_before(
+    span: QuoteSpan, document: Document, focus: _Focus, *, same_paragraph: bool
+) -> str | None:
     """Return a speaker named just before an uncued quote: 'X said ...' in the previous text."""
-    for paragraph in (span.paragraph, span.paragraph - 1):
+    paragraphs = (span.paragraph,) if same_paragraph else (span.paragraph - 1,)
+    for paragraph in paragraphs:
         if paragraph < 0:
             continue
         end = span.start if paragraph == span.paragraph else len(document.paragraphs[paragraph])
@@ -161,7 +168,7 @@ def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | 
     after = [p for p in people if p.start >= verb_at]
     if after:
         return _Cue(after[0].name, pronoun=False)
-    if _PRONOUN.search(window[verb.end() :]):
+    if _PRONOUN.search(window[verb.end() :]) or _DESCRIPTOR.search(window):
         return _Cue(None, pronoun=True)
     return None
 

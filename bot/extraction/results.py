@@ -47,6 +47,8 @@ _EARLIER_TITLE = re.compile(
     r"\b(?:title|championship|crown)\s+in\s+((?:19|20)\d\d)\b", re.IGNORECASE
 )
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
+_GAP_STOP = re.compile(r"[;:—–]|(?<!No)\.(?=\s|\Z)")
+_ASIDE = re.compile(r",\s*(?:who|which|whose|where)\b[^,;.]{0,120},")
 _AHEAD = re.compile(r"\b(?:ahead\s+of|over)\s")
 _WORD = re.compile(r"[\w'’\-.]+")
 _OWN_CAR = re.compile(r"\b(?:his|her|their)\s+(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b")
@@ -132,7 +134,8 @@ PATTERNS: tuple[_Pattern, ...] = (
         _compile(
             r"\b(?:finished|finishing|finishes|qualified|qualifying|came\s+home|crossed\s+the\s+line|"
             r"slipped\s+to|dropped\s+to|fell\s+to|climbed\s+to|moved\s+up\s+to|ended|placed|"
-            r"classified|was|were|scored|rounded\s+out\s+the\s+top)\s+(?:(?:just|only|eventually|"
+            r"classified|was|were|scored|rounded\s+out\s+the\s+top|settled\s+for|took|"
+            r"claimed|earned|secured|grabbed|collected|came)\s+(?:(?:just|only|eventually|"
             rf"ultimately|in)\s+)?{ORD}\b(?![\s-]+(?:place|position|spot|time|pole))"
         ),
         position=None,
@@ -239,6 +242,12 @@ class ResultFinder:
         actor = self._actor(index, sentence, trigger)
         if actor is None or actor.empty:
             return []
+        if actor.car is None and actor.drivers:
+            actor.car = _car_adjacent(sentence, trigger.end)
+            season = find_season(sentence.text, self._published, trigger.start)
+            current = self._published is None or season == self._published.year
+            if actor.car is None and current:
+                actor.car = self._car_of(actor.drivers)
         window = sentence.text[max(0, trigger.start - 30) : trigger.end + 10]
         scope = "class" if _CLASS.search(window) else ""
         low, high = clause_bounds(sentence.text, trigger.start)
@@ -314,7 +323,15 @@ class ResultFinder:
         return sorted(things, key=lambda t: t[0])
 
     def _nearest_before(self, index: int, sentence: Sentence, at: int) -> _Actor | None:
-        before = [t for t in self._things(index, sentence) if t[0] < at]
+        asides = [
+            (m.start(), m.end())
+            for m in _ASIDE.finditer(sentence.text, max(0, at - MAX_ACTOR_CHARS), at)
+        ]
+        before = [
+            t
+            for t in self._things(index, sentence)
+            if t[0] < at and not any(lo <= t[0] < hi for lo, hi in asides)
+        ]
         if not before:
             return None
         thing = max(before, key=lambda t: t[1] if t[1] <= at else at)
@@ -361,11 +378,19 @@ class ResultFinder:
             if crew is None and car is None:
                 crew = _crew_with_car_before(crews, start)
                 car = crew.car if crew else None
-            return _Actor(tuple(crew.names) if crew else (), car, team)
+            if crew is None and car is not None:
+                crew = _crew_for_car(crews, sentence, start, car)
+            drivers = tuple(crew.names) if crew else self._drivers_of(sentence, car)
+            return _Actor(drivers, car, team)
         name = self._person_before(sentence.paragraph, sentence.start + start)
         if name in self._owners:
             return _Actor(team=self._owners[name])
         return _Actor((name,) if name else ())
+
+    def _car_of(self, drivers: tuple[str, ...]) -> str | None:
+        """Return the one car the article gives these drivers, if exactly one."""
+        cars = {car for (_, car), names in self._car_drivers.items() if set(drivers) & set(names)}
+        return cars.pop() if len(cars) == 1 else None
 
     def _drivers_of(self, sentence: Sentence, car: str | None) -> tuple[str, ...]:
         for paragraph in (sentence.paragraph, sentence.paragraph - 1):
@@ -470,7 +495,7 @@ def _crew_before(crews: list[Crew], sentence: Sentence, at: int) -> Crew | None:
         return None
     crew = before[-1]
     gap = sentence.text[crew.end : at]
-    if len(_WORD.findall(gap)) > ADJACENT_WORDS + 4 or re.search(r"[.;:—–]", gap):
+    if len(_WORD.findall(gap)) > ADJACENT_WORDS + 4 or _GAP_STOP.search(gap):
         return None
     return crew
 
@@ -506,6 +531,9 @@ def _same_time(a: Found, b: Found) -> bool:
 
 
 def _same_subject(a: Result, b: Result, car_drivers: dict[str, set[str]]) -> bool:
+    disjoint = a.drivers and b.drivers and not set(a.drivers) & set(b.drivers)
+    if a.kind == "title" and disjoint:
+        return False
     if a.car and b.car:
         return a.car == b.car
     if set(a.drivers) & set(b.drivers):
