@@ -89,6 +89,14 @@ class LineupGroup:
         if fact.source not in self.sources:
             self.sources.append(fact.source)
 
+    def merge(self, other: LineupGroup) -> None:
+        """Merge another article's statement of these drivers (or of some of them)."""
+        self.team = self.team or other.team
+        self.car_model = self.car_model or other.car_model
+        self.events += [e for e in other.events if e not in self.events]
+        self.sources += [s for s in other.sources if s not in self.sources]
+        self.sources.sort(key=_newest_first)
+
     def to_data(self, names: Spellings) -> dict[str, Any]:
         """Return the group as JSON-ready data."""
         return {
@@ -147,7 +155,8 @@ def group_lineups(facts: Iterable[LineupFact]) -> dict[str, list[LineupGroup]]:
     """Group line-ups by car, then by season and driver set, most recent first.
 
     Statements of one car and season in the same article are one line-up (their drivers
-    unioned); the same drivers stated in several articles are one line-up citing them all.
+    unioned); the same drivers (or some of them) stated in other articles of that season
+    are the same line-up, citing every article.
     """
     per_article: dict[tuple[str, int | None, int], LineupGroup] = {}
     for fact in facts:
@@ -157,25 +166,31 @@ def group_lineups(facts: Iterable[LineupFact]) -> dict[str, list[LineupGroup]]:
             group = LineupGroup(fact.car, fact.season, [], fact.team, fact.car_model)
             per_article[key] = group
         group.absorb(fact)
-    merged: dict[tuple[str, int | None, frozenset[str]], LineupGroup] = {}
-    for group in per_article.values():
+    merged: list[LineupGroup] = []
+    for group in sorted(per_article.values(), key=lambda g: -len(g.drivers)):
         if not group.drivers:
             continue
-        key = (group.car, group.season, frozenset(group.drivers))
-        if key not in merged:
-            merged[key] = group
-            continue
-        kept = merged[key]
-        kept.team = kept.team or group.team
-        kept.car_model = kept.car_model or group.car_model
-        kept.events += [e for e in group.events if e not in kept.events]
-        kept.sources += [s for s in group.sources if s not in kept.sources]
+        same = [
+            kept
+            for kept in merged
+            if (kept.car, kept.season) == (group.car, group.season)
+            and set(group.drivers) <= set(kept.drivers)
+        ]
+        if same:
+            same[0].merge(group)
+        else:
+            merged.append(group)
     by_car: dict[str, list[LineupGroup]] = {}
-    for group in merged.values():
+    for group in merged:
         by_car.setdefault(group.car, []).append(group)
     for groups in by_car.values():
         groups.sort(key=recency)
     return by_car
+
+
+def _newest_first(source: Source) -> int:
+    """Sort key for citations: latest article first, undated last."""
+    return -(source.published.toordinal() if source.published else 0)
 
 
 def recency(group: LineupGroup) -> tuple[bool, int, int]:
@@ -263,7 +278,7 @@ def _car_answer(
     for group in history:
         citations.extend(group.sources)
     season = str(current.season) if current.season is not None else "Undated"
-    sections = [Section(f"Drivers ({season})", "\n".join(names.names(current.drivers)))]
+    sections = chunk_sections(f"Drivers ({season})", names.names(current.drivers))
     if current.team:
         sections.append(Section("Team", names.name(current.team) or "?", inline=True))
     if current.car_model:

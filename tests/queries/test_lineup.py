@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from bot.articles import Article
+from bot.facts import ArticleFacts, Lineup
 from bot.queries.lineup import lineup
+from tests.queries.conftest import HXR, INGESTED_AT
 
 
 async def test_latest_lineup_with_the_previous_season_beneath(qs):
@@ -124,3 +129,24 @@ async def test_every_section_fits_an_embed_field(qs):
     for car in ("31", "01", "1", "48", "60"):
         answer = await lineup(qs, car=car)
         assert all(len(s.value) <= 1024 and len(s.name) <= 256 for s in answer.sections)
+
+
+async def test_later_partial_mention_joins_the_full_lineup(qs, qstore):
+    partial = ArticleFacts(lineups=[Lineup("31", HXR, ("Jonah Aldine", "Luca Ferraz"), 1)])
+    story = Article(
+        source="test-days.txt",
+        title="Aldine and Ferraz lead test",
+        body="Aldine and Ferraz lead test\nThe #31 topped the sheets.",
+        published=date(2024, 1, 20),
+    )
+    new_id = await qstore.put_article(
+        story, partial, path="test-days.txt", fingerprint="f", now=INGESTED_AT
+    )
+
+    answer = await lineup(qs, car="31")
+
+    current = answer.data["current"]
+    assert current["drivers"] == ["Luca Ferraz", "Jonah Aldine", "Tobias Lindqvist"]
+    assert current["sources"][0]["article_id"] == new_id
+    assert current["as_of"] == "2024-01-20"
+    assert [h["season"] for h in answer.data["history"]] == [2023]
