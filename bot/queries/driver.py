@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from bot.answers import Answer, Section, Source, not_found
 from bot.queries import lineup as lineups
 from bot.queries import results as outcomes
 from bot.queries.common import (
+    FIELD_VALUE_LIMIT,
     Citations,
     Spellings,
     chunk_sections,
+    clip,
     name_key,
     person_seasons,
     seasons_text,
@@ -57,12 +60,65 @@ def teammates(stints: list[lineups.LineupGroup], me: str, names: Spellings) -> l
     return [{"name": names.name(key), "seasons": list(found)} for key, found in seasons.items()]
 
 
-async def driver(services: Services, name: str) -> Answer:
-    """Show a driver's cars and teams by season, teammates, results, quotes, latest mention."""
-    resolution = await resolve(services, "person", name)
-    if resolution.entity_id is None or resolution.name is None:
-        return not_found("driver", name, resolution.suggestions)
-    person_id, full_name = resolution.entity_id, resolution.name
+@dataclass(slots=True)
+class DriverRecord:
+    """Everything the store says about one driver."""
+
+    name: str
+    me: str
+    stints: list[lineups.LineupGroup]
+    names: Spellings
+    events: list[outcomes.EventResults]
+    result_names: Spellings
+    quotes: int
+    mention: Source | None
+
+    @property
+    def results(self) -> int:
+        """Return how many results the driver has."""
+        return sum(len(e.results) for e in self.events)
+
+    def sources(self) -> list[Source]:
+        """Return every article cited: line-ups, results, the latest mention."""
+        citations = Citations()
+        for stint in self.stints:
+            citations.extend(stint.sources)
+        citations.extend(outcomes.cite_results(self.events))
+        if self.mention:
+            citations.add(self.mention)
+        return citations.sources()
+
+    def sections(self) -> list[Section]:
+        """Return cars and teams, teammates, results, quotes and the latest mention."""
+        mates = teammates(self.stints, self.me, self.names)
+        sections = chunk_sections("Cars and teams", stint_lines(self.stints, self.names))
+        sections += chunk_sections(
+            "Teammates", [f"{m['name']} ({seasons_text(m['seasons'])})" for m in mates]
+        )
+        sections += chunk_sections(
+            "Results",
+            [f"{e.heading}: {r.line(self.result_names)}" for e in self.events for r in e.results],
+        )
+        sections.append(Section("Quotes", str(self.quotes), inline=True))
+        if self.mention:
+            cite = f"{self.mention.title} ({short_cite(self.mention)})"
+            sections.append(Section("Latest mention", clip(cite, FIELD_VALUE_LIMIT), inline=True))
+        return sections
+
+    def to_data(self) -> dict[str, Any]:
+        """Return the record as JSON-ready data."""
+        return {
+            "name": self.name,
+            "seasons": [_stint_data(s, self.names, self.me) for s in self.stints],
+            "teammates": teammates(self.stints, self.me, self.names),
+            "results": outcomes.events_data(self.events, self.result_names),
+            "quotes": self.quotes,
+            "latest_mention": source_data(self.mention) if self.mention else None,
+        }
+
+
+async def driver_record(services: Services, person_id: int, name: str) -> DriverRecord:
+    """Gather a driver's line-ups, results, quote count and latest mention."""
     store = services.store
     facts, names = await lineups.fetch_lineups(store, lineups.BY_DRIVER, (person_id,))
     stints = sorted(
@@ -73,45 +129,31 @@ async def driver(services: Services, name: str) -> Answer:
         store, outcomes.BY_DRIVER, (person_id,)
     )
     events = outcomes.group_by_event(result_facts, await event_names(services))
-    quote_row = await store.fetchone(
-        "SELECT count(*) FROM quotes WHERE speaker_id = ?", (person_id,)
+    row = await store.fetchone("SELECT count(*) FROM quotes WHERE speaker_id = ?", (person_id,))
+    return DriverRecord(
+        name=name,
+        me=name_key(person_id, ""),
+        stints=stints,
+        names=names,
+        events=events,
+        result_names=result_names,
+        quotes=int(row[0]) if row else 0,
+        mention=await latest_mention(store, person_id),
     )
-    quotes = int(quote_row[0]) if quote_row else 0
-    mention = await latest_mention(store, person_id)
-    mates = teammates(stints, name_key(person_id, ""), names)
 
-    citations = Citations()
-    for stint in stints:
-        citations.extend(stint.sources)
-    citations.extend(outcomes.cite_results(events))
-    if mention:
-        citations.add(mention)
 
-    sections = chunk_sections("Cars and teams", stint_lines(stints, names))
-    sections += chunk_sections(
-        "Teammates", [f"{m['name']} ({seasons_text(m['seasons'])})" for m in mates]
-    )
-    sections += chunk_sections(
-        "Results", [f"{e.heading}: {r.line(result_names)}" for e in events for r in e.results]
-    )
-    sections.append(Section("Quotes", str(quotes), inline=True))
-    if mention:
-        sections.append(
-            Section("Latest mention", f"{mention.title} ({short_cite(mention)})", inline=True)
-        )
+async def driver(services: Services, name: str) -> Answer:
+    """Show a driver's cars and teams by season, teammates, results, quotes, latest mention."""
+    resolution = await resolve(services, "person", name)
+    if resolution.entity_id is None or resolution.name is None:
+        return not_found("driver", name, resolution.suggestions)
+    record = await driver_record(services, resolution.entity_id, resolution.name)
     return Answer(
-        title=full_name,
-        description=_summary(stints, names, quotes, len(result_facts)),
-        sections=sections,
-        sources=citations.sources(),
-        data={
-            "name": full_name,
-            "seasons": [_stint_data(s, names, name_key(person_id, "")) for s in stints],
-            "teammates": mates,
-            "results": outcomes.events_data(events, result_names),
-            "quotes": quotes,
-            "latest_mention": source_data(mention) if mention else None,
-        },
+        title=record.name,
+        description=_summary(record.stints, record.names, record.quotes, record.results),
+        sections=record.sections(),
+        sources=record.sources(),
+        data=record.to_data(),
     )
 
 
