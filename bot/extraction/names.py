@@ -28,6 +28,8 @@ STOP_WORDS = frozenset(
         "we", "our", "i", "you", "my", "your", "if", "what", "how", "why", "congratulations",
         "according", "asked", "speaking", "joining", "both", "every", "each", "only", "also",
         "even", "first", "second", "third", "last", "next", "new", "former", "current",
+        "polesitter", "pole-sitter", "rookie", "veteran", "teammate", "co-driver", "driver",
+        "newcomer", "leader", "winner", "runner-up", "owner", "points",
         "reigning", "defending", "team"
     ]
 )  # fmt: skip

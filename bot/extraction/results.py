@@ -21,7 +21,7 @@ from bot.facts import Result, ResultKind
 
 ORD = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
-    r"\d{1,2}(?:st|nd|rd|th))"
+    r"\d{1,2}(?:st|nd|rd|th)|P\d{1,2})"
 )
 TITLE_NOUN = r"(?:titles?|crowns?|championships?|Championships?|Cup)"
 MAX_ACTOR_WORDS = 30
@@ -47,7 +47,7 @@ _EARLIER_TITLE = re.compile(
     r"\b(?:title|championship|crown)\s+in\s+((?:19|20)\d\d)\b", re.IGNORECASE
 )
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
-_GAP_STOP = re.compile(r"[;:—–]|(?<!No)\.(?=\s|\Z)")
+_GAP_STOP = re.compile(r"[;:—–]|(?<!No)\.(?=\s|\Z)|,\s*(?:while|but|and|as|whereas)\b")
 _ASIDE = re.compile(r",\s*(?:who|which|whose|where)\b[^,;.]{0,120},")
 _AHEAD = re.compile(r"\b(?:ahead\s+of|over)\s")
 _WORD = re.compile(r"[\w'’\-.]+")
@@ -143,6 +143,7 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "finish", _compile(r"\bcompleted\s+the\s+top\s+(?:three|five|ten|\d{1,2})\b"), position=None
     ),
+    _Pattern("finish", _compile(r"\brounded\s+out\s+the\s+podium\b"), position=3),
     _Pattern(
         "fastest_lap",
         _compile(
@@ -372,9 +373,9 @@ class ResultFinder:
             return _Actor(drivers, number, _team_near(sentence, start, end + TEAM_NEAR_CHARS))
         if kind == "team":
             team = getattr(value, "canonical", None)
-            crew = _crew_before(crews, sentence, start)
-            car = (crew.car if crew else None) or _car_adjacent(sentence, end)
-            car = car or _car_just_before(sentence, start)
+            car = _car_just_before(sentence, start)
+            crew = None if car else _crew_before(crews, sentence, start)
+            car = car or (crew.car if crew else None) or _car_adjacent(sentence, end)
             if crew is None and car is None:
                 crew = _crew_with_car_before(crews, start)
                 car = crew.car if crew else None

@@ -53,6 +53,8 @@ def collapse(text: str) -> str:
 def ordinal_value(word: str) -> int | None:
     """Return the number an ordinal ("third", "13th") or small cardinal word stands for."""
     lowered = word.casefold()
+    if lowered[:1] == "p" and lowered[1:].isdigit():
+        return int(lowered[1:])
     if lowered in ORDINALS:
         return ORDINALS[lowered]
     if lowered in CARDINALS:
