@@ -150,3 +150,18 @@ async def test_later_partial_mention_joins_the_full_lineup(qs, qstore):
     assert current["sources"][0]["article_id"] == new_id
     assert current["as_of"] == "2024-01-20"
     assert [h["season"] for h in answer.data["history"]] == [2023]
+
+
+async def test_season_alone_lists_every_car_of_that_season(qs):
+    answer = await lineup(qs, season=2023)
+
+    cars = {c["car"]: c["current"]["drivers"][0] for c in answer.data["cars"]}
+    assert cars == {"31": "Luca Ferraz", "60": "Tobias Lindqvist"}
+    assert answer.title == "Line-ups (2023)"
+    assert answer.sources
+
+
+async def test_car_of_another_team_is_not_found(qs):
+    answer = await lineup(qs, car="60", team="Harbor Express Racing")
+
+    assert answer.status == "not_found"
