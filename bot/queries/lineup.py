@@ -229,7 +229,7 @@ async def lineup(
             return not_found("team", team, resolution.suggestions)
         team_id, team_name = resolution.entity_id, resolution.name
     if car:
-        return await _car_lineup(services, car, team_id, season, matcher)
+        return await _car_lineup(services, car, (team_id, team_name), season, matcher)
     if team_id is not None:
         facts, names = await fetch_lineups(services.store, BY_TEAM, (team_id,))
         return _grid(facts, names, season, matcher, f"{team_name} line-ups", team_name)
@@ -240,11 +240,12 @@ async def lineup(
 async def _car_lineup(
     services: Services,
     car: str,
-    team_id: int | None,
+    team: tuple[int | None, str | None],
     season: int | None,
     matcher: EventMatcher | None,
 ) -> Answer:
-    """Answer for one car: the current line-up and the earlier ones."""
+    """Answer for one car (of a team, when given): the current line-up and the earlier ones."""
+    team_id, team_name = team
     number = normalize_car(car)
     resolution = await resolve(services, "car", number or car)
     if number is None or not resolution.found:
@@ -255,7 +256,7 @@ async def _car_lineup(
     everything = group_lineups(facts).get(number, [])
     groups = group_lineups(_filter_facts(facts, season, matcher)).get(number, [])
     if not groups:
-        what = _filters_text(number, season, matcher)
+        what = _filters_text(number, season, matcher, team_name)
         seasons = [f"#{number} in {g.season}" for g in everything if g.season is not None]
         return not_found("line-up", what, list(dict.fromkeys(seasons)))
     current = groups[0]
