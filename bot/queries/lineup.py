@@ -60,6 +60,7 @@ class LineupFact:
     event: str | None
     source: Source
     drivers: list[str] = field(default_factory=list)
+    season_stated: bool = True
 
 
 @dataclass(slots=True)
@@ -73,6 +74,7 @@ class LineupGroup:
     car_model: str | None
     events: list[str] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    season_stated: bool = False
 
     @property
     def as_of(self) -> date | None:
@@ -82,6 +84,7 @@ class LineupGroup:
     def absorb(self, fact: LineupFact) -> None:
         """Merge another statement of this line-up (drivers unioned, first values kept)."""
         self.drivers += [d for d in fact.drivers if d not in self.drivers]
+        self.season_stated = self.season_stated or fact.season_stated
         self.team = self.team or fact.team
         self.car_model = self.car_model or fact.car_model
         if fact.event and fact.event not in self.events:
@@ -134,6 +137,7 @@ async def fetch_lineups(
             id=row["id"],
             car=row["car"],
             season=season_of(row["season"], row["published"]),
+            season_stated=row["season"] is not None,
             team=team,
             car_model=row["car_model"],
             event=row["event"],
@@ -181,11 +185,40 @@ def group_lineups(facts: Iterable[LineupFact]) -> dict[str, list[LineupGroup]]:
         else:
             merged.append(group)
     by_car: dict[str, list[LineupGroup]] = {}
-    for group in merged:
+    for group in _promote_announcements(merged):
         by_car.setdefault(group.car, []).append(group)
     for groups in by_car.values():
         groups.sort(key=recency)
     return by_car
+
+
+def _promote_announcements(groups: list[LineupGroup]) -> list[LineupGroup]:
+    """Move next season's line-up, announced late in a season, into the next season.
+
+    A line-up whose season is only its article's year, stated after another line-up of that
+    car and season, with the drivers of the car's next-season line-up, is that announcement.
+    """
+    kept = list(groups)
+    for group in groups:
+        if group.season_stated or group.season is None or group.as_of is None:
+            continue
+        drivers = set(group.drivers)
+        after = [
+            g
+            for g in kept
+            if (g.car, g.season) == (group.car, group.season + 1) and drivers <= set(g.drivers)
+        ]
+        replaced = any(
+            (g.car, g.season) == (group.car, group.season)
+            and set(g.drivers) != drivers
+            and g.as_of is not None
+            and g.as_of < group.as_of
+            for g in kept
+        )
+        if after and replaced:
+            after[0].merge(group)
+            kept.remove(group)
+    return kept
 
 
 def _newest_first(source: Source) -> int:

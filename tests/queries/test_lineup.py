@@ -9,7 +9,7 @@ import pytest
 from bot.articles import Article
 from bot.facts import ArticleFacts, Lineup
 from bot.queries.lineup import lineup
-from tests.queries.conftest import HXR, INGESTED_AT
+from tests.queries.conftest import BRIGHT, HXR, INGESTED_AT, MSR
 
 
 async def test_latest_lineup_with_the_previous_season_beneath(qs):
@@ -165,3 +165,39 @@ async def test_car_of_another_team_is_not_found(qs):
     answer = await lineup(qs, car="60", team="Harbor Express Racing")
 
     assert answer.status == "not_found"
+
+
+async def _story(store, path, published, lineup_fact):
+    article = Article(source=path, title=path, body=f"{path}\nText.", published=published)
+    facts = ArticleFacts(lineups=[lineup_fact])
+    return await store.put_article(article, facts, path=path, fingerprint="f", now=INGESTED_AT)
+
+
+async def test_late_season_announcement_counts_for_the_next_season(qs, qstore):
+    new_crew = ("Nadia Okafor", "Colm Brann", "Elio Castaneda")
+    announced = await _story(
+        qstore, "msr-signs.txt", date(2023, 11, 5), Lineup("60", MSR, new_crew, 1)
+    )
+    await _story(qstore, "msr-test.txt", date(2024, 1, 10), Lineup("60", MSR, new_crew, 1))
+
+    answer = await lineup(qs, car="60")
+
+    assert answer.data["current"]["season"] == 2024
+    assert announced in [s["article_id"] for s in answer.data["current"]["sources"]]
+    assert [(h["season"], h["drivers"][0]) for h in answer.data["history"]] == [
+        (2023, "Tobias Lindqvist")
+    ]
+
+
+async def test_unchanged_lineup_keeps_its_earlier_season(qs, qstore):
+    await _story(
+        qstore,
+        "bright-2023.txt",
+        date(2023, 5, 1),
+        Lineup("1", BRIGHT, ("Mara Quint", "Teo Vance"), 1),
+    )
+
+    answer = await lineup(qs, car="1")
+
+    assert answer.data["current"]["season"] == 2024
+    assert [h["season"] for h in answer.data["history"]] == [2023]
