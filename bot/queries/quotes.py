@@ -29,6 +29,7 @@ from bot.text import fold
 log = logging.getLogger(__name__)
 
 SHOWN_QUOTES = 10
+QUOTE_MARKS = '“”" '
 ABOUT_CUTOFF = 80.0
 WORD_TYPO_CUTOFF = 85.0
 MIN_WORD_CHARS = 2
@@ -71,7 +72,8 @@ class FoundQuote:
         cite = f"\n— {self.source.title} ({short_cite(self.source)})"
         room = FIELD_VALUE_LIMIT - len(cite) - 2
         return Section(
-            f"{self.speaker or 'Unattributed'} · {when}", f"“{clip(safe(self.text), room)}”{cite}"
+            f"{self.speaker or 'Unattributed'} · {when}",
+            f"“{clip(safe(self.text.strip(QUOTE_MARKS)), room)}”{cite}",
         )
 
 

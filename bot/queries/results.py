@@ -301,9 +301,11 @@ async def results(
         if resolution.entity_id is None:
             return not_found("driver", driver, resolution.suggestions)
         where, params, who = BY_DRIVER, (resolution.entity_id,), resolution.name
+    number = normalize_car(car) if car else None
+    if car and not driver:
+        where, params = BY_CAR, (number,)
     facts, names = await fetch_results(services.store, where, params)
     if car:
-        number = normalize_car(car)
         facts = [f for f in facts if number is not None and f.car == number]
     matcher = await event_matcher_for(services, event) if event else None
     if matcher is not None and season is None:
