@@ -23,7 +23,10 @@ ORG_NAME = re.compile(
     r"\b(?:[A-Z][\w'’&.\-]*\s+){1,4}(?:Racing|Motorsports?|Autosport|Competition|Engineering)\b"
     r"(?:\s+(?:by|w/)\s*(?:[A-Z][\w\-]*\s*){1,4})?"
 )
+_SINGLE_QUOTE = re.compile(r"(?:(?<=\s)|\A)‘([^‘]{1,2000}?[,.!?…])’(?=\s|\Z|[,;:])")
 _PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They)\b")
+_CREDIT = re.compile(r"photo|image|credit|©|/", re.IGNORECASE)
+_CAPTION_MARK = re.compile(r":| [–—] ")
 _CAPTION_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 
 
@@ -89,6 +92,8 @@ class Document:
 def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
     """Pair the double quote marks of a paragraph; an unclosed one runs to its end."""
     marks = [i for i, ch in enumerate(paragraph) if ch in DOUBLE_QUOTES]
+    if not marks and paragraph.startswith("‘"):
+        return _single_quote_spans(paragraph, index)
     spans = []
     for k in range(0, len(marks), 2):
         start = marks[k]
@@ -96,6 +101,15 @@ def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
         end = marks[k + 1] + 1 if closed else len(paragraph)
         inner = paragraph[start + 1 : end - 1 if closed else end].strip()
         spans.append(QuoteSpan(index, start, end, inner, closed))
+    return spans
+
+
+def _single_quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
+    """Read British-style speech in single marks (‘We won,’ said X), paired carefully."""
+    spans = []
+    for match in _SINGLE_QUOTE.finditer(paragraph):
+        inner = match.group(1).strip()
+        spans.append(QuoteSpan(index, match.start(), match.end(), inner, closed=True))
     return spans
 
 
@@ -117,23 +131,29 @@ def car_descriptions(text: str, cars: list[Span]) -> list[tuple[int, int]]:
 
 def find_caption(paragraph: str, index: int) -> Caption | None:
     """Read a photo caption: '#31 Team Car: Driver, Driver, Driver'."""
-    if len(paragraph) > MAX_CAPTION_CHARS or ":" not in paragraph:
+    if len(paragraph) > MAX_CAPTION_CHARS or not _CAPTION_MARK.search(paragraph):
         return None
     cars = find_cars(paragraph)
     if not cars or paragraph[cars[0].end : cars[0].end + 1] not in {":", " "}:
         return None
-    tail_start = paragraph.rfind(":") + 1
-    if tail_start <= cars[0].end:
+    prefix = paragraph[: cars[0].start]
+    if prefix.strip() and not _CREDIT.search(prefix):
+        return None
+    tail_start = max(
+        paragraph.rfind(":") + 1, paragraph.rfind(" – ") + 3, paragraph.rfind(" — ") + 3
+    )
+    if tail_start <= cars[0].end + 1:
         return None
     drivers = []
-    for raw in _CAPTION_SPLIT.split(paragraph[tail_start:]):
+    pieces = [p for p in _CAPTION_SPLIT.split(paragraph[tail_start:]) if p.strip()]
+    for raw in pieces:
         piece = raw.strip()
         mentions = find_mentions(piece)
         if mentions and mentions[0].start == 0 and len(mentions[0].tokens) >= 2:
             drivers.append(mentions[0].text)
-    if len(drivers) < 2:
+    if len(drivers) < 2 or len(drivers) < len(pieces) - 1:
         return None
-    header = paragraph[cars[0].end : tail_start - 1].strip(" :")
+    header = paragraph[cars[0].end : tail_start].strip(" :–—")
     return Caption(index, cars[0].text, header, drivers)
 
 

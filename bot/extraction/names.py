@@ -47,6 +47,8 @@ NOT_NAME_WORDS = frozenset(
         "february", "march", "april", "may", "june", "july", "august", "september", "october",
         "november", "december", "north", "south", "east", "west", "american", "formula",
         "indycar", "nascar", "qualifying", "hyperpole", "hypercar", "victory", "lane", "track",
+        "race", "operations", "marketing", "communications", "program", "technical",
+        "sporting", "department", "head",
     ]
 )  # fmt: skip
 ROLE_WORDS = frozenset(

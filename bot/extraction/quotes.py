@@ -104,7 +104,10 @@ def _is_speech(
         return True
     opens_paragraph = before_start == 0 and not text[: span.start].strip()
     before = text[before_start : span.start].rstrip()
-    return opens_paragraph or before.endswith(":")
+    continues = previous is not None and previous[0].paragraph == span.paragraph
+    return (
+        opens_paragraph or before.endswith(":") or (continues and before.endswith((".", "!", "?")))
+    )
 
 
 def _speaker(

@@ -92,10 +92,12 @@ PATTERNS: tuple[_Pattern, ...] = (
         _compile(
             r"\b(?:claimed|claim|claiming|claims|took|take|taking|takes|won|earned|earning|"
             r"secured|securing|scored|grabbed|captured|snatched|sealed|start|started|starting|"
-            r"starts|began|begin|begins|put\s+\w+\s+on)(?:\s+[\w'’\-]+){0,6}?\s+pole\b(?!s)"
+            r"starts|began|begin|begins|qualified|put\s+\w+\s+on)(?:\s+[\w'’\-]+){0,6}?\s+"
+            r"pole\b(?!s)"
         ),
         allow_future=True,
     ),
+    _Pattern("pole", _compile(r"\btopped\s+(?:the\s+)?qualifying\b")),
     _Pattern(
         "title",
         _compile(
@@ -105,11 +107,21 @@ PATTERNS: tuple[_Pattern, ...] = (
         ),
     ),
     _Pattern("title", _compile(r"\b(?:title|championship)-winning\b")),
+    _Pattern("title", _compile(r"\b(?:crowned|were\s+crowned|was\s+crowned)\b")),
     _Pattern("title", _compile(rf"\b{ORD}(?:\s+[\w'’\-]+){{0,3}}?\s+{TITLE_NOUN}\b")),
     _Pattern("title", _compile(r"\b[Cc]hampions?\b(?=\s*,?\s*(?:team\s+)?[A-Z])", 0), after=True),
     _Pattern("title", _compile(r"(?<=,)[^,.;]{0,40}\breigning\s+[\w\s]{0,20}?champions?\b")),
     _Pattern("win", _compile(r"\bwon\b(?!['’]t)(?!(?:\s+[\w'’\-]+){0,3}\s+times?\b)")),
     _Pattern("win", _compile(r"\b(?:triumphed|triumphs)\b")),
+    _Pattern(
+        "win",
+        _compile(
+            r"\b(?:claimed|took|scored|sealed|secured|earned|grabbed|clinched|snatched|captured|"
+            r"celebrated|notched|bagged)\s+(?:(?:a|the|his|her|their|its)\s+)?(?:[\w\-]+\s+){0,2}?"
+            r"(?:victory|win)\b(?!s)"
+        ),
+    ),
+    _Pattern("win", _compile(r"\bcrossed\s+the\s+(?:finish\s+)?line\s+first\b")),
     _Pattern(
         "win", _compile(r"\b(?:took|taking|takes|take)\s+the\s+(?:checkered|chequered)\s+flag\b")
     ),

@@ -87,3 +87,16 @@ def test_lineup_event_and_season_from_text(facts_of, aliases):
     (lineup,) = facts.lineups
     assert lineup.event == "Rolex 24 At Daytona"
     assert lineup.season == 2026
+
+
+def test_caption_with_dash_separator(facts_of):
+    facts = facts_of("#31 Halvard Racing Brenner – Ana Ruiz, Bo Lind, Cy Parra")
+    assert pairs(facts) == {("31", "Ana Ruiz"), ("31", "Bo Lind"), ("31", "Cy Parra")}
+
+
+def test_prose_with_dash_is_not_a_caption(facts_of):
+    facts = facts_of(
+        "The No. 83 Make also missed the cut – Yan Yifei was 13th behind the No. 35 Make of "
+        "Paul-Luc Chatel."
+    )
+    assert facts.lineups == []

@@ -144,3 +144,30 @@ def test_straight_quotes_and_paragraph_index(facts_of):
 def test_short_answer_after_colon_is_a_quote(facts_of):
     facts = facts_of("Asked if the team is for sale, Greta Olsen offered a concise response: “No.”")
     assert [(q.speaker, q.text) for q in facts.quotes] == [("Greta Olsen", "No.")]
+
+
+def test_descriptor_after_cue_takes_the_person_in_focus(facts_of):
+    facts = facts_of(
+        "Jonas Halvorsen won.\n"
+        "Elio Marques added that the team had worked hard since the spring. “We struggled at "
+        "the start of the year, but we never gave up,” the Portuguese driver explained."
+    )
+    assert [q.speaker for q in facts.quotes] == ["Elio Marques"]
+
+
+def test_british_single_quote_speech(facts_of):
+    facts = facts_of(
+        "Intro.\n‘We’re thrilled that Tom is going to join us,’ said Greta Olsen. "
+        "‘He’s a great fit.’"
+    )
+    assert [(q.speaker, q.text) for q in facts.quotes] == [
+        ("Greta Olsen", "We’re thrilled that Tom is going to join us,"),
+        ("Greta Olsen", "He’s a great fit."),
+    ]
+
+
+def test_truncated_cue_name_is_resolved_by_spelling(facts_of):
+    facts = facts_of(
+        "Helio Castelo won again.\nThe crowd cheered.\n“I love to race. This is me,” Castel"
+    )
+    assert facts.quotes[0].speaker == "Helio Castelo"

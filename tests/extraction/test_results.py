@@ -78,3 +78,33 @@ def test_same_win_stated_twice_is_one_result(facts_of):
         "Nora Falk won the race on Sunday.\nIt was the first overall win for Nora Falk."
     )
     assert [(r.kind, r.drivers) for r in facts.results] == [("win", ("Nora Falk",))]
+
+
+def test_subject_before_a_relative_clause(facts_of):
+    facts = facts_of(
+        "Ivo Lund, who battled with Jonas Halvorsen for most of the final hour, settled for second."
+    )
+    assert [(r.kind, r.position, r.drivers) for r in facts.results] == [
+        ("finish", 2, ("Ivo Lund",))
+    ]
+
+
+def test_other_win_and_title_wordings(facts_of):
+    facts = facts_of(
+        "Nora Falk claimed victory in the No. 9 Make.\n"
+        "Sofia Brandt and Lars Eke were crowned champions in 2024.\n"
+        "The No. 77 Make of Tom Reyes and Carla Monti rounded out the podium."
+    )
+    found = {(r.kind, r.position, r.drivers) for r in facts.results}
+    assert ("win", 1, ("Nora Falk",)) in found
+    assert ("title", 1, ("Sofia Brandt", "Lars Eke")) in found
+    assert ("finish", 3, ("Tom Reyes", "Carla Monti")) in found
+
+
+def test_result_gets_the_car_the_article_gives_the_driver(facts_of):
+    facts = facts_of(
+        "The No. 23 Make of Jonas Halvorsen and Elio Marques led early.\n"
+        "Halvorsen started from pole position after a lap of 1:31.402."
+    )
+    (pole,) = facts.results
+    assert (pole.kind, pole.car, pole.detail) == ("pole", "23", "1:31.402")
