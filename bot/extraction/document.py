@@ -20,11 +20,13 @@ from bot.extraction.text import DOUBLE_QUOTES, Span, find_cars, split_sentences
 MAX_CAPTION_CHARS = 400
 _CAR_DESCRIPTION = re.compile(r"(?:\s+(?:[A-Z0-9][\w.\-/’']*|w/\S*|&))*")
 ORG_NAME = re.compile(
+    r"\bTeam\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\b|"
     r"\b(?:[A-Z][\w'’&.\-]*\s+){1,4}(?:Racing|Motorsports?|Autosport|Competition|Engineering)\b"
     r"(?:\s+(?:by|w/)\s*(?:[A-Z][\w\-]*\s*){1,4})?"
 )
 _SINGLE_QUOTE = re.compile(r"(?:(?<=\s)|\A)‘([^‘]{1,2000}?[,.!?…])’(?=\s|\Z|[,;:])")
 _PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They)\b")
+_PHOTO_CREDIT = re.compile(r"\s*(?:photos?|images?|credit)s?\b[^:\n]{0,20}:", re.IGNORECASE)
 _CREDIT = re.compile(r"photo|image|credit|©|/", re.IGNORECASE)
 _CAPTION_MARK = re.compile(r":| [–—] ")
 _CAPTION_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
@@ -179,7 +181,7 @@ def analyse(
     pending: list[tuple[Sentence, list[Mention]]] = []
     caption_paragraphs = {c.paragraph for c in captions}
     for index, text in enumerate(masked):
-        if index in caption_paragraphs:
+        if index in caption_paragraphs or _PHOTO_CREDIT.match(text):
             continue
         for span in split_sentences(text):
             sentence, mentions = _scan_sentence(index, span, aliases)

@@ -9,11 +9,13 @@ from bot.extraction.document import Document, PersonRef, Sentence
 from bot.extraction.text import Span
 
 MAX_LINK_WORDS = 14
+MIN_SLASHED = 2
 MAX_WORDS_BEFORE_COMMA = 3
 MAX_PRE_CREW_GAP_WORDS = 8
 TEAM_NEAR_CHARS = 60
 MAX_SENTENCE_CHARS = 3000
 
+_SLASH = re.compile(r"\A\s*/\s*\Z")
 _GLUE = re.compile(r"\A\s*(?:,|,?\s*(?:and|&)(?:\s+[a-z][\w\-]*){0,3})\s*\Z")
 _APPOSITIVE = re.compile(r"\A\s*,[^,.;:!?()\"“”]{1,80},\s*and\s*\Z")
 _LINK_BLOCK = re.compile(r"[.;:!?—–()\"“”#\d]|\A\s*['’]s?\b")
@@ -52,6 +54,8 @@ class Crew:
 def _linked(text: str, left: PersonRef, right: PersonRef, base: int) -> bool:
     """Tell whether two people in a sentence are named as one crew."""
     between = text[left.end - base : right.start - base]
+    if _SLASH.match(between):
+        return True
     if left.name is None:
         return False
     if right.name is None:
@@ -81,18 +85,11 @@ def sentence_crews(index: int, sentence: Sentence) -> list[Crew]:
     for person in sentence.people:
         last = crews[-1] if crews else None
         if last and _linked(sentence.text, last.members[-1], person, base):
-            if (
-                person.name is None
-                and _GLUE.match(sentence.text[last.members[-1].end - base : person.start - base])
-                is None
-            ):
-                crews.append(Crew(index, person.start - base, person.end - base, [person]))
-                continue
             last.members.append(person)
             last.end = person.end - base
             continue
         crews.append(Crew(index, person.start - base, person.end - base, [person]))
-    return [c for c in crews if any(m.name for m in c.members)]
+    return [c for c in crews if any(m.name for m in c.members) or len(c.members) >= MIN_SLASHED]
 
 
 def assign_cars(document: Document) -> list[list[Crew]]:

@@ -100,3 +100,11 @@ def test_prose_with_dash_is_not_a_caption(facts_of):
         "Paul-Luc Chatel."
     )
     assert facts.lineups == []
+
+
+def test_slash_separated_crew_after_car(facts_of):
+    facts = facts_of("The #31 Make (Velden/Rennard/Ferrant) won ahead of the #7 Make (Lund/Falk).")
+    assert pairs(facts) == {
+        ("31", "Velden"), ("31", "Rennard"), ("31", "Ferrant"), ("7", "Lund"), ("7", "Falk"),
+    }  # fmt: skip
+    assert ("finish", 2, "7") in {(r.kind, r.position, r.car) for r in facts.results}

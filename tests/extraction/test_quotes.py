@@ -171,3 +171,11 @@ def test_truncated_cue_name_is_resolved_by_spelling(facts_of):
         "Helio Castelo won again.\nThe crowd cheered.\n“I love to race. This is me,” Castel"
     )
     assert facts.quotes[0].speaker == "Helio Castelo"
+
+
+def test_photo_credit_is_not_the_person_in_focus(facts_of):
+    facts = facts_of(
+        "Nora Falk took the win.\nPhoto by: Jane Snapper / Images\n"
+        "“Great job by everyone in the team today,” she said."
+    )
+    assert facts.quotes[0].speaker == "Nora Falk"
