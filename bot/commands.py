@@ -13,6 +13,7 @@ from bot.queries.driver import driver
 from bot.queries.lineup import lineup
 from bot.queries.quotes import quote
 from bot.queries.results import results
+from bot.queries.schedule import next_weekend, schedule
 from bot.queries.search import search
 from bot.queries.team import team
 from bot.services import Services
@@ -107,6 +108,13 @@ def command_table() -> dict[str, Command]:
             "Read an article and the facts found in it.",
             article,
             (Option("id", "Article id, as cited in answers", required=True, kind=int),),
+        ),
+        Command("next", "The next race weekend, with countdowns.", next_weekend),
+        Command(
+            "schedule season",
+            "A season's rounds (this year's by default).",
+            schedule,
+            (Option("year", "Season year, e.g. 2024", kind=int),),
         ),
     ]
     return {c.name: c for c in commands}

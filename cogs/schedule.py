@@ -29,7 +29,7 @@ class Schedule(commands.Cog):
     @app_commands.describe(year="Season year, e.g. 2024")
     async def season(self, interaction: discord.Interaction, year: Season | None = None) -> None:
         """Show a season's rounds with dates and venues."""
-        await reply(interaction, partial(schedule, season=year))
+        await reply(interaction, partial(schedule, year=year))
 
     @group.command(name="ics", description="The calendar as an .ics file for your own calendar.")
     async def ics(self, interaction: discord.Interaction) -> None:

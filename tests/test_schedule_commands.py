@@ -35,7 +35,7 @@ async def test_next_after_the_last_known_race_says_how_to_import(services):
 
 
 async def test_schedule_lists_a_season(services):
-    answer = await schedule(await with_calendar(services, "2024-01-20T12:00:00Z"), season=2026)
+    answer = await schedule(await with_calendar(services, "2024-01-20T12:00:00Z"), year=2026)
     assert answer.ok and len(answer.data["events"]) >= 11
 
 

@@ -69,12 +69,12 @@ async def next_weekend(services: Services) -> Answer:
     return answer
 
 
-async def schedule(services: Services, season: int | None = None) -> Answer:
+async def schedule(services: Services, year: int | None = None) -> Answer:
     """Answer /schedule: a season's rounds (this year's by default)."""
     calendar = _calendar(services)
     if calendar is None:
         return Answer("No calendar", f"No calendar is loaded. {IMPORT_HINT}", status="not_found")
-    return season_schedule(calendar, season or services.clock.now().year)
+    return season_schedule(calendar, year or services.clock.now().year)
 
 
 def calendar_ics(services: Services) -> tuple[str, bytes] | None:
