@@ -36,7 +36,8 @@ TEAM_NEAR_CHARS = 40
 _BLOCKERS = re.compile(
     r"\b(?:will|would|could|might|may|targeting|target|targets|hopes?|hoping|aims?|aiming|"
     r"seeking|seeks|chasing|chase|bid|wants?|looking|elusive|potential|possible|if|another|"
-    r"former|next|try|trying|attempt)\b",
+    r"former|next|try|trying|tried|attempt|need|needs|needed|chance|able|going|set\s+to|"
+    r"plans?|expects?|expected|favou?rites?)\b",
     re.IGNORECASE,
 )
 _LAP_TIME = re.compile(r"\b\d:\d{2}\.\d{3}\b|\b\d+m\d{2}\.\d{3}s\b")
@@ -111,7 +112,12 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern("title", _compile(rf"\b{ORD}(?:\s+[\w'’\-]+){{0,3}}?\s+{TITLE_NOUN}\b")),
     _Pattern("title", _compile(r"\b[Cc]hampions?\b(?=\s*,?\s*(?:team\s+)?[A-Z])", 0), after=True),
     _Pattern("title", _compile(r"(?<=,)[^,.;]{0,40}\breigning\s+[\w\s]{0,20}?champions?\b")),
-    _Pattern("win", _compile(r"\bwon\b(?!['’]t)(?!(?:\s+[\w'’\-]+){0,3}\s+times?\b)")),
+    _Pattern("win", _compile(r"\bwon\b(?!['’]t)(?!\s+by\b)(?!(?:\s+[\w'’\-]+){0,3}\s+times?\b)")),
+    _Pattern(
+        "win",
+        _compile(r"\bwon\s+by\b(?!\s+(?:a|an|the|\d|[\w.\-]+\s+(?:points?|seconds?|laps?)))"),
+        after=True,
+    ),
     _Pattern("win", _compile(r"\b(?:triumphed|triumphs)\b")),
     _Pattern(
         "win",
@@ -125,7 +131,13 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "win", _compile(r"\b(?:took|taking|takes|take)\s+the\s+(?:checkered|chequered)\s+flag\b")
     ),
-    _Pattern("win", _compile(r"\bto\s+(?:the\s+)?victory\b(?!\s+lane)|\bvictory\s+over\b")),
+    _Pattern(
+        "win",
+        _compile(
+            r"\bto\s+(?:the\s+)?victory\b(?!\s+lane)|\bto\s+the\s+win\b|\bvictory\s+over\b|"
+            r"\bto\s+win\b(?!\s+(?:more|again|it|a|an|the|this|that|his|her|their|its|\w+\s+times?)\b)"
+        ),
+    ),
     _Pattern(
         "win",
         _compile(
