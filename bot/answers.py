@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any, Literal
 
 AnswerStatus = Literal["ok", "not_found", "error"]
+CITE_TITLE_CHARS = 90
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,9 +19,14 @@ class Source:
     published: date | None = None
 
     def cite(self) -> str:
-        """Return a short citation: the date (or 'undated') and the title."""
+        """Return a short citation: the date (or 'undated'), the title and the article id."""
         when = self.published.isoformat() if self.published else "undated"
-        return f"{when} · {self.title} (article {self.article_id})"
+        title = (
+            self.title
+            if len(self.title) <= CITE_TITLE_CHARS
+            else (self.title[: CITE_TITLE_CHARS - 1].rstrip() + "…")
+        )
+        return f"{when} · {title} (article {self.article_id})"
 
 
 @dataclass(frozen=True, slots=True)
