@@ -163,13 +163,11 @@ EVENT_STOPWORDS = frozenset(
     {"the", "of", "at", "a", "an", "and", "hours", "hour", "race", "round", "edition"}
 )
 EVENT_SYNONYMS: Mapping[str, str] = {
-    "rolex": "daytona",
     "twelve": "12",
     "six": "6",
     "ten": "10",
     "eight": "8",
     "four": "4",
-    "mobil": "",
     "1": "",
 }
 SESSION_WORDS = frozenset(
