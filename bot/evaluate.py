@@ -61,14 +61,21 @@ def extraction_record(article: Article, facts: ArticleFacts) -> dict[str, Any]:
 
 
 def _aliases(path: Path | None) -> Aliases:
-    if path is not None:
+    """Load the aliases file named, else the repository's, else none (a bad file raises)."""
+    if path is not None and path.is_file():
         return load_aliases(path)
-    return load_aliases(DEFAULT_ALIASES_PATH) if DEFAULT_ALIASES_PATH.exists() else Aliases()
+    if path is not None:
+        log.warning("aliases file %s not found; using %s", path, DEFAULT_ALIASES_PATH)
+    return load_aliases(DEFAULT_ALIASES_PATH) if DEFAULT_ALIASES_PATH.is_file() else Aliases()
 
 
 def run_extract(paths: list[Path], *, out: TextIO, aliases_path: Path | None = None) -> int:
     """Print one JSON record per article; a bad file is reported and skipped (exit code 1)."""
-    aliases = _aliases(aliases_path)
+    try:
+        aliases = _aliases(aliases_path)
+    except ValueError as exc:
+        print(f"bad aliases file: {exc}", file=sys.stderr)
+        return 1
     status = 0
     for path in find_article_files(paths):
         try:

@@ -121,3 +121,12 @@ def test_run_eval_prints_a_table(tmp_path: Path):
     table = out.getvalue()
     assert "quote recall      1.000 (1/1)" in table
     assert "F1 1.000" in table
+
+
+def test_run_extract_reports_a_bad_aliases_file(tmp_path, capsys):
+    article = tmp_path / "a.txt"
+    article.write_text("Nora Falk won.")
+    aliases = tmp_path / "aliases.toml"
+    aliases.write_text('[teams]\n"Halvard Racing" = 3\n')
+    assert run_extract([article], out=io.StringIO(), aliases_path=aliases) == 1
+    assert "Halvard Racing" in capsys.readouterr().err
