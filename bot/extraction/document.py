@@ -78,6 +78,26 @@ class Caption:
     drivers: list[str]
 
 
+class ArticlePeople:
+    """The people of one article, resolved against the article first, then known people."""
+
+    def __init__(self, known_people: Collection[str] = ()) -> None:
+        self._known = NameResolver(known_people)
+        self._article = NameResolver()
+
+    def add(self, name: str) -> str:
+        """Register a full name seen in the article and return its canonical form."""
+        return self._article.add(self._known.lookup(name) or name)
+
+    def lookup(self, name: str) -> str | None:
+        """Return the canonical name for a mention (surnames prefer this article's people)."""
+        return self._article.lookup(name) or self._known.lookup(name)
+
+    def resolve(self, name: str) -> str:
+        """Return the canonical name for a mention, or the mention itself."""
+        return self.lookup(name) or " ".join(name.split())
+
+
 @dataclass(slots=True)
 class Document:
     """Everything extraction needs to know about an article's text."""
@@ -87,7 +107,7 @@ class Document:
     quotes: list[QuoteSpan]
     sentences: list[Sentence]
     captions: list[Caption]
-    resolver: NameResolver
+    resolver: ArticlePeople
     aliases: Aliases
 
 
@@ -173,7 +193,7 @@ def analyse(
         caption = find_caption(paragraph, index) if not spans else None
         if caption:
             captions.append(caption)
-    resolver = NameResolver(known_people)
+    resolver = ArticlePeople(known_people)
     for caption in captions:
         for driver in caption.drivers:
             resolver.add(driver)
@@ -223,7 +243,7 @@ def _merge_teams(known: list[Found], orgs: list[Found]) -> list[Found]:
     return sorted(merged, key=lambda f: f.start)
 
 
-def _resolve(sentence: Sentence, mention: Mention, resolver: NameResolver) -> PersonRef:
+def _resolve(sentence: Sentence, mention: Mention, resolver: ArticlePeople) -> PersonRef:
     name = resolver.lookup(mention.text)
     if name is None and len(mention.tokens) >= 2:
         name = mention.text

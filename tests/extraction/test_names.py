@@ -37,3 +37,19 @@ def test_unknown_name_is_returned_unchanged_and_can_be_added():
     assert resolver.add("Nina Holt") == "Nina Holt"
     assert resolver.add("NINA HOLT") == "Nina Holt"
     assert resolver.names == ["Nina Holt"]
+
+
+def test_article_people_win_over_known_people_for_surnames(facts_of):
+    facts = facts_of(
+        "Jordan Tal won the race.\n“It was a great day for the whole team,” Tal said.",
+        known_people=("Ricky Tal", "Nina Holt"),
+    )
+    assert facts.quotes[0].speaker == "Jordan Tal"
+
+
+def test_known_people_spelling_is_canonical(facts_of):
+    facts = facts_of(
+        "Sebastien Marchal and Renzo Van Der Berg shared the No. 5 all season.",
+        known_people=("Sébastien Marchal", "Renzo van der Berg"),
+    )
+    assert facts.lineups[0].drivers == ("Sébastien Marchal", "Renzo van der Berg")
