@@ -25,7 +25,7 @@ ORG_NAME = re.compile(
     r"(?:\s+(?:by|w/)\s*(?:[A-Z][\w\-]*\s*){1,4})?"
 )
 _SINGLE_QUOTE = re.compile(r"(?:(?<=\s)|\A)‘([^‘]{1,2000}?[,.!?…])’(?=\s|\Z|[,;:])")
-_PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They)\b")
+_PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They|His|Her|Their)\b")
 _PHOTO_CREDIT = re.compile(r"\s*(?:photos?|images?|credit)s?\b[^:\n]{0,20}:", re.IGNORECASE)
 _CREDIT = re.compile(r"photo|image|credit|©|/", re.IGNORECASE)
 _CAPTION_MARK = re.compile(r":| [–—] ")

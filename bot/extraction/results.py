@@ -129,6 +129,13 @@ PATTERNS: tuple[_Pattern, ...] = (
     ),
     _Pattern("win", _compile(r"\bcrossed\s+the\s+(?:finish\s+)?line\s+first\b")),
     _Pattern(
+        "win",
+        _compile(
+            r"\b(?:finished|ran|scored|secured|claimed|took|led|sealed|completed)\s+(?:a\s+)?"
+            r"(?:[\w\-]+\s+)?1-2\b|\ba\s+1-2\s+(?:class\s+|overall\s+)?finish\b"
+        ),
+    ),
+    _Pattern(
         "win", _compile(r"\b(?:took|taking|takes|take)\s+the\s+(?:checkered|chequered)\s+flag\b")
     ),
     _Pattern(
@@ -279,6 +286,9 @@ class ResultFinder:
         when = -1 if is_relative_past(sentence.text[low:high]) else 0
         main = self._result(sentence, trigger, trigger.kind, trigger.position, actor)
         found = [Found(main, when, scope)]
+        one_two = "1-2" in sentence.text[trigger.start : trigger.end]
+        if one_two and actor.team and not (actor.drivers or actor.car):
+            found.append(Found(replace(main, kind="finish", position=2), when, scope))
         if trigger.kind == "win":
             second = self._runner_up(index, sentence, trigger)
             if second is not None and not second.empty:

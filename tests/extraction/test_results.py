@@ -108,3 +108,13 @@ def test_result_gets_the_car_the_article_gives_the_driver(facts_of):
     )
     (pole,) = facts.results
     assert (pole.kind, pole.car, pole.detail) == ("pole", "23", "1:31.402")
+
+
+def test_team_one_two_finish(facts_of, aliases):
+    facts = facts_of(
+        "Team owner Viktor Halvard watched from the stand at the Rolex 24.\n"
+        "His two Halvard Racing cars dominated the race and finished 1-2.",
+        aliases=aliases,
+    )
+    found = {(r.kind, r.position, r.team) for r in facts.results}
+    assert found == {("win", 1, "Halvard Racing"), ("finish", 2, "Halvard Racing")}
