@@ -15,7 +15,10 @@ ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".json"})
 
 _DATE_PREFIX = re.compile(r"\A\s*date\s+(\S+)[ \t]*")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'A-Z0-9#])")
+_SENTENCE_END = re.compile(
+    r"(?<!\bNo\.)(?<!\bNr\.)(?<!\bSt\.)(?<!\bMr\.)(?<!\bDr\.)(?<!\bJr\.)(?<!\b[A-Z]\.)"
+    r"(?<=[.!?])\s+(?=[\"“‘'A-Z0-9#])"
+)
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 
 

@@ -9,6 +9,7 @@ import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TextIO
 
 from bot.answers import Answer
@@ -54,11 +55,11 @@ def parse_invocation(line: str) -> Invocation:
     return Invocation(" ".join(words).lower(), options)
 
 
-def render(answer: Answer, *, as_json: bool) -> str:
+def render(answer: Answer, *, as_json: bool, now: datetime | None = None) -> str:
     """Render an answer for the console, as text or as JSON."""
     if as_json:
         return json.dumps(answer.to_json(), ensure_ascii=False, default=str) + "\n"
-    return render_text(answer)
+    return render_text(answer, now=now)
 
 
 async def answer_line(
@@ -78,7 +79,7 @@ async def ask(services: Services, line: str, *, as_json: bool, out: TextIO) -> i
     if answer is None:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    out.write(render(answer, as_json=as_json))
+    out.write(render(answer, as_json=as_json, now=services.clock.now()))
     return 0 if answer.ok else 1
 
 
@@ -102,7 +103,7 @@ async def run_console(
             failures += 1
             out.write(f"error: {problem}\n")
         else:
-            out.write(render(answer, as_json=as_json))
+            out.write(render(answer, as_json=as_json, now=services.clock.now()))
         out.flush()
     return 1 if failures else 0
 

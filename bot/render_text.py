@@ -12,25 +12,36 @@ _DISCORD_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
 _MARKDOWN = re.compile(r"(\*\*|__|~~|`)")
 
 
-def plain(text: str) -> str:
-    """Turn Discord markup into console text: timestamps as ISO times, no emphasis marks."""
+def relative(instant: datetime, now: datetime) -> str:
+    """Describe an instant relative to now: `in 7d 6h`, `3h 5m ago`."""
+    seconds = int((instant - now).total_seconds())
+    minutes = abs(seconds) // 60
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n][:2]
+    span = " ".join(parts) or "less than a minute"
+    return f"in {span}" if seconds >= 0 else f"{span} ago"
+
+
+def plain(text: str, now: datetime | None = None) -> str:
+    """Turn Discord markup into console text: readable times, no emphasis marks."""
 
     def timestamp(match: re.Match[str]) -> str:
         instant = datetime.fromtimestamp(int(match.group(1)), UTC)
         if match.group(2) == "R":
-            return f"({instant:%Y-%m-%d %H:%M} UTC)"
+            return f"({relative(instant, now)})" if now else f"({instant:%Y-%m-%d %H:%M} UTC)"
         return f"{instant:%a %d %b %Y %H:%M} UTC"
 
     return _MARKDOWN.sub("", _DISCORD_TIMESTAMP.sub(timestamp, text))
 
 
-def render_text(answer: Answer, width: int = 88) -> str:
-    """Render an answer as readable text."""
+def render_text(answer: Answer, width: int = 88, now: datetime | None = None) -> str:
+    """Render an answer as readable text (relative times against `now`, when given)."""
     lines = [answer.title, "=" * min(len(answer.title), width)]
     if answer.description:
-        lines += [plain(answer.description), ""]
+        lines += [plain(answer.description, now), ""]
     for section in answer.sections:
-        value = plain(section.value).strip("\u200b")
+        value = plain(section.value, now).strip("\u200b")
         if "\n" not in value and len(section.name) + len(value) + 2 <= width:
             lines.append(f"{section.name}: {value}".rstrip())
             continue

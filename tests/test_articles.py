@@ -82,3 +82,10 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path):
     path.write_bytes(b"x" * (MAX_ARTICLE_BYTES + 10))
     with pytest.raises(ArticleError, match=r"huge\.txt: too large"):
         read_article(path)
+
+
+def test_first_sentence_title_does_not_stop_at_car_number_abbreviations():
+    article = parse_article(
+        b" date 2021-02-11 The No. 48 car returns at Sebring. More text.", "a.txt"
+    )
+    assert article.title == "The No. 48 car returns at Sebring."

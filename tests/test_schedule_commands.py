@@ -54,3 +54,10 @@ def test_console_next_with_a_set_clock(tmp_path):
     assert "Rolex 24" in answer["title"]
     later = paddock("--db", db, "ask", "/next", "--now", "2026-11-21T00:00Z")
     assert "No race is scheduled" in later.stdout
+
+
+async def test_next_links_recent_articles_that_name_the_event(services):
+    answer = await next_weekend(await with_calendar(services, "2024-01-20T12:00:00Z"))
+    news = next(s for s in answer.sections if s.name == "In the news")
+    assert "2024-01-16" in news.value, "the Roar preview names the 24h of Daytona"
+    assert answer.data["news"][0] == 1

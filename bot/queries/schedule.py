@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from bot.answers import Answer, Section, Source
-from bot.calendar import Calendar, export_ics
+from bot.calendar import Calendar, Event, export_ics
 from bot.queries.common import parse_date
 from bot.schedule_queries import IMPORT_HINT, next_race, season_schedule
 from bot.services import Services
 
 CARS_TO_WATCH = 8
+NEWS_SHOWN = 5
+NEWS_WINDOW = timedelta(days=120)
 ICS_FILENAME = "paddock-calendar.ics"
 
 _LATEST_LINEUPS = """
@@ -49,6 +52,24 @@ async def latest_lineups(services: Services, limit: int = CARS_TO_WATCH) -> Answ
     return Answer("Cars to watch", sections=sections, sources=sources)
 
 
+def _phrase(name: str) -> str:
+    """Return a name as an FTS5 phrase (double quotes doubled inside)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+async def event_news(services: Services, event: Event, now: datetime) -> list[Source]:
+    """Return the recent articles that name the event (by any of its names), newest first."""
+    names = [n for n in (event.name, *event.aliases) if len(n) > 3]
+    since = (now - NEWS_WINDOW).date().isoformat()
+    rows = await services.store.fetchall(
+        "SELECT a.id, a.title, a.published FROM articles_fts f JOIN articles a ON a.id = f.rowid"
+        " WHERE articles_fts MATCH ? AND a.published >= ? AND a.published <= ?"
+        " ORDER BY a.published DESC LIMIT ?",
+        (" OR ".join(map(_phrase, names)), since, now.date().isoformat(), NEWS_SHOWN),
+    )
+    return [Source(r["id"], r["title"], parse_date(r["published"])) for r in rows]
+
+
 async def next_weekend(services: Services) -> Answer:
     """Answer /next: the next race weekend, its sessions, and the current line-ups."""
     calendar = _calendar(services)
@@ -57,13 +78,19 @@ async def next_weekend(services: Services) -> Answer:
     answer = next_race(calendar, services.clock.now())
     if not answer.ok:
         return answer
+    event = calendar.next_event(services.clock.now(), ("race",))
+    news = await event_news(services, event, services.clock.now()) if event else []
+    if news:
+        lines = "\n".join(f"• {source.cite()}" for source in news)
+        answer.sections.append(Section("In the news", lines))
+        answer.data["news"] = [source.article_id for source in news]
     cars = await latest_lineups(services)
     if cars.sections:
         heading = Section("Cars to watch (latest line-ups in the articles)", "\u200b")
         answer = replace(
             answer,
             sections=[*answer.sections, heading, *cars.sections],
-            sources=cars.sources,
+            sources=[*news, *(s for s in cars.sources if s not in news)],
             data={**answer.data, "lineups": [s.name for s in cars.sections]},
         )
     return answer
