@@ -20,7 +20,8 @@ from bot.extraction.text import DOUBLE_QUOTES, Span, find_cars, split_sentences
 MAX_CAPTION_CHARS = 400
 _CAR_DESCRIPTION = re.compile(r"(?:\s+(?:[A-Z0-9][\w.\-/’']*|w/\S*|&))*")
 ORG_NAME = re.compile(
-    r"\bTeam\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\b|"
+    r"\bTeam\s+(?!(?:Manager|Principal|Owner|Director|Boss|Leader|Chief|Coordinator|"
+    r"Members?)\b)[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\b|"
     r"\b(?:[A-Z][\w'’&.\-]*\s+){1,4}(?:Racing|Motorsports?|Autosport|Competition|Engineering)\b"
     r"(?:\s+(?:by|w/)\s*(?:[A-Z][\w\-]*\s*){1,4})?"
 )

@@ -41,6 +41,7 @@ class _Cue:
 
     speaker: str | None
     pronoun: bool
+    explicit: bool = False
 
 
 class _Focus:
@@ -50,6 +51,15 @@ class _Focus:
         refs = [p for s in document.sentences for p in s.people if p.name]
         self._refs = sorted(refs, key=lambda r: (r.paragraph, r.start))
         self._keys = [(r.paragraph, r.start) for r in self._refs]
+        everyone = [p for s in document.sentences for p in s.people]
+        self._all = sorted(everyone, key=lambda r: (r.paragraph, r.start))
+        self._all_keys = [(r.paragraph, r.start) for r in self._all]
+
+    def anyone_within(self, paragraph: int, start: int, end: int) -> list[PersonRef]:
+        """Return every capitalised name in a stretch, known or not (for explicit cues)."""
+        lo = bisect_left(self._all_keys, (paragraph, start))
+        hi = bisect_left(self._all_keys, (paragraph, end))
+        return self._all[lo:hi]
 
     def before(self, paragraph: int, offset: int) -> str | None:
         """Return the last person named before a place in the article."""
@@ -121,6 +131,8 @@ def _speaker(
         return cue.speaker
     if cue is not None and cue.pronoun:
         return focus.before(span.paragraph, span.start)
+    if cue is not None and cue.explicit:
+        return None
     introduced = _named_before(span, document, focus, same_paragraph=True)
     if introduced:
         return introduced
@@ -187,7 +199,10 @@ def _before_cue(text: str, span: QuoteSpan, start: int, focus: _Focus) -> _Cue |
     people = focus.within(span.paragraph, sentence_start, span.start)
     if not people:
         clause = text[sentence_start : span.start]
-        return _Cue(None, pronoun=True) if _PRONOUN.search(clause) else _Cue(None, pronoun=False)
+        if _PRONOUN.search(clause):
+            return _Cue(None, pronoun=True)
+        unknown = focus.anyone_within(span.paragraph, sentence_start, span.start)
+        return _Cue(unknown[-1].text if unknown else None, pronoun=False, explicit=True)
     for person in people:
         following = _WORD.search(text, person.end)
         gap = text[person.end : following.start()] if following else ""

@@ -411,7 +411,7 @@ class ResultFinder:
             crew = None if car else _crew_before(crews, sentence, start)
             car = car or (crew.car if crew else None) or _car_adjacent(sentence, end)
             if crew is None and car is None:
-                crew = _crew_with_car_before(crews, start)
+                crew = _crew_with_car_before(crews, start) or _only_crew_with_car(crews)
                 car = crew.car if crew else None
             if crew is None and car is not None:
                 crew = _crew_for_car(crews, sentence, start, car)
@@ -501,6 +501,11 @@ def _car_just_before(sentence: Sentence, at: int) -> str | None:
 def _own_car(sentence: Sentence) -> str | None:
     match = _OWN_CAR.search(sentence.text)
     return match.group(1) if match else None
+
+
+def _only_crew_with_car(crews: list[Crew]) -> Crew | None:
+    found = [c for c in crews if c.car and len(c.names) >= MIN_CREW]
+    return found[0] if len(found) == 1 else None
 
 
 def _crew_with_car_before(crews: list[Crew], at: int) -> Crew | None:

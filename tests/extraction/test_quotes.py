@@ -179,3 +179,19 @@ def test_photo_credit_is_not_the_person_in_focus(facts_of):
         "“Great job by everyone in the team today,” she said."
     )
     assert facts.quotes[0].speaker == "Nora Falk"
+
+
+def test_role_before_name_in_colon_cue(facts_of):
+    facts = facts_of(
+        "Nora Falk echoes him: “I am really happy for everyone in the team.”\n"
+        "Team Manager Paolo Greco comments: “A weekend to remember”."
+    )
+    assert [q.speaker for q in facts.quotes] == ["Nora Falk", "Paolo Greco"]
+
+
+def test_colon_cue_with_an_unknown_surname_does_not_borrow_a_speaker(facts_of):
+    facts = facts_of(
+        "Nora Falk echoes him: “I am really happy for everyone in the team.”\n"
+        "Greco comments: “A weekend to remember”."
+    )
+    assert [q.speaker for q in facts.quotes] == ["Nora Falk", "Greco"]
