@@ -13,6 +13,7 @@ MIN_UNCUED_WORDS = 6
 MAX_WORDS_BEFORE_CUE = 7
 AFTER_WINDOW = 200
 MAX_LOOKBACK_PEOPLE = 12
+SUBJECT_LOOKBACK = 3
 
 CUE_VERBS = (
     r"said|says|say|added|adds|add|told|tells|explained|explains|commented|comments|noted|"
@@ -51,9 +52,30 @@ class _Focus:
         refs = [p for s in document.sentences for p in s.people if p.name]
         self._refs = sorted(refs, key=lambda r: (r.paragraph, r.start))
         self._keys = [(r.paragraph, r.start) for r in self._refs]
+        self._sentences = document.sentences
+        self._sentence_keys = [(s.paragraph, s.start) for s in document.sentences]
         everyone = [p for s in document.sentences for p in s.people]
         self._all = sorted(everyone, key=lambda r: (r.paragraph, r.start))
         self._all_keys = [(r.paragraph, r.start) for r in self._all]
+
+    def subject_before(self, paragraph: int, offset: int) -> str | None:
+        """Return who a pronoun before a place most likely stands for.
+
+        Looking back over the last few sentences: someone named with a speech verb
+        ('Nelson says'), else the first person of the latest sentence naming anyone.
+        """
+        index = bisect_left(self._sentence_keys, (paragraph, offset)) - 1
+        for sentence in self._sentences[max(0, index - SUBJECT_LOOKBACK + 1) : index + 1][::-1]:
+            people = [
+                p for p in sentence.people
+                if p.name and (p.paragraph, p.start) < (paragraph, offset)
+            ]  # fmt: skip
+            for person in people:
+                if _CUE.match(sentence.text, person.end - sentence.start + 1):
+                    return person.name
+            if people:
+                return people[0].name
+        return self.before(paragraph, offset)
 
     def anyone_within(self, paragraph: int, start: int, end: int) -> list[PersonRef]:
         """Return every capitalised name in a stretch, known or not (for explicit cues)."""
@@ -130,7 +152,7 @@ def _speaker(
     if cue is not None and cue.speaker:
         return cue.speaker
     if cue is not None and cue.pronoun:
-        return focus.before(span.paragraph, span.start)
+        return focus.subject_before(span.paragraph, span.start)
     if cue is not None and cue.explicit:
         return None
     introduced = _named_before(span, document, focus, same_paragraph=True)

@@ -29,6 +29,7 @@ MAX_ACTOR_CHARS = 240
 MAX_SENTENCE_CHARS = 3000
 MAX_MERGE_LOOKBACK = 40
 MIN_CREW = 2
+PRONOUN_LOOKBACK = 3
 OWNER_CAR_GAP = 40
 ADJACENT_WORDS = 4
 TEAM_NEAR_CHARS = 40
@@ -251,6 +252,7 @@ class ResultFinder:
         refs = [p for s in document.sentences for p in s.people if p.name]
         self._refs = sorted(refs, key=lambda r: (r.paragraph, r.start))
         self._keys = [(r.paragraph, r.start) for r in self._refs]
+        self._sentence_keys = [(s.paragraph, s.start) for s in document.sentences]
         self._car_drivers = _car_drivers(document, crews)
         self._owners = find_owners(document, crews)
 
@@ -435,6 +437,13 @@ class ResultFinder:
         return ()
 
     def _person_before(self, paragraph: int, offset: int) -> str | None:
+        """Return whom a pronoun stands for: the first person of the latest sentence naming one."""
+        index = bisect_left(self._sentence_keys, (paragraph, offset)) - 1
+        sentences = self._document.sentences
+        for sentence in sentences[max(0, index - PRONOUN_LOOKBACK + 1) : index + 1][::-1]:
+            for person in sentence.people:
+                if person.name and (person.paragraph, person.start) < (paragraph, offset):
+                    return person.name
         position = bisect_left(self._keys, (paragraph, offset))
         return self._refs[position - 1].name if position else None
 

@@ -195,3 +195,13 @@ def test_colon_cue_with_an_unknown_surname_does_not_borrow_a_speaker(facts_of):
         "Greco comments: “A weekend to remember”."
     )
     assert [q.speaker for q in facts.quotes] == ["Nora Falk", "Greco"]
+
+
+def test_pronoun_prefers_the_sentence_subject_over_the_last_name(facts_of):
+    facts = facts_of(
+        "Greta Olsen said the team had spoken with Rick Hendrick about a second car.\n"
+        "“We’re working on it and it will happen soon,” she said.\n"
+        "It was, however, Marco Velden who took pole ahead of Ivo Lund and Nora Falk.\n"
+        "“The car felt on rails today,” he said."
+    )
+    assert [q.speaker for q in facts.quotes] == ["Greta Olsen", "Marco Velden"]
