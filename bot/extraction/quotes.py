@@ -25,7 +25,8 @@ CUE_VERBS = (
     r"confirms|announced|announces|wrote|writes|reckoned|reckons|shared|shares|summed\s+up|"
     r"sums\s+up|underlined|underlines|highlighted|highlights|enthused|enthuses|beamed|"
     r"smiled|quipped|quips|mused|muses|exclaimed|exclaims|observed|predicted|predicts|"
-    r"warned|warns|agreed|agrees|praised|praises|elaborated|elaborates|affirmed|affirms"
+    r"warned|warns|agreed|agrees|praised|praises|elaborated|elaborates|affirmed|affirms|"
+    r"described|describes|called|calls|labell?ed|dubbed|insisted|vowed|vows|hailed|hails"
 )
 _CUE = re.compile(rf"\b(?:{CUE_VERBS})\b", re.IGNORECASE)
 _CUE_AT_END = re.compile(rf"\b(?:{CUE_VERBS})\s*[,:]?\s*\Z", re.IGNORECASE)
@@ -176,7 +177,19 @@ def _named_before(
         for ref in reversed(focus.last(paragraph, end, MAX_LOOKBACK_PEOPLE)):
             if _CUE.match(text, ref.end + 1) or _CUE.match(text, ref.end):
                 return ref.name
+    if same_paragraph:
+        return _sentence_subject(span, document, focus)
     return None
+
+
+def _sentence_subject(span: QuoteSpan, document: Document, focus: _Focus) -> str | None:
+    """Return the first person of the sentence a mid-sentence quote sits in."""
+    masked = document.masked[span.paragraph]
+    start = max(masked.rfind(". ", 0, span.start), masked.rfind("? ", 0, span.start)) + 1
+    if not masked[start : span.start].strip():
+        return None
+    people = focus.within(span.paragraph, start, span.start)
+    return people[0].name if people else None
 
 
 def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | None:

@@ -282,6 +282,9 @@ class ResultFinder:
             current = self._published is None or season == self._published.year
             if actor.car is None and current:
                 actor.car = self._car_of(actor.drivers)
+            named = [c for c in self._crews[index] if c.members]
+            if actor.car is None and len(sentence.cars) == 1 and len(named) == 1:
+                actor.car = sentence.cars[0].text
         window = sentence.text[max(0, trigger.start - 30) : trigger.end + 10]
         scope = "class" if _CLASS.search(window) else ""
         low, high = clause_bounds(sentence.text, trigger.start)

@@ -205,3 +205,13 @@ def test_pronoun_prefers_the_sentence_subject_over_the_last_name(facts_of):
         "“The car felt on rails today,” he said."
     )
     assert [q.speaker for q in facts.quotes] == ["Greta Olsen", "Marco Velden"]
+
+
+def test_partial_quote_inside_a_sentence_takes_its_subject(facts_of):
+    facts = facts_of(
+        "Nora Falk described her lap as “probably the best one I have done all year” and "
+        "praised her engineers."
+    )
+    assert [(q.speaker, q.text) for q in facts.quotes] == [
+        ("Nora Falk", "probably the best one I have done all year")
+    ]
