@@ -7,18 +7,21 @@ import re
 from collections.abc import Collection
 
 from bot.articles import Article
-from bot.extraction.aliases import DEFAULT_ALIASES_PATH, Aliases, load_aliases
+from bot.extraction.aliases import DEFAULT_ALIASES_PATH, Aliases, Found, load_aliases
 from bot.extraction.document import ORG_NAME, Caption, Document, analyse
 from bot.extraction.events import find_event, find_season
 from bot.extraction.lineups import Crew, assign_cars
 from bot.extraction.quotes import extract_quotes
 from bot.extraction.results import ResultFinder
-from bot.extraction.text import find_cars
+from bot.extraction.text import Span, find_cars
 from bot.facts import ArticleFacts, Entity, Lineup, Quote, Result
 
 __all__ = ["DEFAULT_ALIASES_PATH", "Aliases", "extract", "load_aliases"]
 
 log = logging.getLogger(__name__)
+
+MIN_CREW = 2
+TEAM_NEAR_CHARS = 60
 
 _CAR_MODEL = re.compile(
     r"\b([A-Z][^\W\d_]+)\s+((?:[A-Z]\s)?[A-Z0-9][\w]*(?:[.\-]\w+)+|\d{3}[A-Za-z]?\b|"
@@ -88,7 +91,7 @@ def _prose_lineups(document: Document, crews: list[list[Crew]], article: Article
                 continue
             car_span = next((c for c in sentence.cars if c.text == crew.car), None)
             description = sentence.text[car_span.end : car_span.end + 80] if car_span else ""
-            team = _lineup_team(document, sentence.teams, car_span)
+            team = _lineup_team(sentence.teams, car_span)
             key = (sentence.paragraph, crew.car)
             previous = merged.get(key)
             drivers = tuple(crew.names)
@@ -112,12 +115,12 @@ def _prose_lineups(document: Document, crews: list[list[Crew]], article: Article
     return list(merged.values())
 
 
-def _lineup_team(document: Document, teams: list, car_span: object) -> str | None:
+def _lineup_team(teams: list[Found], car_span: Span | None) -> str | None:
+    """Return the team named closest after a car number, when it is close."""
     if car_span is None or not teams:
         return None
-    end = getattr(car_span, "end", 0)
-    nearest = min(teams, key=lambda t: abs(t.start - end))
-    return nearest.canonical if abs(nearest.start - end) < 60 else None
+    nearest = min(teams, key=lambda t: abs(t.start - car_span.end))
+    return nearest.canonical if abs(nearest.start - car_span.end) < TEAM_NEAR_CHARS else None
 
 
 def _entities(

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from bot.extraction.aliases import Aliases, Found
 from bot.extraction.names import (
     LOCATION_PREPOSITIONS,
-    PRONOUNS,
     Mention,
     NameResolver,
     find_mentions,
@@ -255,8 +254,3 @@ def _resolve(sentence: Sentence, mention: Mention, resolver: ArticlePeople) -> P
         mention.text,
         name,
     )
-
-
-def is_pronoun(word: str) -> bool:
-    """Tell whether a word is a personal pronoun that can stand for a speaker."""
-    return word.casefold() in PRONOUNS

@@ -6,13 +6,11 @@ import re
 from dataclasses import dataclass
 
 from bot.extraction.document import Document, PersonRef, Sentence
-from bot.extraction.text import Span
 
 MAX_LINK_WORDS = 14
 MIN_SLASHED = 2
 MAX_WORDS_BEFORE_COMMA = 3
 MAX_PRE_CREW_GAP_WORDS = 8
-TEAM_NEAR_CHARS = 60
 MAX_SENTENCE_CHARS = 3000
 
 _SLASH = re.compile(r"\A\s*/\s*\Z")
@@ -158,21 +156,3 @@ def _car_in_focus(
             if other.car and members & {m.name for m in other.members if m.name}:
                 return other.car
     return None
-
-
-def car_of(crews: list[Crew], person: PersonRef) -> str | None:
-    """Return the car of the crew a person belongs to, if any."""
-    for crew in crews:
-        if person in crew.members:
-            return crew.car
-    return None
-
-
-def description_team(document: Document, sentence: Sentence, car: Span) -> str | None:
-    """Return the team named with a car in a sentence (in its description or nearby)."""
-    nearest = None
-    for team in sentence.teams:
-        distance = abs(team.start - car.end)
-        if nearest is None or distance < nearest[0]:
-            nearest = (distance, team.canonical)
-    return nearest[1] if nearest and nearest[0] < TEAM_NEAR_CHARS else None

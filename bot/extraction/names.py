@@ -17,7 +17,6 @@ MAX_NAME_TOKENS = 4
 PARTICLES = frozenset(
     {"van", "der", "den", "de", "da", "di", "von", "du", "dos", "del", "ter", "le"}
 )
-PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "his", "their"})
 # Words that start a sentence or a clause and are never the first name of a person.
 STOP_WORDS = frozenset(
     [
@@ -49,13 +48,6 @@ NOT_NAME_WORDS = frozenset(
         "indycar", "nascar", "qualifying", "hyperpole", "hypercar", "victory", "lane", "track",
         "race", "operations", "marketing", "communications", "program", "technical",
         "sporting", "department", "head",
-    ]
-)  # fmt: skip
-ROLE_WORDS = frozenset(
-    [
-        "manager", "director", "president", "owner", "co-owner", "strategist", "engineer",
-        "principal", "chief", "boss", "driver", "drivers", "champion", "founder", "chairman",
-        "officer"
     ]
 )  # fmt: skip
 LOCATION_PREPOSITIONS = frozenset({"at", "in", "near"})

@@ -7,7 +7,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.extraction.document import Document, PersonRef, Sentence
+from bot.extraction.document import Document, Sentence
 from bot.extraction.events import (
     clause_bounds,
     find_event,
@@ -637,8 +637,3 @@ def _combine(a: Result, b: Result) -> Result:
         detail=a.detail or b.detail,
         season=a.season or b.season,
     )
-
-
-def person_refs(sentence: Sentence) -> list[PersonRef]:
-    """Return the named people of a sentence (helper for callers and tests)."""
-    return [p for p in sentence.people if p.name]
