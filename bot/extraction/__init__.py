@@ -9,7 +9,7 @@ from collections.abc import Collection
 from bot.articles import Article
 from bot.extraction.aliases import DEFAULT_ALIASES_PATH, Aliases, Found, load_aliases
 from bot.extraction.document import ORG_NAME, Caption, Document, analyse
-from bot.extraction.events import find_event, find_season
+from bot.extraction.events import find_event, find_season, is_championship
 from bot.extraction.lineups import Crew, assign_cars
 from bot.extraction.quotes import extract_quotes
 from bot.extraction.results import ResultFinder
@@ -45,6 +45,11 @@ def extract(
         len(quotes), len(lineups), len(results), article.source,
     )  # fmt: skip
     return ArticleFacts(quotes=quotes, lineups=lineups, results=results, entities=entities)
+
+
+def _race(event: str | None) -> str | None:
+    """Return an event only when it is a race (a lineup is not entered in a championship)."""
+    return None if is_championship(event) else event
 
 
 def car_model(text: str) -> str | None:
@@ -109,7 +114,7 @@ def _prose_lineups(document: Document, crews: list[list[Crew]], article: Article
                     car_span.start if car_span else 0,
                     whole_sentence=True,
                 ),
-                event=find_event(sentence.text, document.aliases)
+                event=_race(find_event(sentence.text, document.aliases, prefer_race=True))
                 or (previous.event if previous else None),
             )
     return list(merged.values())

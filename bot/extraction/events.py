@@ -48,7 +48,7 @@ def find_season(
         return min(years)[1]
     if published is None:
         return None
-    if _LAST_YEAR.search(text) and not _THIS_YEAR.search(text):
+    if not whole_sentence and is_relative_past(text[low:high]):
         return published.year - 1
     return published.year
 
