@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 DOUBLE_QUOTES = '"“”„‟«»'
 QUOTE_TRANSLATION = str.maketrans(dict.fromkeys(DOUBLE_QUOTES + "‘’‚‛'`´", "'"))
@@ -19,14 +21,14 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*\Z")
 _CAR = re.compile(r"(?:#\s?|\bNo\.\s?|\bNos?\.\s)(\d{1,3})\b")
 _YEAR = re.compile(r"(?<![\d:.])(19[5-9]\d|20[0-4]\d)(?![\d:]|\.\d)")
 
-ORDINALS = {
+ORDINALS: Mapping[str, int] = MappingProxyType({
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
     "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
-}  # fmt: skip
-CARDINALS = {
+})  # fmt: skip
+CARDINALS: Mapping[str, int] = MappingProxyType({
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10,
-}  # fmt: skip
+})  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
