@@ -28,12 +28,14 @@ class ServerConfig(commands.GroupCog, group_name="config"):
         await reply(interaction, partial(show_settings, guild_id=interaction.guild_id))
 
     @app_commands.command(name="channel", description="The channel for reminders and posts.")
+    @app_commands.describe(channel="Where reminders and the quote of the day go")
     async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         """Post reminders and the quote of the day in `channel`."""
         update = partial(update_settings, guild_id=interaction.guild_id, channel_id=channel.id)
         await reply(interaction, update)
 
     @app_commands.command(name="role", description="A role to ping for reminders (empty: none).")
+    @app_commands.describe(role="The role to ping; leave empty to never ping")
     async def role(
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
@@ -43,6 +45,7 @@ class ServerConfig(commands.GroupCog, group_name="config"):
         await reply(interaction, update)
 
     @app_commands.command(name="timezone", description="This server's time zone.")
+    @app_commands.describe(zone="An IANA time zone, e.g. America/New_York")
     @app_commands.autocomplete(zone=_zones)
     async def timezone(self, interaction: discord.Interaction, zone: str) -> None:
         """Set the time zone for the quote of the day and previews."""
@@ -51,6 +54,7 @@ class ServerConfig(commands.GroupCog, group_name="config"):
         )
 
     @app_commands.command(name="leads", description="When reminders go out, e.g. 7d, 1d, 1h.")
+    @app_commands.describe(leads="Times before each race, e.g. 7d, 1d, 1h (or default)")
     async def leads(self, interaction: discord.Interaction, leads: str) -> None:
         """Set how long before each race the reminders go out."""
         await reply(
@@ -58,6 +62,7 @@ class ServerConfig(commands.GroupCog, group_name="config"):
         )
 
     @app_commands.command(name="qotd", description="Quote of the day time (HH:MM) or off.")
+    @app_commands.describe(at="Local time, 24-hour HH:MM (e.g. 09:00), or off")
     async def qotd(self, interaction: discord.Interaction, at: str) -> None:
         """Set the local time of the quote of the day, or turn it off."""
         await reply(
