@@ -870,7 +870,40 @@ class Emulator:
             data["options"] = [containers[0]]
         else:
             data["options"] = leaf
+        resolved = self._resolved(leaf, guild_id)
+        if resolved:
+            data["resolved"] = resolved
         return data
+
+    def _resolved(self, options: list[Json], guild_id: str | None) -> Json:
+        """Discord's ``resolved`` map for user/channel/role/mentionable option values."""
+        resolved: Json = {}
+        roles = {str(r["id"]): r for r in self.guilds.get(guild_id or "", {}).get("roles", [])}
+        for opt in options:
+            otype, value = opt.get("type"), str(opt.get("value"))
+            if opt.get("focused") or otype not in (6, 7, 8, 9):
+                continue
+            if otype == 7 and value in self._channels:
+                ch = self._channels[value]
+                resolved.setdefault("channels", {})[value] = {
+                    "id": value,
+                    "name": ch.get("name"),
+                    "type": ch.get("type", 0),
+                    "parent_id": ch.get("parent_id"),
+                    "permissions": ALL_PERMISSIONS,
+                }
+            elif otype in (8, 9) and value in roles:
+                resolved.setdefault("roles", {})[value] = roles[value]
+            elif otype in (6, 9):
+                user = next(
+                    (u for u in (self.default_user, self.bot_user) if u["id"] == value),
+                    make_user(value, f"user{value}"),
+                )
+                resolved.setdefault("users", {})[value] = user
+                if guild_id is not None:
+                    member = {k: v for k, v in self._member(user).items() if k != "user"}
+                    resolved.setdefault("members", {})[value] = member
+        return resolved
 
     def _context(
         self, guild_id: int | str | None, channel_id: int | str | None, user: Json | None, dm: bool
