@@ -48,11 +48,15 @@ Test-facing API (all waits take ``timeout_s`` and raise ``TimeoutError`` with re
 :class:`InteractionRecord`; ``emu.requests`` (:class:`RecordedRequest`), ``emu.unknown_requests``,
 ``emu.channel_messages(cid)``, ``await emu.wait_for_message(cid, predicate)``,
 ``emu.fail_next(method, glob, status=429, retry_after=0.2, times=1)``,
+``emu.stall_next(method, glob, handle_first=False)`` / ``emu.release_stalled()`` (``emu.stalled``),
 ``await emu.drop_gateway()``, ``await emu.request_reconnect()``,
 ``await emu.invalidate_session()``, ``await emu.dispatch(event, data)``,
 ``await emu.wait_until(predicate)``. Helpers: :func:`make_guild`, :func:`make_text_channel`,
 :func:`make_user`. Requests that break Discord's limits (command names/descriptions, 25
-choices, 2000-char content, embed sizes, empty messages) get Discord's 400 error bodies.
+choices, 2000-char content, embed sizes, empty messages) get Discord's 400 error bodies. A message
+created with ``nonce`` and ``enforce_nonce`` (as discord.py sends) is not created twice: the repeat
+gets the first message back (listed in ``emu.deduplicated``). Snowflake-typed options (user,
+channel, role, mentionable) come with Discord's ``resolved`` data.
 
 Fidelity notes (things discord.py relies on)
 --------------------------------------------
@@ -111,6 +115,7 @@ log = logging.getLogger(__name__)
 DISCORD_EPOCH_MS = 1420070400000
 API_PREFIX = "/api/v10"
 EPHEMERAL = 1 << 6
+NONCE_WINDOW_S = 300.0  # Discord: enforce_nonce dedupes "within the past few minutes"
 LOADING = 1 << 7
 
 # Gateway opcodes.
@@ -255,7 +260,10 @@ class RecordedRequest:
 
 @dataclass
 class Fault:
-    """An injected failure: the next ``times`` matching requests get ``status`` instead."""
+    """An injected failure: the next ``times`` matching requests get ``status`` instead.
+
+    ``status == 0`` is a stall (see :meth:`Emulator.stall_next`): the request is held unanswered.
+    """
 
     method: str
     pattern: str | re.Pattern[str]
@@ -264,6 +272,8 @@ class Fault:
     times: int
     is_global: bool = False
     body: Json | None = None
+    handle_first: bool = False
+    stall_s: float = 0.0
 
     def matches(self, method: str, path: str) -> bool:
         """Return whether this fault applies to ``method path``."""
@@ -413,6 +423,10 @@ class Emulator:
         self._runner: web.AppRunner | None = None
         self._port = 0
         self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
+        self.stalled: list[RecordedRequest] = []
+        self.deduplicated: list[RecordedRequest] = []
+        self._nonces: dict[tuple[str, str], tuple[str, float]] = {}
+        self._release: asyncio.Event | None = None
         self._build_routes()
 
     # ------------------------------------------------------------------ lifecycle
@@ -420,6 +434,7 @@ class Emulator:
     async def start(self) -> None:
         """Start listening on 127.0.0.1 with a random free port."""
         self._cond = asyncio.Condition()
+        self._release = asyncio.Event()
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_get("/gateway/", self._gateway)
@@ -433,6 +448,7 @@ class Emulator:
 
     async def stop(self) -> None:
         """Close every websocket and stop the server."""
+        self.release_stalled()
         for conn in list(self._conns):
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(conn.ws.close(code=1001), 1.0)
@@ -556,6 +572,54 @@ class Emulator:
         fault = Fault(method.upper(), path_pattern, status, retry_after, times, is_global, body)
         self.faults.append(fault)
         return fault
+
+    def stall_next(
+        self,
+        method: str,
+        path_pattern: str | re.Pattern[str],
+        *,
+        times: int = 1,
+        handle_first: bool = False,
+        timeout_s: float = 30.0,
+    ) -> Fault:
+        """Hold the next ``times`` matching requests unanswered (a hung API or a lost answer).
+
+        With ``handle_first`` the request takes effect first (e.g. the message is created) and
+        only its answer is held: what a client sees when the connection dies after Discord
+        acted. A held request is answered when :meth:`release_stalled` is called or after
+        ``timeout_s`` (with its real answer if handled, else 504). Held requests are listed in
+        ``emu.stalled``.
+        """
+        fault = Fault(
+            method.upper(),
+            path_pattern,
+            0,
+            0.0,
+            times,
+            handle_first=handle_first,
+            stall_s=timeout_s,
+        )
+        self.faults.append(fault)
+        return fault
+
+    def release_stalled(self) -> None:
+        """Answer every request held by :meth:`stall_next`."""
+        if self._release is not None:
+            self._release.set()
+            self._release = asyncio.Event()
+
+    async def _stall(self, rec: RecordedRequest, fault: Fault) -> web.Response:
+        release = self._release
+        response = await self._route(rec) if fault.handle_first else None
+        self.stalled.append(rec)
+        await self._notify()
+        if release is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(release.wait(), fault.stall_s)
+        if response is not None:
+            return response
+        rec.status, rec.response = 504, {"message": "504: Gateway Timeout", "code": 0}
+        return self._json_response(rec.status, rec.response)
 
     # ------------------------------------------------------------------ gateway control
 
@@ -1170,8 +1234,9 @@ class Emulator:
             resp = await self._handle(rec, request)
             # Put the answer on the wire before waking waiters: a test reacting to "the bot got
             # its callback" must not overtake this HTTP response with a gateway event.
-            await resp.prepare(request)
-            await resp.write_eof()
+            with contextlib.suppress(ConnectionError):  # the client is gone (e.g. killed)
+                await resp.prepare(request)
+                await resp.write_eof()
         finally:
             await self._notify()
         return resp
@@ -1188,7 +1253,12 @@ class Emulator:
         for fault in self.faults:
             if fault.matches(rec.method, rec.path):
                 fault.times -= 1
+                if fault.status == 0:
+                    return await self._stall(rec, fault)
                 return self._fault_response(rec, fault)
+        return await self._route(rec)
+
+    async def _route(self, rec: RecordedRequest) -> web.Response:
         for method, regex, handler in self._routes:
             if method != rec.method:
                 continue
@@ -1538,7 +1608,21 @@ class Emulator:
         self._channel_or_404(p["cid"])
         body = rec.json or {}
         self._validate_message(body, rec.files)
+        nonce = body.get("nonce")
+        key = (p["cid"], str(nonce))
+        if nonce is not None and body.get("enforce_nonce"):
+            # Like Discord: a message with the same nonce in the last few minutes is returned
+            # instead of creating a duplicate.
+            seen = self._nonces.get(key)
+            if seen is not None and time.monotonic() - seen[1] < NONCE_WINDOW_S:
+                existing = self.messages.get(seen[0])
+                if existing is not None:
+                    self.deduplicated.append(rec)
+                    return 200, self._public(existing)
         msg = self._new_message(p["cid"], body, rec.files)
+        if nonce is not None:
+            msg["nonce"] = nonce
+            self._nonces[key] = (msg["id"], time.monotonic())
         await self._store_message(msg)
         return 200, self._public(msg)
 

@@ -1,0 +1,148 @@
+"""Faults around the real ``python -m bot run``: each test fails if a post is lost or doubled.
+
+Every test starts its own Paddock on a sped-up fake clock 25 bot minutes before the Rolex 24's
+one-hour reminder (the only post the default leads still plan at that time), points the
+server's posts at #race-weekend, and breaks something around the moment the post is due.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from .conftest import GUILD_ID, OTHER_CHANNEL_ID, BotProcess, StartPaddock
+from .emulator import Emulator, Json
+
+pytestmark = pytest.mark.e2e
+
+ROLEX_START = datetime(2024, 1, 27, 18, 40, tzinfo=UTC)
+REMINDER_DUE = ROLEX_START - timedelta(hours=1)  # the 1h reminder of the default leads
+FAKE_NOW = REMINDER_DUE - timedelta(minutes=25)
+SPEED = 600.0  # ten bot minutes a second: the reminder is due 2.5 s after the start
+POSTS = f"/channels/{OTHER_CHANNEL_ID}/messages"
+REMINDER_NONCE = hashlib.sha256(
+    f"{GUILD_ID}|session:imsa-2024-r01-daytona-race|3600".encode()
+).hexdigest()[:25]
+
+
+def posts(emu: Emulator) -> list[Json]:
+    return emu.channel_messages(OTHER_CHANNEL_ID)
+
+
+def post_requests(emu: Emulator) -> list[Any]:
+    return [r for r in emu.requests if r.method == "POST" and r.path == POSTS]
+
+
+async def configured_paddock(emu: Emulator, start_paddock: StartPaddock, **options: Any) -> Any:
+    """Start Paddock on the fast clock and send the server's posts to #race-weekend."""
+    bot = await start_paddock(emu, fake_now=FAKE_NOW.isoformat(), clock_speed=SPEED, **options)
+    record = await emu.invoke("config channel", {"channel": OTHER_CHANNEL_ID})
+    assert f"<#{OTHER_CHANNEL_ID}>" in str(record.data), record.data
+    return bot
+
+
+async def assert_exactly_one_reminder(emu: Emulator, bot: BotProcess, quiet_s: float) -> Json:
+    """The reminder is in the channel once, and nothing else arrives for `quiet_s` seconds."""
+    await bot.guard(emu.wait_until(lambda: posts(emu), 20.0, "the reminder"), 21.0)
+    with pytest.raises(TimeoutError):
+        await emu.wait_until(lambda: len(posts(emu)) > 1, quiet_s, "a second post")
+    (post,) = posts(emu)
+    (embed,) = post["embeds"]
+    assert embed["title"] == "Rolex 24 At Daytona: race countdown"
+    assert f"<t:{int(ROLEX_START.timestamp())}:R>" in embed["description"]
+    assert post["content"] == ""
+    assert post["_allowed_mentions"] == {"parse": []}
+    assert post["nonce"] == REMINDER_NONCE
+    return post
+
+
+async def test_gateway_drops_mid_session(
+    paddock_emu: Emulator, start_paddock: StartPaddock
+) -> None:
+    emu = paddock_emu
+    bot = await configured_paddock(emu, start_paddock)
+
+    # An abrupt drop: the bot resumes (no new IDENTIFY) and answers again.
+    await emu.drop_gateway()
+    assert emu.resume_count == 1
+    about = await emu.invoke("about", timeout_s=10)
+    assert about.response_type == 4
+
+    # Dropped again while the reminder comes due; a command sent meanwhile is replayed.
+    await bot.guard(_sleep_until_due(bot), 5.0)
+    await emu.drop_gateway(wait=False)
+    lineup = await emu.invoke("lineup", {"car": "31"}, timeout_s=15)
+    assert "Pipo Derani" in str(lineup.data)
+    assert emu.resume_count == 2
+    assert emu.identify_count == 1
+
+    await assert_exactly_one_reminder(emu, bot, quiet_s=1.5)
+    assert [r.status for r in post_requests(emu)] == [200]
+
+
+async def _sleep_until_due(bot: BotProcess) -> None:
+    """Return when the bot's clock is about to reach the reminder's due time."""
+    elapsed = time.monotonic() - bot.started_at
+    due_in = (REMINDER_DUE - FAKE_NOW).total_seconds() / SPEED - elapsed
+    await asyncio.sleep(max(0.0, due_in - 0.3))
+
+
+async def test_429_then_500_on_post_still_arrives_once(
+    paddock_emu: Emulator, start_paddock: StartPaddock
+) -> None:
+    emu = paddock_emu
+    emu.fail_next("POST", POSTS, status=429, retry_after=0.3)
+    emu.fail_next("POST", POSTS, status=500)
+    bot = await configured_paddock(emu, start_paddock)
+
+    await assert_exactly_one_reminder(emu, bot, quiet_s=1.5)
+    attempts = post_requests(emu)
+    assert [r.status for r in attempts] == [429, 500, 200]
+    assert attempts[1].time - attempts[0].time >= 0.3  # retry_after honoured
+    assert {r.json["nonce"] for r in attempts} == {REMINDER_NONCE}
+    assert all(r.json.get("enforce_nonce") for r in attempts)
+
+
+@pytest.mark.parametrize(
+    "message_created",
+    [
+        pytest.param(True, id="posted-but-answer-lost"),
+        pytest.param(False, id="request-hung"),
+    ],
+)
+async def test_sigkill_between_due_and_delivery(
+    paddock_emu: Emulator, start_paddock: StartPaddock, message_created: bool
+) -> None:
+    emu = paddock_emu
+    emu.stall_next("POST", POSTS, handle_first=message_created)
+    bot = await configured_paddock(emu, start_paddock, name="before-kill")
+
+    # The reminder is due and the bot is posting it, but never hears back: kill -9.
+    await bot.guard(emu.wait_until(lambda: emu.stalled, 20.0, "the reminder's POST"), 21.0)
+    await bot.kill()
+    assert bot.returncode == -9
+    emu.release_stalled()
+    assert len(posts(emu)) == (1 if message_created else 0)
+
+    # Restart two bot minutes later (within the 30-minute grace window).
+    restarted = await start_paddock(
+        emu,
+        fake_now=(REMINDER_DUE + timedelta(minutes=2)).isoformat(),
+        clock_speed=1.0,
+        name="after-kill",
+    )
+    await restarted.guard(
+        emu.wait_until(lambda: len(post_requests(emu)) >= 2, 10.0, "the retried POST"), 11.0
+    )
+    await assert_exactly_one_reminder(emu, restarted, quiet_s=1.0)
+    first, retry = post_requests(emu)
+    assert first.json["nonce"] == retry.json["nonce"] == REMINDER_NONCE
+    assert retry.status == 200
+    assert (retry in emu.deduplicated) is message_created
+    # The restarted bot answers commands too.
+    assert (await emu.invoke("about", timeout_s=10)).response_type == 4
