@@ -483,6 +483,8 @@ class PostScheduler:
             with contextlib.suppress(LookupError):
                 self._scheduler.remove_job(WAKE_JOB_ID)
             return
+        # Armed from inside run_due too: a wake due at once must not be skipped as a second
+        # instance of the running job (it waits for the lock, then delivers).
         self._scheduler.add_job(
             self.run_due,
             DateTrigger(run_date=datetime.now(UTC) + self._real_delay(self.next_wake)),
@@ -490,6 +492,7 @@ class PostScheduler:
             replace_existing=True,
             misfire_grace_time=None,
             coalesce=True,
+            max_instances=2,
         )
 
     def _real_delay(self, wake: datetime) -> timedelta:
