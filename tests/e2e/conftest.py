@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import time
@@ -46,6 +47,9 @@ class BotProcess:
         self._log_file: IO[bytes] | None = None
         self.started_at = 0.0  # time.monotonic() just before the process was spawned
         self.spawn_options: dict[str, Any] = {}
+        # Through a pipe, the bot's output still reaches the log when it cannot write files.
+        self.pipe_output = False
+        self._copier: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self._log_file = _open_log(self.log_path)
@@ -53,12 +57,26 @@ class BotProcess:
         self.proc = await asyncio.create_subprocess_exec(
             *self.args,
             stdin=asyncio.subprocess.DEVNULL,
-            stdout=self._log_file,
+            stdout=asyncio.subprocess.PIPE if self.pipe_output else self._log_file,
             stderr=asyncio.subprocess.STDOUT,
             env=self.env,
             cwd=str(REPO_ROOT),
             **self.spawn_options,
         )
+        if self.pipe_output:
+            self._copier = asyncio.ensure_future(self._copy_output())
+
+    async def _copy_output(self) -> None:
+        assert self.proc is not None and self.proc.stdout is not None
+        while chunk := await self.proc.stdout.read(65536):
+            if self._log_file is not None:
+                self._log_file.write(chunk)
+                self._log_file.flush()
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
 
     @property
     def returncode(self) -> int | None:
@@ -108,6 +126,10 @@ class BotProcess:
                     proc.kill()
                     await asyncio.wait_for(proc.wait(), grace_s)
         finally:
+            if self._copier is not None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._copier, grace_s)
+                self._copier = None
             if self._log_file is not None:
                 self._log_file.close()
                 self._log_file = None
@@ -268,6 +290,7 @@ async def launch_paddock(
     name: str = "paddock",
     wait: bool = True,
     spawn_options: Mapping[str, Any] | None = None,
+    pipe_output: bool = False,
     **env_options: Any,
 ) -> BotProcess:
     """Start `python -m bot run` (seeds ingested into `workdir`/paddock.db) against `emulator`.
@@ -282,6 +305,7 @@ async def launch_paddock(
     log_path = workdir / f"{name}-{sum(p.log_path.parent == workdir for p in _PADDOCKS)}.log"
     bot = BotProcess([sys.executable, "-m", "bot", "run"], env, log_path)
     bot.spawn_options = dict(spawn_options or {})
+    bot.pipe_output = pipe_output
     syncs = len(_answered(emulator, "PUT", PADDOCK_COMMANDS))
     readies = emulator.ready_count
     _PADDOCKS.append(bot)

@@ -38,9 +38,16 @@ def post_requests(emu: Emulator) -> list[Any]:
     return [r for r in emu.requests if r.method == "POST" and r.path == POSTS]
 
 
-async def configured_paddock(emu: Emulator, start_paddock: StartPaddock, **options: Any) -> Any:
+async def configured_paddock(
+    emu: Emulator,
+    start_paddock: StartPaddock,
+    *,
+    fake_now: datetime = FAKE_NOW,
+    speed: float = SPEED,
+    **options: Any,
+) -> Any:
     """Start Paddock on the fast clock and send the server's posts to #race-weekend."""
-    bot = await start_paddock(emu, fake_now=FAKE_NOW.isoformat(), clock_speed=SPEED, **options)
+    bot = await start_paddock(emu, fake_now=fake_now.isoformat(), clock_speed=speed, **options)
     record = await emu.invoke("config channel", {"channel": OTHER_CHANNEL_ID})
     assert f"<#{OTHER_CHANNEL_ID}>" in str(record.data), record.data
     return bot
@@ -146,3 +153,26 @@ async def test_sigkill_between_due_and_delivery(
     assert (retry in emu.deduplicated) is message_created
     # The restarted bot answers commands too.
     assert (await emu.invoke("about", timeout_s=10)).response_type == 4
+
+
+async def test_post_due_during_a_slow_delivery_is_not_lost(
+    paddock_emu: Emulator, start_paddock: StartPaddock
+) -> None:
+    """A 429 + 500 makes the 1h reminder take ~3.5 s; the 58m one comes due meanwhile."""
+    emu = paddock_emu
+    emu.fail_next("POST", POSTS, status=429, retry_after=0.3)
+    emu.fail_next("POST", POSTS, status=500)
+    # One bot minute a second: the 1h reminder is due 2 s after the start, the 58m one 2 s later.
+    bot = await configured_paddock(
+        emu, start_paddock, fake_now=REMINDER_DUE - timedelta(minutes=2), speed=60.0
+    )
+    await emu.invoke("config leads", {"leads": "1h, 58m"})
+
+    await bot.guard(emu.wait_until(lambda: len(posts(emu)) >= 2, 15.0, "both reminders"), 16.0)
+    with pytest.raises(TimeoutError):
+        await emu.wait_until(lambda: len(posts(emu)) > 2, 1.5, "a third post")
+    assert [r.status for r in post_requests(emu)] == [429, 500, 200, 200]
+    nonces = [r.json["nonce"] for r in post_requests(emu)]
+    assert nonces[:3] == [REMINDER_NONCE] * 3
+    assert nonces[3] != REMINDER_NONCE
+    assert "maximum number of running instances" not in bot.log()
