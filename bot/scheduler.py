@@ -15,6 +15,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -55,7 +56,7 @@ from bot.schedule_queries import (
     session_data,
     session_when,
 )
-from bot.store import Store
+from bot.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -395,7 +396,11 @@ class PostScheduler:
         await self._arm()
 
     async def run_due(self) -> list[DeliveryOutcome]:
-        """Deliver every post due now, then arm the next wake-up."""
+        """Deliver every post due now, then arm the next wake-up.
+
+        When the database cannot be written (read-only, disk full), delivery stops with one
+        clear error instead of re-posting what it cannot record as sent.
+        """
         async with self._busy:
             if not self._lock.held:
                 return []
@@ -405,8 +410,27 @@ class PostScheduler:
                 if quote_guilds:  # keep the quote of the day planned ahead
                     await self._replan_unlocked(quote_guilds)
                 return outcomes
+            except (sqlite3.Error, StoreError) as exc:
+                self._halt(exc)
+                return []
             finally:
-                await self._arm()
+                if self._lock.held:
+                    await self._arm()
+
+    def _halt(self, exc: Exception) -> None:
+        """Stop delivering after a database failure; pending posts stay in the outbox."""
+        log.error(
+            "Post delivery stopped: the database %s cannot be written (%s). Posts already "
+            "sent may not be recorded. Free disk space or fix the file's permissions, then "
+            "restart Paddock.",
+            self.store.path,
+            exc,
+        )
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        self._lock.release()
+        self.next_wake = None
 
     async def _deliver_due(self, now: datetime) -> list[DeliveryOutcome]:
         outcomes: list[DeliveryOutcome] = []
