@@ -7,6 +7,7 @@ import logging
 import math
 import pkgutil
 import signal
+import sqlite3
 from contextlib import AsyncExitStack
 
 import discord
@@ -19,7 +20,7 @@ from bot.config import DISCORD_API_BASE, Config
 from bot.render_discord import render_embeds
 from bot.scheduler import DeliveryResult, OutgoingPost, PostScheduler
 from bot.services import Services, load_current_calendar
-from bot.store import Store
+from bot.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,21 @@ def extension_names() -> list[str]:
 def point_at_api(api_base: str) -> None:
     """Send every REST call (and so the gateway lookup) to `api_base`."""
     discord.http.Route.BASE = api_base.rstrip("/")
+
+
+async def check_writable(store: Store) -> None:
+    """Raise a clear `StoreError` now if the database cannot be written (read-only, disk full)."""
+    try:
+        version = await store.version()
+        async with store.transaction() as db:
+            await db.execute(f"PRAGMA user_version = {int(version)}")
+    except sqlite3.Error as exc:
+        if store.db.in_transaction:
+            await store.db.execute("ROLLBACK")
+        raise StoreError(
+            f"database {store.path} cannot be written ({exc}): Paddock saves server settings "
+            "and posts there, so check the file's permissions and the free disk space"
+        ) from exc
 
 
 class PaddockBot(commands.Bot):
@@ -70,6 +86,7 @@ class PaddockBot(commands.Bot):
         """Open the store, load the cogs, sync to the dev guild only, start the post scheduler."""
         await self._follow_gateway()
         store = await self._resources.enter_async_context(Store.open(self.config.database))
+        await check_writable(store)
         calendar = await load_current_calendar(self.config)
         scheduler = PostScheduler(store, calendar, self.deliver, self.clock)
         self._services = Services(
