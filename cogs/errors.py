@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 import discord
 from discord import app_commands
@@ -33,7 +34,7 @@ def user_message(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, app_commands.CheckFailure):
         return "You cannot use this command here."
     original = getattr(error, "original", None)
-    if isinstance(original, StoreError):
+    if isinstance(original, StoreError | sqlite3.Error):
         return "Paddock's database is unavailable right now; the admins have been told in the log."
     return None
 
@@ -55,10 +56,13 @@ class ErrorHandler(commands.Cog):
     ) -> None:
         """Tell the user briefly (ephemeral) and log the traceback of unexpected errors."""
         message = user_message(error)
+        name = interaction.command.qualified_name if interaction.command else "?"
+        original = getattr(error, "original", None)
         if message is None:
-            name = interaction.command.qualified_name if interaction.command else "?"
             log.error("Command /%s failed", name, exc_info=error)
             message = GENERIC_FAILURE
+        elif isinstance(original, StoreError | sqlite3.Error):
+            log.error("Command /%s: the database is unavailable: %s", name, original)
         try:
             if interaction.response.is_done():
                 await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_PINGS)
