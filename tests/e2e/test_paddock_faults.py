@@ -9,14 +9,30 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
+import resource
+import shutil
+import subprocess
+import sys
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import GUILD_ID, OTHER_CHANNEL_ID, BotProcess, StartPaddock
-from .emulator import Emulator, Json
+from .conftest import (
+    GUILD_ID,
+    OTHER_CHANNEL_ID,
+    PADDOCK_SEEDS,
+    REPO_ROOT,
+    BotProcess,
+    StartPaddock,
+    paddock_env,
+    write_paddock_config,
+)
+from .emulator import EPHEMERAL, Emulator, Json
 
 pytestmark = pytest.mark.e2e
 
@@ -176,3 +192,118 @@ async def test_post_due_during_a_slow_delivery_is_not_lost(
     assert nonces[:3] == [REMINDER_NONCE] * 3
     assert nonces[3] != REMINDER_NONCE
     assert "maximum number of running instances" not in bot.log()
+
+
+# ---------------------------------------------------------------------------- the database
+
+
+async def wait_for_log(bot: BotProcess, text: str, timeout_s: float) -> None:
+    """Wait until `text` appears in the bot's log."""
+    deadline = time.monotonic() + timeout_s
+    while text not in bot.log():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{text!r} never logged; log:\n{bot.log()[-4000:]}")
+        await asyncio.sleep(0.1)
+
+
+def make_read_only(path: Path) -> Callable[[], None] | None:
+    """Make a file read-only even for root (chattr +i); return the undo, or None if we can't."""
+    if os.geteuid() != 0:
+        path.chmod(0o444)
+        return lambda: path.chmod(0o644)
+    chattr = shutil.which("chattr")
+    if chattr is None:
+        return None
+    if subprocess.run([chattr, "+i", str(path)], capture_output=True, check=False).returncode:
+        return None
+    return lambda: subprocess.run([chattr, "-i", str(path)], capture_output=True, check=False)
+
+
+async def ingest_seeds(emu: Emulator, workdir: Path) -> Path:
+    """Create `workdir`/paddock.db with the seed articles, as `paddock ingest` does."""
+    config = write_paddock_config(workdir)
+    env = paddock_env(emu, config)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "ingest",
+        str(PADDOCK_SEEDS / "articles"),
+        env=env,
+        cwd=str(REPO_ROOT),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    assert await asyncio.wait_for(proc.wait(), 30.0) == 0
+    return workdir / "paddock.db"
+
+
+def assert_clean_exit_with_error(bot: BotProcess, *needles: str) -> None:
+    log = bot.log()
+    assert bot.returncode == 2, log[-3000:]
+    (line,) = [ln for ln in log.splitlines() if ln.startswith("error: ")]
+    for needle in needles:
+        assert needle in line, line
+    assert "Traceback" not in log, log[-3000:]
+
+
+async def test_read_only_database_is_a_clear_error_at_start(
+    paddock_emu: Emulator, start_paddock: StartPaddock, tmp_path: Path
+) -> None:
+    emu = paddock_emu
+    db = await ingest_seeds(emu, tmp_path / "paddock")
+    undo = make_read_only(db)
+    if undo is None:
+        pytest.skip("cannot make a file read-only for this user here (no chattr)")
+    try:
+        bot = await start_paddock(emu, wait=False, pipe_output=True)
+        await asyncio.wait_for(bot.proc.wait(), 20.0)  # exits once, by itself: no crash loop
+    finally:
+        undo()
+    assert_clean_exit_with_error(bot, str(db), "cannot be written", "readonly")
+    assert emu.identify_count == 0  # never went online half-working
+    assert post_requests(emu) == []
+
+
+def _no_file_writes() -> None:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+
+
+async def test_full_disk_is_a_clear_error_at_start(
+    paddock_emu: Emulator, start_paddock: StartPaddock, tmp_path: Path
+) -> None:
+    # RLIMIT_FSIZE = 0: every write to a file fails, as on a full disk (output goes to a pipe).
+    bot = await start_paddock(
+        paddock_emu, wait=False, pipe_output=True, spawn_options={"preexec_fn": _no_file_writes}
+    )
+    await asyncio.wait_for(bot.proc.wait(), 20.0)
+    # (The message does not name the database file: Store.migrate's wording.)
+    assert_clean_exit_with_error(bot, "disk I/O error")
+    assert paddock_emu.identify_count == 0
+    assert (tmp_path / "paddock" / "paddock.db").stat().st_size == 0
+
+
+async def test_full_disk_while_running_stops_delivery_without_reposting(
+    paddock_emu: Emulator, start_paddock: StartPaddock
+) -> None:
+    emu = paddock_emu
+    bot = await configured_paddock(emu, start_paddock, pipe_output=True)
+    resource.prlimit(bot.pid, resource.RLIMIT_FSIZE, (0, 0))  # the disk is now full
+
+    # The reminder goes out, but cannot be recorded as sent: delivery stops, loudly, once.
+    await bot.guard(emu.wait_until(lambda: posts(emu), 20.0, "the reminder"), 21.0)
+    await wait_for_log(bot, "Post delivery stopped", 10.0)
+    with pytest.raises(TimeoutError):
+        await emu.wait_until(lambda: len(post_requests(emu)) > 1, 1.5, "a repeated post")
+    assert len(posts(emu)) == 1
+    assert bot.log().count("Post delivery stopped") == 1
+    assert "cannot be written" in bot.log()
+    assert "maximum number of running instances" not in bot.log()
+
+    # Still online: answers read-only commands; a settings change explains the database is down.
+    assert (await emu.invoke("about", timeout_s=10)).response_type == 4
+    change = await emu.invoke("config leads", {"leads": "2h"}, timeout_s=10)
+    assert change.data["flags"] & EPHEMERAL
+    assert "database is unavailable" in change.data["content"]
+    assert "Traceback" not in bot.log(), bot.log()[-3000:]
+    assert bot.returncode is None
