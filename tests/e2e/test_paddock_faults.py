@@ -107,6 +107,13 @@ async def test_gateway_drops_mid_session(
     await assert_exactly_one_reminder(emu, bot, quiet_s=1.5)
     assert [r.status for r in post_requests(emu)] == [200]
 
+    # A non-resumable INVALID_SESSION: a new IDENTIFY, at the emulator's gateway (not Discord's).
+    await emu.invalidate_session()
+    await bot.guard(emu.wait_until(lambda: emu.ready_count == 2, 12.0, "a new READY"), 13.0)
+    assert emu.identify_count == 2
+    assert (await emu.invoke("about", timeout_s=10)).response_type == 4
+    assert len(posts(emu)) == 1
+
 
 async def _sleep_until_due(bot: BotProcess) -> None:
     """Return when the bot's clock is about to reach the reminder's due time."""
@@ -307,3 +314,18 @@ async def test_full_disk_while_running_stops_delivery_without_reposting(
     assert "database is unavailable" in change.data["content"]
     assert "Traceback" not in bot.log(), bot.log()[-3000:]
     assert bot.returncode is None
+
+
+async def test_second_process_on_the_same_database_does_not_double_posts(
+    paddock_emu: Emulator, start_paddock: StartPaddock
+) -> None:
+    """Two Paddocks on one database (a rolling restart): only the lock holder delivers."""
+    emu = paddock_emu
+    first = await configured_paddock(emu, start_paddock, name="first")
+    second = await start_paddock(
+        emu, fake_now=FAKE_NOW.isoformat(), clock_speed=SPEED, name="second"
+    )
+    await wait_for_log(second, "standing by", 5.0)
+    await assert_exactly_one_reminder(emu, first, quiet_s=1.5)
+    assert [r.status for r in post_requests(emu)] == [200]
+    assert first.returncode is None and second.returncode is None
