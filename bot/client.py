@@ -10,6 +10,7 @@ import signal
 import sqlite3
 from contextlib import AsyncExitStack
 
+import aiohttp
 import discord
 import yarl
 from discord.ext import commands
@@ -25,6 +26,7 @@ from bot.store import Store, StoreError
 log = logging.getLogger(__name__)
 
 EXIT_LOGIN_FAILED = 3
+EXIT_UNREACHABLE = 4
 
 
 def extension_names() -> list[str]:
@@ -182,6 +184,9 @@ async def run_bot(config: Config, token: str, clock: Clock) -> int:
         except discord.LoginFailure:
             log.error("Discord refused the token: check DISCORD_TOKEN")
             return EXIT_LOGIN_FAILED
+        except (aiohttp.ClientError, OSError) as exc:  # only login gets here: the gateway retries
+            log.error("Cannot reach the Discord API at %s: %s", config.discord.api_base, exc)
+            return EXIT_UNREACHABLE
     return 0
 
 
