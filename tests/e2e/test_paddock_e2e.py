@@ -7,8 +7,10 @@ on a fast fake clock.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
+import socket
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -440,3 +442,32 @@ async def test_race_weekend_posts_arrive_once_in_order(
     assert emu.channel_messages(CHANNEL_ID)[-1]["interaction_metadata"] is not None
     assert all(m.get("webhook_id") for m in emu.channel_messages(CHANNEL_ID))
     assert_no_pings(emu, role_posts_in=OTHER_CHANNEL_ID)
+
+
+# ---------------------------------------------------------------------------- start-up errors
+
+
+async def test_refused_token_is_a_clear_error(
+    paddock_emu: Emulator, start_paddock: StartPaddock
+) -> None:
+    wrong = {"DISCORD_TOKEN": "not-the-token"}
+    bot = await start_paddock(paddock_emu, wait=False, **wrong)
+    assert await asyncio.wait_for(bot.proc.wait(), 20.0) == 3
+    assert "Discord refused the token: check DISCORD_TOKEN" in bot.log()
+    assert "Traceback" not in bot.log()
+    assert paddock_emu.identify_count == 0
+
+
+async def test_unreachable_api_is_a_clear_error(
+    paddock_emu: Emulator, start_paddock: StartPaddock
+) -> None:
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))  # a port nobody listens on
+    base = f"http://127.0.0.1:{closed.getsockname()[1]}/api/v10"
+    try:
+        bot = await start_paddock(paddock_emu, wait=False, PADDOCK_DISCORD_API_BASE=base)
+        assert await asyncio.wait_for(bot.proc.wait(), 20.0) == 4
+    finally:
+        closed.close()
+    assert f"Cannot reach the Discord API at {base}" in bot.log()
+    assert "Traceback" not in bot.log(), bot.log()[-3000:]
