@@ -11,9 +11,11 @@ import asyncio
 import hashlib
 import re
 import socket
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -128,13 +130,17 @@ def footer(message: Json) -> str:
 # ---------------------------------------------------------------------------- the shared bot
 
 
+@pytest.fixture(scope="module")
+def shared_workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shared Paddock's folder: config, database (paddock.db) and log."""
+    return tmp_path_factory.mktemp("paddock")
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def shared(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Emulator]:
+async def shared(shared_workdir: Path) -> AsyncIterator[Emulator]:
     """An emulator with one real Paddock connected, synced and READY (Roar weekend, 2024)."""
     async with paddock_emulator() as emu:
-        bot = await launch_paddock(
-            emu, tmp_path_factory.mktemp("paddock"), name="shared", fake_now=SHARED_NOW
-        )
+        bot = await launch_paddock(emu, shared_workdir, name="shared", fake_now=SHARED_NOW)
         try:
             yield emu
         finally:
@@ -347,6 +353,29 @@ async def test_config_show_in_a_server(shared: Emulator) -> None:
     text = answer_text(record)
     assert "not set (no posts)" in text
     assert "none (posts never ping)" in text
+
+
+@shared_bot
+async def test_slow_database_write_is_deferred_then_answered(
+    shared: Emulator, shared_workdir: Path
+) -> None:
+    """Another writer holds the database for 3 s: the bot defers, then follows up."""
+    other = sqlite3.connect(shared_workdir / "paddock.db", isolation_level=None, timeout=5.0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        record = await shared.invoke("config leads", {"leads": "3d, 2h"}, timeout_s=5)
+        assert record.response_type == 5  # "Paddock is thinking..." after 2 s
+        assert not record.followups
+        await asyncio.sleep(1.0)
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    await shared.wait_until(lambda: record.followups, 10.0, "the follow-up")
+    (answer,) = record.followups
+    assert answer["id"] == record.message["id"]  # the "thinking" message became the answer
+    text = "\n".join(map(embed_text, answer["embeds"]))
+    assert "3d, 2h" in text
+    assert answer["_allowed_mentions"] == {"parse": []}
 
 
 @shared_bot
