@@ -329,3 +329,40 @@ async def test_second_process_on_the_same_database_does_not_double_posts(
     await assert_exactly_one_reminder(emu, first, quiet_s=1.5)
     assert [r.status for r in post_requests(emu)] == [200]
     assert first.returncode is None and second.returncode is None
+
+
+# ---------------------------------------------------------------------------- the server
+
+
+async def test_lost_channel_access_pauses_until_the_channel_is_set_again(
+    paddock_emu: Emulator, start_paddock: StartPaddock
+) -> None:
+    emu = paddock_emu
+    emu.fail_next("POST", POSTS, status=403, body={"message": "Missing Permissions", "code": 50013})
+    bot = await configured_paddock(emu, start_paddock)
+
+    # Posting is forbidden: the server's posts pause (no retry storm) and /config says why.
+    await bot.guard(emu.wait_until(lambda: post_requests(emu), 20.0, "the reminder"), 21.0)
+    await wait_for_log(bot, "paused", 5.0)
+    show = await emu.invoke("config show")
+    assert "paused: forbidden" in str(show.data)
+    assert posts(emu) == []
+
+    # An admin fixes the permissions and sets the channel again: the late reminder goes out
+    # (still within the 30-minute grace window, 3 s at this clock speed), once.
+    await emu.invoke("config channel", {"channel": OTHER_CHANNEL_ID})
+    await assert_exactly_one_reminder(emu, bot, quiet_s=1.0)
+    assert [r.status for r in post_requests(emu)] == [403, 200]
+
+
+async def test_removed_from_the_server_forgets_its_posts(
+    paddock_emu: Emulator, start_paddock: StartPaddock
+) -> None:
+    emu = paddock_emu
+    bot = await configured_paddock(emu, start_paddock)
+    await emu.dispatch("GUILD_DELETE", {"id": GUILD_ID})  # kicked: not an outage
+    due_in = (REMINDER_DUE - FAKE_NOW).total_seconds() / SPEED
+    left = due_in - (time.monotonic() - bot.started_at)
+    with pytest.raises(TimeoutError):
+        await emu.wait_until(lambda: post_requests(emu), max(left, 0.0) + 1.5, "a post")
+    assert bot.returncode is None
