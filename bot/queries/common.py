@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from bot.answers import Section, Source
 from bot.text import fold
@@ -293,3 +293,31 @@ def person_seasons(pairs: Iterable[tuple[str, int | None]]) -> dict[str, list[in
         if season not in bucket:
             bucket.append(season)
     return seen
+
+
+class _Dated(Protocol):
+    """A fact with a season and an event name."""
+
+    @property
+    def season(self) -> int | None:
+        """Return the fact's season."""
+        ...
+
+    @property
+    def event(self) -> str | None:
+        """Return the fact's event name."""
+        ...
+
+
+FactT = TypeVar("FactT", bound=_Dated)
+
+
+def keep_season_event(
+    facts: list[FactT], season: int | None, matcher: EventMatcher | None
+) -> list[FactT]:
+    """Keep the facts of the season and event asked for."""
+    if matcher is not None:
+        facts = [f for f in facts if matcher.matches(f.event)]
+    if season is not None:
+        facts = [f for f in facts if f.season == season]
+    return facts

@@ -15,6 +15,7 @@ from bot.queries.common import (
     Spellings,
     chunk_sections,
     join_names,
+    keep_season_event,
     name_key,
     normalize_car,
     season_of,
@@ -232,17 +233,6 @@ def recency(group: LineupGroup) -> tuple[bool, int, int]:
     return (group.season is None, -(group.season or 0), -(as_of.toordinal() if as_of else 0))
 
 
-def _filter_facts(
-    facts: list[LineupFact], season: int | None, matcher: EventMatcher | None
-) -> list[LineupFact]:
-    """Keep the line-ups of the season and event asked for."""
-    if matcher is not None:
-        facts = [f for f in facts if matcher.matches(f.event)]
-    if season is not None:
-        facts = [f for f in facts if f.season == season]
-    return facts
-
-
 async def lineup(
     services: Services,
     car: str | None = None,
@@ -287,7 +277,7 @@ async def _car_lineup(
     if team_id is not None:
         facts = [f for f in facts if f.team == name_key(team_id, "")]
     everything = group_lineups(facts).get(number, [])
-    groups = group_lineups(_filter_facts(facts, season, matcher)).get(number, [])
+    groups = group_lineups(keep_season_event(facts, season, matcher)).get(number, [])
     if not groups:
         what = _filters_text(number, season, matcher, team_name)
         seasons = [f"#{number} in {g.season}" for g in everything if g.season is not None]
@@ -348,7 +338,7 @@ def _grid(
     team: str | None,
 ) -> Answer:
     """Build the answer listing the current line-up of each car (of a team, or of all)."""
-    by_car = group_lineups(_filter_facts(facts, season, matcher))
+    by_car = group_lineups(keep_season_event(facts, season, matcher))
     if not by_car:
         return not_found("line-up", _filters_text(None, season, matcher, team), [])
     cars = sorted(by_car.items(), key=lambda item: recency(item[1][0]))

@@ -18,6 +18,7 @@ from bot.queries.common import (
     chunk_sections,
     event_tokens,
     join_names,
+    keep_season_event,
     name_key,
     normalize_car,
     season_of,
@@ -247,17 +248,6 @@ def _placing(fact: ResultFact) -> tuple[int, int]:
     return (KIND_ORDER.get(fact.kind, UNPLACED), fact.position or UNPLACED)
 
 
-def filter_results(
-    facts: list[ResultFact], season: int | None, matcher: EventMatcher | None
-) -> list[ResultFact]:
-    """Keep the results of the season and event asked for."""
-    if matcher is not None:
-        facts = [f for f in facts if matcher.matches(f.event)]
-    if season is not None:
-        facts = [f for f in facts if f.season == season]
-    return facts
-
-
 def results_sections(groups: list[EventResults], names: Spellings) -> list[Section]:
     """Return one section per event (long events split over several)."""
     sections: list[Section] = []
@@ -310,7 +300,7 @@ async def results(
     matcher = await event_matcher_for(services, event) if event else None
     if matcher is not None and season is None:
         season = matcher.year
-    groups = group_by_event(filter_results(facts, season, matcher), await event_names(services))
+    groups = group_by_event(keep_season_event(facts, season, matcher), await event_names(services))
     filters = {"event": event, "season": season, "driver": who, "car": car}
     if not groups:
         return await _no_results(services, filters, matcher)
