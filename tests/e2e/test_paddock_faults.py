@@ -61,7 +61,7 @@ async def configured_paddock(
     fake_now: datetime = FAKE_NOW,
     speed: float = SPEED,
     **options: Any,
-) -> Any:
+) -> BotProcess:
     """Start Paddock on the fast clock and send the server's posts to #race-weekend."""
     bot = await start_paddock(emu, fake_now=fake_now.isoformat(), clock_speed=speed, **options)
     record = await emu.invoke("config channel", {"channel": OTHER_CHANNEL_ID})
