@@ -1,0 +1,382 @@
+"""``python -m bench``: Paddock's performance in one command (``--quick`` in under 2 minutes).
+
+Generates a deterministic corpus, ingests it growing one store through each size (timing
+ingest and, beside it, a bare SQLite FTS5 insert of the same texts), times the queries at each
+size, autocomplete over synthetic people, and finally a real ``python -m bot run`` against the
+Discord API emulator on the largest store. Writes ``results.json`` and ``results.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+FULL_SIZES = (1_000, 10_000, 100_000)
+QUICK_SIZES = (400,)
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes, under 2 minutes")
+    parser.add_argument(
+        "--sizes", type=lambda s: tuple(int(x) for x in s.split(",")), help="e.g. 1000,10000"
+    )
+    parser.add_argument("--entities", type=lambda s: tuple(int(x) for x in s.split(",")))
+    parser.add_argument("--out", type=Path, help="folder for results.md/json")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--no-e2e", action="store_true", help="skip the emulator run")
+    return parser.parse_args(argv)
+
+
+def reexec_with_fixed_hash_seed() -> None:
+    """Run again with PYTHONHASHSEED=0: extraction iterates sets, so runs compare exactly."""
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        os.execve(sys.executable, [sys.executable, "-m", "bench", *sys.argv[1:]], env)  # noqa: S606
+
+
+def commit() -> str:
+    """Return the current commit (short) and whether the tree has local changes."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head
+
+
+def say(text: str) -> None:
+    """Print progress."""
+    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    """Run every measurement and return the results."""
+    from bench.corpus import CorpusGenerator
+    from bench.e2e import bench_e2e
+    from bench.measure import (
+        ALIASES_FILE,
+        bare_insert,
+        bench_autocomplete,
+        bench_queries,
+        ingest_folder,
+    )
+    from bot.ingest import Ingestor
+    from bot.store import Store
+
+    sizes = tuple(sorted(args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES)))
+    entities = args.entities or ((10_000,) if args.quick else (10_000, 100_000))
+    iterations = 60 if args.quick else 300
+    auto_iterations = 200 if args.quick else 2_000
+    quick_levels = {1: 20, 50: 100, 500: 500}
+    e2e_levels = quick_levels if args.quick else {1: 200, 50: 1_000, 500: 2_000}
+
+    results: dict[str, Any] = {
+        "meta": {
+            "commit": commit(),
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "python": platform.python_version(),
+            "sqlite": __import__("sqlite3").sqlite_version,
+            "cpus": os.cpu_count(),
+            "quick": bool(args.quick),
+            "sizes": list(sizes),
+            "seed": args.seed,
+        },
+        "ingest": [],
+        "queries": [],
+        "autocomplete": [],
+    }
+
+    say("generating the corpus")
+    generator = CorpusGenerator(args.seed)
+    start = time.perf_counter()
+    chunks: list[tuple[int, Path]] = []
+    paths: list[Path] = []
+    previous = 0
+    for size in sizes:
+        folder = work / f"articles-{previous:06d}-{size:06d}"
+        folder.mkdir()
+        for number in range(previous, size):
+            name, text = generator.article(number)
+            path = folder / name
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+        chunks.append((size, folder))
+        previous = size
+    say(f"{len(paths)} articles in {time.perf_counter() - start:.1f}s")
+
+    db_path = work / "paddock.db"
+    async with Store.open(db_path) as store:
+        ingestor = await Ingestor.create(store, ALIASES_FILE)
+        done = 0
+        ingest_seconds = 0.0
+        for size, folder in chunks:
+            count, seconds = await ingest_folder(ingestor, folder)
+            done += count
+            ingest_seconds += seconds
+            rate = done / ingest_seconds
+            bare = await asyncio.to_thread(bare_insert, paths[:size], work / f"bare-{size}.db")
+            (work / f"bare-{size}.db").unlink()
+            stats = await store.stats()
+            row = {
+                "size": size,
+                "articles_per_s": round(rate, 1),
+                "chunk_articles_per_s": round(count / seconds, 1),
+                "bare_fts_per_s": round(bare, 1),
+                "ratio": round(rate / bare, 4),
+                "entities": stats.entities,
+                "facts": stats.facts,
+            }
+            results["ingest"].append(row)
+            say(f"ingest {size}: {row}")
+            latency, warm = await bench_queries(store, db_path, iterations)
+            for kind, summary in latency.items():
+                results["queries"].append({"size": size, "query": kind, **summary})
+            results["queries_warmup_ms"] = results.get("queries_warmup_ms", {})
+            results["queries_warmup_ms"][str(size)] = warm
+            say(f"queries {size}: {latency} warm-up {warm}")
+        await ingestor.ingest([REPO_ROOT / "seeds" / "articles"])
+
+    for count in entities:
+        row = await bench_autocomplete(work, count, auto_iterations)
+        results["autocomplete"].append(row)
+        say(f"autocomplete: {row}")
+
+    if not args.no_e2e:
+        say("end to end: python -m bot run against the emulator")
+        e2e_work = work / "e2e"
+        e2e_work.mkdir()
+        e2e = await bench_e2e(db_path, e2e_work, tuple(e2e_levels), e2e_levels)
+        e2e["startup"]["articles"] = sizes[-1]
+        results["e2e"] = e2e
+        say(f"e2e: {e2e}")
+    results["targets"] = targets(results)
+    return results
+
+
+def _met(value: float | None, limit: float, *, at_least: bool = False) -> bool | None:
+    if value is None:
+        return None
+    return value >= limit if at_least else value <= limit
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Check each target against the figures at the largest size measured."""
+    out: list[dict[str, Any]] = []
+    ingest = results["ingest"][-1] if results["ingest"] else None
+    size = ingest["size"] if ingest else 0
+
+    def add(name: str, target: str, value: float | None, met: bool | None, unit: str) -> None:
+        out.append({"name": name, "target": target, "value": value, "unit": unit, "met": met})
+
+    if ingest:
+        add(
+            f"ingest at {size:,} articles",
+            "≥ 500 articles/s",
+            ingest["articles_per_s"],
+            _met(ingest["articles_per_s"], 500, at_least=True),
+            "articles/s",
+        )
+        add(
+            f"ingest vs bare FTS5 insert at {size:,}",
+            "≥ 25%",
+            round(ingest["ratio"] * 100, 2),
+            _met(ingest["ratio"], 0.25, at_least=True),
+            "%",
+        )
+    for row in results["queries"]:
+        if row["size"] != size:
+            continue
+        limit = 50.0 if row["query"] == "search" else 10.0
+        add(
+            f"/{row['query']} p99 at {size:,} articles",
+            f"≤ {limit:g} ms",
+            row["p99_ms"],
+            _met(row["p99_ms"], limit),
+            "ms",
+        )
+    if results["autocomplete"]:
+        row = results["autocomplete"][-1]
+        add(
+            f"autocomplete p99 at {row['entities']:,} people",
+            "≤ 5 ms",
+            row["p99_ms"],
+            _met(row["p99_ms"], 5.0),
+            "ms",
+        )
+    e2e = results.get("e2e")
+    if e2e:
+        for run in e2e["runs"]:
+            if run["concurrency"] == 50:
+                add(
+                    "e2e p99 at 50 concurrent",
+                    "≤ 100 ms",
+                    run["p99_ms"],
+                    _met(run["p99_ms"], 100),
+                    "ms",
+                )
+            if run["concurrency"] == 500:
+                add(
+                    "e2e answers past 3 s at 500 concurrent",
+                    "none",
+                    run["over_3s"],
+                    run["over_3s"] == 0,
+                    "",
+                )
+        startup = e2e["startup"]
+        add(
+            f"start-up to first answer ({size:,} articles)",
+            "≤ 2 s",
+            startup["first_answer_s"],
+            _met(startup["first_answer_s"], 2.0),
+            "s",
+        )
+        add(
+            f"peak RSS ({size:,} articles)",
+            "≤ 250 MB",
+            startup["peak_rss_mb"],
+            _met(startup["peak_rss_mb"], 250.0),
+            "MB",
+        )
+    return out
+
+
+def _mark(met: bool | None) -> str:
+    return "—" if met is None else ("met" if met else "**missed**")
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """Render the results as Markdown tables."""
+    meta = results["meta"]
+    lines = [
+        "# Paddock benchmark",
+        "",
+        f"`python -m bench{' --quick' if meta['quick'] else ''}` at {meta['commit']},"
+        f" {meta['date']}; Python {meta['python']}, SQLite {meta['sqlite']},"
+        f" {meta['cpus']} CPUs. Corpus: seed {meta['seed']}, sizes"
+        f" {', '.join(f'{s:,}' for s in meta['sizes'])}.",
+        "",
+        "## Targets",
+        "",
+        "| Measure | Target | Value | |",
+        "|---|---|---:|---|",
+    ]
+    for row in results["targets"]:
+        value = row["value"]
+        shown = f"{value:,}" if isinstance(value, int | float) else str(value)
+        lines.append(
+            f"| {row['name']} | {row['target']} | {shown} {row['unit']} | {_mark(row['met'])} |"
+        )
+    lines += [
+        "",
+        "## Ingest (extraction included) vs a bare FTS5 insert of the same texts",
+        "",
+        "| Articles | Paddock articles/s | last chunk articles/s | bare FTS5 articles/s |"
+        " Paddock / bare | entities | facts |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in results["ingest"]:
+        lines.append(
+            f"| {row['size']:,} | {row['articles_per_s']:,} | {row['chunk_articles_per_s']:,} |"
+            f" {row['bare_fts_per_s']:,} | {row['ratio'] * 100:.2f}% | {row['entities']:,} |"
+            f" {row['facts']:,} |"
+        )
+    lines += [
+        "",
+        "## Query latency (in process, varied inputs; name-index build excluded, below)",
+        "",
+        "| Articles | Query | n | p50 ms | p99 ms | max ms |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for row in results["queries"]:
+        lines.append(
+            f"| {row['size']:,} | /{row['query']} | {row['n']} | {row['p50_ms']} |"
+            f" {row['p99_ms']} | {row['max_ms']} |"
+        )
+    lines += ["", "One-time name-index warm-up (ms, first query after a change):", ""]
+    for size, warm in results.get("queries_warmup_ms", {}).items():
+        parts = ", ".join(f"{kind} {ms}" for kind, ms in warm.items())
+        lines.append(f"- {int(size):,} articles: {parts}")
+    lines += [
+        "",
+        "## Autocomplete (people; typed prefixes, surnames, middles, typos, empty)",
+        "",
+        "| People | n | p50 ms | p99 ms | max ms | one-time index build ms |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in results["autocomplete"]:
+        lines.append(
+            f"| {row['entities']:,} | {row['n']} | {row['p50_ms']} | {row['p99_ms']} |"
+            f" {row['max_ms']} | {row['warmup_ms']} |"
+        )
+    e2e = results.get("e2e")
+    if e2e:
+        startup = e2e["startup"]
+        lines += [
+            "",
+            f"## End to end: `python -m bot run` against the emulator ({startup['articles']:,}"
+            " articles)",
+            "",
+            f"Start-up: READY after {startup['ready_s']} s, first answer (/about) after"
+            f" {startup['first_answer_s']} s. RSS after start {startup['rss_after_start_mb']} MB,"
+            f" peak (VmHWM) {startup['peak_rss_mb']} MB.",
+            "",
+            "| Concurrent | n | interactions/s | p50 ms | p99 ms | max ms | past 3 s |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for run in e2e["runs"]:
+            lines.append(
+                f"| {run['concurrency']} | {run['n']} | {run['per_s']} | {run['p50_ms']} |"
+                f" {run['p99_ms']} | {run['max_ms']} | {run['over_3s']} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and write the results."""
+    args = parse_args(argv)
+    if argv is None:
+        reexec_with_fixed_hash_seed()
+    out = args.out or (None if args.quick or args.sizes else BENCH_DIR)
+    work = Path(tempfile.mkdtemp(prefix="paddock-bench-"))
+    say(f"working in {work}")
+    started = time.perf_counter()
+    try:
+        results = asyncio.run(run(args, work))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    results["meta"]["seconds"] = round(time.perf_counter() - started, 1)
+    text = markdown(results)
+    print(text)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        (out / "results.md").write_text(text, encoding="utf-8")
+        say(f"wrote {out / 'results.md'} and {out / 'results.json'}")
+    say(f"done in {results['meta']['seconds']}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
