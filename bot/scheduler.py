@@ -470,7 +470,9 @@ class PostScheduler:
         except LookupError as exc:
             await drop_post(self.store, post.key, str(exc))
             return None
-        return OutgoingPost(post, post.guild_id, settings.channel_id, settings.ping_role_id, answer)
+        # The role is for race reminders (previews, countdowns), never the quote of the day.
+        role = settings.ping_role_id if post.kind != "qotd" else None
+        return OutgoingPost(post, post.guild_id, settings.channel_id, role, answer)
 
     async def _quote_for(self, post: Post) -> StoredQuote | None:
         history = await qotd_history(self.store, post.guild_id)
