@@ -422,53 +422,57 @@ async def test_race_weekend_posts_arrive_once_in_order(
     assert f"<#{OTHER_CHANNEL_ID}>" in answer_text(channel)
     leads = await emu.invoke("config leads", {"leads": WEEKEND_LEADS})
     assert "4h, 2h, 1h, 10m" in answer_text(leads), answer_text(leads)
+    qotd = await emu.invoke("config qotd", {"at": "16:00"})  # server time zone: UTC
+    assert "16:00" in answer_text(qotd), answer_text(qotd)
     assert bot_now(bot, WEEKEND_START, WEEKEND_SPEED) < ROLEX_START - timedelta(hours=4)
 
     def posts() -> list[Json]:
         return emu.channel_messages(OTHER_CHANNEL_ID)
 
-    # The 4h reminder: nobody to ping yet.
+    # The 4h reminder (14:40Z): nobody to ping yet.
     first = await bot.guard(emu.wait_for_message(OTHER_CHANNEL_ID, None, 15.0), 16.0)
     assert first["content"] == ""
     assert first["_allowed_mentions"] == {"parse": []}
-    # The fan-club role is set between the 4h and 2h reminders.
+    # The fan-club role is set before the quote of the day (16:00Z) and the 2h reminder.
     role = await emu.invoke("config role", {"role": ROLE_ID})
     # (The settings embed shows the role defused as "<@\u200b&id>": embeds never ping anyway.)
     assert ROLE_ID in answer_text(role)
-    assert len(posts()) == 1, "the 2h reminder came before the role was set"
+    assert len(posts()) == 1, "the next post came before the role was set"
 
     settle = ROLEX_START + timedelta(minutes=45)  # race start + the grace window + margin
-    await bot.guard(
-        emu.wait_until(lambda: len(posts()) >= 4, 20.0, "four reminders"),
-        21.0,
-    )
+    await bot.guard(emu.wait_until(lambda: len(posts()) >= 5, 20.0, "five posts"), 21.0)
     wait_s = real_seconds_until(bot, WEEKEND_START, WEEKEND_SPEED, settle) + 0.5
     with pytest.raises(TimeoutError):
-        await emu.wait_until(lambda: len(posts()) > 4, wait_s, "a fifth post")
+        await emu.wait_until(lambda: len(posts()) > 5, wait_s, "a sixth post")
     assert bot.returncode is None
 
     sent = posts()
-    assert len(sent) == 4, [m["embeds"][0]["title"] for m in sent]
+    titles = [m["embeds"][0]["title"] for m in sent]
+    countdown = "Rolex 24 At Daytona: race countdown"
+    assert titles == [countdown, "Quote of the day", countdown, countdown, countdown]
+    assert all(m["author"]["id"] == APP_ID for m in sent)
     start_ts = int(ROLEX_START.timestamp())
-    for message in sent:
-        (embed,) = message["embeds"]
-        assert embed["title"] == "Rolex 24 At Daytona: race countdown"
-        assert f"<t:{start_ts}:R>" in embed["description"]
-        assert message["author"]["id"] == APP_ID
-    assert [m["content"] for m in sent] == ["", *[f"<@&{ROLE_ID}>"] * 3]
-    assert sent[0]["_allowed_mentions"] == {"parse": []}
-    for message in sent[1:]:
+    reminders = [m for m in sent if m["embeds"][0]["title"] == countdown]
+    for message in reminders:
+        assert f"<t:{start_ts}:R>" in message["embeds"][0]["description"]
+    # Only race reminders ping, and only the configured role.
+    assert [m["content"] for m in reminders] == ["", *[f"<@&{ROLE_ID}>"] * 3]
+    for message in reminders[1:]:
         allowed = message["_allowed_mentions"]
         assert allowed["parse"] == []
         assert [str(r) for r in allowed["roles"]] == [ROLE_ID]
         assert not allowed.get("users")
-    # One request per post, in lead order (4h, 2h, 1h, 10m): nothing retried or doubled.
+    quote = sent[1]
+    assert quote["content"] == ""
+    assert quote["_allowed_mentions"] == {"parse": []}
+    assert "—" in quote["embeds"][0]["description"]
+    assert "article" in quote["embeds"][0]["footer"]["text"]
+    # One request per post, in due order (4h, quote, 2h, 1h, 10m): nothing retried or doubled.
     creates = [r for r in emu.requests if r.path == f"/channels/{OTHER_CHANNEL_ID}/messages"]
-    assert [r.status for r in creates] == [200] * 4
-    assert [r.json["nonce"] for r in creates] == [
-        post_nonce(lead) for lead in (4 * 3600, 2 * 3600, 3600, 600)
-    ]
-    assert emu.channel_messages(CHANNEL_ID)[-1]["interaction_metadata"] is not None
+    assert [r.status for r in creates] == [200] * 5
+    nonces = [r.json["nonce"] for r in creates]
+    assert nonces[1] == post_nonce(0, "qotd:2024-01-27")
+    assert nonces[:1] + nonces[2:] == [post_nonce(lead) for lead in (14400, 7200, 3600, 600)]
     assert all(m.get("webhook_id") for m in emu.channel_messages(CHANNEL_ID))
     assert_no_pings(emu, role_posts_in=OTHER_CHANNEL_ID)
 
