@@ -355,6 +355,37 @@ async def test_config_show_in_a_server(shared: Emulator) -> None:
     assert "none (posts never ping)" in text
 
 
+@pytest.mark.parametrize(
+    ("command", "options", "expected"),
+    [
+        ("config timezone", {"zone": "Mars/Olympus"}, "not a time zone"),
+        ("config qotd", {"at": "25:00"}, "not a time of day"),
+        ("config leads", {"leads": "soon"}, "not a lead time"),
+    ],
+)
+@shared_bot
+async def test_config_typos_are_explained_and_change_nothing(
+    shared: Emulator, command: str, options: dict[str, str], expected: str
+) -> None:
+    record = await shared.invoke(command, options)
+    assert record.response_type == 4
+    text = answer_text(record)
+    assert "Setting not changed" in text
+    assert expected in text
+    show = await shared.invoke("config show")
+    assert "Time zone\nUTC" in answer_text(show)
+
+
+@shared_bot
+async def test_config_timezone_and_qotd_are_saved(shared: Emulator) -> None:
+    zone = await shared.invoke("config timezone", {"zone": "America/New_York"})
+    assert "America/New_York" in answer_text(zone)
+    qotd = await shared.invoke("config qotd", {"at": "off"})
+    assert "Quote of the day\noff" in answer_text(qotd)
+    back = await shared.invoke("config timezone", {"zone": "UTC"})
+    assert "Time zone\nUTC" in answer_text(back)
+
+
 @shared_bot
 async def test_slow_database_write_is_deferred_then_answered(
     shared: Emulator, shared_workdir: Path
