@@ -4,8 +4,16 @@
 * ``run_bot``: start a bot script as a subprocess (``sys.executable``) pointed at the emulator;
   output goes to a log file under ``tmp_path``; every process is killed at teardown.
 * ``mini_bot``: ``tests/e2e/mini_bot.py`` running, READY and with its commands synced.
-* ``start_paddock``: the real ``python -m bot run`` against the emulator (see
-  :func:`launch_paddock`); a failing test's report carries the log of every running Paddock.
+* ``paddock_emu``: an emulator whose guild (``paddock_guild``) has #general, #race-weekend and
+  a mentionable role ``ROLE_ID``.
+* ``start_paddock``: ``start(emu, fake_now=..., clock_speed=..., name=..., wait=True)`` runs the
+  real ``python -m bot run`` (see :func:`launch_paddock`): a temp config (database in
+  ``tmp_path/paddock``, the repo's seeds, ``dev_guild_id`` = the emulator's guild),
+  ``DISCORD_TOKEN``, ``PADDOCK_DISCORD_API_BASE`` and optionally ``PADDOCK_FAKE_NOW`` /
+  ``PADDOCK_CLOCK_SPEED``; output goes to ``tmp_path/paddock/<name>-N.log``; every process is
+  terminated (then killed) at teardown. Restarts reuse the same database.
+* A failing test's report carries the log of every Paddock process still around (a
+  ``pytest_runtest_makereport`` hook), module-scoped ones included.
 """
 
 from __future__ import annotations
