@@ -88,7 +88,8 @@ class PaddockBot(commands.Bot):
         """Open the store, load the cogs, sync to the dev guild only, start the post scheduler."""
         await self._follow_gateway()
         store = await self._resources.enter_async_context(Store.open(self.config.database))
-        await check_writable(store)
+        if self.deliver_posts:  # serving: settings and posts must be saved (sync only reads)
+            await check_writable(store)
         calendar = await load_current_calendar(self.config)
         scheduler = PostScheduler(store, calendar, self.deliver, self.clock)
         self._services = Services(
