@@ -425,7 +425,7 @@ async def test_no_message_the_bot_sent_can_ping(shared: Emulator) -> None:
 
 # ---------------------------------------------------------------------------- race weekend
 
-WEEKEND_START = ROLEX_START - timedelta(hours=7, minutes=10)  # 2024-01-27 11:30Z
+WEEKEND_START = ROLEX_START - timedelta(hours=7, minutes=40)  # 2024-01-27 11:00Z
 WEEKEND_SPEED = 3000.0  # 50 bot minutes a second
 WEEKEND_LEADS = "4h, 2h, 1h, 10m"
 

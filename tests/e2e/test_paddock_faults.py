@@ -1,6 +1,6 @@
 """Faults around the real ``python -m bot run``: each test fails if a post is lost or doubled.
 
-Every test starts its own Paddock on a sped-up fake clock 25 bot minutes before the Rolex 24's
+Every test starts its own Paddock on a sped-up fake clock 30 bot minutes before the Rolex 24's
 one-hour reminder (the only post the default leads still plan at that time), points the
 server's posts at #race-weekend, and breaks something around the moment the post is due.
 """
@@ -38,8 +38,8 @@ pytestmark = pytest.mark.e2e
 
 ROLEX_START = datetime(2024, 1, 27, 18, 40, tzinfo=UTC)
 REMINDER_DUE = ROLEX_START - timedelta(hours=1)  # the 1h reminder of the default leads
-FAKE_NOW = REMINDER_DUE - timedelta(minutes=25)
-SPEED = 600.0  # ten bot minutes a second: the reminder is due 2.5 s after the start
+FAKE_NOW = REMINDER_DUE - timedelta(minutes=30)
+SPEED = 600.0  # ten bot minutes a second: the reminder is due 3 s after the start
 POSTS = f"/channels/{OTHER_CHANNEL_ID}/messages"
 REMINDER_NONCE = hashlib.sha256(
     f"{GUILD_ID}|session:imsa-2024-r01-daytona-race|3600".encode()
@@ -296,6 +296,7 @@ async def test_full_disk_while_running_stops_delivery_without_reposting(
     emu = paddock_emu
     bot = await configured_paddock(emu, start_paddock, pipe_output=True)
     resource.prlimit(bot.pid, resource.RLIMIT_FSIZE, (0, 0))  # the disk is now full
+    assert post_requests(emu) == [], "the bot started too slowly: the reminder was already out"
 
     # The reminder goes out, but cannot be recorded as sent: delivery stops, loudly, once.
     await bot.guard(emu.wait_until(lambda: posts(emu), 20.0, "the reminder"), 21.0)
@@ -361,6 +362,7 @@ async def test_removed_from_the_server_forgets_its_posts(
     emu = paddock_emu
     bot = await configured_paddock(emu, start_paddock)
     await emu.dispatch("GUILD_DELETE", {"id": GUILD_ID})  # kicked: not an outage
+    assert post_requests(emu) == [], "the bot started too slowly: the reminder was already out"
     due_in = (REMINDER_DUE - FAKE_NOW).total_seconds() / SPEED
     left = due_in - (time.monotonic() - bot.started_at)
     with pytest.raises(TimeoutError):
