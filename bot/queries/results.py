@@ -294,12 +294,13 @@ async def results(
     number = normalize_car(car) if car else None
     if car and not driver:
         where, params = BY_CAR, (number,)
-    facts, names = await fetch_results(services.store, where, params)
-    if car:
-        facts = [f for f in facts if number is not None and f.car == number]
     matcher = await event_matcher_for(services, event) if event else None
     if matcher is not None and season is None:
         season = matcher.year
+    where, params = await _narrow(services.store, where, params, season, matcher)
+    facts, names = await fetch_results(services.store, where, params)
+    if car:
+        facts = [f for f in facts if number is not None and f.car == number]
     groups = group_by_event(keep_season_event(facts, season, matcher), await event_names(services))
     filters = {"event": event, "season": season, "driver": who, "car": car}
     if not groups:
@@ -314,6 +315,33 @@ async def results(
         sources=cite_results(groups),
         data={"filters": filters, "events": events_data(groups, names)},
     )
+
+
+async def _narrow(
+    store: Store,
+    where: str,
+    params: tuple[object, ...],
+    season: int | None,
+    matcher: EventMatcher | None,
+) -> tuple[str, tuple[object, ...]]:
+    """Add SQL conditions that keep every result the season and event filters could keep.
+
+    The filters themselves still run on the merged facts; this only spares reading the rest.
+    Whole merge groups stay together: a season's facts include those without a stated season
+    (their season comes from the event name or the article date), and an event's include every
+    event spelled with the same words as one the matcher accepts.
+    """
+    conditions, values = [where], list(params)
+    if season is not None:
+        conditions.append("(r.season = ? OR r.season IS NULL)")
+        values.append(season)
+    if matcher is not None:
+        rows = await store.fetchall("SELECT id, name FROM entities WHERE kind = 'event'")
+        keys = {event_tokens(row["name"]) for row in rows if matcher.matches(row["name"])}
+        ids = [row["id"] for row in rows if event_tokens(row["name"]) in keys]
+        conditions.append(f"r.event_id IN ({', '.join('?' * len(ids))})" if ids else "0")
+        values += ids
+    return " AND ".join(f"({c})" for c in conditions), tuple(values)
 
 
 def _title(filters: dict[str, Any]) -> str:
