@@ -275,6 +275,12 @@ class DeliveryLock:
         self._handle = None
 
 
+def _busy(exc: Exception) -> bool:
+    """Return whether a database error is only contention (locked or busy), not a failure."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
 def lock_path_for(database: Path) -> Path:
     """Return the lock file next to a database: `<db>.lock`."""
     return database.with_name(database.name + ".lock")
@@ -411,6 +417,9 @@ class PostScheduler:
                     await self._replan_unlocked(quote_guilds)
                 return outcomes
             except (sqlite3.Error, StoreError) as exc:
+                if _busy(exc):  # another writer: the re-armed wake tries again
+                    log.warning("Post delivery waits: the database is busy (%s)", exc)
+                    return []
                 self._halt(exc)
                 return []
             finally:
