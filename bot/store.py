@@ -204,114 +204,179 @@ class Store:
                 "INSERT INTO paragraphs (article_id, idx, text) VALUES (?, ?, ?)",
                 [(article_id, i, text) for i, text in enumerate(article.paragraphs)],
             )
-            writer = _FactWriter(db, article_id)
-            await writer.write(facts)
+            await _FactWriter(db, article_id).write(facts)
         return article_id
 
 
 class _FactWriter:
-    """Write one article's entities and facts inside an open transaction."""
+    """Write one article's entities and facts inside an open transaction.
+
+    Rows are gathered first and written with one statement per table, in the order a row at
+    a time would have written them (so entity ids and first alias spellings are the same).
+    """
 
     def __init__(self, db: aiosqlite.Connection, article_id: int) -> None:
         self.db = db
         self.article_id = article_id
-        self._ids: dict[tuple[str, str], int] = {}
+        self._entities: dict[tuple[str, str], str] = {}
+        self._aliases: list[tuple[str, str, str, str]] = []
 
     async def write(self, facts: ArticleFacts) -> None:
         """Write entities, mentions, quotes, lineups and results."""
         for entity in facts.entities:
-            await self.entity(entity)
-        for quote in facts.quotes:
-            speaker_id = await self.entity_id("person", quote.speaker)
-            await self.db.execute(
-                "INSERT INTO quotes (article_id, paragraph, speaker_id, speaker, text)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (self.article_id, quote.paragraph, speaker_id, quote.speaker, quote.text),
+            self.entity(entity)
+        speakers = [self.entity_key("person", quote.speaker) for quote in facts.quotes]
+        lineup_keys = [
+            (
+                self.entity_key("team", lineup.team),
+                [self.entity_key("person", name) for name in lineup.drivers],
             )
-        for lineup in facts.lineups:
-            cur = await self.db.execute(
-                "INSERT INTO lineups (article_id, paragraph, car, team, team_id, car_model,"
-                " season, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            for lineup in facts.lineups
+        ]
+        result_keys = [
+            (
+                self.entity_key("team", result.team),
+                self.entity_key("event", result.event),
+                [self.entity_key("person", name) for name in result.drivers],
+            )
+            for result in facts.results
+        ]
+        ids = await self._write_entities()
+
+        def id_of(key: tuple[str, str] | None) -> int | None:
+            return None if key is None else ids.get(key, 0)
+
+        await self.db.executemany(
+            "INSERT INTO quotes (article_id, paragraph, speaker_id, speaker, text)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (self.article_id, quote.paragraph, id_of(key), quote.speaker, quote.text)
+                for quote, key in zip(facts.quotes, speakers, strict=True)
+            ],
+        )
+        async with self.db.execute(
+            "SELECT (SELECT max(id) FROM lineups), (SELECT max(id) FROM results)"
+        ) as cur:
+            row = await cur.fetchone()
+        next_lineup = int(row[0] or 0) + 1 if row else 1
+        next_result = int(row[1] or 0) + 1 if row else 1
+        lineups, lineup_drivers = [], []
+        for offset, (lineup, (team, drivers)) in enumerate(
+            zip(facts.lineups, lineup_keys, strict=True)
+        ):
+            lineup_id = next_lineup + offset
+            lineups.append(
                 (
+                    lineup_id,
                     self.article_id,
                     lineup.paragraph,
                     lineup.car,
                     lineup.team,
-                    await self.entity_id("team", lineup.team),
+                    id_of(team),
                     lineup.car_model,
                     lineup.season,
                     lineup.event,
-                ),
+                )
             )
-            await self.drivers("lineup_drivers", "lineup_id", cur.lastrowid, lineup.drivers)
-        for result in facts.results:
-            cur = await self.db.execute(
-                "INSERT INTO results (article_id, paragraph, kind, position, car, team, team_id,"
-                " event, event_id, season, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            lineup_drivers += [
+                (lineup_id, order, name, id_of(key))
+                for order, (name, key) in enumerate(zip(lineup.drivers, drivers, strict=True))
+            ]
+        results, result_drivers = [], []
+        for offset, (result, (team, event, drivers)) in enumerate(
+            zip(facts.results, result_keys, strict=True)
+        ):
+            result_id = next_result + offset
+            results.append(
                 (
+                    result_id,
                     self.article_id,
                     result.paragraph,
                     result.kind,
                     result.position,
                     result.car,
                     result.team,
-                    await self.entity_id("team", result.team),
+                    id_of(team),
                     result.event,
-                    await self.entity_id("event", result.event),
+                    id_of(event),
                     result.season,
                     result.detail,
-                ),
+                )
             )
-            await self.drivers("result_drivers", "result_id", cur.lastrowid, result.drivers)
-
-    async def drivers(
-        self, table: str, key: str, fact_id: int | None, drivers: Iterable[str]
-    ) -> None:
-        """Write the ordered drivers of one lineup or result."""
-        rows = [
-            (fact_id, order, name, await self.entity_id("person", name))
-            for order, name in enumerate(drivers)
-        ]
+            result_drivers += [
+                (result_id, order, name, id_of(key))
+                for order, (name, key) in enumerate(zip(result.drivers, drivers, strict=True))
+            ]
         await self.db.executemany(
-            f"INSERT INTO {table} ({key}, ord, driver, driver_id) VALUES (?, ?, ?, ?)",  # noqa: S608
-            rows,
+            "INSERT INTO lineups (id, article_id, paragraph, car, team, team_id, car_model,"
+            " season, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            lineups,
+        )
+        await self.db.executemany(
+            "INSERT INTO lineup_drivers (lineup_id, ord, driver, driver_id) VALUES (?, ?, ?, ?)",
+            lineup_drivers,
+        )
+        await self.db.executemany(
+            "INSERT INTO results (id, article_id, paragraph, kind, position, car, team, team_id,"
+            " event, event_id, season, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            results,
+        )
+        await self.db.executemany(
+            "INSERT INTO result_drivers (result_id, ord, driver, driver_id) VALUES (?, ?, ?, ?)",
+            result_drivers,
         )
 
-    async def entity(self, entity: Entity) -> int:
-        """Upsert an entity and its aliases, record the mention, and return its id."""
-        norm = fold(entity.name)
-        cached = self._ids.get((entity.kind, norm))
-        if cached is not None:
-            entity_id = cached
-        else:
-            await self.db.execute(
-                "INSERT OR IGNORE INTO entities (kind, name, norm) VALUES (?, ?, ?)",
-                (entity.kind, entity.name, norm),
-            )
-            async with self.db.execute(
-                "SELECT id FROM entities WHERE kind = ? AND norm = ?", (entity.kind, norm)
-            ) as cur:
-                row = await cur.fetchone()
-            entity_id = int(row[0]) if row else 0
-            self._ids[(entity.kind, norm)] = entity_id
-            await self.db.execute(
-                "INSERT OR IGNORE INTO mentions (article_id, entity_id) VALUES (?, ?)",
-                (self.article_id, entity_id),
-            )
-        await self.db.executemany(
-            "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, norm) VALUES (?, ?, ?)",
-            [(entity_id, alias, fold(alias)) for alias in (entity.name, *entity.aliases)],
-        )
-        return entity_id
+    def entity(self, entity: Entity) -> tuple[str, str]:
+        """Plan an entity with its aliases (and its mention); return its key."""
+        key = (entity.kind, fold(entity.name))
+        self._entities.setdefault(key, entity.name)
+        self._aliases += [(*key, alias, fold(alias)) for alias in (entity.name, *entity.aliases)]
+        return key
 
-    async def entity_id(self, kind: str, name: str | None) -> int | None:
-        """Return the id of a named entity, creating it when extraction did not list it."""
+    def entity_key(self, kind: str, name: str | None) -> tuple[str, str] | None:
+        """Return the key of a named entity, planning it when extraction did not list it."""
         if not name:
             return None
-        cached = self._ids.get((kind, fold(name)))
-        if cached is not None:
-            return cached
-        return await self.entity(Entity(kind=kind, name=name))  # type: ignore[arg-type]
+        key = (kind, fold(name))
+        if key in self._entities:
+            return key
+        return self.entity(Entity(kind=kind, name=name))  # type: ignore[arg-type]
+
+    async def _write_entities(self) -> dict[tuple[str, str], int]:
+        """Upsert the planned entities, their mentions and aliases; return their ids."""
+        if not self._entities:
+            return {}
+        planned = [(kind, name, norm) for (kind, norm), name in self._entities.items()]
+        await self.db.executemany(
+            "INSERT OR IGNORE INTO entities (kind, name, norm) VALUES (?, ?, ?)", planned
+        )
+        ids: dict[tuple[str, str], int] = {}
+        keys = list(self._entities)
+        for at in range(0, len(keys), _ENTITY_BATCH):
+            batch = keys[at : at + _ENTITY_BATCH]
+            values = ", ".join("(?, ?)" for _ in batch)
+            async with self.db.execute(
+                f"SELECT id, kind, norm FROM entities WHERE (kind, norm) IN (VALUES {values})",  # noqa: S608
+                [part for key in batch for part in key],
+            ) as cur:
+                for row in await cur.fetchall():
+                    ids[(row[1], row[2])] = int(row[0])
+        await self.db.executemany(
+            "INSERT OR IGNORE INTO mentions (article_id, entity_id) VALUES (?, ?)",
+            [(self.article_id, ids.get(key, 0)) for key in keys],
+        )
+        await self.db.executemany(
+            "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, norm) VALUES (?, ?, ?)",
+            [
+                (ids.get((kind, norm), 0), alias, alias_norm)
+                for kind, norm, alias, alias_norm in self._aliases
+            ],
+        )
+        return ids
+
+
+_ENTITY_BATCH = 400
+"""Entities looked up per statement (two SQL variables each)."""
 
 
 def _stored_article(row: aiosqlite.Row) -> StoredArticle:
