@@ -17,7 +17,7 @@ from bot.extraction.names import (
 from bot.extraction.text import DOUBLE_QUOTES, Span, find_cars, split_sentences
 
 MAX_CAPTION_CHARS = 400
-_CAR_DESCRIPTION = re.compile(r"(?:\s+(?:[A-Z0-9][\w.\-/’']*|w/\S*|&))*")
+_CAR_DESCRIPTION = re.compile(r"(?:\s+(?:[A-Z0-9][\w.\-/’']{0,40}|w/\S{0,40}|&)){0,12}")
 ORG_NAME = re.compile(
     r"\bTeam\s+(?!(?:Manager|Principal|Owner|Director|Boss|Leader|Chief|Coordinator|"
     r"Members?)\b)[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\b|"

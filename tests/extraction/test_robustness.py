@@ -39,3 +39,10 @@ def test_one_megabyte_of_quote_marks_and_capitals():
     body = ("“A" * 250_000) + ("B C D " * 100_000)
     facts = extract(Article(source="big.txt", title="", body=body))
     assert isinstance(facts.quotes, list)
+
+
+def test_one_megabyte_of_car_numbers_and_colon_quotes():
+    body = ("No. 1 Make X1 " * 40_000) + ("Nora Falk: “a b c” " * 20_000)
+    facts = extract(Article(source="big.txt", title="", body=body[:1_000_000]))
+    assert {e.name for e in facts.entities if e.kind == "car"} == {"#1"}
+    assert facts.quotes and facts.quotes[0].speaker == "Nora Falk"
