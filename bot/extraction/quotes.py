@@ -14,6 +14,7 @@ MAX_WORDS_BEFORE_CUE = 7
 AFTER_WINDOW = 200
 MAX_LOOKBACK_PEOPLE = 12
 SUBJECT_LOOKBACK = 3
+SUBJECT_WINDOW = 400
 
 CUE_VERBS = (
     r"said|says|say|added|adds|add|told|tells|explained|explains|commented|comments|noted|"
@@ -185,7 +186,9 @@ def _named_before(
 def _sentence_subject(span: QuoteSpan, document: Document, focus: _Focus) -> str | None:
     """Return the first person of the sentence a mid-sentence quote sits in."""
     masked = document.masked[span.paragraph]
-    start = max(masked.rfind(". ", 0, span.start), masked.rfind("? ", 0, span.start)) + 1
+    low = max(0, span.start - SUBJECT_WINDOW)
+    start = max(masked.rfind(". ", low, span.start), masked.rfind("? ", low, span.start), low - 1)
+    start += 1
     if not masked[start : span.start].strip():
         return None
     people = focus.within(span.paragraph, start, span.start)
