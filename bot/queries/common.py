@@ -259,18 +259,25 @@ def event_matcher(text: str, alias_groups: Iterable[Iterable[str]] = ()) -> Even
 class Spellings:
     """Every spelling seen for each person or team key, to display the best one."""
 
-    _seen: dict[str, list[str]] = field(default_factory=dict)
+    _seen: dict[str, dict[str, None]] = field(default_factory=dict)
+    _best: dict[str, str | None] = field(default_factory=dict)
 
     def add(self, key: str, *names: str | None) -> str:
-        """Record spellings for a key and return the key."""
-        self._seen.setdefault(key, []).extend(n for n in names if n)
+        """Record spellings for a key (each once, in first-seen order) and return the key."""
+        seen = self._seen.setdefault(key, {})
+        for name in names:
+            if name and name not in seen:
+                seen[name] = None
+                self._best.pop(key, None)
         return key
 
     def name(self, key: str | None) -> str | None:
-        """Return the best spelling recorded for a key."""
+        """Return the best spelling recorded for a key (worked out once per new spelling)."""
         if key is None:
             return None
-        return best_spelling(self._seen.get(key, ())) or None
+        if key not in self._best:
+            self._best[key] = best_spelling(self._seen.get(key, ())) or None
+        return self._best[key]
 
     def names(self, keys: Iterable[str]) -> list[str]:
         """Return the best spelling of several keys, in order."""
