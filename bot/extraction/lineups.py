@@ -14,6 +14,10 @@ MAX_PRE_CREW_GAP_WORDS = 8
 MAX_SENTENCE_CHARS = 3000
 
 _SLASH = re.compile(r"\A\s*/\s*\Z")
+_SHARES = re.compile(
+    r"\A\s+(?:will\s+)?(?:shares?|shared|sharing|drives?|drove|co-drives?|co-drove)\s+"
+    r"(?:the\s+|his\s+|her\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b[^,.;:]{0,60}?\s+with\s+\Z"
+)
 _GLUE = re.compile(r"\A\s*(?:,|,?\s*(?:and|&)(?:\s+[a-z][\w\-]*){0,3})\s*\Z")
 _APPOSITIVE = re.compile(r"\A\s*,[^,.;:!?()\"“”]{1,80},\s*and\s*\Z")
 _LINK_BLOCK = re.compile(r"[.;:!?—–()\"“”#\d]|\A\s*['’]s?\b")
@@ -90,9 +94,29 @@ def sentence_crews(index: int, sentence: Sentence) -> list[Crew]:
     return [c for c in crews if any(m.name for m in c.members) or len(c.members) >= MIN_SLASHED]
 
 
+def _join_sharers(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
+    """Join 'A shares the No. 7 with B and C' into one crew A, B, C."""
+    joined: list[Crew] = []
+    k = 0
+    while k < len(crews):
+        crew = crews[k]
+        following = crews[k + 1] if k + 1 < len(crews) else None
+        gap = sentence.text[crew.end : following.start] if following else ""
+        shares = _SHARES.match(gap) if following and len(crew.members) == 1 else None
+        if following and shares:
+            following.members[:0] = crew.members
+            following.start = crew.start
+            following.car = shares.group(1)
+            k += 1
+            continue
+        joined.append(crew)
+        k += 1
+    return joined
+
+
 def assign_cars(document: Document) -> list[list[Crew]]:
     """Return each sentence's crews, with the car each crew of two or more drives."""
-    all_crews = [sentence_crews(i, s) for i, s in enumerate(document.sentences)]
+    all_crews = [_join_sharers(s, sentence_crews(i, s)) for i, s in enumerate(document.sentences)]
     for index, crews in enumerate(all_crews):
         sentence = document.sentences[index]
         groups = [c for c in crews if len(c.names) >= 2]

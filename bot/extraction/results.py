@@ -159,7 +159,7 @@ PATTERNS: tuple[_Pattern, ...] = (
         _compile(r"\b(?:returned|went\s+on|came\s+back|bounced\s+back|rebounded)\s+to\s+win\b"),
     ),
     _Pattern(
-        "finish", _compile(rf"\b{ORD}(?:[\s-]+place|\s+position|[\s-]+spot)\b"), position=None
+        "finish", _compile(rf"\b{ORD}(?:[\s-]+placed?|\s+position|[\s-]+spot)\b"), position=None
     ),
     _Pattern(
         "finish",
@@ -167,8 +167,9 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"\b(?:finished|finishing|finishes|qualified|qualifying|came\s+home|crossed\s+the\s+line|"
             r"slipped\s+to|dropped\s+to|fell\s+to|climbed\s+to|moved\s+up\s+to|ended|placed|"
             r"classified|was|were|scored|rounded\s+out\s+the\s+top|settled\s+for|took|"
-            r"claimed|earned|secured|grabbed|collected|came)\s+(?:(?:just|only|eventually|"
-            rf"ultimately|in)\s+)?{ORD}\b(?![\s-]+(?:place|position|spot|time|pole))"
+            r"claimed|earned|secured|grabbed|collected|came)\s+(?:the\s+race\s+)?"
+            r"(?:(?:just|only|eventually|ultimately|in)\s+)?"
+            rf"{ORD}\b(?![\s-]+(?:place|position|spot|time|pole))"
         ),
         position=None,
     ),

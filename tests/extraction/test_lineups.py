@@ -108,3 +108,10 @@ def test_slash_separated_crew_after_car(facts_of):
         ("31", "Velden"), ("31", "Rennard"), ("31", "Ferrant"), ("7", "Lund"), ("7", "Falk"),
     }  # fmt: skip
     assert ("finish", 2, "7") in {(r.kind, r.position, r.car) for r in facts.results}
+
+
+def test_driver_shares_car_with_crew(facts_of):
+    facts = facts_of(
+        "Nora Falk shares the No. 7 Brenner with Ivo Lund and Mateo Ricci this season."
+    )
+    assert pairs(facts) == {("7", "Nora Falk"), ("7", "Ivo Lund"), ("7", "Mateo Ricci")}

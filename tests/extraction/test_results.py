@@ -118,3 +118,10 @@ def test_team_one_two_finish(facts_of, aliases):
     )
     found = {(r.kind, r.position, r.team) for r in facts.results}
     assert found == {("win", 1, "Halvard Racing"), ("finish", 2, "Halvard Racing")}
+
+
+def test_finished_the_race_in_place(facts_of):
+    facts = facts_of("Ivo Lund finished the race in third after a late spin.")
+    assert [(r.kind, r.position, r.drivers) for r in facts.results] == [
+        ("finish", 3, ("Ivo Lund",))
+    ]
