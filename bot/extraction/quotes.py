@@ -223,7 +223,8 @@ def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | 
         return _Cue(after[0].name, pronoun=False)
     if _PRONOUN.search(window[verb.end() :]) or _DESCRIPTOR.search(window):
         return _Cue(None, pronoun=True)
-    return None
+    unknown = focus.anyone_within(span.paragraph, span.end, window_end)
+    return _Cue(unknown[0].text, pronoun=False, explicit=True) if unknown else None
 
 
 def _before_cue(text: str, span: QuoteSpan, start: int, focus: _Focus) -> _Cue | None:

@@ -215,3 +215,10 @@ def test_partial_quote_inside_a_sentence_takes_its_subject(facts_of):
     assert [(q.speaker, q.text) for q in facts.quotes] == [
         ("Nora Falk", "probably the best one I have done all year")
     ]
+
+
+def test_surname_only_speaker_named_in_the_cue(facts_of):
+    facts = facts_of(
+        "The team had a tough day.\n“We will come back stronger at the next round,” said Novak."
+    )
+    assert [q.speaker for q in facts.quotes] == ["Novak"]
