@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -81,11 +82,12 @@ def not_found(what: str, query: str, suggestions: list[str]) -> Answer:
     )
 
 
-_MARKDOWN_SPECIALS = str.maketrans({ch: f"\\{ch}" for ch in "\\*_~`|>#[]()-"})
+_INLINE_MARKDOWN = str.maketrans({ch: f"\\{ch}" for ch in "\\*_~`|"})
+_LINE_START_MARKDOWN = re.compile(r"^(\s*)([#>-])", re.MULTILINE)
 _ZERO_WIDTH = "\u200b"
 
 
 def escape(text: str) -> str:
     """Escape article text for Discord: no markdown effects and no mentions."""
-    safe = text.translate(_MARKDOWN_SPECIALS)
+    safe = _LINE_START_MARKDOWN.sub(r"\1\\\2", text.translate(_INLINE_MARKDOWN))
     return safe.replace("@", f"@{_ZERO_WIDTH}").replace("<#", f"<{_ZERO_WIDTH}#")

@@ -15,7 +15,7 @@ EMBED_FIELD_VALUE_LIMIT = 1024
 EMBED_FIELDS_LIMIT = 25
 EMBED_FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000
-FIELDS_PER_PAGE = 6
+FIELDS_PER_PAGE = 12
 PAGE_DESCRIPTION_CHARS = 2000
 FOOTER_SOURCES_CHARS = 1000
 PAGE_COUNTER_CHARS = 40
@@ -29,8 +29,10 @@ def clip(text: str, limit: int) -> str:
 
 
 def defuse_mentions(text: str) -> str:
-    """Break @everyone, @here and user/role mentions so no text can ping."""
-    return text.replace("@", f"@{_ZERO_WIDTH}")
+    """Break @everyone and @here (embeds never ping; mention pills like <#id> stay readable)."""
+    return text.replace("@everyone", f"@{_ZERO_WIDTH}everyone").replace(
+        "@here", f"@{_ZERO_WIDTH}here"
+    )
 
 
 def split_text(text: str, limit: int) -> list[str]:

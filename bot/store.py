@@ -115,7 +115,9 @@ class Store:
             except aiosqlite.Error as exc:
                 if self.db.in_transaction:
                     await self.db.execute("ROLLBACK")
-                raise StoreError(f"migration to version {number} failed: {exc}") from exc
+                raise StoreError(
+                    f"database {self.path}: migration to version {number} failed: {exc}"
+                ) from exc
             log.info("Database %s migrated to schema version %d", self.path, number)
         return latest
 
@@ -129,10 +131,11 @@ class Store:
             await self.db.execute("BEGIN IMMEDIATE")
             try:
                 yield self.db
+                await self.db.execute("COMMIT")
             except BaseException:
-                await self.db.execute("ROLLBACK")
+                if self.db.in_transaction:
+                    await self.db.execute("ROLLBACK")
                 raise
-            await self.db.execute("COMMIT")
 
     async def fetchall(self, sql: str, params: Iterable[object] = ()) -> list[aiosqlite.Row]:
         """Run a query and return every row."""

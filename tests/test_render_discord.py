@@ -54,13 +54,15 @@ def test_nothing_in_an_answer_can_ping():
     rendered = " ".join(
         [embed.title, embed.description, embed.fields[0].name, embed.fields[0].value]
     )
-    assert "@everyone" not in rendered and "@here" not in rendered and "<@1" not in rendered
+    assert "@everyone" not in rendered and "@here" not in rendered
+    assert "<@&456>" in rendered, "mention pills stay readable: embeds never ping"
 
 
 def test_escape_neutralises_markdown_and_mentions_in_article_text():
-    text = escape("**bold** claim by @everyone in `code` > quote")
+    text = escape("**bold** claim by @everyone and <@123> in <#9> `code`\n> quote")
     assert "**" not in text.replace("\\*", "")
-    assert "@everyone" not in text
+    assert "@everyone" not in text and "<@1" not in text and "<#9" not in text
+    assert "\n\\> quote" in text
     assert "\\`code\\`" in text
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, TypeVar
 
-from bot.answers import Section, Source
+from bot.answers import Section, Source, escape
 from bot.text import fold
 
 FIELD_NAME_LIMIT = 256
@@ -20,8 +20,6 @@ _CAR_INPUT = re.compile(
     r"^\s*(?:(?:car|no|nr|num|number)\.?\s*)?#?\s*(\d{1,3})(?![\d:.])", re.IGNORECASE
 )
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d|2100)\b")
-_INLINE_MARKDOWN = str.maketrans({ch: f"\\{ch}" for ch in "\\*_~`|"})
-_LINE_START_MARKDOWN = re.compile(r"^(\s*)([#>-])", re.MULTILINE)
 
 
 def normalize_car(text: str | None) -> str | None:
@@ -62,8 +60,8 @@ def clip(text: str, limit: int) -> str:
 
 
 def safe(text: str) -> str:
-    """Neutralise Discord markdown in article text (emphasis, code, headings, quotes, lists)."""
-    return _LINE_START_MARKDOWN.sub(r"\1\\\2", text.translate(_INLINE_MARKDOWN))
+    """Neutralise Discord markdown and mentions in article text."""
+    return escape(text)
 
 
 def _spelling_rank(name: str) -> tuple[int, int, int, int]:
