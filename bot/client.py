@@ -188,6 +188,9 @@ async def run_bot(config: Config, token: str, clock: Clock) -> int:
         except (aiohttp.ClientError, OSError) as exc:  # only login gets here: the gateway retries
             log.error("Cannot reach the Discord API at %s: %s", config.discord.api_base, exc)
             return EXIT_UNREACHABLE
+        except discord.HTTPException as exc:  # e.g. a 5xx while syncing commands at start
+            log.error("Discord answered HTTP %s during start-up: %s", exc.status, exc.text)
+            return EXIT_UNREACHABLE
     return 0
 
 
