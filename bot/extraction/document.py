@@ -20,7 +20,8 @@ MAX_CAPTION_CHARS = 400
 _CAR_DESCRIPTION = re.compile(r"(?:\s+(?:[A-Z0-9][\w.\-/’']{0,40}|w/\S{0,40}|&)){0,12}")
 ORG_NAME = re.compile(
     r"\bTeam\s+(?!(?:Manager|Principal|Owner|Director|Boss|Leader|Chief|Coordinator|"
-    r"Members?)\b)[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\b|"
+    r"Members?|Championships?|Titles?|Orders|Awards?|Events?|Cup)\b)[A-Z][\w\-]+"
+    r"(?:\s+[A-Z][\w\-]+)?\b|"
     r"\b(?:[A-Z][\w'’&.\-]*\s+){1,4}(?:Racing|Motorsports?|Autosport|Competition|Engineering)\b"
     r"(?:\s+(?:by|w/)\s*(?:[A-Z][\w\-]*\s*){1,4})?"
 )

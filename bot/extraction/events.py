@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 from bot.extraction.aliases import Aliases
-from bot.extraction.text import find_years
+from bot.extraction.text import find_years, ordinal_value
 
 _GENERIC_EVENT = re.compile(
     r"\b(?:[A-Z][\w'’.]*\s+){0,3}(?:Grand\s+Prix|(?:24|12|Twelve|Six|6|10|Ten)\s+Hours"
@@ -14,6 +14,9 @@ _GENERIC_EVENT = re.compile(
 )
 YEAR_WINDOW = 80
 YEAR_AFTER_WINDOW = 40
+_YEARS_AGO = re.compile(
+    r"\b(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+years?\s+ago\b"
+)
 _LAST_YEAR = re.compile(r"\blast\s+(?:year|season)\b", re.IGNORECASE)
 CLAUSE_LOOKBACK = 200
 _CLAUSE_BREAK = re.compile(r",\s+(?:but|while|whereas|although|though)\b|;|\s[—–]\s")
@@ -48,6 +51,10 @@ def find_season(
         return min(years)[1]
     if published is None:
         return None
+    ago = _YEARS_AGO.search(text, low, high)
+    if ago and not whole_sentence:
+        count = ordinal_value(ago.group(1))
+        return published.year - count if count else published.year
     if not whole_sentence and is_relative_past(text[low:high]):
         return published.year - 1
     return published.year

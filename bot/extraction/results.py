@@ -280,7 +280,9 @@ class ResultFinder:
         if actor.car is None and actor.drivers:
             actor.car = _car_adjacent(sentence, trigger.end)
             season = find_season(sentence.text, self._published, trigger.start)
-            current = self._published is None or season == self._published.year
+            current = season is None or (
+                self._published is not None and season == self._published.year
+            )
             if actor.car is None and current:
                 actor.car = self._car_of(actor.drivers)
             named = [c for c in self._crews[index] if c.members]
@@ -302,12 +304,12 @@ class ResultFinder:
                 found.append(Found(runner_up, when, scope))
         if trigger.kind == "title":
             for match in _EARLIER_TITLE.finditer(sentence.text, trigger.end):
-                extra = replace(main, season=int(match.group(1)), detail=None)
+                extra = replace(main, season=int(match.group(1)), detail=None, car=None)
                 found.append(Found(extra, 0, scope))
             span = _YEAR_RANGE.search(sentence.text, trigger.start, min(high, trigger.end + 60))
             if span and int(span.group(1)) < int(span.group(2)) <= int(span.group(1)) + 10:
                 for year in range(int(span.group(1)), int(span.group(2)) + 1):
-                    found.append(Found(replace(main, season=year), 0, scope))
+                    found.append(Found(replace(main, season=year, car=None), 0, scope))
         return found
 
     def _result(
@@ -323,8 +325,11 @@ class ResultFinder:
             car=actor.car,
             drivers=actor.drivers,
             team=actor.team,
-            event=find_event(
-                text, self._document.aliases, trigger.start, prefer_race=kind != "title"
+            event=_event_for(
+                kind,
+                find_event(
+                    text, self._document.aliases, trigger.start, prefer_race=kind != "title"
+                ),
             ),
             detail=detail.group() if detail else None,
             paragraph=sentence.paragraph,
@@ -514,6 +519,11 @@ def _car_just_before(sentence: Sentence, at: int) -> str | None:
 def _own_car(sentence: Sentence) -> str | None:
     match = _OWN_CAR.search(sentence.text)
     return match.group(1) if match else None
+
+
+def _event_for(kind: ResultKind, event: str | None) -> str | None:
+    """Keep a championship for a title and a race for anything else."""
+    return event if (kind == "title") == is_championship(event) else None
 
 
 def _only_crew_with_car(crews: list[Crew]) -> Crew | None:

@@ -15,6 +15,7 @@ ABBREVIATIONS = frozenset(
      "ga", "calif", "ind", "mich", "ariz", "approx", "est", "lt", "gen", "sgt", "mt"}
 )  # fmt: skip
 
+MAX_NUMBER_DIGITS = 2
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘'(\[#A-Z0-9À-Þ])")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*\Z")
@@ -64,7 +65,7 @@ def ordinal_value(word: str) -> int | None:
     digits = lowered.rstrip("stndrh")
     if digits.isdigit() and lowered[len(digits) :] in {"st", "nd", "rd", "th"}:
         return int(digits)
-    return int(lowered) if lowered.isdigit() and len(lowered) <= 2 else None
+    return int(lowered) if lowered.isdigit() and len(lowered) <= MAX_NUMBER_DIGITS else None
 
 
 def split_sentences(text: str) -> list[Span]:

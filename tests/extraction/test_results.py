@@ -125,3 +125,12 @@ def test_finished_the_race_in_place(facts_of):
     assert [(r.kind, r.position, r.drivers) for r in facts.results] == [
         ("finish", 3, ("Ivo Lund",))
     ]
+
+
+def test_years_ago_sets_the_season(facts_of):
+    facts = facts_of(
+        "Omar Reyes took the national title 20 years ago.", published=date(2019, 10, 13)
+    )
+    assert [(r.kind, r.drivers, r.season) for r in facts.results] == [
+        ("title", ("Omar Reyes",), 1999)
+    ]
