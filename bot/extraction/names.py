@@ -37,7 +37,7 @@ NOT_NAME_WORDS = frozenset(
     [
         "racing", "motorsport", "motorsports", "team", "engineering", "autosport",
         "competition", "performance", "development", "championship", "championships", "series",
-        "cup", "hours", "grand", "prix", "petit", "mans", "rolex", "weathertech", "sportscar",
+        "cup", "hours", "grand", "prix", "petit", "mans", "rolex",
         "international", "speedway", "raceway", "park", "circuit", "road", "beach", "lane",
         "lap", "pro", "class", "award", "manufacturers", "endurance", "sprint", "images",
         "photo", "champion", "champions", "president", "vice", "director", "manager",

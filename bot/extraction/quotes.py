@@ -64,7 +64,7 @@ class _Focus:
         """Return who a pronoun before a place most likely stands for.
 
         Looking back over the last few sentences: someone named with a speech verb
-        ('Nelson says'), else the first person of the latest sentence naming anyone.
+        ('Olsen says'), else the first person of the latest sentence naming anyone.
         """
         index = bisect_left(self._sentence_keys, (paragraph, offset)) - 1
         for sentence in self._sentences[max(0, index - SUBJECT_LOOKBACK + 1) : index + 1][::-1]:
@@ -196,7 +196,7 @@ def _sentence_subject(span: QuoteSpan, document: Document, focus: _Focus) -> str
 
 
 def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | None:
-    """Read a cue after a quote: '," said X', '," X told NBC', '," he said'."""
+    """Read a cue after a quote: '," said X', '," X told the press', '," he said'."""
     window_end = min(limit, span.end + AFTER_WINDOW)
     window = text[span.end : window_end]
     stop = _SENTENCE_STOP.search(window)
