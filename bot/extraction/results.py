@@ -35,9 +35,9 @@ ADJACENT_WORDS = 4
 TEAM_NEAR_CHARS = 40
 
 _BLOCKERS = re.compile(
-    r"\b(?:will|would|could|might|may|targeting|target|targets|hopes?|hoping|aims?|aiming|"
-    r"seeking|seeks|chasing|chase|bid|wants?|looking|elusive|potential|possible|if|another|"
-    r"former|next|try|trying|tried|attempt|need|needs|needed|chance|able|going|set\s+to|"
+    r"\b(?:will|would|could|might|targeting|target|targets|hopes?|hoping|aims?|aiming|"
+    r"seeking|seeks|chasing|chase|bid|wants?|looking|elusive|potential|possible|if|"
+    r"for\s+another|former|next|try|trying|tried|attempt|need|needs|needed|chance|going|set\s+to|"
     r"plans?|expects?|expected|favou?rites?)\b",
     re.IGNORECASE,
 )
@@ -65,7 +65,6 @@ class Trigger:
     start: int
     end: int
     after: bool = False
-    runner_up: bool = False
     allow_future: bool = False
     reach: int = 4
 
@@ -76,7 +75,6 @@ class _Pattern:
     regex: re.Pattern[str]
     position: int | None = 1
     after: bool = False
-    runner_up: bool = False
     allow_future: bool = False
     reach: int = 4
 

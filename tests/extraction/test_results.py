@@ -134,3 +134,8 @@ def test_years_ago_sets_the_season(facts_of):
     assert [(r.kind, r.drivers, r.season) for r in facts.results] == [
         ("title", ("Omar Reyes",), 1999)
     ]
+
+
+def test_past_results_with_words_that_look_like_hedges(facts_of):
+    facts = facts_of("In May, Nora Falk won another race at the Grand Prix of Halvard.")
+    assert [(r.kind, r.drivers) for r in facts.results] == [("win", ("Nora Falk",))]
