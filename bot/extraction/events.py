@@ -37,15 +37,24 @@ def find_event(
 
 
 def find_season(
-    text: str, published: date | None, near: int = 0, *, whole_sentence: bool = False
+    text: str,
+    published: date | None,
+    near: int = 0,
+    *,
+    end: int | None = None,
+    whole_sentence: bool = False,
 ) -> int | None:
-    """Return the season a sentence talks about: a year it names, else the article's year."""
+    """Return the season a sentence talks about: a year it names, else the article's year.
+
+    Years are looked for in the clause around `near`..`end` (the phrase stating the fact).
+    """
+    end = near if end is None else end
     low, high = (0, len(text)) if whole_sentence else clause_bounds(text, near)
     before, after = (len(text), len(text)) if whole_sentence else (YEAR_WINDOW, YEAR_AFTER_WINDOW)
     years = [
-        (abs(at - near), year)
+        (min(abs(at - near), abs(at - end)), year)
         for at, year in _years_with_positions(text)
-        if max(low, near - before) <= at <= min(high, near + after)
+        if max(low, near - before) <= at <= min(high, end + after)
     ]
     if years:
         return min(years)[1]

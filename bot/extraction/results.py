@@ -254,6 +254,7 @@ class ResultFinder:
         self._sentence_keys = [(s.paragraph, s.start) for s in document.sentences]
         self._car_drivers = _car_drivers(document, crews)
         self._owners = find_owners(document, crews)
+        self._main_event = main_event(document)
 
     def find(self) -> list[Result]:
         """Return the article's results, merged where two sentences state the same one."""
@@ -263,7 +264,17 @@ class ResultFinder:
                 continue
             for trigger in find_triggers(sentence.text):
                 found.extend(self._results(index, sentence, trigger))
-        return [f.result for f in merge_results(found, self._car_drivers_by_car())]
+        merged = [f.result for f in merge_results(found, self._car_drivers_by_car())]
+        return [self._with_main_event(r) for r in merged]
+
+    def _with_main_event(self, result: Result) -> Result:
+        """Give a current race result with no event of its own the article's main race."""
+        if result.event or result.kind == "title" or self._main_event is None:
+            return result
+        published = self._published
+        if published is not None and result.season not in {None, published.year}:
+            return result
+        return replace(result, event=self._main_event)
 
     def _car_drivers_by_car(self) -> dict[str, set[str]]:
         by_car: dict[str, set[str]] = {}
@@ -277,7 +288,7 @@ class ResultFinder:
             return []
         if actor.car is None and actor.drivers:
             actor.car = _car_adjacent(sentence, trigger.end)
-            season = find_season(sentence.text, self._published, trigger.start)
+            season = find_season(sentence.text, self._published, trigger.start, end=trigger.end)
             current = season is None or (
                 self._published is not None and season == self._published.year
             )
@@ -331,7 +342,7 @@ class ResultFinder:
             ),
             detail=detail.group() if detail else None,
             paragraph=sentence.paragraph,
-            season=find_season(text, self._published, trigger.start),
+            season=find_season(text, self._published, trigger.start, end=trigger.end),
         )
 
     def _runner_up(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:
@@ -474,6 +485,16 @@ def _car_drivers(document: Document, crews: list[list[Crew]]) -> dict[tuple[int,
         names = by_car.setdefault((caption.paragraph, caption.car), [])
         names.extend(document.resolver.resolve(d) for d in caption.drivers if d not in names)
     return by_car
+
+
+def main_event(document: Document) -> str | None:
+    """Return the race the article names most often (the first one named on a tie)."""
+    counts: dict[str, int] = {}
+    for sentence in document.sentences:
+        for found in document.aliases.find_events(sentence.text):
+            if not is_championship(found.canonical):
+                counts[found.canonical] = counts.get(found.canonical, 0) + 1
+    return max(counts, key=lambda name: counts[name]) if counts else None
 
 
 def find_owners(document: Document, crews: list[list[Crew]]) -> dict[str, str]:

@@ -139,3 +139,14 @@ def test_years_ago_sets_the_season(facts_of):
 def test_past_results_with_words_that_look_like_hedges(facts_of):
     facts = facts_of("In May, Nora Falk won another race at the Grand Prix of Halvard.")
     assert [(r.kind, r.drivers) for r in facts.results] == [("win", ("Nora Falk",))]
+
+
+def test_result_without_its_own_event_takes_the_article_race(facts_of, aliases):
+    facts = facts_of(
+        "Marco Velden claimed the first overall pole position of the 2026 season.\n"
+        "The field is ready for the Rolex 24 next week.",
+        aliases=aliases,
+        published=None,
+    )
+    (pole,) = facts.results
+    assert (pole.kind, pole.event, pole.season) == ("pole", "Rolex 24 At Daytona", 2026)
