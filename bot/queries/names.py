@@ -40,6 +40,7 @@ RESOLVE_MARGIN = 5.0
 FUZZY_POOL = 4
 SHORT_KEY_SLACK = 2
 MIN_ALIASES_FOR_EVENT = 2
+KEY_SEPARATOR = "\n"
 
 KIND_ALIASES: dict[str, str] = {
     "person": "person",
@@ -116,6 +117,9 @@ class KindIndex:
     words: list[tuple[str, int, int]] = field(default_factory=list)
     exact: dict[str, list[int]] = field(default_factory=dict)
     ranked: list[int] = field(default_factory=list)
+    rank: dict[int, tuple[int, str]] = field(default_factory=dict)
+    joined: str = ""
+    starts: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         words: list[tuple[str, int, int]] = []
@@ -126,11 +130,24 @@ class KindIndex:
         words.sort()
         self.words = words
         self.exact = dict(exact)
+        self.rank = {
+            owner: (-self.popularity.get(owner, 0), fold(name))
+            for owner, name in self.names.items()
+        }
         self.ranked = sorted(self.names, key=self._order)
+        self.joined = KEY_SEPARATOR.join(self.keys)
+        starts, at = [], 0
+        for key in self.keys:
+            starts.append(at)
+            at += len(key) + len(KEY_SEPARATOR)
+        self.starts = starts
 
     def _order(self, owner: int) -> tuple[int, str]:
-        """Sort key: most mentioned first, then alphabetical."""
-        return (-self.popularity.get(owner, 0), fold(self.names[owner]))
+        """Sort key: most mentioned first, then alphabetical (worked out once per owner)."""
+        rank = self.rank.get(owner)
+        if rank is None:
+            rank = (-self.popularity.get(owner, 0), fold(self.names[owner]))
+        return rank
 
     def top(self, limit: int) -> list[str]:
         """Return the most mentioned names."""
@@ -153,8 +170,22 @@ class KindIndex:
         return _unique(full), _unique(whole), _unique(prefix)
 
     def containing(self, query: str) -> list[int]:
-        """Return owners whose alias contains the query anywhere."""
-        return _unique(o for k, o in zip(self.keys, self.owners, strict=True) if query in k)
+        """Return owners whose alias contains the query anywhere, in alias order.
+
+        Searches all aliases joined into one string (no alias or query holds the separator).
+        """
+        if not query or KEY_SEPARATOR in query:
+            return _unique(o for k, o in zip(self.keys, self.owners, strict=True) if query in k)
+        found: list[int] = []
+        at = self.joined.find(query)
+        while at != -1:
+            position = bisect.bisect_right(self.starts, at) - 1
+            found.append(self.owners[position])
+            following = position + 1
+            if following >= len(self.starts):
+                break
+            at = self.joined.find(query, self.starts[following])
+        return _unique(found)
 
     def fuzzy(self, query: str, limit: int) -> list[tuple[int, float]]:
         """Return owners whose aliases are close to the query, best first, with the score."""
