@@ -28,12 +28,17 @@ def find_event(
     text: str, aliases: Aliases, near: int = 0, *, prefer_race: bool = False
 ) -> str | None:
     """Return the canonical event named in a text, the one nearest to `near` first."""
-    found = [(abs(f.start - near), f.canonical) for f in aliases.find_events(text)]
-    found += [(abs(m.start() - near), m.group().strip()) for m in _GENERIC_EVENT.finditer(text)]
+    known = aliases.find_events(text)
+    found = [(abs(f.start - near), 0, f.canonical) for f in known]
+    found += [
+        (abs(m.start() - near), 1, m.group().strip())
+        for m in _GENERIC_EVENT.finditer(text)
+        if not any(f.start < m.end() and m.start() < f.end for f in known)
+    ]
     if prefer_race:
-        races = [item for item in found if not is_championship(item[1])]
+        races = [item for item in found if not is_championship(item[2])]
         found = races or found
-    return min(found)[1] if found else None
+    return min(found)[2] if found else None
 
 
 def find_season(

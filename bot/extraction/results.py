@@ -629,6 +629,8 @@ def _same_subject(a: Result, b: Result, car_drivers: dict[str, set[str]]) -> boo
         return False
     if a.team and b.team:
         return a.team == b.team
+    if bare_a != bare_b and a.kind != "title":
+        return True
     return a.paragraph == b.paragraph
 
 

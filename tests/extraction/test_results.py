@@ -150,3 +150,16 @@ def test_result_without_its_own_event_takes_the_article_race(facts_of, aliases):
     )
     (pole,) = facts.results
     assert (pole.kind, pole.event, pole.season) == ("pole", "Rolex 24 At Daytona", 2026)
+
+
+def test_team_restating_a_car_result_is_one_result(facts_of, aliases):
+    facts = facts_of(
+        "Halvard Racing won the Battle on the Bricks.\n"
+        "The #6 Make of Nora Falk and Ivo Lund took the checkered flag 17.4 seconds clear.",
+        aliases=aliases,
+    )
+    wins = [r for r in facts.results if r.kind == "win"]
+    assert [(w.car, w.team, w.drivers) for w in wins] == [
+        ("6", "Halvard Racing", ("Nora Falk", "Ivo Lund"))
+    ]
+    assert wins[0].event == "Battle on the Bricks"
