@@ -41,6 +41,11 @@ _QUOTES_SQL = (
     " LEFT JOIN entities p ON p.id = q.speaker_id"
     " WHERE {where} ORDER BY a.published IS NULL, a.published DESC, q.id LIMIT ? OFFSET ?"
 )
+_PICK_SQL = (
+    "SELECT q.id FROM quotes q JOIN articles a ON a.id = q.article_id"
+    " WHERE {where} ORDER BY a.published IS NULL, a.published DESC, q.id LIMIT 1 OFFSET ?"
+)
+"""The id of the quote at an offset in the order of _QUOTES_SQL (sorting ids, not texts)."""
 _WORD = re.compile(r"\w+")
 
 
@@ -140,7 +145,9 @@ async def random_quote(store: Store, rng: random.Random) -> FoundQuote | None:
         row = await store.fetchone(f"SELECT count(*) FROM quotes q WHERE {where}")  # noqa: S608
         total = int(row[0]) if row else 0
         if total:
-            rows = await _rows(store, where, (), 1, rng.randrange(total))
+            sql = _PICK_SQL.format(where=where)
+            picked = await store.fetchone(sql, (rng.randrange(total),))
+            rows = await _rows(store, "q.id = ?", (picked[0],), 1) if picked else []
             return _found(rows[0]) if rows else None
     return None
 
