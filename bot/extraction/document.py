@@ -27,6 +27,8 @@ ORG_NAME = re.compile(
 )
 _SINGLE_QUOTE = re.compile(r"(?:(?<=\s)|\A)‘([^‘]{1,2000}?[,.!?…])’(?=\s|\Z|[,;:])")
 _PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They|His|Her|Their)\b")
+CLOSING_QUOTES = "”»"
+_MISSING_OPENER = re.compile(r"[A-Z][^“”\"«»]{20,}?[,.!?…]\s*[”»]")
 _PHOTO_CREDIT = re.compile(r"\s*(?:photos?|images?|credit)s?\b[^:\n]{0,20}:", re.IGNORECASE)
 _CREDIT = re.compile(r"photo|image|credit|©|/", re.IGNORECASE)
 _CAPTION_MARK = re.compile(r":| [–—] ")
@@ -118,6 +120,10 @@ def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
     if not marks and paragraph.startswith("‘"):
         return _single_quote_spans(paragraph, index)
     spans = []
+    if marks and paragraph[marks[0]] in CLOSING_QUOTES and _MISSING_OPENER.match(paragraph):
+        inner = paragraph[: marks[0]].strip()
+        spans.append(QuoteSpan(index, 0, marks[0] + 1, inner, closed=True))
+        marks = marks[1:]
     for k in range(0, len(marks), 2):
         start = marks[k]
         closed = k + 1 < len(marks)

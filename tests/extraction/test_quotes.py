@@ -222,3 +222,10 @@ def test_surname_only_speaker_named_in_the_cue(facts_of):
         "The team had a tough day.\n“We will come back stronger at the next round,” said Novak."
     )
     assert [q.speaker for q in facts.quotes] == ["Novak"]
+
+
+def test_quote_missing_its_opening_mark(facts_of):
+    facts = facts_of("Intro.\nWe never gave up, not even for one lap,” said Nora Falk.")
+    assert [(q.speaker, q.text) for q in facts.quotes] == [
+        ("Nora Falk", "We never gave up, not even for one lap,")
+    ]
