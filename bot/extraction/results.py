@@ -111,10 +111,15 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern("title", _compile(rf"\b{ORD}(?:\s+[\w'’\-]+){{0,3}}?\s+{TITLE_NOUN}\b")),
     _Pattern("title", _compile(r"\b[Cc]hampions?\b(?=\s*,?\s*(?:team\s+)?[A-Z])", 0), after=True),
     _Pattern("title", _compile(r"(?<=,)[^,.;]{0,40}\breigning\s+[\w\s]{0,20}?champions?\b")),
-    _Pattern("win", _compile(r"\bwon\b(?!['’]t)(?!\s+by\b)(?!(?:\s+[\w'’\-]+){0,3}\s+times?\b)")),
     _Pattern(
         "win",
-        _compile(r"\bwon\s+by\b(?!\s+(?:a|an|the|\d|[\w.\-]+\s+(?:points?|seconds?|laps?)))"),
+        _compile(
+            r"\bwon\b(?!['’]t)(?!\s+by\s+(?:the\s+)?(?-i:[A-Z#]|No\.))(?!(?:\s+[\w'’\-]+){0,3}\s+times?\b)"
+        ),
+    ),
+    _Pattern(
+        "win",
+        _compile(r"\bwon\s+by\s+(?=(?:the\s+)?(?:[A-Z#]|No\.))", 0),
         after=True,
     ),
     _Pattern("win", _compile(r"\b(?:triumphed|triumphs)\b")),

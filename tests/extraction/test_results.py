@@ -163,3 +163,12 @@ def test_team_restating_a_car_result_is_one_result(facts_of, aliases):
         ("6", "Halvard Racing", ("Nora Falk", "Ivo Lund"))
     ]
     assert wins[0].event == "Battle on the Bricks"
+
+
+def test_passive_and_margin_wins(facts_of):
+    passive = facts_of("After Ivo Lund crashed, the race was won by Nora Falk.")
+    margin = facts_of("Nora Falk won by 2.3 seconds from Ivo Lund.")
+    assert [(r.kind, r.drivers) for r in passive.results] == [("win", ("Nora Falk",))]
+    assert [(r.kind, r.drivers, r.detail) for r in margin.results] == [
+        ("win", ("Nora Falk",), "2.3 seconds")
+    ]
