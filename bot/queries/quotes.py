@@ -29,7 +29,7 @@ from bot.text import fold
 log = logging.getLogger(__name__)
 
 SHOWN_QUOTES = 10
-QUOTE_MARKS = '“”" '
+QUOTE_MARKS = '“”" ,'
 ABOUT_CUTOFF = 80.0
 WORD_TYPO_CUTOFF = 85.0
 MIN_WORD_CHARS = 2
