@@ -76,3 +76,16 @@ def test_bad_config_stops_with_the_key_named(tmp_path):
     assert result.returncode == 2
     assert "paddock.timezone = 'Mars/Base'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+async def test_tab_completion_offers_commands_options_and_names(services):
+    import asyncio
+
+    from bot.commands import command_table
+    from bot.console import Completer
+
+    completer = Completer(services, command_table(), asyncio.get_running_loop(), lambda: "")
+    assert "/lineup" in completer.candidates("/lin", "/lin")
+    assert completer.candidates("/lineup ", "ca") == ["car:"]
+    names = await asyncio.to_thread(completer.candidates, "/driver name:derr", "name:derr")
+    assert 'name:"Pipo Derani"' in names
