@@ -35,6 +35,8 @@ _WORD = re.compile(r"[\w'’\-]+")
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 _DESCRIPTOR = re.compile(r"\bthe\s+(?:[\w’'\-]+\s+){0,2}?[\w’'\-]+")
 _SENTENCE_STOP = re.compile(r"[.!?](?:\s|\Z)")
+_REPORTING = re.compile(r"\A[\s,]*(?:he|she|they)\s+[a-z]{3,}(?:ed|s)\b")
+_ASIDE = re.compile(r",\s*(?:who|whose|which)\b[^,.;:!?“”\"]{1,160},\s*")
 _NOT_VERB = frozenset({"and", "or", "of", "to", "in", "at", "for", "from", "with", "the", "a"})
 
 
@@ -178,6 +180,9 @@ def _named_before(
         for ref in reversed(focus.last(paragraph, end, MAX_LOOKBACK_PEOPLE)):
             if _CUE.match(text, ref.end + 1) or _CUE.match(text, ref.end):
                 return ref.name
+            aside = _ASIDE.match(text, ref.end)
+            if aside and _CUE.match(text, aside.end()):
+                return ref.name
     if same_paragraph:
         return _sentence_subject(span, document, focus)
     return None
@@ -206,6 +211,8 @@ def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | 
         window_end = span.end + stop.start()
         window = text[span.end : window_end]
     verb = _CUE.search(window)
+    if not verb and span.text.endswith(",") and _REPORTING.match(window):
+        return _Cue(None, pronoun=True)
     people = focus.within(span.paragraph, span.end, window_end)
     if not verb and len(people) == 1 and not _WORD.search(text, people[0].end, window_end):
         return _Cue(people[0].name, pronoun=False)

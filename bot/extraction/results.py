@@ -51,7 +51,12 @@ _EARLIER_TITLE = re.compile(
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
 _GAP_STOP = re.compile(r"[;:—–]|(?<!No)\.(?=\s|\Z)|,\s*(?:while|but|and|as|whereas)\b")
 _ASIDE = re.compile(r",\s*(?:who|which|whose|where)\b[^,;.]{0,120},")
-_AHEAD = re.compile(r"\b(?:ahead\s+of|over)\s")
+_AHEAD = re.compile(
+    r"\b(?:ahead\s+of|over|clear\s+of|beat|beating|defeated|defeating|"
+    r"edged(?:\s+out)?|edging(?:\s+out)?|pipped|pipping)\s"
+)
+_PRACTICE = re.compile(r"\b(?:practice|testing|test|warm-?up)\b", re.IGNORECASE)
+RUNNER_UP_WINDOW = 160
 _WORD = re.compile(r"[\w'’\-.]+")
 _OWN_CAR = re.compile(r"\b(?:his|her|their)\s+(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b")
 
@@ -83,7 +88,59 @@ def _compile(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
 
+WENT_TO = r"\s+(?:went|goes|fell)\s+to\b"
+CLASS_WORDS = (
+    r"(?:\s+(?:in|of)\s+(?:the\s+)?(?:class|(?-i:[A-Z][A-Z0-9]{1,4}(?:\s+[A-Z][A-Z0-9]{1,4})?)))?"
+)
+LATER_PLACE = r"(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|P\d{1,2})"
+_NOT_BEFORE_PLACE = (
+    "for", "to", "the", "a", "in", "of", "into", "from", "its", "his", "her", "their", "up",
+    "at", "every", "each",
+)  # fmt: skip
+_NOT_A_PLACE = "".join(rf"(?<!\b{w}\s)" for w in _NOT_BEFORE_PLACE)
+
 PATTERNS: tuple[_Pattern, ...] = (
+    _Pattern(
+        "pole",
+        _compile(rf"\bpole(?:\s+position)?{CLASS_WORDS}{WENT_TO}"),
+        after=True,
+    ),
+    _Pattern(
+        "win",
+        _compile(
+            r"\b(?:(?:class\s+|overall\s+|race\s+)?(?:victory|win)|honou?rs|spoils|laurels|"
+            rf"class){CLASS_WORDS}{WENT_TO}"
+        ),
+        after=True,
+    ),
+    _Pattern(
+        "finish",
+        _compile(
+            rf"\b(?:{ORD}|runner-up)(?:[\s-]+(?:place|position|spot))?"
+            rf"(?:\s+on\s+the\s+grid|\s+overall|{CLASS_WORDS}){WENT_TO}"
+        ),
+        position=None,
+        after=True,
+    ),
+    _Pattern(
+        "finish",
+        _compile(
+            rf"(?:\A|(?<=[,;]\s))\s*(?:finishing\s+|qualifying\s+|starting\s+)?{ORD}"
+            rf"(?:\s+overall|\s+on\s+the\s+grid|{CLASS_WORDS})\s+(?:was|were)\b"
+        ),
+        position=None,
+        after=True,
+    ),
+    _Pattern("finish", _compile(rf"\b{ORD}-placed\b"), position=None, after=True, reach=2),
+    _Pattern("finish", _compile(rf"\bhome\s+(?:in\s+)?{ORD}\b"), position=None),
+    _Pattern(
+        "finish",
+        _compile(
+            r"\b(?:with|and)\s+(?:[^\s;]+\s+){1,16}?"
+            rf"{_NOT_A_PLACE}(?P<at>{LATER_PLACE})(?=\s*(?:[.,;]|\s+and\s|\s+in\s+class\b|\Z))"
+        ),
+        position=None,
+    ),
     _Pattern(
         "pole", _compile(r"\bpole[-\s](?:sitting|winning|sitter)\b|\bpolesitter\b"), after=True
     ),
@@ -92,7 +149,8 @@ PATTERNS: tuple[_Pattern, ...] = (
         _compile(
             r"\b(?:claimed|claim|claiming|claims|took|take|taking|takes|won|earned|earning|"
             r"secured|securing|scored|grabbed|captured|snatched|sealed|start|started|starting|"
-            r"starts|began|begin|begins|qualified|put\s+\w+\s+on)(?:\s+[\w'’\-]+){0,6}?\s+"
+            r"starts|began|begin|begins|qualified|put\s+(?:[\w'’.\-]+\s+){1,10}?on)"
+            r"(?:\s+[\w'’\-]+){0,6}?\s+"
             r"pole\b(?!s)"
         ),
         allow_future=True,
@@ -114,7 +172,7 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "win",
         _compile(
-            r"\bwon\b(?!['’]t)(?!\s+by\s+(?:the\s+)?(?-i:[A-Z#]|No\.))(?!(?:\s+[\w'’\-]+){0,3}\s+times?\b)"
+            r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bbeen\s)(?<!\bis\s)(?<!\bbe\s)\bwon\b(?!['’]t)(?!\s+by\s+(?:the\s+)?(?-i:[A-Z#]|No\.))(?!(?:\s+[\w'’\-]+){0,3}\s+times?\b)"
         ),
     ),
     _Pattern(
@@ -128,7 +186,7 @@ PATTERNS: tuple[_Pattern, ...] = (
         _compile(
             r"\b(?:claimed|took|scored|sealed|secured|earned|grabbed|clinched|snatched|captured|"
             r"celebrated|notched|bagged)\s+(?:(?:a|the|his|her|their|its)\s+)?(?:[\w\-]+\s+){0,2}?"
-            r"(?:victory|win)\b(?!s)"
+            r"(?:victory\b|win\b|honou?rs\b)(?!s)"
         ),
     ),
     _Pattern("win", _compile(r"\bcrossed\s+the\s+(?:finish\s+)?line\s+first\b")),
@@ -162,13 +220,17 @@ PATTERNS: tuple[_Pattern, ...] = (
         _compile(r"\b(?:returned|went\s+on|came\s+back|bounced\s+back|rebounded)\s+to\s+win\b"),
     ),
     _Pattern(
-        "finish", _compile(rf"\b{ORD}(?:[\s-]+placed?|\s+position|[\s-]+spot)\b"), position=None
+        "finish",
+        _compile(rf"\b{ORD}(?:[\s-]+place(?!d)|\s+placed|\s+position|[\s-]+spot)\b"),
+        position=None,
     ),
     _Pattern(
         "finish",
         _compile(
             r"\b(?:finished|finishing|finishes|qualified|qualifying|came\s+home|crossed\s+the\s+line|"
             r"slipped\s+to|dropped\s+to|fell\s+to|climbed\s+to|moved\s+up\s+to|ended|placed|"
+            r"finish|arrived|struggled\s+to|recovered\s+to|charged\s+to|battled\s+to|"
+            r"fought\s+to|rallied\s+to|limped\s+to|faded\s+to|held\s+on\s+to|"
             r"classified|was|were|scored|rounded\s+out\s+the\s+top|settled\s+for|took|"
             r"claimed|earned|secured|grabbed|collected|came)\s+(?:the\s+race\s+)?"
             r"(?:(?:just|only|eventually|ultimately|in)\s+)?"
@@ -179,7 +241,14 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "finish", _compile(r"\bcompleted\s+the\s+top\s+(?:three|five|ten|\d{1,2})\b"), position=None
     ),
-    _Pattern("finish", _compile(r"\brounded\s+out\s+the\s+podium\b"), position=3),
+    _Pattern(
+        "finish",
+        _compile(
+            r"\b(?:rounded\s+out|rounding\s+out|completed|completing)\s+the\s+"
+            r"(?:[\w\-]+\s+){0,3}?podium\b"
+        ),
+        position=3,
+    ),
     _Pattern(
         "fastest_lap",
         _compile(
@@ -221,14 +290,20 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
         return None
     if pattern.kind == "win" and _TITLE_AFTER_WIN.match(text, match.end()):
         return None
+    if pattern.kind == "fastest_lap" and _PRACTICE.search(text, match.end(), match.end() + 60):
+        return None
     position = pattern.position
     if position is None and pattern.kind == "finish":
-        number = _NUMBER_WORD.search(match.group())
+        phrase = match.group("at") if "at" in pattern.regex.groupindex else match.group()
+        number = _NUMBER_WORD.search(phrase)
         position = ordinal_value(number.group(1)) if number else None
+        if position is None and "runner-up" in match.group().casefold():
+            position = 2
         if position is None:
             return None
+    start = match.start("at") if "at" in pattern.regex.groupindex else match.start()
     return Trigger(
-        pattern.kind, position, match.start(), match.end(), pattern.after,
+        pattern.kind, position, start, match.end(), pattern.after,
         allow_future=pattern.allow_future, reach=pattern.reach,
     )  # fmt: skip
 
@@ -311,7 +386,7 @@ class ResultFinder:
         one_two = "1-2" in sentence.text[trigger.start : trigger.end]
         if one_two and actor.team and not (actor.drivers or actor.car):
             found.append(Found(replace(main, kind="finish", position=2), when, scope))
-        if trigger.kind == "win":
+        if trigger.kind in {"win", "pole"}:
             second = self._runner_up(index, sentence, trigger)
             if second is not None and not second.empty:
                 runner_up = self._result(sentence, trigger, "finish", 2, second)
@@ -351,9 +426,9 @@ class ResultFinder:
         )
 
     def _runner_up(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:
-        window = sentence.text[trigger.start : trigger.end + 80]
+        window = sentence.text[trigger.start : trigger.end + RUNNER_UP_WINDOW]
         ahead = _AHEAD.search(window)
-        if not ahead:
+        if not ahead or _GAP_STOP.search(window, trigger.end - trigger.start, ahead.start()):
             return None
         at = trigger.start + ahead.end()
         return self._nearest_after(index, sentence, at, limit_words=ADJACENT_WORDS)
