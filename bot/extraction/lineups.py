@@ -10,7 +10,8 @@ from bot.extraction.document import Document, PersonRef, Sentence
 MAX_LINK_WORDS = 14
 MIN_SLASHED = 2
 MAX_WORDS_BEFORE_COMMA = 3
-MAX_PRE_CREW_GAP_WORDS = 8
+MAX_PRE_CREW_GAP_WORDS = 10
+FOCUS_LOOKBACK = 3
 MAX_SENTENCE_CHARS = 3000
 
 _SLASH = re.compile(r"\A\s*/\s*\Z")
@@ -35,6 +36,26 @@ _COLLECTIVE = re.compile(
 _STOP_BETWEEN = re.compile(r"[;:!?—–]|(?<!No)\.(?=\s|\Z)")
 _SENTENCE_STOP = re.compile(r"[;:!?]|(?<!No)\.(?=\s|\Z)")
 _AND = re.compile(r"\A\s*(?:and|&)\s*\Z")
+_JOINS_TEAM = re.compile(
+    r"\b(?:join|joins|joined|joining|rejoin|rejoins)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w&'’\-]*\s+){1,4}(?=(?:alongside|with)\b)"
+)
+_POSSESSIVE_PARTNER = re.compile(
+    r"\A['’]s?\s+(?:long-?time\s+|regular\s+|new\s+)?co-drivers?\s+\Z",
+    re.IGNORECASE,
+)
+_SHARING = re.compile(
+    r",\s*(?:sharing|who\s+shared|who\s+shares|having\s+shared)\b[^,;]{0,80}?\bwith\s+\Z"
+)
+_TIGHT_CAR = re.compile(
+    r"\A\s+(?:in|aboard|driving|at\s+the\s+wheel\s+of)\s+(?:the|their|his|her)\s+"
+    r"(?:#\s?|No\.\s?)(\d{1,3})\b"
+)
+_CLAUSE_BREAK = re.compile(r",\s*(?:while|whereas|but)\b")
+_GROUP_CAR = re.compile(
+    r"\b(?:[Tt]heir|[Tt]he\s+(?:trio|pair|duo|quartet|foursome|crew|pairing)['’]s?)\s+"
+    r"(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b"
+)
 
 
 @dataclass(slots=True)
@@ -56,7 +77,7 @@ class Crew:
 def _linked(text: str, left: PersonRef, right: PersonRef, base: int) -> bool:
     """Tell whether two people in a sentence are named as one crew."""
     between = text[left.end - base : right.start - base]
-    if _SLASH.match(between):
+    if _SLASH.match(between) or (left.name and _POSSESSIVE_PARTNER.match(between)):
         return True
     if left.name is None:
         return False
@@ -64,7 +85,7 @@ def _linked(text: str, left: PersonRef, right: PersonRef, base: int) -> bool:
         return bool(_AND.match(between))
     if _GLUE.match(between) or _APPOSITIVE.match(between):
         return text[right.end - base : right.end - base + 1] not in {"'", "’"}
-    words = _WORD.findall(between)
+    words = _WORD.findall(_JOINS_TEAM.sub(" join ", between))
     if len(words) > MAX_LINK_WORDS or _LINK_BLOCK.search(between):
         return False
     if any(w[0].isupper() and not w.isupper() for w in words):
@@ -111,7 +132,24 @@ def _join_sharers(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
             continue
         joined.append(crew)
         k += 1
-    return joined
+    return _join_subject(sentence, joined)
+
+
+def _join_subject(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
+    """Join 'A won ... in the No. 7, sharing the car with B and C' into one crew A, B, C."""
+    if len(crews) < 2 or len(crews[0].members) != 1:
+        return crews
+    subject = crews[0]
+    for crew in crews[1:]:
+        gap = sentence.text[subject.end : crew.start]
+        if not _SHARING.search(gap):
+            continue
+        cars = [c for c in sentence.cars if subject.end <= c.start < crew.start]
+        crew.members[:0] = subject.members
+        crew.start = subject.start
+        crew.car = cars[0].text if len(cars) == 1 else crew.car
+        return [c for c in crews if c is not subject]
+    return crews
 
 
 def assign_cars(document: Document) -> list[list[Crew]]:
@@ -135,8 +173,19 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
         return
     claimed: set[int] = set()
     for crew in groups:
+        if crew.car is not None:
+            claimed.update(k for k, car in enumerate(cars) if car.text == crew.car)
+            continue
+        tight = _TIGHT_CAR.match(sentence.text, crew.end)
+        if tight:
+            crew.car = tight.group(1)
+            claimed.update(k for k, car in enumerate(cars) if car.text == crew.car)
+    for crew in groups:
+        if crew.car is not None:
+            continue
         before = [k for k, car in enumerate(cars) if car.end <= crew.start]
-        if before and not _STOP_BETWEEN.search(sentence.text[cars[before[-1]].end : crew.start]):
+        gap = sentence.text[cars[before[-1]].end : crew.start] if before else ""
+        if before and not _STOP_BETWEEN.search(gap) and not _CLAUSE_BREAK.search(gap):
             crew.car = cars[before[-1]].text
             claimed.add(before[-1])
     pre = [c for c in groups if c.car is None and c.end <= cars[0].start]
@@ -169,11 +218,21 @@ def _car_in_focus(
         neighbour = document.sentences[other]
         if abs(neighbour.paragraph - sentence.paragraph) > 1:
             continue
+        group_car = _GROUP_CAR.search(neighbour.text)
+        if group_car and other == index + 1:
+            return group_car.group(1)
         cars = {c.text for c in neighbour.cars}
         if len(cars) != 1:
             continue
         named = {p.name for p in neighbour.people if p.name}
         if members & named or _COLLECTIVE.search(neighbour.text):
+            return next(iter(cars))
+    for other in range(index - 2, max(-1, index - FOCUS_LOOKBACK - 1), -1):
+        neighbour = document.sentences[other]
+        if neighbour.paragraph != sentence.paragraph:
+            break
+        cars = {c.text for c in neighbour.cars}
+        if len(cars) == 1 and members & {p.name for p in neighbour.people if p.name}:
             return next(iter(cars))
     if index:
         for other in all_crews[index - 1]:
