@@ -7,12 +7,15 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from bot.extraction.aliases import Aliases, Found
+from bot.extraction.events import GENERIC_EVENT as _GENERIC_EVENT
 from bot.extraction.names import (
     LOCATION_PREPOSITIONS,
     Mention,
     NameResolver,
     find_mentions,
+    normalize_name,
     preceding_word,
+    spelling_rank,
 )
 from bot.extraction.text import DOUBLE_QUOTES, Span, find_cars, split_sentences
 
@@ -33,6 +36,9 @@ _PHOTO_CREDIT = re.compile(r"\s*(?:photos?|images?|credit)s?\b[^:\n]{0,20}:", re
 _CREDIT = re.compile(r"photo|image|credit|©|/", re.IGNORECASE)
 _CAPTION_MARK = re.compile(r":| [–—] ")
 _CAPTION_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+_COMPETITION_NAME = re.compile(
+    r"\b(?:[A-Z][\w'’.\-]*\s+){1,5}(?:Series|Championship|Cup|Trophy|Classic|Challenge)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +96,10 @@ class ArticlePeople:
 
     def add(self, name: str) -> str:
         """Register a full name seen in the article and return its canonical form."""
-        return self._article.add(self._known.lookup(name) or name)
+        known = self._known.lookup(name)
+        if known and normalize_name(known) == normalize_name(name):
+            known = max(known, " ".join(name.split()), key=spelling_rank)
+        return self._article.add(known or name)
 
     def lookup(self, name: str) -> str | None:
         """Return the canonical name for a mention (surnames prefer this article's people)."""
@@ -232,6 +241,9 @@ def _scan_sentence(index: int, span: Span, aliases: Aliases) -> tuple[Sentence, 
     ]
     teams = _merge_teams(teams, orgs)
     blocked = car_descriptions(text, cars) + [(t.start, t.end) for t in teams]
+    blocked += [(e.start, e.end) for e in aliases.find_events(text)]
+    blocked += [(m.start(), m.end()) for m in _GENERIC_EVENT.finditer(text)]
+    blocked += [(m.start(), m.end()) for m in _COMPETITION_NAME.finditer(text)]
     mentions = [
         m
         for m in find_mentions(text, blocked=blocked)

@@ -8,7 +8,7 @@ from datetime import date
 from bot.extraction.aliases import Aliases
 from bot.extraction.text import find_years, ordinal_value
 
-_GENERIC_EVENT = re.compile(
+GENERIC_EVENT = re.compile(
     r"\b(?:[A-Z][\w'’.]*\s+){0,3}(?:Grand\s+Prix|(?:24|12|Twelve|Six|6|10|Ten)\s+Hours"
     r"(?:\s+of\s+[A-Z]\w+(?:\s+[A-Z]\w+)?)?)"
 )
@@ -32,7 +32,7 @@ def find_event(
     found = [(abs(f.start - near), 0, f.canonical) for f in known]
     found += [
         (abs(m.start() - near), 1, m.group().strip())
-        for m in _GENERIC_EVENT.finditer(text)
+        for m in GENERIC_EVENT.finditer(text)
         if not any(f.start < m.end() and m.start() < f.end for f in known)
     ]
     if prefer_race:

@@ -66,6 +66,15 @@ def normalize_name(text: str) -> str:
     return _SPACES.sub(" ", stripped.replace("’", "'").casefold()).strip()
 
 
+def spelling_rank(name: str) -> tuple[bool, int, int]:
+    """Rank spellings of one name: natural case, then accents kept, then lowercase particles."""
+    tokens = name.split()
+    natural = name != name.upper() and name != name.lower()
+    accents = sum(1 for ch in name if ord(ch) > 127 and ch.isalpha())
+    particles = sum(1 for token in tokens[:-1] if token.islower())
+    return natural, accents, particles
+
+
 def surname(name: str) -> str:
     """Return the last token of a name, normalised: the key scoring compares."""
     tokens = normalize_name(name).split()
@@ -192,14 +201,33 @@ class NameResolver:
         name = " ".join(name.split())
         if not name:
             return name
+        key = normalize_name(name)
         known = self.lookup(name)
         if known is not None:
-            self._canonical.setdefault(normalize_name(name), known)
+            if key == normalize_name(known) and spelling_rank(name) > spelling_rank(known):
+                self._rename(known, name)
+                return name
+            self._canonical.setdefault(key, known)
             return known
-        self._canonical[normalize_name(name)] = name
+        shorter = {c for k, c in self._canonical.items() if " " in k and key.endswith(" " + k)}
+        if len(shorter) == 1:
+            self._rename(shorter.pop(), name)
+            return name
+        self._canonical[key] = name
         if len(name.split()) > 1:
             self._by_surname.setdefault(surname(name), []).append(name)
         return name
+
+    def _rename(self, old: str, new: str) -> None:
+        """Make a better or fuller spelling the canonical name of everything that meant `old`."""
+        for key, canonical in list(self._canonical.items()):
+            if canonical == old:
+                self._canonical[key] = new
+        self._canonical[normalize_name(new)] = new
+        for names in self._by_surname.values():
+            names[:] = [new if n == old else n for n in names]
+        if len(new.split()) > 1 and new not in self._by_surname.setdefault(surname(new), []):
+            self._by_surname[surname(new)].append(new)
 
     def lookup(self, name: str) -> str | None:
         """Return the canonical name a variant stands for, or None when it is unknown."""
