@@ -40,6 +40,7 @@ _JOINS_TEAM = re.compile(
     r"\b(?:join|joins|joined|joining|rejoin|rejoins)\s+(?:the\s+)?"
     r"(?:[A-Z][\w&'’\-]*\s+){1,4}(?=(?:alongside|with)\b)"
 )
+_JOINED = re.compile(r"\b(?:join|joins|joined|joining|rejoin|rejoins)\s+(?:the\s+)?\Z")
 _POSSESSIVE_PARTNER = re.compile(
     r"\A['’]s?\s+(?:long-?time\s+|regular\s+|new\s+)?co-drivers?\s+\Z",
     re.IGNORECASE,
@@ -106,6 +107,8 @@ def sentence_crews(index: int, sentence: Sentence) -> list[Crew]:
     crews: list[Crew] = []
     base = sentence.start
     for person in sentence.people:
+        if person.name is None and _JOINED.search(sentence.text, 0, person.start - base):
+            continue
         last = crews[-1] if crews else None
         if last and _linked(sentence.text, last.members[-1], person, base):
             last.members.append(person)
@@ -229,7 +232,7 @@ def _car_in_focus(
             return next(iter(cars))
     for other in range(index - 2, max(-1, index - FOCUS_LOOKBACK - 1), -1):
         neighbour = document.sentences[other]
-        if neighbour.paragraph != sentence.paragraph:
+        if sentence.paragraph - neighbour.paragraph > 1:
             break
         cars = {c.text for c in neighbour.cars}
         if len(cars) == 1 and members & {p.name for p in neighbour.people if p.name}:
