@@ -33,3 +33,8 @@ def test_dev_articles_meet_the_minimums():
     if not (DEV / "gold.json").exists():
         pytest.skip(f"dev corpus not found at {DEV}; it lives outside the repository")
     check(evaluate(DEV / "gold.json", DEV / "articles", SEEDS / "aliases.toml"))
+
+
+def test_held_out_style_corpus_meets_the_minimums():
+    corpus = REPO / "tests" / "extraction" / "corpus"
+    check(evaluate(corpus / "gold.json", corpus / "articles", SEEDS / "aliases.toml"))
