@@ -17,7 +17,7 @@ from bot import extraction
 from bot.articles import Article, ArticleError, find_article_files, read_article
 from bot.clock import Clock, SystemClock
 from bot.extraction import Aliases, extract, load_aliases
-from bot.extraction.names import normalize_name
+from bot.extraction.names import PARTICLES, normalize_name
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,8 @@ class KnownPeople:
     Extraction resolves an article's mentions against the known people, and building its
     resolver costs time quadratic in their number, so each article gets only the people whose
     names share a word with it, exactly or closely (every name extraction could resolve a
-    mention to), in the order the store lists them (by folded name).
+    mention to), in the order the store lists them (by folded name). Mentions are runs of
+    capitalised words and name particles, so only those words of the article count.
     """
 
     last_id: int = 0
@@ -118,12 +119,13 @@ class KnownPeople:
     def relevant(self, article: Article) -> list[str]:
         """Return the known people whose names an article may mention, ordered by folded name."""
         text = f"{article.title}\n{article.body}"
-        words = set(_WORD.findall(normalize_name(text)))
-        for word in list(words):
+        tokens = set(_WORD.findall(text))
+        capitalised = {normalize_name(w) for w in tokens if w[0].isupper()}
+        words = set(capitalised) | (PARTICLES & {w.casefold() for w in tokens})
+        for word in capitalised:
             words.update(part for part in re.split(r"['\-]", word) if part)
             if word.endswith(("'s", "'")):
                 words.add(word.rstrip("s").rstrip("'"))
-        capitalised = {normalize_name(w) for w in set(_WORD.findall(text)) if w[0].isupper()}
         chosen: set[str] = set()
         for word in words & self.by_word.keys():
             chosen |= self.by_word[word]
