@@ -140,6 +140,19 @@ def _event_groups() -> dict[str, list[str]]:
     return {str(k): list(v) for k, v in data.get("events", {}).items()}
 
 
+def _alias_words() -> set[str]:
+    """Return the words of team and event names ('Shank' of Meyer Shank Racing): kept as is."""
+    import tomllib
+
+    data = tomllib.loads(ALIASES_FILE.read_text(encoding="utf-8"))
+    words: set[str] = set()
+    for section in ("teams", "events"):
+        for canonical, variants in data.get(section, {}).items():
+            for name in (canonical, *variants):
+                words.update(re.findall(r"[^\W\d_]+", name))
+    return words
+
+
 def roster(rng: random.Random, size: int = ROSTER_SIZE) -> list[str]:
     """Return `size` distinct invented driver names."""
     names: set[str] = set()
@@ -157,6 +170,7 @@ class CorpusGenerator:
         rng = random.Random(seed)
         self.roster = roster(rng)
         self.events = _event_groups()
+        self.reserved = _alias_words()
 
     def article(self, number: int) -> tuple[str, str]:
         """Return the file name and text of article `number` (the same for a seed and number)."""
@@ -169,8 +183,9 @@ class CorpusGenerator:
             old_first, *_, old_last = person.split()
             new_first, new_last = invented.split()
             replacements.setdefault(person, invented)
-            replacements.setdefault(old_last, new_last)
-            if len(old_first) > 3:
+            if old_last not in self.reserved:
+                replacements.setdefault(old_last, new_last)
+            if len(old_first) > 3 and old_first not in self.reserved:
                 replacements.setdefault(old_first, new_first)
         groups = list(self.events.items())
         for event in template.events:
