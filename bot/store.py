@@ -61,6 +61,7 @@ class Store:
         self.db = db
         self.path = path
         self._write_lock = asyncio.Lock()
+        self.caches: dict[str, object] = {}  # derived data that queries keep per open store
 
     @classmethod
     @asynccontextmanager

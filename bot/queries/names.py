@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import bisect
 import logging
-import weakref
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -270,7 +269,7 @@ class _StoreIndexes:
     kinds: dict[str, asyncio.Task[KindIndex]] = field(default_factory=dict)
 
 
-_INDEXES: weakref.WeakKeyDictionary[Store, _StoreIndexes] = weakref.WeakKeyDictionary()
+NAMES_CACHE = "names"
 """Per-store cache of name indexes (dropped with the store)."""
 
 
@@ -279,10 +278,10 @@ async def name_index(store: Store, kind: str) -> KindIndex:
     kind = canonical_kind(kind)
     row = await store.fetchone(_SIGNATURE_SQL)
     signature = tuple(row) if row else ()
-    cached = _INDEXES.get(store)
-    if cached is None or cached.signature != signature:
+    cached = store.caches.get(NAMES_CACHE)
+    if not isinstance(cached, _StoreIndexes) or cached.signature != signature:
         cached = _StoreIndexes(signature)
-        _INDEXES[store] = cached
+        store.caches[NAMES_CACHE] = cached
     build = cached.kinds.get(kind)
     if build is None:
         source = _build_cars(store) if kind == "car" else _build_entities(store, kind)
