@@ -46,16 +46,20 @@ _POSSESSIVE_PARTNER = re.compile(
     re.IGNORECASE,
 )
 _SHARING = re.compile(
-    r",\s*(?:sharing|who\s+shared|who\s+shares|having\s+shared)\b[^,;]{0,80}?\bwith\s+\Z"
+    r",\s*(?:(?:sharing|who\s+shared|who\s+shares|having\s+shared)\b[^,;]{0,80}?\bwith|"
+    r"(?:where|and)\s+(?:he|she)\s+(?:will\s+be|is|was|has\s+been)\s+joined\s+by)\s+\Z"
 )
+_JOINING_THEM = re.compile(r"\s+(?:joining|will\s+join|joins)\s+(?:them|him|her)\b")
 _TIGHT_CAR = re.compile(
-    r"\A\s+(?:in|aboard|driving|at\s+the\s+wheel\s+of)\s+(?:the|their|his|her)\s+"
-    r"(?:#\s?|No\.\s?)(\d{1,3})\b"
+    r"(?:\A|\b(?:in|aboard|driving|drove|drives|sharing|shared|shares))\s+"
+    r"(?:the|their|his|her)\s+(?:[a-z][\w\-]*\s+)?\Z"
 )
+MAX_TIGHT_WORDS = 8
+_CAR_OF = re.compile(r"(?:\s+[A-Z0-9][\w.\-]*){0,5}\s+of\s+[A-Z]")
 _CLAUSE_BREAK = re.compile(r",\s*(?:while|whereas|but)\b")
 _GROUP_CAR = re.compile(
     r"\b(?:[Tt]heir|[Tt]he\s+(?:trio|pair|duo|quartet|foursome|crew|pairing)['’]s?)\s+"
-    r"(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b"
+    r"(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b|\A\s*(?:The\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b"
 )
 
 
@@ -138,8 +142,21 @@ def _join_sharers(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
     return _join_subject(sentence, joined)
 
 
+def _join_joiners(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
+    """Join 'A and B ..., with C joining them' into one crew A, B, C."""
+    joined: list[Crew] = []
+    for crew in crews:
+        previous = joined[-1] if joined else None
+        if previous and len(previous.names) >= 2 and _JOINING_THEM.match(sentence.text, crew.end):
+            previous.members.extend(crew.members)
+            continue
+        joined.append(crew)
+    return joined
+
+
 def _join_subject(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
     """Join 'A won ... in the No. 7, sharing the car with B and C' into one crew A, B, C."""
+    crews = _join_joiners(sentence, crews)
     if len(crews) < 2 or len(crews[0].members) != 1:
         return crews
     subject = crews[0]
@@ -179,16 +196,20 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
         if crew.car is not None:
             claimed.update(k for k, car in enumerate(cars) if car.text == crew.car)
             continue
-        tight = _TIGHT_CAR.match(sentence.text, crew.end)
-        if tight:
-            crew.car = tight.group(1)
+        tight = _tight_car(sentence, crew, groups)
+        if tight is not None:
+            crew.car = tight
             claimed.update(k for k, car in enumerate(cars) if car.text == crew.car)
     for crew in groups:
         if crew.car is not None:
             continue
         before = [k for k, car in enumerate(cars) if car.end <= crew.start]
         gap = sentence.text[cars[before[-1]].end : crew.start] if before else ""
-        if before and not _STOP_BETWEEN.search(gap) and not _CLAUSE_BREAK.search(gap):
+        leading = before and not sentence.text[: cars[before[-1]].start].strip()
+        if leading and not _SENTENCE_STOP.search(gap):
+            crew.car = cars[before[-1]].text
+            claimed.add(before[-1])
+        elif before and not _STOP_BETWEEN.search(gap) and not _CLAUSE_BREAK.search(gap):
             crew.car = cars[before[-1]].text
             claimed.add(before[-1])
     pre = [c for c in groups if c.car is None and c.end <= cars[0].start]
@@ -209,6 +230,17 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
                 crew.car = after[0].text
 
 
+def _tight_car(sentence: Sentence, crew: Crew, groups: list[Crew]) -> str | None:
+    """Return the car a crew is said to be in, just after it ('A and B ... in the No. 7')."""
+    after = next((car for car in sentence.cars if car.start >= crew.end), None)
+    if after is None or any(crew.end <= other.start < after.start for other in groups):
+        return None
+    gap = sentence.text[crew.end : after.start]
+    if len(_WORD.findall(gap)) > MAX_TIGHT_WORDS or _STOP_BETWEEN.search(gap):
+        return None
+    return after.text if _TIGHT_CAR.search(gap) else None
+
+
 def _car_in_focus(
     document: Document, all_crews: list[list[Crew]], index: int, crew: Crew
 ) -> str | None:
@@ -222,13 +254,18 @@ def _car_in_focus(
         if abs(neighbour.paragraph - sentence.paragraph) > 1:
             continue
         group_car = _GROUP_CAR.search(neighbour.text)
-        if group_car and other == index + 1:
-            return group_car.group(1)
+        owned = bool(neighbour.cars) and _CAR_OF.match(neighbour.text, neighbour.cars[0].end)
+        if group_car and other == index + 1 and not sentence.cars and not owned:
+            return group_car.group(1) or group_car.group(2)
         cars = {c.text for c in neighbour.cars}
         if len(cars) != 1:
             continue
         named = {p.name for p in neighbour.people if p.name}
-        if members & named or _COLLECTIVE.search(neighbour.text):
+        same = neighbour.paragraph == sentence.paragraph
+        collective = (same or other < index) and _COLLECTIVE.search(neighbour.text)
+        if members & named or collective:
+            return next(iter(cars))
+        if same and other == index - 1 and not named:
             return next(iter(cars))
     for other in range(index - 2, max(-1, index - FOCUS_LOOKBACK - 1), -1):
         neighbour = document.sentences[other]
