@@ -206,10 +206,8 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
         before = [k for k, car in enumerate(cars) if car.end <= crew.start]
         gap = sentence.text[cars[before[-1]].end : crew.start] if before else ""
         leading = before and not sentence.text[: cars[before[-1]].start].strip()
-        if leading and not _SENTENCE_STOP.search(gap):
-            crew.car = cars[before[-1]].text
-            claimed.add(before[-1])
-        elif before and not _STOP_BETWEEN.search(gap) and not _CLAUSE_BREAK.search(gap):
+        listed = leading and not _SENTENCE_STOP.search(gap)
+        if listed or (before and not _STOP_BETWEEN.search(gap) and not _CLAUSE_BREAK.search(gap)):
             crew.car = cars[before[-1]].text
             claimed.add(before[-1])
     pre = [c for c in groups if c.car is None and c.end <= cars[0].start]
