@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from bot.extraction.document import Document, PersonRef, QuoteSpan
+from bot.extraction.document import Document, PersonRef, QuoteSpan, Sentence
 from bot.facts import Quote
 
 MIN_UNCUED_WORDS = 6
@@ -80,6 +80,11 @@ class _Focus:
             if people:
                 return people[0].name
         return self.before(paragraph, offset)
+
+    def sentence_before(self, paragraph: int, offset: int) -> Sentence | None:
+        """Return the narrative sentence that starts last before a place."""
+        index = bisect_left(self._sentence_keys, (paragraph, offset)) - 1
+        return self._sentences[index] if index >= 0 else None
 
     def anyone_within(self, paragraph: int, start: int, end: int) -> list[PersonRef]:
         """Return every capitalised name in a stretch, known or not (for explicit cues)."""
@@ -162,6 +167,9 @@ def _speaker(
     introduced = _named_before(span, document, focus, same_paragraph=True)
     if introduced:
         return introduced
+    lead = _lead_in_subject(span, document, focus) if cue is None else None
+    if lead:
+        return lead
     if previous is not None and previous[0].paragraph >= span.paragraph - 1 and cue is None:
         return previous[1]
     return _named_before(span, document, focus, same_paragraph=False)
@@ -185,6 +193,21 @@ def _named_before(
                 return ref.name
     if same_paragraph:
         return _sentence_subject(span, document, focus)
+    return None
+
+
+def _lead_in_subject(span: QuoteSpan, document: Document, focus: _Focus) -> str | None:
+    """Return who the narrative just before a quote in its paragraph is about (paraphrase)."""
+    sentence = focus.sentence_before(span.paragraph, span.start)
+    if sentence is None or sentence.paragraph != span.paragraph:
+        return None
+    if not document.masked[span.paragraph][: span.start].strip():
+        return None
+    people = [p for p in sentence.people if p.name]
+    if people:
+        return people[0].name
+    if sentence.pronouns:
+        return focus.subject_before(span.paragraph, sentence.start + sentence.pronouns[0])
     return None
 
 
