@@ -25,7 +25,7 @@ ORG_NAME = re.compile(
     r"\bTeam\s+(?!(?:Manager|Principal|Owner|Director|Boss|Leader|Chief|Coordinator|"
     r"Members?|Championships?|Titles?|Orders|Awards?|Events?|Cup)\b)[A-Z][\w\-]+"
     r"(?:\s+[A-Z][\w\-]+)?\b|"
-    r"\b(?:[A-Z][\w'’&.\-]*\s+){1,4}(?:Racing|Motorsports?|Autosport|Competition|Engineering)\b"
+    r"\b(?:[A-Z][\w'’&.\-]*\s+){1,4}(?:Racing|Motorsports?|Autosport|Automotive|Competition|Engineering)\b"
     r"(?:\s+(?:by|w/)\s*(?:[A-Z][\w\-]*\s*){1,4})?"
 )
 _SINGLE_QUOTE = re.compile(r"(?:(?<=\s)|\A)‘([^‘]{1,2000}?[,.!?…])’(?=\s|\Z|[,;:])")

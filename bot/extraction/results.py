@@ -23,7 +23,11 @@ ORD = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
     r"\d{1,2}(?:st|nd|rd|th)|P\d{1,2})"
 )
-TITLE_NOUN = r"(?:titles?|crowns?|championships?|Championships?|Cup)"
+TITLE_NOUN = (
+    r"(?:titles?|crowns?|championships?|Championships?|Cup)"
+    r"(?!\s+(?:victory|win|race|round|podium|pole|points|standings|debut|start|event|"
+    r"season|field|entry|lead|leaders?|campaign|contenders?|fight|battle|hopes?)\b)"
+)
 MAX_ACTOR_WORDS = 30
 MAX_ACTOR_CHARS = 240
 MAX_SENTENCE_CHARS = 3000
@@ -41,6 +45,20 @@ _BLOCKERS = re.compile(
     r"plans?|expects?|expected|favou?rites?)\b",
     re.IGNORECASE,
 )
+_DESCRIPTOR = re.compile(
+    r"\b[Tt]he\s+(?:\d{1,2}-year-old|[A-Z][a-z]+(?:ian|ish|ese|man|woman|ean|ard|ede|iard))\b"
+)
+_QUALIFYING = re.compile(
+    r"\bqualif|\bpole\b|\b\d+m\d{2}\.\d{3}s\b|\b\d:\d{2}\.\d{3}\b", re.IGNORECASE
+)
+_NAMED_GROUP = re.compile(
+    r"\b(?!(?:The|This|That|These|Our|Their|His|Her|Its|A|An)\b)[A-Z][\w\-]+\s+"
+    r"(?:crew|squad|team|pairing|trio|duo)\Z"
+)
+_INFINITIVE = re.compile(r"\bto\s+\Z")
+_APPOSITIVE = re.compile(r",\s*(?:the|a|their|his|her|its)\s+\Z")
+_APPOSITIVE_END = re.compile(r"\s*(?:(?:for|of|in|at|since|with)\b[^,;]{0,80})?[.,;]?\s*\Z")
+_ORD_START = re.compile(rf"{ORD}\b", re.IGNORECASE)
 _LAP_TIME = re.compile(r"\b\d:\d{2}\.\d{3}\b|\b\d+m\d{2}\.\d{3}s\b")
 _MARGIN = re.compile(r"\b\d+\.\d+(?:-second|\s+seconds?|s\b)")
 _COLLECTIVE = re.compile(r"\b(?:pairing|duo|trio|foursome|quartet|crew|pair)\b", re.IGNORECASE)
@@ -52,7 +70,8 @@ _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
 _GAP_STOP = re.compile(r"[;:—–]|(?<!No)\.(?=\s|\Z)|,\s*(?:while|but|and|as|whereas)\b")
 _ASIDE = re.compile(r",\s*(?:who|which|whose|where)\b[^,;.]{0,120},")
 _AHEAD = re.compile(
-    r"\b(?:ahead\s+of|over|clear\s+of|beat|beating|defeated|defeating|"
+    r"\b(?:ahead\s+of|over(?=\s+(?:the\s+)?(?:[A-Z#]|No\.))|clear\s+of|beat|beating|defeated|defeating|in\s+front\s+of|"
+    r"holding\s+off|held\s+off|holds\s+off|seconds?\s+from|(?<=\ds)\s+from|"
     r"edged(?:\s+out)?|edging(?:\s+out)?|pipped|pipping)\s"
 )
 _PRACTICE = re.compile(r"\b(?:practice|testing|test|warm-?up)\b", re.IGNORECASE)
@@ -88,7 +107,8 @@ def _compile(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
 
-WENT_TO = r"\s+(?:went|goes|fell)\s+to\b"
+WENT_TO = r"\s+(?:went|goes|fell|(?:has|have|had)\s+gone)\s+to\b"
+MARGIN = r"\d+(?:\.\d+)?(?:s|\s+seconds?|-seconds?)"
 CLASS_WORDS = (
     r"(?:\s+(?:in|of)\s+(?:the\s+)?(?:class|(?-i:[A-Z][A-Z0-9]{1,4}(?:\s+[A-Z][A-Z0-9]{1,4})?)))?"
 )
@@ -100,6 +120,52 @@ _NOT_BEFORE_PLACE = (
 _NOT_A_PLACE = "".join(rf"(?<!\b{w}\s)" for w in _NOT_BEFORE_PLACE)
 
 PATTERNS: tuple[_Pattern, ...] = (
+    _Pattern(
+        "win",
+        _compile(
+            r"\b(?:taking|claiming|scoring|sealing|securing|earning|grabbing|capturing|"
+            r"clinching|celebrating|conquered|conquers|conquering)\s+"
+            r"(?:(?:a|the|his|her|their|its)\s+)?(?:[\w\-]+\s+){0,2}?(?:victory|win)\b(?!s)|"
+            r"\b(?:conquered|conquers)\b"
+        ),
+    ),
+    _Pattern(
+        "win",
+        _compile(
+            rf"\b(?:crossed|across)\s+the\s+(?:finish\s+)?line\s+{MARGIN}\s+(?:clear|ahead)\s+of\b|"
+            r"\bwith\s+(?:a\s+)?(?:victory|win)\s+(?:at|in)\b"
+        ),
+    ),
+    _Pattern("win", _compile(r"\bvictory\s+(?:has\s+)?smiled\s+(?:to|on|at)\b"), after=True),
+    _Pattern(
+        "finish",
+        _compile(
+            r"\b(?:podium|top\s+three)\s+(?:was|were)\s+(?:completed|rounded\s+out|closed)\s+by\b"
+        ),
+        position=3,
+        after=True,
+    ),
+    _Pattern(
+        "finish",
+        _compile(rf"\b{ORD}\s+step\s+of\s+the\s+(?:[\w\-]+\s+)?podium\b"),
+        position=None,
+        after=True,
+    ),
+    _Pattern(
+        "finish",
+        _compile(
+            r"\b(?:were|was|finished(?:\s+as)?|came\s+home|ended\s+up)\s+(?:the\s+)?"
+            r"runners?-up\b|\bmade\s+it\s+an?\s+(?:[\w\-]+\s+){0,2}?(?:one-two|1-2)\b"
+        ),
+        position=2,
+    ),
+    _Pattern(
+        "title",
+        _compile(
+            r"\b(?:handed|gave|hands|gives)\s+(?=[^.;]{0,80}?\b(?:title|championship|crown)\b)"
+        ),
+        after=True,
+    ),
     _Pattern(
         "pole",
         _compile(rf"\bpole(?:\s+position)?{CLASS_WORDS}{WENT_TO}"),
@@ -150,16 +216,21 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"\b(?:claimed|claim|claiming|claims|took|take|taking|takes|won|earned|earning|"
             r"secured|securing|scored|grabbed|captured|snatched|sealed|start|started|starting|"
             r"starts|began|begin|begins|qualified|put\s+(?:[\w'’.\-]+\s+){1,10}?on)"
-            r"(?:\s+[\w'’\-]+){0,6}?\s+"
+            r"(?:,?\s+[\w'’\-]+){0,6}?\s+"
             r"pole\b(?!s)"
         ),
         allow_future=True,
     ),
     _Pattern("pole", _compile(r"\btopped\s+(?:the\s+)?qualifying\b")),
     _Pattern(
+        "pole",
+        _compile(r"\btopped\s+(?:the\s+)?(?-i:[A-Z][A-Z0-9]{1,4}(?:\s+[A-Z]{2,4})?)\b(?!\s+qualif)"),
+    ),
+    _Pattern(
         "title",
         _compile(
             r"\b(?:won|win|wins|winning|claimed|claim|claiming|clinched|clinch|clinching|"
+            r"wrapped\s+up|wraps\s+up|sewed\s+up|sewn\s+up|locked\s+up|"
             r"secured|secure|securing|took|taking|earned|captured|sealed|defended|scored)"
             rf"(?:,?\s+[\w'’\-]+){{0,8}}?\s+{TITLE_NOUN}\b"
         ),
@@ -288,9 +359,21 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
         window += " " + text[match.end() : match.end() + 60]
     if not pattern.allow_future and _BLOCKERS.search(window + " " + match.group()):
         return None
+    if _INFINITIVE.search(text, 0, match.start()):
+        low, _ = clause_bounds(text, match.start())
+        if _BLOCKERS.search(text, low, match.start()):
+            return None
+    if (
+        _APPOSITIVE.search(text, 0, match.start())
+        and _ORD_START.match(match.group())
+        and _APPOSITIVE_END.match(text, match.end())
+    ):
+        return None
     if pattern.kind == "win" and _TITLE_AFTER_WIN.match(text, match.end()):
         return None
     if pattern.kind == "fastest_lap" and _PRACTICE.search(text, match.end(), match.end() + 60):
+        return None
+    if match.group().casefold().startswith("topped") and not _QUALIFYING.search(text):
         return None
     position = pattern.position
     if position is None and pattern.kind == "finish":
@@ -441,7 +524,8 @@ class ResultFinder:
         actor = self._nearest_before(index, sentence, trigger.start)
         if actor is not None:
             return actor
-        if _COLLECTIVE.search(sentence.text[: trigger.start]):
+        collective = _COLLECTIVE.search(sentence.text[: trigger.start])
+        if collective and not _NAMED_GROUP.search(sentence.text, 0, collective.end()):
             return self._previous_crew(index)
         return self._nearest_after(index, sentence, trigger.end, limit_words=ADJACENT_WORDS + 4)
 
@@ -455,6 +539,8 @@ class ResultFinder:
             things.append((team.start, team.end, "team", team))
         for at in sentence.pronouns:
             things.append((at, at + 2, "pronoun", at))
+        for match in _DESCRIPTOR.finditer(sentence.text):
+            things.append((match.start(), match.end(), "pronoun", match.start()))
         return sorted(things, key=lambda t: t[0])
 
     def _nearest_before(self, index: int, sentence: Sentence, at: int) -> _Actor | None:
@@ -663,9 +749,12 @@ def _crew_before(crews: list[Crew], sentence: Sentence, at: int) -> Crew | None:
 
 
 def _team_near(sentence: Sentence, start: int, end: int) -> str | None:
+    """Return a team named near a car or crew, in the same clause."""
     for team in sentence.teams:
         if start - TEAM_NEAR_CHARS <= team.start <= end + TEAM_NEAR_CHARS:
-            return team.canonical
+            low, high = sorted((start, team.start))
+            if not _GAP_STOP.search(sentence.text, low, high):
+                return team.canonical
     return None
 
 
@@ -686,7 +775,7 @@ def _same_time(a: Found, b: Found) -> bool:
         return False
     if not (x.season and y.season) and a.when != b.when:
         return False
-    if a.scope != b.scope:
+    if a.scope != b.scope and not (x.car and x.car == y.car):
         return False
     races = not is_championship(x.event) and not is_championship(y.event)
     return not (races and x.event and y.event and x.event != y.event)
