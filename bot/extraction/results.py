@@ -224,7 +224,9 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern("pole", _compile(r"\btopped\s+(?:the\s+)?qualifying\b")),
     _Pattern(
         "pole",
-        _compile(r"\btopped\s+(?:the\s+)?(?-i:[A-Z][A-Z0-9]{1,4}(?:\s+[A-Z]{2,4})?)\b(?!\s+qualif)"),
+        _compile(
+            r"\btopped\s+(?:the\s+)?(?-i:[A-Z][A-Z0-9]{1,4}(?:\s+[A-Z]{2,4})?)\b(?!\s+qualif)"
+        ),
     ),
     _Pattern(
         "title",
