@@ -170,5 +170,6 @@ def test_passive_and_margin_wins(facts_of):
     margin = facts_of("Nora Falk won by 2.3 seconds from Ivo Lund.")
     assert [(r.kind, r.drivers) for r in passive.results] == [("win", ("Nora Falk",))]
     assert [(r.kind, r.drivers, r.detail) for r in margin.results] == [
-        ("win", ("Nora Falk",), "2.3 seconds")
+        ("win", ("Nora Falk",), "2.3 seconds"),
+        ("finish", ("Ivo Lund",), None),  # 'won by 2.3 seconds from X': X was second
     ]
