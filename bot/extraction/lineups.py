@@ -12,6 +12,7 @@ MIN_SLASHED = 2
 MAX_WORDS_BEFORE_COMMA = 3
 MAX_PRE_CREW_GAP_WORDS = 10
 FOCUS_LOOKBACK = 3
+SHARING_CHARS = 160
 MAX_SENTENCE_CHARS = 3000
 
 _SLASH = re.compile(r"\A\s*/\s*\Z")
@@ -161,7 +162,7 @@ def _join_subject(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
         return crews
     subject = crews[0]
     for crew in crews[1:]:
-        gap = sentence.text[subject.end : crew.start]
+        gap = sentence.text[max(subject.end, crew.start - SHARING_CHARS) : crew.start]
         if not _SHARING.search(gap):
             continue
         cars = [c for c in sentence.cars if subject.end <= c.start < crew.start]

@@ -187,6 +187,7 @@ class NameResolver:
     def __init__(self, names: Iterable[str] = (), *, threshold: float = FUZZY_THRESHOLD) -> None:
         self._threshold = threshold
         self._canonical: dict[str, str] = {}
+        self._keys_of: dict[str, list[str]] = {}
         self._by_surname: dict[str, list[str]] = {}
         for name in names:
             self.add(name)
@@ -207,27 +208,46 @@ class NameResolver:
             if key == normalize_name(known) and spelling_rank(name) > spelling_rank(known):
                 self._rename(known, name)
                 return name
-            self._canonical.setdefault(key, known)
+            if key not in self._canonical:
+                self._set(key, known)
             return known
-        shorter = {c for k, c in self._canonical.items() if " " in k and key.endswith(" " + k)}
-        if len(shorter) == 1:
-            self._rename(shorter.pop(), name)
+        shorter = self._shorter_form(key)
+        if shorter is not None:
+            self._rename(shorter, name)
             return name
-        self._canonical[key] = name
+        self._set(key, name)
         if len(name.split()) > 1:
             self._by_surname.setdefault(surname(name), []).append(name)
         return name
 
+    def _set(self, key: str, canonical: str) -> None:
+        self._canonical[key] = canonical
+        self._keys_of.setdefault(canonical, []).append(key)
+
+    def _shorter_form(self, key: str) -> str | None:
+        """Return the one known name this one extends at the front ('van der Berghe')."""
+        tokens = key.split()
+        found = {
+            self._canonical[tail]
+            for k in range(1, len(tokens) - 1)
+            if (tail := " ".join(tokens[k:])) in self._canonical
+        }
+        return found.pop() if len(found) == 1 else None
+
     def _rename(self, old: str, new: str) -> None:
         """Make a better or fuller spelling the canonical name of everything that meant `old`."""
-        for key, canonical in list(self._canonical.items()):
-            if canonical == old:
-                self._canonical[key] = new
-        self._canonical[normalize_name(new)] = new
-        for names in self._by_surname.values():
-            names[:] = [new if n == old else n for n in names]
-        if len(new.split()) > 1 and new not in self._by_surname.setdefault(surname(new), []):
-            self._by_surname[surname(new)].append(new)
+        keys = self._keys_of.pop(old, [])
+        for key in keys:
+            self._canonical[key] = new
+        self._keys_of.setdefault(new, []).extend(keys)
+        if normalize_name(new) not in self._canonical:
+            self._set(normalize_name(new), new)
+        else:
+            self._canonical[normalize_name(new)] = new
+        names = self._by_surname.setdefault(surname(new), [])
+        names[:] = [new if n == old else n for n in names]
+        if len(new.split()) > 1 and new not in names:
+            names.append(new)
 
     def lookup(self, name: str) -> str | None:
         """Return the canonical name a variant stands for, or None when it is unknown."""
