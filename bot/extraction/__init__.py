@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Collection
+from datetime import date
 
 from bot.articles import Article
 from bot.extraction.aliases import DEFAULT_ALIASES_PATH, Aliases, Found, load_aliases
 from bot.extraction.document import ORG_NAME, Caption, Document, analyse
-from bot.extraction.events import find_event, find_season, is_championship
+from bot.extraction.events import article_season, find_event, find_season, is_championship
 from bot.extraction.lineups import Crew, assign_cars
 from bot.extraction.quotes import extract_quotes
 from bot.extraction.results import ResultFinder
@@ -37,8 +38,12 @@ def extract(
     document = analyse(article.paragraphs, aliases, known_people)
     crews = assign_cars(document)
     quotes = extract_quotes(document)
-    lineups = _caption_lineups(document, article) + _prose_lineups(document, crews, article)
-    results = ResultFinder(document, crews, article.published).find()
+    published = article.published
+    if published is None:
+        season = article_season(article.paragraphs)
+        published = date(season, 12, 31) if season else None
+    lineups = _caption_lineups(document, published) + _prose_lineups(document, crews, published)
+    results = ResultFinder(document, crews, published).find()
     entities = _entities(document, quotes, lineups, results)
     log.debug(
         "extracted %d quotes, %d lineups, %d results from %s",
@@ -69,7 +74,7 @@ def _caption_team(document: Document, caption: Caption) -> str | None:
     return None
 
 
-def _caption_lineups(document: Document, article: Article) -> list[Lineup]:
+def _caption_lineups(document: Document, published: date | None) -> list[Lineup]:
     lineups = []
     for caption in document.captions:
         drivers = tuple(document.resolver.resolve(d) for d in caption.drivers)
@@ -80,14 +85,16 @@ def _caption_lineups(document: Document, article: Article) -> list[Lineup]:
                 drivers=drivers,
                 paragraph=caption.paragraph,
                 car_model=car_model(caption.header),
-                season=find_season("", article.published),
+                season=find_season("", published),
                 event=None,
             )
         )
     return lineups
 
 
-def _prose_lineups(document: Document, crews: list[list[Crew]], article: Article) -> list[Lineup]:
+def _prose_lineups(
+    document: Document, crews: list[list[Crew]], published: date | None
+) -> list[Lineup]:
     merged: dict[tuple[int, str], Lineup] = {}
     for index, sentence_crews in enumerate(crews):
         sentence = document.sentences[index]
@@ -110,7 +117,7 @@ def _prose_lineups(document: Document, crews: list[list[Crew]], article: Article
                 car_model=car_model(description) or (previous.car_model if previous else None),
                 season=find_season(
                     sentence.text,
-                    article.published,
+                    published,
                     car_span.start if car_span else 0,
                     whole_sentence=True,
                 ),

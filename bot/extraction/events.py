@@ -9,8 +9,10 @@ from bot.extraction.aliases import Aliases
 from bot.extraction.text import find_years, ordinal_value
 
 GENERIC_EVENT = re.compile(
-    r"\b(?:[A-Z][\w'’.]*\s+){0,3}(?:Grand\s+Prix|(?:24|12|Twelve|Six|6|10|Ten)\s+Hours"
-    r"(?:\s+of\s+[A-Z]\w+(?:\s+[A-Z]\w+)?)?)"
+    r"\b(?:[A-Z][\w'’.\-]*\s+){0,3}(?:Grand\s+Prix|"
+    r"(?:\d{1,2}|Twelve|Six|Ten|Eight|Four|Three|Two)\s+Hours|(?:Sports\s?[Cc]ar\s+)?Classic|"
+    r"\d{3,4}\s?(?:km|Miles))"
+    r"(?:\s+(?:of|at)\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,3})?"
 )
 YEAR_WINDOW = 80
 YEAR_AFTER_WINDOW = 40
@@ -21,6 +23,10 @@ _LAST_YEAR = re.compile(r"\blast\s+(?:year|season)\b", re.IGNORECASE)
 CLAUSE_LOOKBACK = 200
 _CLAUSE_BREAK = re.compile(r",\s+(?:but|while|whereas|although|though)\b|;|\s[—–]\s")
 _CHAMPIONSHIP = re.compile(r"\b(?:Championship|Cup|Series|title)\b", re.IGNORECASE)
+_SEASON_PHRASE = re.compile(
+    r"\b((?:19|20)\d\d)\s+(?:[A-Z][\w.\-]*\s+){0,5}(?:season|campaign|Championship|Series|Cup)\b|"
+    r"\bseason\s+of\s+((?:19|20)\d\d)\b"
+)
 _THIS_YEAR = re.compile(r"\bthis\s+(?:year|season)\b", re.IGNORECASE)
 
 
@@ -72,6 +78,15 @@ def find_season(
     if not whole_sentence and is_relative_past(text[low:high]):
         return published.year - 1
     return published.year
+
+
+def article_season(paragraphs: list[str]) -> int | None:
+    """Return the season an undated article is about: 'the 2024 season', '2024 ... Championship'."""
+    for paragraph in paragraphs:
+        match = _SEASON_PHRASE.search(paragraph)
+        if match:
+            return int(match.group(1) or match.group(2))
+    return None
 
 
 def clause_bounds(text: str, at: int) -> tuple[int, int]:

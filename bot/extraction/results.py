@@ -9,6 +9,7 @@ from datetime import date
 
 from bot.extraction.document import Document, Sentence
 from bot.extraction.events import (
+    GENERIC_EVENT,
     clause_bounds,
     find_event,
     find_season,
@@ -51,6 +52,7 @@ _DESCRIPTOR = re.compile(
 _QUALIFYING = re.compile(
     r"\bqualif|\bpole\b|\b\d+m\d{2}\.\d{3}s\b|\b\d:\d{2}\.\d{3}\b", re.IGNORECASE
 )
+_LEADING_ARTICLE = re.compile(r"\A(?:The|A|An)\s+")
 _NAMED_GROUP = re.compile(
     r"\b(?!(?:The|This|That|These|Our|Their|His|Her|Its|A|An)\b)[A-Z][\w\-]+\s+"
     r"(?:crew|squad|team|pairing|trio|duo)\Z"
@@ -658,11 +660,25 @@ def _car_drivers(document: Document, crews: list[list[Crew]]) -> dict[tuple[int,
 def main_event(document: Document) -> str | None:
     """Return the race the article names most often (the first one named on a tie)."""
     counts: dict[str, int] = {}
+    generic: dict[str, int] = {}
     for sentence in document.sentences:
         for found in document.aliases.find_events(sentence.text):
             if not is_championship(found.canonical):
                 counts[found.canonical] = counts.get(found.canonical, 0) + 1
-    return max(counts, key=lambda name: counts[name]) if counts else None
+        for match in GENERIC_EVENT.finditer(sentence.text):
+            name = _LEADING_ARTICLE.sub("", match.group().strip())
+            if is_championship(name):
+                continue
+            same = next((g for g in generic if g.startswith(name) or name.startswith(g)), None)
+            if same is not None and len(name) > len(same):
+                generic[name] = generic.pop(same)
+            key = name if same is None or len(name) > len(same) else same
+            generic[key] = generic.get(key, 0) + 1
+    best_known = max(counts, key=lambda name: counts[name]) if counts else None
+    best_generic = max(generic, key=lambda name: generic[name]) if generic else None
+    if best_generic and (best_known is None or generic[best_generic] > counts[best_known]):
+        return best_generic
+    return best_known
 
 
 def find_owners(document: Document, crews: list[list[Crew]]) -> dict[str, str]:
@@ -780,7 +796,19 @@ def _same_time(a: Found, b: Found) -> bool:
     if a.scope != b.scope and not (x.car and x.car == y.car):
         return False
     races = not is_championship(x.event) and not is_championship(y.event)
-    return not (races and x.event and y.event and x.event != y.event)
+    return not (races and x.event and y.event and not _same_race(x.event, y.event))
+
+
+def _fuller_event(one: str | None, other: str | None) -> str | None:
+    """Return the first event named, or the fuller name when both name one race."""
+    if one and other and _same_race(one, other):
+        return max(one, other, key=len)
+    return one or other
+
+
+def _same_race(one: str, other: str) -> bool:
+    """Tell whether two event names are one race named more or less fully."""
+    return one.startswith(other) or other.startswith(one)
 
 
 def _same_subject(a: Result, b: Result, car_drivers: dict[str, set[str]]) -> bool:
@@ -836,7 +864,7 @@ def _combine(a: Result, b: Result) -> Result:
         car=a.car or b.car,
         drivers=drivers,
         team=a.team or b.team,
-        event=a.event or b.event,
+        event=_fuller_event(a.event, b.event),
         detail=a.detail or b.detail,
         season=a.season or b.season,
     )
