@@ -285,7 +285,8 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "win",
         _compile(
-            rf"\b(?:class|overall|maiden|{ORD})(?:\s+[\w\-]+){{0,2}}?\s+(?:victory|win)\b(?!s)"
+            rf"\b(?:class|overall|maiden|{ORD})(?:\s+[\w\-]+){{0,2}}?(?:\s+[A-Z][\w\-]*){{0,4}}?"
+            r"\s+(?:victory|win)\b(?!s)"
         ),
     ),
     _Pattern("win", _compile(r"\bwinners?\b(?!['’])"), after=True, reach=14),
