@@ -17,7 +17,8 @@ MAX_SENTENCE_CHARS = 3000
 
 _SLASH = re.compile(r"\A\s*/\s*\Z")
 _SHARES = re.compile(
-    r"\A\s+(?:will\s+)?(?:shares?|shared|sharing|drives?|drove|co-drives?|co-drove)\s+"
+    r"\A(?:\s*,[^,;]{1,120},)?\s+(?:will\s+)?"
+    r"(?:shares?|shared|sharing|drives?|drove|co-drives?|co-drove)\s+"
     r"(?:the\s+|his\s+|her\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b[^,.;:]{0,60}?\s+with\s+\Z"
 )
 _GLUE = re.compile(r"\A\s*(?:,|,?\s*(?:and|&)(?:\s+[a-z][\w\-]*){0,3})\s*\Z")
@@ -48,7 +49,8 @@ _POSSESSIVE_PARTNER = re.compile(
 )
 _SHARING = re.compile(
     r",\s*(?:(?:sharing|who\s+shared|who\s+shares|having\s+shared)\b[^,;]{0,80}?\bwith|"
-    r"(?:where|and)\s+(?:he|she)\s+(?:will\s+be|is|was|has\s+been)\s+joined\s+by)\s+\Z"
+    r"(?:where|and)\s+(?:he|she)\s+(?:will\s+be|is|was|has\s+been)\s+"
+    r"(?:joined|partnered|accompanied)\s+by)\s+\Z"
 )
 _JOINING_THEM = re.compile(r"\s+(?:joining|will\s+join|joins)\s+(?:them|him|her)\b")
 _TIGHT_CAR = re.compile(
@@ -56,11 +58,15 @@ _TIGHT_CAR = re.compile(
     r"(?:the|their|his|her)\s+(?:[a-z][\w\-]*\s+)?\Z"
 )
 MAX_TIGHT_WORDS = 8
+GROUP_SIZES = {"pair": 2, "duo": 2, "trio": 3, "quartet": 4, "foursome": 4}
+_LIST_HEAD = re.compile(r"\s*(?:(?:P\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\.?)\s*[–—:\-.]?\s*)?\Z")
 _CAR_OF = re.compile(r"(?:\s+[A-Z0-9][\w.\-]*){0,5}\s+of\s+[A-Z]")
 _CLAUSE_BREAK = re.compile(r",\s*(?:while|whereas|but)\b")
 _GROUP_CAR = re.compile(
     r"\b(?:[Tt]heir|[Tt]he\s+(?:trio|pair|duo|quartet|foursome|crew|pairing)['’]s?)\s+"
-    r"(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b|\A\s*(?:The\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b"
+    r"(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b|\A\s*(?:The\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b|"
+    r"\A\s*The\s+(?:[A-Z][\w\-]+\s+)?(trio|pair|duo|quartet|foursome)\b"
+    r"[^.;]{0,100}?\b(?:the|their)\s+(?:#\s?|No\.\s?)(\d{1,3})\b"
 )
 
 
@@ -206,7 +212,7 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
             continue
         before = [k for k, car in enumerate(cars) if car.end <= crew.start]
         gap = sentence.text[cars[before[-1]].end : crew.start] if before else ""
-        leading = before and not sentence.text[: cars[before[-1]].start].strip()
+        leading = before and _LIST_HEAD.match(sentence.text[: cars[before[-1]].start])
         listed = leading and not _SENTENCE_STOP.search(gap)
         if listed or (before and not _STOP_BETWEEN.search(gap) and not _CLAUSE_BREAK.search(gap)):
             crew.car = cars[before[-1]].text
@@ -255,7 +261,9 @@ def _car_in_focus(
         group_car = _GROUP_CAR.search(neighbour.text)
         owned = bool(neighbour.cars) and _CAR_OF.match(neighbour.text, neighbour.cars[0].end)
         if group_car and other == index + 1 and not sentence.cars and not owned:
-            return group_car.group(1) or group_car.group(2)
+            size = GROUP_SIZES.get(group_car.group(3) or "", len(crew.names))
+            if size == len(crew.names):
+                return group_car.group(1) or group_car.group(2) or group_car.group(4)
         cars = {c.text for c in neighbour.cars}
         if len(cars) != 1:
             continue

@@ -106,7 +106,7 @@ def _strip_possessive(token: str) -> str:
 
 def find_mentions(text: str, *, blocked: Iterable[tuple[int, int]] = ()) -> list[Mention]:
     """Return runs of capitalised words (with name particles) that could be person names."""
-    blocked_list = sorted(blocked)
+    blocked_list = _merge_spans(blocked)
     mentions: list[Mention] = []
     run: list[re.Match[str]] = []
     previous_end = -1
@@ -128,6 +128,17 @@ def find_mentions(text: str, *, blocked: Iterable[tuple[int, int]] = ()) -> list
             run = []
     _close_run(text, run, mentions)
     return [m for m in mentions if not _inside(m, blocked_list) and not _names_a_vehicle(text, m)]
+
+
+def _merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return sorted spans with overlapping ones merged (so a bisect finds the right one)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _names_a_vehicle(text: str, mention: Mention) -> bool:

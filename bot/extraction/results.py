@@ -53,6 +53,9 @@ _QUALIFYING = re.compile(
     r"\bqualif|\bpole\b|\b\d+m\d{2}\.\d{3}s\b|\b\d:\d{2}\.\d{3}\b", re.IGNORECASE
 )
 _LEADING_ARTICLE = re.compile(r"\A(?:The|A|An)\s+")
+_SESSION = re.compile(
+    r"\b(?:qualif\w*|hyperpole|session|practice|warm-?up|test\w*|grid)\b", re.IGNORECASE
+)
 _NAMED_GROUP = re.compile(
     r"\b(?!(?:The|This|That|These|Our|Their|His|Her|Its|A|An)\b)[A-Z][\w\-]+\s+"
     r"(?:crew|squad|team|pairing|trio|duo)\Z"
@@ -122,6 +125,18 @@ _NOT_BEFORE_PLACE = (
 _NOT_A_PLACE = "".join(rf"(?<!\b{w}\s)" for w in _NOT_BEFORE_PLACE)
 
 PATTERNS: tuple[_Pattern, ...] = (
+    _Pattern(
+        "finish",
+        _compile(r"\A\s*(?:P\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\.?)(?=\s*[–—:\-.]?\s*(?:#|No\.))"),
+        position=None,
+        after=True,
+    ),
+    _Pattern("win", _compile(r"\b(?:race|class)-winning\b"), after=True, reach=2),
+    _Pattern(
+        "title",
+        _compile(rf"\b(?:title|championship|crown)s?{CLASS_WORDS}{WENT_TO}"),
+        after=True,
+    ),
     _Pattern(
         "win",
         _compile(
@@ -216,7 +231,7 @@ PATTERNS: tuple[_Pattern, ...] = (
         "pole",
         _compile(
             r"\b(?:claimed|claim|claiming|claims|took|take|taking|takes|won|earned|earning|"
-            r"secured|securing|scored|grabbed|captured|snatched|sealed|start|started|starting|"
+            r"secured|securing|scored|grabbed|captured|snatched|sealed|signed|start|started|starting|"
             r"starts|began|begin|begins|qualified|put\s+(?:[\w'’.\-]+\s+){1,10}?on)"
             r"(?:,?\s+[\w'’\-]+){0,6}?\s+"
             r"pole\b(?!s)"
@@ -236,12 +251,12 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"\b(?:won|win|wins|winning|claimed|claim|claiming|clinched|clinch|clinching|"
             r"wrapped\s+up|wraps\s+up|sewed\s+up|sewn\s+up|locked\s+up|"
             r"secured|secure|securing|took|taking|earned|captured|sealed|defended|scored)"
-            rf"(?:,?\s+[\w'’\-]+){{0,8}}?\s+{TITLE_NOUN}\b"
+            rf"(?:,?\s+(?!(?:but|while|whereas|although)\b)[\w'’\-]+){{0,8}}?\s+{TITLE_NOUN}\b"
         ),
     ),
     _Pattern("title", _compile(r"\b(?:title|championship)-winning\b")),
     _Pattern("title", _compile(r"\b(?:crowned|were\s+crowned|was\s+crowned)\b")),
-    _Pattern("title", _compile(rf"\b{ORD}(?:\s+[\w'’\-]+){{0,3}}?\s+{TITLE_NOUN}\b")),
+    _Pattern("title", _compile(rf"\b{ORD}(?!\s+in\b)(?:\s+[\w'’\-]+){{0,3}}?\s+{TITLE_NOUN}\b")),
     _Pattern("title", _compile(r"\b[Cc]hampions?\b(?=\s*,?\s*(?:team\s+)?[A-Z])", 0), after=True),
     _Pattern("title", _compile(r"(?<=,)[^,.;]{0,40}\breigning\s+[\w\s]{0,20}?champions?\b")),
     _Pattern(
@@ -389,9 +404,13 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
             position = 2
         if position is None:
             return None
+    kind = pattern.kind
+    session = _SESSION.search(text) or _LAP_TIME.search(text)
+    if kind == "finish" and position == 1 and not session:
+        kind = "win"
     start = match.start("at") if "at" in pattern.regex.groupindex else match.start()
     return Trigger(
-        pattern.kind, position, start, match.end(), pattern.after,
+        kind, position, start, match.end(), pattern.after,
         allow_future=pattern.allow_future, reach=pattern.reach,
     )  # fmt: skip
 
