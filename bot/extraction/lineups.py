@@ -58,6 +58,12 @@ _TIGHT_CAR = re.compile(
     r"(?:the|their|his|her)\s+(?:[a-z][\w\-]*\s+)?\Z"
 )
 MAX_TIGHT_WORDS = 8
+_OWNED = re.compile(r"['’]s?\s+(?:#\s?|No\.\s?)(\d{1,3})\b")
+_OWNER_LINK = re.compile(
+    r",?\s+(?:who\s+)?(?:brought|drove|drives|steered|guided|piloted|put|in)\s+"
+    r"(?:the|his|her)\s+(?:#\s?|No\.\s?)(\d{1,3})\b"
+)
+_OWNER_CODRIVERS = re.compile(r"\b(?:[Hh]is|[Hh]er)\s+(?:[a-z\-]+\s+)?co-drivers?\s+\Z")
 GROUP_SIZES = {"pair": 2, "duo": 2, "trio": 3, "quartet": 4, "foursome": 4}
 _LIST_HEAD = re.compile(r"\s*(?:(?:P\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\.?)\s*[–—:\-.]?\s*)?\Z")
 _CAR_OF = re.compile(r"(?:\s+[A-Z0-9][\w.\-]*){0,5}\s+of\s+[A-Z]")
@@ -182,8 +188,10 @@ def _join_subject(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
 def assign_cars(document: Document) -> list[list[Crew]]:
     """Return each sentence's crews, with the car each crew of two or more drives."""
     all_crews = [_join_sharers(s, sentence_crews(i, s)) for i, s in enumerate(document.sentences)]
+    owned = _owned_cars(document)
     for index, crews in enumerate(all_crews):
         sentence = document.sentences[index]
+        _join_codriver_owner(document, index, crews)
         groups = [c for c in crews if len(c.names) >= 2]
         if not groups or len(sentence.text) > MAX_SENTENCE_CHARS:
             continue
@@ -191,7 +199,36 @@ def assign_cars(document: Document) -> list[list[Crew]]:
         for crew in groups:
             if crew.car is None:
                 crew.car = _car_in_focus(document, all_crews, index, crew)
+            if crew.car is None:
+                cars = {car for name in crew.names for car in owned.get(name, ())}
+                crew.car = cars.pop() if len(cars) == 1 else None
     return all_crews
+
+
+def _owned_cars(document: Document) -> dict[str, set[str]]:
+    """Return the cars people are tied to in so many words ('X’s No. 7', 'X, in the No. 7')."""
+    owned: dict[str, set[str]] = {}
+    for sentence in document.sentences:
+        for person in sentence.people:
+            at = person.end - sentence.start
+            match = _OWNED.match(sentence.text, at) or _OWNER_LINK.match(sentence.text, at)
+            if person.name and match:
+                owned.setdefault(person.name, set()).add(match.group(1))
+    return owned
+
+
+def _join_codriver_owner(document: Document, index: int, crews: list[Crew]) -> None:
+    """Join 'His co-drivers B and C' to the person the sentences before are about."""
+    sentence = document.sentences[index]
+    for crew in crews:
+        if not _OWNER_CODRIVERS.search(sentence.text, max(0, crew.start - 60), crew.start):
+            continue
+        for previous in document.sentences[max(0, index - FOCUS_LOOKBACK) : index][::-1]:
+            named = [p for p in previous.people if p.name]
+            if named:
+                if named[0].name not in crew.names:
+                    crew.members.insert(0, named[0])
+                return
 
 
 def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
