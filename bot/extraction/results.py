@@ -133,6 +133,12 @@ PATTERNS: tuple[_Pattern, ...] = (
     ),
     _Pattern("win", _compile(r"\b(?:race|class)-winning\b"), after=True, reach=2),
     _Pattern(
+        "finish",
+        _compile(rf"\bwill\s+start\s+(?:from\s+)?(?:the\s+race\s+)?(?:from\s+)?{ORD}\b"),
+        position=None,
+        allow_future=True,
+    ),
+    _Pattern(
         "title",
         _compile(rf"\b(?:title|championship|crown)s?{CLASS_WORDS}{WENT_TO}"),
         after=True,
@@ -406,8 +412,9 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
             return None
     kind = pattern.kind
     session = _SESSION.search(text) or _LAP_TIME.search(text)
-    if kind == "finish" and position == 1 and not session:
-        kind = "win"
+    if kind == "finish" and position == 1:
+        kind = "pole" if match.group().casefold().startswith("will") else kind
+        kind = "win" if kind == "finish" and not session else kind
     start = match.start("at") if "at" in pattern.regex.groupindex else match.start()
     return Trigger(
         kind, position, start, match.end(), pattern.after,
@@ -622,7 +629,7 @@ class ResultFinder:
             car = car or (crew.car if crew else None) or _car_adjacent(sentence, end)
             if crew is None and car is None:
                 crew = _crew_with_car_before(crews, start) or _only_crew_with_car(crews)
-                car = crew.car if crew else None
+                car = crew.car if crew else _car_named_for(sentence, getattr(value, "text", ""))
             if crew is None and car is not None:
                 crew = _crew_for_car(crews, sentence, start, car)
             drivers = tuple(crew.names) if crew else self._drivers_of(sentence, car)
@@ -729,6 +736,17 @@ def find_owners(document: Document, crews: list[list[Crew]]) -> dict[str, str]:
             if team:
                 owners[name] = team
     return owners
+
+
+def _car_named_for(sentence: Sentence, team: str) -> str | None:
+    """Return the one car of a sentence described with the team's name ('No. 62 Brand ...')."""
+    word = team.split()[0] if team.split() else ""
+    cars = [
+        car.text
+        for car in sentence.cars
+        if word and word in sentence.text[car.end : car.end + TEAM_NEAR_CHARS].split()
+    ]
+    return cars[0] if len(set(cars)) == 1 else None
 
 
 def _car_just_before(sentence: Sentence, at: int) -> str | None:
