@@ -15,7 +15,8 @@ EMBED_FIELD_VALUE_LIMIT = 1024
 EMBED_FIELDS_LIMIT = 25
 EMBED_FOOTER_LIMIT = 2048
 EMBED_TOTAL_LIMIT = 6000
-FIELDS_PER_PAGE = 12
+ROWS_PER_PAGE = 6  # a full-width field is a row; three inline fields share one
+INLINE_PER_ROW = 3
 PAGE_DESCRIPTION_CHARS = 2000
 FOOTER_SOURCES_CHARS = 1000
 PAGE_COUNTER_CHARS = 40
@@ -55,9 +56,18 @@ class _Page:
     description: str
     sections: list[Section]
 
+    def width(self) -> int:
+        """Return the room its fields take, in inline-field units (a full row is three)."""
+        return sum(_width(s) for s in self.sections)
+
     def size(self) -> int:
         """Return the characters this page's description and fields use."""
         return len(self.description) + sum(len(s.name) + len(s.value) for s in self.sections)
+
+
+def _width(section: Section) -> int:
+    """Return the room a field takes: one unit inline, a whole row otherwise."""
+    return 1 if section.inline else INLINE_PER_ROW
 
 
 def _safe_section(section: Section) -> Section:
@@ -77,7 +87,7 @@ def paginate(answer: Answer) -> list[_Page]:
     pages = [_Page(chunk, []) for chunk in split_text(description, limit)]
     for section in map(_safe_section, answer.sections):
         page = pages[-1]
-        full = len(page.sections) >= FIELDS_PER_PAGE
+        full = page.width() + _width(section) > ROWS_PER_PAGE * INLINE_PER_ROW
         if full or page.size() + len(section.name) + len(section.value) > budget:
             page = _Page("", [])
             pages.append(page)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from unittest import mock
 
+import discord
 import pytest
 from discord import app_commands
 
@@ -93,3 +94,21 @@ async def test_about_works_in_guilds_and_direct_messages(services, guild_id):
     interaction = make_interaction(services, guild_id=guild_id)
     await Meta().about.callback(Meta(), interaction)
     assert sent(interaction)["embed"].title == "About Paddock"
+
+
+async def test_short_answers_with_inline_fields_stay_on_one_page(services):
+    interaction = make_interaction(services)
+    await Meta().about.callback(Meta(), interaction)
+    reply = sent(interaction)
+    assert reply["view"] is discord.utils.MISSING, "/about fits one page: no buttons"
+    assert "Database" in embed_text(reply["embed"])
+
+
+async def test_pager_follows_a_deferred_reply(services):
+    answer = Answer("Many", sections=[Section(f"S{n}", "v" * 900) for n in range(20)])
+    interaction = make_interaction(services)
+    await interaction.response.defer()
+    await send_answer(interaction, answer)
+    kwargs = interaction.followup.send.await_args.kwargs
+    assert isinstance(kwargs["view"], Pager) and kwargs["embed"] is kwargs["view"].pages[0]
+    assert pings_nobody(kwargs["allowed_mentions"])
