@@ -22,6 +22,7 @@ from bot.extraction.text import DOUBLE_QUOTES, Span, find_cars, split_sentences
 MAX_CAPTION_CHARS = 400
 _CAR_DESCRIPTION = re.compile(r"(?:\s+(?:[A-Z0-9][\w.\-/’']{0,40}|w/\S{0,40}|&)){0,12}")
 ORG_NAME = re.compile(
+    r"\b(?:Équipe|Equipe|Écurie|Ecurie|Scuderia|Squadra)\s+[A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)?\b|"
     r"\bTeam\s+(?!(?:Manager|Principal|Owner|Director|Boss|Leader|Chief|Coordinator|"
     r"Members?|Championships?|Titles?|Orders|Awards?|Events?|Cup)\b)[A-Z][\w\-]+"
     r"(?:\s+[A-Z][\w\-]+)?\b|"
@@ -125,7 +126,11 @@ class Document:
 
 def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
     """Pair the double quote marks of a paragraph; an unclosed one runs to its end."""
-    marks = [i for i, ch in enumerate(paragraph) if ch in DOUBLE_QUOTES]
+    marks = [
+        i
+        for i, ch in enumerate(paragraph)
+        if ch in DOUBLE_QUOTES and not _seconds_mark(paragraph, i)
+    ]
     if not marks and paragraph.startswith("‘"):
         return _single_quote_spans(paragraph, index)
     spans = []
@@ -140,6 +145,15 @@ def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
         inner = paragraph[start + 1 : end - 1 if closed else end].strip()
         spans.append(QuoteSpan(index, start, end, inner, closed))
     return spans
+
+
+def _seconds_mark(paragraph: str, at: int) -> bool:
+    """Tell a seconds mark between digits (a gap of 3"4) from a quotation mark."""
+    return (
+        paragraph[at] == '"'
+        and paragraph[at - 1 : at].isdigit()
+        and paragraph[at + 1 : at + 2].isdigit()
+    )
 
 
 def _single_quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:

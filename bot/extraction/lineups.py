@@ -19,7 +19,8 @@ _SLASH = re.compile(r"\A\s*/\s*\Z")
 _SHARES = re.compile(
     r"\A(?:\s*,[^,;]{1,120},)?\s+(?:will\s+)?"
     r"(?:shares?|shared|sharing|drives?|drove|co-drives?|co-drove)\s+"
-    r"(?:the\s+|his\s+|her\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b[^,.;:]{0,60}?\s+with\s+\Z"
+    r"(?:the\s+|his\s+|her\s+|their\s+)?(?:[a-z][\w\-]*\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b"
+    r"[^,.;:]{0,60}?\s+with\s+\Z"
 )
 _GLUE = re.compile(r"\A\s*(?:,|,?\s*(?:and|&)(?:\s+[a-z][\w\-]*){0,3})\s*\Z")
 _APPOSITIVE = re.compile(r"\A\s*,[^,.;:!?()\"“”]{1,80},\s*and\s*\Z")
@@ -52,7 +53,11 @@ _SHARING = re.compile(
     r"(?:where|and)\s+(?:he|she)\s+(?:will\s+be|is|was|has\s+been)\s+"
     r"(?:joined|partnered|accompanied)\s+by)\s+\Z"
 )
-_JOINING_THEM = re.compile(r"\s+(?:joining|will\s+join|joins)\s+(?:them|him|her)\b")
+_JOINING_THEM = re.compile(
+    r"\s+(?:(?:joining|will\s+join|joins)\s+(?:them|him|her)|"
+    r"(?:completing|completes|rounding\s+out|rounds\s+out)\s+the\s+line-?up)\b"
+)
+_HARD_STOP = re.compile(r"[;!?]|(?<!No)\.(?=\s|\Z)")
 _TIGHT_CAR = re.compile(
     r"(?:\A|\b(?:in|aboard|driving|drove|drives|sharing|shared|shares))\s+"
     r"(?:the|their|his|her)\s+(?:[a-z][\w\-]*\s+)?\Z"
@@ -64,8 +69,11 @@ _OWNER_LINK = re.compile(
     r"(?:the|his|her)\s+(?:#\s?|No\.\s?)(\d{1,3})\b"
 )
 _OWNER_CODRIVERS = re.compile(r"\b(?:[Hh]is|[Hh]er)\s+(?:[a-z\-]+\s+)?co-drivers?\s+\Z")
+_CODRIVER_OF = re.compile(r",\s*(?:his|her)\s+(?:[a-z\-]+\s+)?co-drivers?\b")
 GROUP_SIZES = {"pair": 2, "duo": 2, "trio": 3, "quartet": 4, "foursome": 4}
-_LIST_HEAD = re.compile(r"\s*(?:(?:P\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\.?)\s*[–—:\-.]?\s*)?\Z")
+_LIST_HEAD = re.compile(
+    r"(?:[^.!?;]{0,30}[–—:]\s*|\s*(?:P\d{1,2}|\d{1,2}(?:st|nd|rd|th)?\.?)\s*[–—:\-.]?\s*|\s*)\Z"
+)
 _CAR_OF = re.compile(r"(?:\s+[A-Z0-9][\w.\-]*){0,5}\s+of\s+[A-Z]")
 _CLAUSE_BREAK = re.compile(r",\s*(?:while|whereas|but)\b")
 _GROUP_CAR = re.compile(
@@ -221,7 +229,8 @@ def _join_codriver_owner(document: Document, index: int, crews: list[Crew]) -> N
     """Join 'His co-drivers B and C' to the person the sentences before are about."""
     sentence = document.sentences[index]
     for crew in crews:
-        if not _OWNER_CODRIVERS.search(sentence.text, max(0, crew.start - 60), crew.start):
+        before = _OWNER_CODRIVERS.search(sentence.text, max(0, crew.start - 60), crew.start)
+        if not before and not _CODRIVER_OF.match(sentence.text, crew.end):
             continue
         for previous in document.sentences[max(0, index - FOCUS_LOOKBACK) : index][::-1]:
             named = [p for p in previous.people if p.name]
@@ -251,6 +260,7 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
         gap = sentence.text[cars[before[-1]].end : crew.start] if before else ""
         leading = before and _LIST_HEAD.match(sentence.text[: cars[before[-1]].start])
         listed = leading and not _SENTENCE_STOP.search(gap)
+        listed = listed or (before and _COLLECTIVE.search(gap) and not _HARD_STOP.search(gap))
         if listed or (before and not _STOP_BETWEEN.search(gap) and not _CLAUSE_BREAK.search(gap)):
             crew.car = cars[before[-1]].text
             claimed.add(before[-1])

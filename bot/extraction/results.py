@@ -56,6 +56,7 @@ _LEADING_ARTICLE = re.compile(r"\A(?:The|A|An)\s+")
 _SESSION = re.compile(
     r"\b(?:qualif\w*|hyperpole|session|practice|warm-?up|test\w*|grid)\b", re.IGNORECASE
 )
+_AND_CAR = re.compile(r",?\s+and\s+(?=(?:the\s+)?(?:#\s?|No\.\s?)\d)")
 _NAMED_GROUP = re.compile(
     r"\b(?!(?:The|This|That|These|Our|Their|His|Her|Its|A|An)\b)[A-Z][\w\-]+\s+"
     r"(?:crew|squad|team|pairing|trio|duo)\Z"
@@ -132,6 +133,29 @@ PATTERNS: tuple[_Pattern, ...] = (
         after=True,
     ),
     _Pattern("win", _compile(r"\b(?:race|class)-winning\b"), after=True, reach=2),
+    _Pattern(
+        "win",
+        _compile(
+            r"\b(?:obtained|achieved|conquered|got|took)\s+(?:the\s+)?success\b|"
+            r"\b(?:success|victory)\s+(?:is|was|has\s+been)\s+(?:of|for)\b|"
+            rf"(?:\A|(?<=[,;]\s)|(?<=\bwhile\s))\s*(?-i:(?!P\d)[A-Z][A-Z0-9]{{1,4}}(?:\s+[A-Z]{{2,4}})?)"
+            rf"{WENT_TO}"
+        ),
+        after=True,
+    ),
+    _Pattern(
+        "finish",
+        _compile(r"\b(?:has\s+)?preceded\b(?:\s+on\s+the\s+(?:finish\s+)?line)?"),
+        position=2,
+        after=True,
+        reach=8,
+    ),
+    _Pattern(
+        "finish",
+        _compile(rf"\b{ORD}\s+(?:position|place|time)\s+(?:is|was|has\s+been)\s+(?:of|for)\b"),
+        position=None,
+        after=True,
+    ),
     _Pattern(
         "finish",
         _compile(rf"\bwill\s+start\s+(?:from\s+)?(?:the\s+race\s+)?(?:from\s+)?{ORD}\b"),
@@ -505,6 +529,11 @@ class ResultFinder:
             if second is not None and not second.empty:
                 runner_up = self._result(sentence, trigger, "finish", 2, second)
                 found.append(Found(runner_up, when, scope))
+                third = self._third(index, sentence, trigger) if trigger.kind == "win" else None
+                if third is not None and not third.empty and third.car != second.car:
+                    found.append(
+                        Found(self._result(sentence, trigger, "finish", 3, third), when, scope)
+                    )
         if trigger.kind == "title":
             for match in _EARLIER_TITLE.finditer(sentence.text, trigger.end):
                 extra = replace(main, season=int(match.group(1)), detail=None, car=None)
@@ -545,6 +574,18 @@ class ResultFinder:
         if not ahead or _GAP_STOP.search(window, trigger.end - trigger.start, ahead.start()):
             return None
         at = trigger.start + ahead.end()
+        return self._nearest_after(index, sentence, at, limit_words=ADJACENT_WORDS)
+
+    def _third(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:
+        """Return the second car of 'won ahead of the No. 27 ... and the No. 33 ...'."""
+        window = sentence.text[trigger.start : trigger.end + RUNNER_UP_WINDOW]
+        ahead = _AHEAD.search(window)
+        if not ahead:
+            return None
+        then = _AND_CAR.search(window, ahead.end())
+        if not then or _GAP_STOP.search(window, ahead.end(), then.start()):
+            return None
+        at = trigger.start + then.start()
         return self._nearest_after(index, sentence, at, limit_words=ADJACENT_WORDS)
 
     def _actor(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:
