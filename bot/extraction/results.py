@@ -7,6 +7,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import date
 
+from bot.extraction.aliases import Found as TeamFound
 from bot.extraction.document import Document, Sentence
 from bot.extraction.events import (
     GENERIC_EVENT,
@@ -57,6 +58,15 @@ _SESSION = re.compile(
     r"\b(?:qualif\w*|hyperpole|session|practice|warm-?up|test\w*|grid)\b", re.IGNORECASE
 )
 _AND_CAR = re.compile(r",?\s+and\s+(?=(?:the\s+)?(?:#\s?|No\.\s?)\d)")
+_THE_TEAM = re.compile(r"\b[Tt]he\s+(?:team|squad|outfit)\b(?!['’])")
+_STANDINGS_BEFORE = re.compile(
+    r"\b(?:championship|standings|table)\s+(?:in|at|on)\s+(?:the\s+)?\Z", re.IGNORECASE
+)
+_STANDINGS_AFTER = re.compile(
+    r"(?:\s+(?:place|position))?\s+in\s+the\s+(?:[\w'’\-]+\s+){0,3}?"
+    r"(?:championship|standings|points|table)\b",
+    re.IGNORECASE,
+)
 _NAMED_GROUP = re.compile(
     r"\b(?!(?:The|This|That|These|Our|Their|His|Her|Its|A|An)\b)[A-Z][\w\-]+\s+"
     r"(?:crew|squad|team|pairing|trio|duo)\Z"
@@ -278,6 +288,8 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "title",
         _compile(
+            r"(?<!\bthe\s)(?<!\ba\s)(?<!\bhis\s)(?<!\bher\s)(?<!\btheir\s)(?<!\bits\s)(?<!\bfirst\s)"
+            r"(?<!\brace\s)(?<!\bclass\s)(?<!\bcar\s)"
             r"\b(?:won|win|wins|winning|claimed|claim|claiming|clinched|clinch|clinching|"
             r"wrapped\s+up|wraps\s+up|sewed\s+up|sewn\s+up|locked\s+up|"
             r"secured|secure|securing|took|taking|earned|captured|sealed|defended|scored)"
@@ -425,6 +437,11 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
         return None
     if match.group().casefold().startswith("topped") and not _QUALIFYING.search(text):
         return None
+    if pattern.kind == "finish" and (
+        _STANDINGS_BEFORE.search(text, max(0, match.start() - 40), match.start())
+        or _STANDINGS_AFTER.match(text, match.end())
+    ):
+        return None
     position = pattern.position
     if position is None and pattern.kind == "finish":
         phrase = match.group("at") if "at" in pattern.regex.groupindex else match.group()
@@ -473,6 +490,7 @@ class ResultFinder:
         self._car_drivers = _car_drivers(document, crews)
         self._owners = find_owners(document, crews)
         self._main_event = main_event(document)
+        self._main_team = main_team(document)
 
     def find(self) -> list[Result]:
         """Return the article's results, merged where two sentences state the same one."""
@@ -613,6 +631,10 @@ class ResultFinder:
             things.append((at, at + 2, "pronoun", at))
         for match in _DESCRIPTOR.finditer(sentence.text):
             things.append((match.start(), match.end(), "pronoun", match.start()))
+        if self._main_team:
+            for match in _THE_TEAM.finditer(sentence.text):
+                team = TeamFound(match.start(), match.end(), match.group(), self._main_team)
+                things.append((match.start(), match.end(), "team", team))
         return sorted(things, key=lambda t: t[0])
 
     def _nearest_before(self, index: int, sentence: Sentence, at: int) -> _Actor | None:
@@ -747,6 +769,15 @@ def main_event(document: Document) -> str | None:
     if best_generic and (best_known is None or generic[best_generic] > counts[best_known]):
         return best_generic
     return best_known
+
+
+def main_team(document: Document) -> str | None:
+    """Return the team the article names most often (the first one named on a tie)."""
+    counts: dict[str, int] = {}
+    for sentence in document.sentences:
+        for team in sentence.teams:
+            counts[team.canonical] = counts.get(team.canonical, 0) + 1
+    return max(counts, key=lambda name: counts[name]) if counts else None
 
 
 def find_owners(document: Document, crews: list[list[Crew]]) -> dict[str, str]:
