@@ -491,6 +491,10 @@ class ResultFinder:
         self._owners = find_owners(document, crews)
         self._main_event = main_event(document)
         self._main_team = main_team(document)
+        self._cars_by_driver: dict[str, set[str]] = {}
+        for (_, car), names in self._car_drivers.items():
+            for name in names:
+                self._cars_by_driver.setdefault(name, set()).add(car)
 
     def find(self) -> list[Result]:
         """Return the article's results, merged where two sentences state the same one."""
@@ -704,7 +708,7 @@ class ResultFinder:
 
     def _car_of(self, drivers: tuple[str, ...]) -> str | None:
         """Return the one car the article gives these drivers, if exactly one."""
-        cars = {car for (_, car), names in self._car_drivers.items() if set(drivers) & set(names)}
+        cars = {car for driver in drivers for car in self._cars_by_driver.get(driver, ())}
         return cars.pop() if len(cars) == 1 else None
 
     def _drivers_of(self, sentence: Sentence, car: str | None) -> tuple[str, ...]:
