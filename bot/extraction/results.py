@@ -57,6 +57,12 @@ _LEADING_ARTICLE = re.compile(r"\A(?:The|A|An)\s+")
 _SESSION = re.compile(
     r"\b(?:qualif\w*|hyperpole|session|practice|warm-?up|test\w*|grid)\b", re.IGNORECASE
 )
+NEIGHBOUR_WINDOW = 60
+_NEIGHBOUR = re.compile(
+    r"(?:\s+in\s+(?:class|[A-Z][A-Z0-9]{1,4}))?\s*,?\s+(ahead\s+of|behind)\s+", re.IGNORECASE
+)
+_BEATEN = re.compile(r"\b(?:beat|of)\Z")
+_AND_VERB = re.compile(r"\band\s+\Z")
 _AND_CAR = re.compile(r",?\s+and\s+(?=(?:the\s+)?(?:#\s?|No\.\s?)\d)")
 _THE_TEAM = re.compile(r"\b[Tt]he\s+(?:team|squad|outfit)\b(?!['’])")
 _STANDINGS_BEFORE = re.compile(
@@ -143,6 +149,14 @@ PATTERNS: tuple[_Pattern, ...] = (
         after=True,
     ),
     _Pattern("win", _compile(r"\b(?:race|class)-winning\b"), after=True, reach=2),
+    _Pattern("pole", _compile(r"\b(?:went|was|were)\s+(?:the\s+)?(?:quickest|fastest)\b")),
+    _Pattern(
+        "win",
+        _compile(
+            r"\bheld\s+on\s+to\s+(?:beat|win|take\s+(?:the\s+)?(?:victory|win))\b|"
+            rf"\bfinished\s+(?:just\s+)?{MARGIN}\s+(?:ahead|clear)\s+of\b"
+        ),
+    ),
     _Pattern(
         "win",
         _compile(
@@ -259,8 +273,17 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "finish",
         _compile(
+            r"\b(?:completed|rounded\s+out|finished|ended|came\s+home|was|were)\b[^,.;]{0,60}?"
+            rf"\bin\s+(?P<at>{LATER_PLACE})\b(?!\s+(?:gear|hour|lap|stint|corner|sector|turn))"
+        ),
+        position=None,
+    ),
+    _Pattern(
+        "finish",
+        _compile(
             r"\b(?:with|and)\s+(?:[^\s;]+\s+){1,16}?"
-            rf"{_NOT_A_PLACE}(?P<at>{LATER_PLACE})(?=\s*(?:[.,;]|\s+and\s|\s+in\s+class\b|\Z))"
+            rf"{_NOT_A_PLACE}(?P<at>{LATER_PLACE})(?:-(?:fastest|quickest|best))?"
+            r"(?=\s*(?:[.,;]|\s+and\s|\s+in\s+class\b|\s+for\s+[A-Z]|\Z))"
         ),
         position=None,
     ),
@@ -273,7 +296,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"\b(?:claimed|claim|claiming|claims|took|take|taking|takes|won|earned|earning|"
             r"secured|securing|scored|grabbed|captured|snatched|sealed|signed|start|started|starting|"
             r"starts|began|begin|begins|qualified|put\s+(?:[\w'’.\-]+\s+){1,10}?on)"
-            r"(?:,?\s+[\w'’\-]+){0,6}?\s+"
+            r"(?:,?\s+[\w'’\-]+){0,12}?\s+"
             r"pole\b(?!s)"
         ),
         allow_future=True,
@@ -435,7 +458,8 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
         return None
     if pattern.kind == "fastest_lap" and _PRACTICE.search(text, match.end(), match.end() + 60):
         return None
-    if match.group().casefold().startswith("topped") and not _QUALIFYING.search(text):
+    quickest = match.group().casefold().startswith(("topped", "went", "was", "were"))
+    if quickest and pattern.kind == "pole" and not _QUALIFYING.search(text):
         return None
     if pattern.kind == "finish" and (
         _STANDINGS_BEFORE.search(text, max(0, match.start() - 40), match.start())
@@ -526,7 +550,11 @@ class ResultFinder:
         actor = self._actor(index, sentence, trigger)
         if actor is None or actor.empty:
             return []
-        if actor.car is None and actor.drivers:
+        if (
+            actor.car is None
+            and actor.drivers
+            and not _BEATEN.search(sentence.text, 0, trigger.end)
+        ):
             actor.car = _car_adjacent(sentence, trigger.end)
             season = find_season(sentence.text, self._published, trigger.start, end=trigger.end)
             current = season is None or (
@@ -546,6 +574,8 @@ class ResultFinder:
         one_two = "1-2" in sentence.text[trigger.start : trigger.end]
         if one_two and actor.team and not (actor.drivers or actor.car):
             found.append(Found(replace(main, kind="finish", position=2), when, scope))
+        if trigger.kind == "finish" and trigger.position:
+            found.extend(self._neighbour_places(index, sentence, trigger, when, scope))
         if trigger.kind in {"win", "pole"}:
             second = self._runner_up(index, sentence, trigger)
             if second is not None and not second.empty:
@@ -598,6 +628,24 @@ class ResultFinder:
         at = trigger.start + ahead.end()
         return self._nearest_after(index, sentence, at, limit_words=ADJACENT_WORDS)
 
+    def _neighbour_places(
+        self, index: int, sentence: Sentence, trigger: Trigger, when: int, scope: str
+    ) -> list[Found]:
+        """Return the car a placed car finished just ahead of or just behind."""
+        window = sentence.text[trigger.end : trigger.end + NEIGHBOUR_WINDOW]
+        near = _NEIGHBOUR.match(window)
+        if not near or trigger.position is None:
+            return []
+        step = 1 if near.group(1).casefold().startswith("ahead") else -1
+        other = self._nearest_after(index, sentence, trigger.end + near.end(), limit_words=2)
+        position = trigger.position + step
+        if other is None or other.empty or position < 1 or (step < 0 and position != 1):
+            return []
+        kind: ResultKind = "win" if position == 1 else "finish"
+        session = _SESSION.search(sentence.text) or _LAP_TIME.search(sentence.text)
+        kind = "finish" if kind == "win" and session else kind
+        return [Found(self._result(sentence, trigger, kind, position, other), when, scope)]
+
     def _third(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:
         """Return the second car of 'won ahead of the No. 27 ... and the No. 33 ...'."""
         window = sentence.text[trigger.start : trigger.end + RUNNER_UP_WINDOW]
@@ -615,6 +663,10 @@ class ResultFinder:
             actor = self._nearest_after(index, sentence, trigger.end, limit_words=trigger.reach)
             if actor is not None:
                 return actor
+        if _AND_VERB.search(sentence.text, max(0, trigger.start - 6), trigger.start):
+            subject = self._subject(index, sentence, trigger.start)
+            if subject is not None:
+                return subject
         actor = self._nearest_before(index, sentence, trigger.start)
         if actor is not None:
             return actor
@@ -622,6 +674,13 @@ class ResultFinder:
         if collective and not _NAMED_GROUP.search(sentence.text, 0, collective.end()):
             return self._previous_crew(index)
         return self._nearest_after(index, sentence, trigger.end, limit_words=ADJACENT_WORDS + 4)
+
+    def _subject(self, index: int, sentence: Sentence, at: int) -> _Actor | None:
+        """Return the first driver, car or team of a sentence (the subject of 'and won')."""
+        things = [t for t in self._things(index, sentence) if t[0] < at and t[2] != "pronoun"]
+        if not things or _GAP_STOP.search(sentence.text, things[0][1], at):
+            return None
+        return self._build(index, sentence, things[0])
 
     def _things(self, index: int, sentence: Sentence) -> list[tuple[int, int, str, object]]:
         things: list[tuple[int, int, str, object]] = []
