@@ -157,3 +157,56 @@ def test_generic_race_name_is_the_main_event(facts_of):
     )
     third = next(r for r in facts.results if r.position == 3)
     assert (third.event, third.season) == ("Lakeside Sports Car Classic", 2025)
+
+
+def test_results_list_lines(facts_of):
+    facts = facts_of(
+        "Results:\nP1 – #64 Tide Racing – Gil Ferr / Noa Whit\n"
+        "P2 – #5 Harbor Racing – Cor Ash / Fel Drum"
+    )
+    assert ("win", 1, "64", ("Gil Ferr", "Noa Whit")) in outcomes(facts)
+    assert ("finish", 2, "5", ("Cor Ash", "Fel Drum")) in outcomes(facts)
+
+
+def test_won_ahead_of_two_cars_gives_second_and_third(facts_of):
+    facts = facts_of(
+        "The race was won by the No. 46 Vier Motorsport BMW, ahead of the No. 27 Alder Racing "
+        "McLaren and the No. 33 Cast Racing Porsche."
+    )
+    found = {(r.kind, r.position, r.car) for r in facts.results}
+    assert {("win", 1, "46"), ("finish", 2, "27"), ("finish", 3, "33")} <= found
+
+
+def test_seconds_mark_is_not_a_quote(facts_of):
+    facts = facts_of(
+        'The crew beat the Raven #62 of Mik Strand and Hen Aal, detached of 3"4, while the '
+        "third position is of the Kai Racing #8 of Hiro Take and Lor Dev."
+    )
+    assert not facts.quotes
+    assert ("finish", 3, "8", ("Hiro Take", "Lor Dev")) in outcomes(facts)
+
+
+def test_finished_second_behind_names_the_winner(facts_of):
+    facts = facts_of(
+        "In GTD, the No. 023 Kes Motorsports BMW of Cara Ves and Paul Ferr finished second "
+        "behind the No. 70 Copper Racing Ferrari."
+    )
+    found = {(r.kind, r.position, r.car) for r in facts.results}
+    assert {("finish", 2, "023"), ("win", 1, "70")} <= found
+
+
+def test_and_won_is_said_of_the_subject(facts_of):
+    facts = facts_of(
+        "Ander Halv passed Hen Aal with four laps to go and won the Lakeside Grand Prix in the "
+        "No. 14 Make."
+    )
+    (win,) = [r for r in facts.results if r.kind == "win"]
+    assert win.drivers == ("Ander Halv",)
+
+
+def test_championship_standings_are_not_race_places(facts_of):
+    facts = facts_of(
+        "The team closed the championship in fifth position. Ola Kow is fourth in the "
+        "drivers' standings."
+    )
+    assert not facts.results
