@@ -17,10 +17,10 @@ MAX_SENTENCE_CHARS = 3000
 
 _SLASH = re.compile(r"\A\s*/\s*\Z")
 _SHARES = re.compile(
-    r"\A(?:\s*,[^,;]{1,120},)?\s+(?:will\s+)?"
-    r"(?:shares?|shared|sharing|drives?|drove|co-drives?|co-drove)\s+"
+    r"\A(?:\s*,[^,;]{1,120},)?\s+(?:will\s+)?(?:[a-z][\w\-’']*\s+){0,4}?"
+    r"(?:shares?|shared|sharing|drives?|drove|driving|co-drives?|co-drove|in|into)\s+"
     r"(?:the\s+|his\s+|her\s+|their\s+)?(?:[a-z][\w\-]*\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b"
-    r"[^,.;:]{0,60}?\s+with\s+\Z"
+    r"(?:(?!\bwith\b)[^,.;:]){0,60}?\s+(?:with|alongside)\s+\Z"
 )
 _GLUE = re.compile(r"\A\s*(?:,|,?\s*(?:and|&)(?:\s+[a-z][\w\-]*){0,3})\s*\Z")
 _APPOSITIVE = re.compile(r"\A\s*,[^,.;:!?()\"“”]{1,80},\s*and\s*\Z")
@@ -28,6 +28,7 @@ _LINK_BLOCK = re.compile(r"[.;:!?—–()\"“”#\d]|\A\s*['’]s?\b")
 _LINK_WORD = re.compile(
     r"\b(?:join|joins|joined|joining|teammates?|alongside|partners?|partnered|paired|"
     r"co-drivers?|returnees?|(?<=won\s)(?:[\w\-]+\s+){0,3}?with|"
+    r"line-?up\s+(?:that\s+)?(?:already\s+)?(?:includes|included|features|featuring|including)|"
     r"(?:shared|sharing|shares|drove|drives|driving|co-drove|raced|teamed|won)\s+"
     r"(?:[\w\-]+\s+){0,3}?with)\b"
 )

@@ -245,7 +245,7 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "win",
         _compile(
-            r"\b(?:(?:class\s+|overall\s+|race\s+)?(?:victory|win)|honou?rs|spoils|laurels|"
+            r"\b(?:(?:class\s+|overall\s+|race\s+)?(?:victory|win|success)|honou?rs|spoils|laurels|"
             rf"class){CLASS_WORDS}{WENT_TO}"
         ),
         after=True,
@@ -314,7 +314,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"(?<!\bthe\s)(?<!\ba\s)(?<!\bhis\s)(?<!\bher\s)(?<!\btheir\s)(?<!\bits\s)(?<!\bfirst\s)"
             r"(?<!\brace\s)(?<!\bclass\s)(?<!\bcar\s)"
             r"\b(?:won|win|wins|winning|claimed|claim|claiming|clinched|clinch|clinching|"
-            r"wrapped\s+up|wraps\s+up|sewed\s+up|sewn\s+up|locked\s+up|"
+            r"wrapped\s+up|wraps\s+up|sewed\s+up|sewn\s+up|locked\s+up|conquered|"
             r"secured|secure|securing|took|taking|earned|captured|sealed|defended|scored)"
             rf"(?:,?\s+(?!(?:but|while|whereas|although)\b)[\w'’\-]+){{0,8}}?\s+{TITLE_NOUN}\b"
         ),
