@@ -66,7 +66,7 @@ _TIGHT_CAR = re.compile(
 MAX_TIGHT_WORDS = 8
 _OWNED = re.compile(r"['’]s?\s+(?:#\s?|No\.\s?)(\d{1,3})\b")
 _OWNER_LINK = re.compile(
-    r",?\s+(?:who\s+)?(?:brought|drove|drives|steered|guided|piloted|put|in)\s+"
+    r",?\s+(?:who\s+)?(?:brought|drove|drives|steered|guided|piloted|put|took\s+over|in)\s+"
     r"(?:the|his|her)\s+(?:#\s?|No\.\s?)(\d{1,3})\b"
 )
 _OWNER_CODRIVERS = re.compile(r"\b(?:[Hh]is|[Hh]er)\s+(?:[a-z\-]+\s+)?co-drivers?\s+\Z")

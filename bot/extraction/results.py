@@ -149,6 +149,14 @@ PATTERNS: tuple[_Pattern, ...] = (
         after=True,
     ),
     _Pattern("win", _compile(r"\b(?:race|class)-winning\b"), after=True, reach=2),
+    _Pattern(
+        "win",
+        _compile(
+            r"\b(?:handing|handed|hands|gave|giving|gifted|gifting)\s+(?:the\s+)?"
+            r"(?:class\s+|overall\s+|race\s+)?(?:win|victory)\s+to\b"
+        ),
+        after=True,
+    ),
     _Pattern("pole", _compile(r"\b(?:went|was|were)\s+(?:the\s+)?(?:quickest|fastest)\b")),
     _Pattern(
         "win",
