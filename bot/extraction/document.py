@@ -131,7 +131,7 @@ def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
         for i, ch in enumerate(paragraph)
         if ch in DOUBLE_QUOTES and not _seconds_mark(paragraph, i)
     ]
-    if not marks and paragraph.startswith("‘"):
+    if not marks and "‘" in paragraph:
         return _single_quote_spans(paragraph, index)
     spans = []
     if marks and paragraph[marks[0]] in CLOSING_QUOTES and _MISSING_OPENER.match(paragraph):

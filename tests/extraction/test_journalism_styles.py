@@ -210,3 +210,10 @@ def test_championship_standings_are_not_race_places(facts_of):
         "drivers' standings."
     )
     assert not facts.results
+
+
+def test_british_single_quotes_mid_paragraph(facts_of):
+    facts = facts_of("Ola Kow was delighted. He said: ‘It was the best day of my life, honestly.’")
+    assert [(q.speaker, q.text) for q in facts.quotes] == [
+        ("Ola Kow", "It was the best day of my life, honestly.")
+    ]
