@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.extraction.document import Document, PersonRef, QuoteSpan, Sentence
 from bot.facts import Quote
@@ -114,6 +114,7 @@ def extract_quotes(document: Document) -> list[Quote]:
     """Return the spoken quotations of an article with their speakers."""
     focus = _Focus(document)
     quotes: list[Quote] = []
+    runs_on: list[bool] = []
     previous: tuple[QuoteSpan, str | None] | None = None
     by_paragraph: dict[int, list[QuoteSpan]] = {}
     for span in document.quotes:
@@ -132,7 +133,17 @@ def extract_quotes(document: Document) -> list[Quote]:
                 continue
             speaker = _speaker(cue, span, previous, document, focus)
             quotes.append(Quote(speaker, span.text, paragraph))
+            runs_on.append(not span.closed and cue is None and not text[: span.start].strip())
             previous = (span, speaker)
+    return _carry_back(quotes, runs_on)
+
+
+def _carry_back(quotes: list[Quote], runs_on: list[bool]) -> list[Quote]:
+    """Give a quote that runs on into the next paragraph the speaker named at its end."""
+    for k in range(len(quotes) - 2, -1, -1):
+        following = quotes[k + 1]
+        if runs_on[k] and following.paragraph == quotes[k].paragraph + 1 and following.speaker:
+            quotes[k] = replace(quotes[k], speaker=following.speaker)
     return quotes
 
 

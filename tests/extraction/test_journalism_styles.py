@@ -217,3 +217,12 @@ def test_british_single_quotes_mid_paragraph(facts_of):
     assert [(q.speaker, q.text) for q in facts.quotes] == [
         ("Ola Kow", "It was the best day of my life, honestly.")
     ]
+
+
+def test_quote_running_on_into_the_next_paragraph(facts_of):
+    facts = facts_of(
+        "Ivo Lund won the race.\n\n"
+        "“It was a long race and we had to manage the tyres all the way through.\n\n"
+        "“In the end the car was perfect,” said Ana Berg, the team principal."
+    )
+    assert [q.speaker for q in facts.quotes] == ["Ana Berg", "Ana Berg"]
