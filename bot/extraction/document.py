@@ -34,7 +34,7 @@ _PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They|His|Her|Their)\b")
 CLOSING_QUOTES = "”»"
 _MISSING_OPENER = re.compile(r"[A-Z][^“”\"«»]{20,}?[,.!?…]\s*[”»]")
 _PHOTO_CREDIT = re.compile(r"\s*(?:photos?|images?|credit)s?\b[^:\n]{0,20}:", re.IGNORECASE)
-_CREDIT = re.compile(r"photo|image|credit|©|/", re.IGNORECASE)
+_CREDIT = re.compile(r"photo|image|credit|©|/|\A\s*(?:car|entry)\s*\Z", re.IGNORECASE)
 _CAPTION_MARK = re.compile(r":| [–—] ")
 _CAPTION_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 _COMPETITION_NAME = re.compile(
@@ -194,7 +194,7 @@ def find_caption(paragraph: str, index: int) -> Caption | None:
     tail_start = max(
         paragraph.rfind(":") + 1, paragraph.rfind(" – ") + 3, paragraph.rfind(" — ") + 3
     )
-    if tail_start <= cars[0].end + 1:
+    if tail_start <= cars[0].end:
         return None
     drivers = []
     pieces = [p for p in _CAPTION_SPLIT.split(paragraph[tail_start:]) if p.strip()]

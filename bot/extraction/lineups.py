@@ -58,6 +58,8 @@ _JOINING_THEM = re.compile(
     r"\s+(?:(?:joining|will\s+join|joins)\s+(?:them|him|her)|"
     r"(?:completing|completes|rounding\s+out|rounds\s+out)\s+the\s+line-?up)\b"
 )
+_JOINING_OPENER = re.compile(r"\s*Joining\b")
+_WILL_BE = re.compile(r"\b(?:will\s+be|is|are|was|were)\s+\Z")
 _HARD_STOP = re.compile(r"[;!?]|(?<!No)\.(?=\s|\Z)")
 _TIGHT_CAR = re.compile(
     r"(?:\A|\b(?:in|aboard|driving|drove|drives|sharing|shared|shares))\s+"
@@ -165,7 +167,13 @@ def _join_sharers(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
 
 
 def _join_joiners(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
-    """Join 'A and B ..., with C joining them' into one crew A, B, C."""
+    """Join 'A and B ..., with C joining them' and 'Joining A in the No. 6 will be C'."""
+    if len(crews) >= 2 and _JOINING_OPENER.match(sentence.text):
+        last = crews[-1]
+        gap_start = max(crews[-2].end, last.start - SHARING_CHARS)
+        if _WILL_BE.search(sentence.text, gap_start, last.start):
+            crews[0].members.extend(last.members)
+            crews = crews[:-1]
     joined: list[Crew] = []
     for crew in crews:
         previous = joined[-1] if joined else None

@@ -226,3 +226,10 @@ def test_quote_running_on_into_the_next_paragraph(facts_of):
         "“In the end the car was perfect,” said Ana Berg, the team principal."
     )
     assert [q.speaker for q in facts.quotes] == ["Ana Berg", "Ana Berg"]
+
+
+def test_more_lineup_phrasings(facts_of):
+    joining = facts_of("Joining Ola Kow and Ivo Lund in the No. 6 will be Ana Berg.")
+    caption = facts_of("Car No. 6: Ola Kow, Ivo Lund, Ana Berg")
+    for facts in (joining, caption):
+        assert ("6", ("Ola Kow", "Ivo Lund", "Ana Berg")) in lineups(facts)
