@@ -149,6 +149,7 @@ PATTERNS: tuple[_Pattern, ...] = (
         after=True,
     ),
     _Pattern("win", _compile(r"\b(?:race|class)-winning\b"), after=True, reach=2),
+    _Pattern("win", _compile(r"\bled\s+(?:[A-Z][\w'’\-]*\s+){0,4}?home\b")),
     _Pattern(
         "win",
         _compile(
@@ -303,6 +304,7 @@ PATTERNS: tuple[_Pattern, ...] = (
         _compile(
             r"\b(?:claimed|claim|claiming|claims|took|take|taking|takes|won|earned|earning|"
             r"secured|securing|scored|grabbed|captured|snatched|sealed|signed|start|started|starting|"
+            r"bagged|nabbed|snagged|"
             r"starts|began|begin|begins|qualified|put\s+(?:[\w'’.\-]+\s+){1,10}?on)"
             r"(?:,?\s+[\w'’\-]+){0,12}?\s+"
             r"pole\b(?!s)"
@@ -395,7 +397,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"slipped\s+to|dropped\s+to|fell\s+to|climbed\s+to|moved\s+up\s+to|ended|placed|"
             r"finish|arrived|struggled\s+to|recovered\s+to|charged\s+to|battled\s+to|"
             r"fought\s+to|rallied\s+to|limped\s+to|faded\s+to|held\s+on\s+to|"
-            r"classified|was|were|scored|rounded\s+out\s+the\s+top|settled\s+for|took|"
+            r"classified|was|were|scored|rounded\s+out\s+the\s+top|settled\s+for|settle\s+for|took|"
             r"claimed|earned|secured|grabbed|collected|came)\s+(?:the\s+race\s+)?"
             r"(?:(?:just|only|eventually|ultimately|in)\s+)?"
             rf"{ORD}\b(?![\s-]+(?:place|position|spot|time|pole))"
