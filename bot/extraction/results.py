@@ -149,7 +149,10 @@ PATTERNS: tuple[_Pattern, ...] = (
         after=True,
     ),
     _Pattern("win", _compile(r"\b(?:race|class)-winning\b"), after=True, reach=2),
-    _Pattern("win", _compile(r"\bled\s+(?:[A-Z][\w'’\-]*\s+){0,4}?home\b")),
+    _Pattern(
+        "win",
+        _compile(rf"\bled\s+(?:[\w'’\-]+\s+){{0,4}}?home\b(?!\s+(?:in\s+)?{LATER_PLACE})"),
+    ),
     _Pattern(
         "win",
         _compile(
