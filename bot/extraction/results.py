@@ -472,7 +472,11 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
     if pattern.kind == "fastest_lap" and _PRACTICE.search(text, match.end(), match.end() + 60):
         return None
     quickest = match.group().casefold().startswith(("topped", "went", "was", "were"))
-    if quickest and pattern.kind == "pole" and not _QUALIFYING.search(text):
+    if (
+        quickest
+        and pattern.kind == "pole"
+        and (not _QUALIFYING.search(text) or _PRACTICE.search(text))
+    ):
         return None
     if pattern.kind == "finish" and (
         _STANDINGS_BEFORE.search(text, max(0, match.start() - 40), match.start())
