@@ -12,8 +12,7 @@ GENERIC_EVENT = re.compile(
     r"\b(?:[A-Z][\w'’.\-]*\s+){0,3}(?:Grand\s+Prix|"
     r"(?:\d{1,2}|Twelve|Six|Ten|Eight|Four|Three|Two)\s+Hours|(?:Sports\s?[Cc]ar\s+)?Classic|"
     r"\d{3,4}\s?(?:km|Miles))"
-    r"(?:\s+(?:of|at)\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,3})?|"
-    r"\b(?:[A-Z][\w'’.\-]*\s+){1,3}Le\s+Mans\b"
+    r"(?:\s+(?:of|at)\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,3})?"
 )
 YEAR_WINDOW = 80
 YEAR_AFTER_WINDOW = 40

@@ -127,7 +127,13 @@ def find_mentions(text: str, *, blocked: Iterable[tuple[int, int]] = ()) -> list
             _close_run(text, run, mentions)
             run = []
     _close_run(text, run, mentions)
-    return [m for m in mentions if not _inside(m, blocked_list) and not _names_a_vehicle(text, m)]
+    return [
+        m
+        for m in mentions
+        if not _inside(m, blocked_list)
+        and not _runs_into(m, blocked_list)
+        and not _names_a_vehicle(text, m)
+    ]
 
 
 def _merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -148,6 +154,12 @@ def _names_a_vehicle(text: str, mention: Mention) -> bool:
         return False
     token = following.group(1)
     return any(ch.isdigit() for ch in token) or (len(token) > 1 and token.isupper())
+
+
+def _runs_into(mention: Mention, blocked: list[tuple[int, int]]) -> bool:
+    """Tell whether a blocked name (an event, a team) starts inside a mention."""
+    index = bisect_right(blocked, (mention.start, float("inf")))
+    return index < len(blocked) and blocked[index][0] < mention.end
 
 
 def _inside(mention: Mention, blocked: list[tuple[int, int]]) -> bool:
