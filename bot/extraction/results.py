@@ -86,8 +86,11 @@ _MARGIN = re.compile(r"\b\d+\.\d+(?:-second|\s+seconds?|s\b)")
 _COLLECTIVE = re.compile(r"\b(?:pairing|duo|trio|foursome|quartet|crew|pair)\b", re.IGNORECASE)
 _CLASS = re.compile(r"\bclass\s+(?:victory|win|pole|title)", re.IGNORECASE)
 _EARLIER_TITLE = re.compile(
-    r"\b(?:title|championship|crown)\s+in\s+((?:19|20)\d\d)\b", re.IGNORECASE
+    r"\b(?:title|championship|crown)s?\s+in\s+((?:19|20)\d\d(?:(?:,\s*|,?\s+and\s+)(?:19|20)\d\d){0,9})\b",
+    re.IGNORECASE,
 )
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_TIMES_CHAMPION = re.compile(r"\b[\w]+-time\s+(?:[A-Z][\w\-]*\s+){0,3}\Z", re.IGNORECASE)
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
 _GAP_STOP = re.compile(r"[;:—–]|(?<!No)\.(?=\s|\Z)|,\s*(?:while|but|and|as|whereas)\b")
 _ASIDE = re.compile(r",\s*(?:who|which|whose|where)\b[^,;.]{0,120},")
@@ -471,6 +474,10 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
         return None
     if pattern.kind == "fastest_lap" and _PRACTICE.search(text, match.end(), match.end() + 60):
         return None
+    if pattern.kind == "title" and _TIMES_CHAMPION.search(
+        text, max(0, match.start() - 40), match.start()
+    ):
+        return None
     quickest = match.group().casefold().startswith(("topped", "went", "was", "were"))
     if (
         quickest
@@ -604,9 +611,11 @@ class ResultFinder:
                         Found(self._result(sentence, trigger, "finish", 3, third), when, scope)
                     )
         if trigger.kind == "title":
-            for match in _EARLIER_TITLE.finditer(sentence.text, trigger.end):
-                extra = replace(main, season=int(match.group(1)), detail=None, car=None)
-                found.append(Found(extra, 0, scope))
+            for match in _EARLIER_TITLE.finditer(sentence.text, trigger.start):
+                years = [int(y) for y in _FOUR_DIGITS.findall(match.group(1))]
+                for year in years if match.start() >= trigger.end else years[1:]:
+                    extra = replace(main, season=year, detail=None, car=None)
+                    found.append(Found(extra, 0, scope))
             span = _YEAR_RANGE.search(sentence.text, trigger.start, min(high, trigger.end + 60))
             if span and int(span.group(1)) < int(span.group(2)) <= int(span.group(1)) + 10:
                 for year in range(int(span.group(1)), int(span.group(2)) + 1):
