@@ -37,6 +37,12 @@ _DESCRIPTOR = re.compile(r"\bthe\s+(?:[\w’'\-]+\s+){0,2}?[\w’'\-]+")
 _SENTENCE_STOP = re.compile(r"[.!?](?:\s|\Z)")
 _REPORTING = re.compile(r"\A[\s,]*(?:he|she|they)\s+[a-z]{3,}(?:ed|s)\b")
 _ASIDE = re.compile(r",\s*(?:who|whose|which)\b[^,.;:!?“”\"]{1,160},\s*")
+_ROLE_AFTER = re.compile(
+    r"\s+(?:team\s+|sporting\s+|technical\s+|managing\s+)?(?:boss|principal|owner|co-owner|"
+    r"president|director|manager|chief|chairman|founder|ceo|engineer|spokes(?:wo)?man|"
+    r"spokesperson)\b",
+    re.IGNORECASE,
+)
 _NOT_VERB = frozenset({"and", "or", "of", "to", "in", "at", "for", "from", "with", "the", "a"})
 
 
@@ -260,8 +266,9 @@ def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | 
     if _PRONOUN.search(window[: verb.start()]):
         return _Cue(None, pronoun=True)
     after = [p for p in people if p.start >= verb_at]
-    if after:
-        return _Cue(after[0].name, pronoun=False)
+    named = [p for p in after if not _ROLE_AFTER.match(text, p.end)] or after
+    if named:
+        return _Cue(named[0].name, pronoun=False)
     if _PRONOUN.search(window[verb.end() :]) or _DESCRIPTOR.search(window):
         return _Cue(None, pronoun=True)
     unknown = focus.anyone_within(span.paragraph, span.end, window_end)
@@ -283,6 +290,7 @@ def _before_cue(text: str, span: QuoteSpan, start: int, focus: _Focus) -> _Cue |
             return _Cue(None, pronoun=True)
         unknown = focus.anyone_within(span.paragraph, sentence_start, span.start)
         return _Cue(unknown[-1].text if unknown else None, pronoun=False, explicit=True)
+    people = [p for p in people if not _ROLE_AFTER.match(text, p.end)] or people
     for person in people:
         following = _WORD.search(text, person.end)
         gap = text[person.end : following.start()] if following else ""

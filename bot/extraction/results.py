@@ -133,7 +133,9 @@ def _compile(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
 
 
 WENT_TO = r"\s+(?:went|goes|fell|(?:has|have|had)\s+gone)\s+to\b"
-MARGIN = r"\d+(?:\.\d+)?(?:s|\s+seconds?|-seconds?)"
+MARGIN = (
+    r"(?:\d+(?:\.\d+)?(?:s|\s+seconds?|-seconds?)|(?:a|one|two|three|four|five|\d{1,2})\s+laps?)"
+)
 CLASS_WORDS = (
     r"(?:\s+(?:in|of)\s+(?:the\s+)?(?:class|(?-i:[A-Z][A-Z0-9]{1,4}(?:\s+[A-Z][A-Z0-9]{1,4})?)))?"
 )
@@ -212,7 +214,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"\b(?:taking|claiming|scoring|sealing|securing|earning|grabbing|capturing|"
             r"clinching|celebrating|conquered|conquers|conquering)\s+"
             r"(?:(?:a|the|his|her|their|its)\s+)?(?:[\w\-]+\s+){0,2}?(?:victory|win)\b(?!s)|"
-            r"\b(?:conquered|conquers)\b"
+            r"\b(?:conquered|conquers)\b(?!\s+by\b)"
         ),
     ),
     _Pattern(
@@ -573,7 +575,7 @@ class ResultFinder:
     def _results(self, index: int, sentence: Sentence, trigger: Trigger) -> list[Found]:
         actor = self._actor(index, sentence, trigger)
         if actor is None or actor.empty:
-            return []
+            return self._runner_up_only(index, sentence, trigger)
         if (
             actor.car is None
             and actor.drivers
@@ -654,6 +656,13 @@ class ResultFinder:
         at = trigger.start + ahead.end()
         return self._nearest_after(index, sentence, at, limit_words=ADJACENT_WORDS)
 
+    def _runner_up_only(self, index: int, sentence: Sentence, trigger: Trigger) -> list[Found]:
+        """Return the car a win was taken over when the winner itself is not named."""
+        second = self._runner_up(index, sentence, trigger) if trigger.kind == "win" else None
+        if second is None or second.empty:
+            return []
+        return [Found(self._result(sentence, trigger, "finish", 2, second), 0, "")]
+
     def _neighbour_places(
         self, index: int, sentence: Sentence, trigger: Trigger, when: int, scope: str
     ) -> list[Found]:
@@ -699,6 +708,8 @@ class ResultFinder:
         collective = _COLLECTIVE.search(sentence.text[: trigger.start])
         if collective and not _NAMED_GROUP.search(sentence.text, 0, collective.end()):
             return self._previous_crew(index)
+        if _BEATEN.search(sentence.text, max(0, trigger.end - 8), trigger.end):
+            return None
         return self._nearest_after(index, sentence, trigger.end, limit_words=ADJACENT_WORDS + 4)
 
     def _subject(self, index: int, sentence: Sentence, at: int) -> _Actor | None:
