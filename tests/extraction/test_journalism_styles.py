@@ -233,3 +233,19 @@ def test_more_lineup_phrasings(facts_of):
     caption = facts_of("Car No. 6: Ola Kow, Ivo Lund, Ana Berg")
     for facts in (joining, caption):
         assert ("6", ("Ola Kow", "Ivo Lund", "Ana Berg")) in lineups(facts)
+
+
+def test_organisation_before_a_role_is_not_the_speaker(facts_of):
+    facts = facts_of(
+        "“I have never seen a pit lane that chaotic,” said Orchard Hill team boss Hattie Oduya."
+    )
+    assert [q.speaker for q in facts.quotes] == ["Hattie Oduya"]
+
+
+def test_beaten_by_a_lap_names_the_runner_up(facts_of):
+    facts = facts_of(
+        "Sun Racing won GTD with the No. 911 Make of Noe Carp and Jai Ola. "
+        "The Make finished one lap clear of the No. 023 Make of Cara Ves and Paul Ferr."
+    )
+    assert ("finish", 2, "023", ("Cara Ves", "Paul Ferr")) in outcomes(facts)
+    assert not [r for r in facts.results if r.kind == "win" and r.car == "023"]
