@@ -90,6 +90,11 @@ _EARLIER_TITLE = re.compile(
     re.IGNORECASE,
 )
 _FOUR_DIGITS = re.compile(r"\d{4}")
+PRACTICE_CHARS = 40
+_IN_RACE = re.compile(
+    r"\bwith\s+(?:[\w\-]+\s+){1,3}(?:to\s+go|remaining|left)\b|\b(?:was|were)\s+running\b",
+    re.IGNORECASE,
+)
 _TIMES_CHAMPION = re.compile(r"\b[\w]+-time\s+(?:[A-Z][\w\-]*\s+){0,3}\Z", re.IGNORECASE)
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
 _GAP_STOP = re.compile(r"[;:—–]|(?<!No)\.(?=\s|\Z)|,\s*(?:while|but|and|as|whereas)\b")
@@ -490,6 +495,8 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
     if pattern.kind == "finish" and (
         _STANDINGS_BEFORE.search(text, max(0, match.start() - 40), match.start())
         or _STANDINGS_AFTER.match(text, match.end())
+        or _PRACTICE.search(text, match.end(), match.end() + PRACTICE_CHARS)
+        or _IN_RACE.search(text, clause_bounds(text, match.start())[0], match.start())
     ):
         return None
     position = pattern.position

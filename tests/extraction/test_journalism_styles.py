@@ -249,3 +249,11 @@ def test_beaten_by_a_lap_names_the_runner_up(facts_of):
     )
     assert ("finish", 2, "023", ("Cara Ves", "Paul Ferr")) in outcomes(facts)
     assert not [r for r in facts.results if r.kind == "win" and r.car == "023"]
+
+
+def test_practice_and_mid_race_places_are_not_results(facts_of):
+    facts = facts_of(
+        "Ola Kow was second in the opening practice session with a 1:33.444. "
+        "With two hours to go, Ana Berg was leading and Ivo Lund was second."
+    )
+    assert not facts.results
