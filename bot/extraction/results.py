@@ -90,7 +90,10 @@ _EARLIER_TITLE = re.compile(
     re.IGNORECASE,
 )
 _FOUR_DIGITS = re.compile(r"\d{4}")
-PRACTICE_CHARS = 40
+_IN_PRACTICE = re.compile(
+    r"\s+(?:fastest\s+|quickest\s+)?in\s+(?:the\s+)?(?:[\w\-]+\s+)?(?:practice|warm-?up|test)",
+    re.IGNORECASE,
+)
 _IN_RACE = re.compile(
     r"\bwith\s+(?:[\w\-]+\s+){1,3}(?:to\s+go|remaining|left)\b|\b(?:was|were)\s+running\b",
     re.IGNORECASE,
@@ -495,8 +498,10 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
     if pattern.kind == "finish" and (
         _STANDINGS_BEFORE.search(text, max(0, match.start() - 40), match.start())
         or _STANDINGS_AFTER.match(text, match.end())
-        or _PRACTICE.search(text, match.end(), match.end() + PRACTICE_CHARS)
-        or _IN_RACE.search(text, clause_bounds(text, match.start())[0], match.start())
+        or _IN_PRACTICE.match(text, match.end())
+        or _IN_RACE.search(
+            text, clause_bounds(text, _start(pattern, match))[0], _start(pattern, match)
+        )
     ):
         return None
     position = pattern.position
@@ -513,11 +518,16 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
     if kind == "finish" and position == 1:
         kind = "pole" if match.group().casefold().startswith("will") else kind
         kind = "win" if kind == "finish" and not session else kind
-    start = match.start("at") if "at" in pattern.regex.groupindex else match.start()
+    start = _start(pattern, match)
     return Trigger(
         kind, position, start, match.end(), pattern.after,
         allow_future=pattern.allow_future, reach=pattern.reach,
     )  # fmt: skip
+
+
+def _start(pattern: _Pattern, match: re.Match[str]) -> int:
+    """Return where a trigger's phrase starts (its 'at' group when the pattern has one)."""
+    return match.start("at") if "at" in pattern.regex.groupindex else match.start()
 
 
 @dataclass(slots=True)
