@@ -17,13 +17,13 @@ run: $(STAMP)
 	@$(BIN)/paddock run
 
 test: $(STAMP)
-	@$(BIN)/ruff check bot cogs tests bench
-	@$(BIN)/ruff format --check bot cogs tests bench
+	@$(BIN)/ruff check bot cogs tests $(wildcard bench)
+	@$(BIN)/ruff format --check bot cogs tests $(wildcard bench)
 	@$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	@$(BIN)/ruff check --fix bot cogs tests bench
-	@$(BIN)/ruff format bot cogs tests bench
+	@$(BIN)/ruff check --fix bot cogs tests $(wildcard bench)
+	@$(BIN)/ruff format bot cogs tests $(wildcard bench)
 
 bench: $(STAMP)
 	@$(BIN)/python -m bench
