@@ -62,6 +62,7 @@ async def test_team_by_abbreviation(services):
 async def test_results_at_daytona_2024_show_the_pole_lap(services):
     _, text = await run(services, Facts.results, Facts(), event="Daytona", season=2024)
     assert "1:32.656" in text and "Derani" in text
+    assert "Bourdais" in text and "0.071 s behind" in text
 
 
 async def test_quote_by_surname(services):

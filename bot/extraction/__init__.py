@@ -11,6 +11,7 @@ from bot.articles import Article
 from bot.extraction.aliases import DEFAULT_ALIASES_PATH, Aliases, Found, load_aliases
 from bot.extraction.document import ORG_NAME, Caption, Document, analyse
 from bot.extraction.events import article_season, find_event, find_season, is_championship
+from bot.extraction.gaps import add_gaps
 from bot.extraction.lineups import Crew, assign_cars
 from bot.extraction.quotes import extract_quotes
 from bot.extraction.results import ResultFinder
@@ -43,7 +44,7 @@ def extract(
         season = article_season(article.paragraphs)
         published = date(season, 12, 31) if season else None
     lineups = _caption_lineups(document, published) + _prose_lineups(document, crews, published)
-    results = ResultFinder(document, crews, published).find()
+    results = add_gaps(document, ResultFinder(document, crews, published).find())
     entities = _entities(document, quotes, lineups, results)
     log.debug(
         "extracted %d quotes, %d lineups, %d results from %s",
