@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from bot.text import clip
+
 AnswerStatus = Literal["ok", "not_found", "error"]
 CITE_TITLE_CHARS = 90
 
@@ -22,12 +24,7 @@ class Source:
     def cite(self) -> str:
         """Return a short citation: the date (or 'undated'), the title and the article id."""
         when = self.published.isoformat() if self.published else "undated"
-        title = (
-            self.title
-            if len(self.title) <= CITE_TITLE_CHARS
-            else (self.title[: CITE_TITLE_CHARS - 1].rstrip() + "…")
-        )
-        return f"{when} · {title} (article {self.article_id})"
+        return f"{when} · {clip(self.title, CITE_TITLE_CHARS)} (article {self.article_id})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bot.text import clip
+
 MAX_ARTICLE_BYTES = 1_000_000
 MAX_TITLE_CHARS = 256
 ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".json"})
@@ -63,12 +65,7 @@ def derive_title(body: str) -> str:
     if looks_like_headline:
         return first[:MAX_TITLE_CHARS]
     sentence = _SENTENCE_END.split(first, maxsplit=1)[0]
-    return _clip(sentence, MAX_TITLE_CHARS)
-
-
-def _clip(text: str, limit: int) -> str:
-    """Shorten text to at most `limit` characters, ending with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return clip(sentence, MAX_TITLE_CHARS)
 
 
 def parse_date(value: str, source: str) -> date:
@@ -162,7 +159,7 @@ def parse_article(raw: bytes, source: str) -> Article:
         raise ArticleError(source, "no text after the date line")
     return Article(
         source=source,
-        title=_clip(title, MAX_TITLE_CHARS) if title else derive_title(body),
+        title=clip(title, MAX_TITLE_CHARS) if title else derive_title(body),
         body=body,
         published=published,
         url=url,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.answers import Answer, Section
+from bot.text import clip
 
 EMBED_TITLE_LIMIT = 256
 EMBED_DESCRIPTION_LIMIT = 4096
@@ -22,11 +23,6 @@ FOOTER_SOURCES_CHARS = 1000
 PAGE_COUNTER_CHARS = 40
 COLOURS = {"ok": 0xC8102E, "not_found": 0xF2A900, "error": 0x5A5A5A}
 _ZERO_WIDTH = "\u200b"
-
-
-def clip(text: str, limit: int) -> str:
-    """Shorten text to `limit` characters, marking the cut with an ellipsis."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def defuse_mentions(text: str) -> str:

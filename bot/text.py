@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 
+ELLIPSIS = "…"
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten text to at most `limit` characters, ending with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
+
 
 def fold(text: str) -> str:
     """Return text case-folded, without accents and with single spaces, for matching."""

@@ -9,11 +9,10 @@ from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from bot.answers import Section, Source, escape
-from bot.text import fold
+from bot.text import clip, fold
 
 FIELD_NAME_LIMIT = 256
 FIELD_VALUE_LIMIT = 1024
-ELLIPSIS = "…"
 CONTINUED = " (cont.)"
 
 _CAR_INPUT = re.compile(
@@ -52,11 +51,6 @@ def season_of(season: int | None, published: str | None) -> int | None:
         return int(season)
     when = parse_date(published)
     return when.year if when else None
-
-
-def clip(text: str, limit: int) -> str:
-    """Shorten text to at most `limit` characters, ending with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + ELLIPSIS
 
 
 def safe(text: str) -> str:
