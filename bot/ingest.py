@@ -194,11 +194,6 @@ class Ingestor:
             article, facts, path=key, fingerprint=fingerprint, now=self.clock.now()
         )
 
-    async def known_people(self) -> list[str]:
-        """Return the names of the people the store already knows."""
-        rows = await self.store.fetchall("SELECT name FROM entities WHERE kind = 'person'")
-        return [row["name"] for row in rows]
-
     async def _refresh_known(self) -> None:
         """Add the people stored since the last article to the cached known people."""
         rows = await self.store.fetchall(
