@@ -12,6 +12,10 @@ from bot.extraction.names import normalize_name
 
 SECTIONS = ("teams", "events")
 DEFAULT_ALIASES_PATH = Path(__file__).resolve().parents[2] / "seeds" / "aliases.toml"
+MEMO_TEXTS = 4_096
+"""Sentences whose team and event names are remembered (extraction asks several times)."""
+_WORD = re.compile(r"\w+")
+_WORD_START = re.compile(r"(?<![\w-])\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +38,10 @@ class Aliases:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_team_index", _index(self.teams))
         object.__setattr__(self, "_event_index", _index(self.events))
-        object.__setattr__(self, "_team_pattern", _pattern(self.teams))
-        object.__setattr__(self, "_event_pattern", _pattern(self.events))
+        for section, table in (("teams", self.teams), ("events", self.events)):
+            found = (_pattern(table), _first_words(table), _index(table))
+            object.__setattr__(self, f"_{section}", found)
+        object.__setattr__(self, "_found", {})
 
     def canonical_team(self, name: str) -> str:
         """Return the canonical team name for a variant (the name itself when unknown)."""
@@ -47,11 +53,23 @@ class Aliases:
 
     def find_teams(self, text: str) -> list[Found]:
         """Return the known teams named in a text, longest variant first at each place."""
-        return _find(self._team_pattern, self._team_index, text)  # type: ignore[attr-defined]
+        return self._memo("teams", text)
 
     def find_events(self, text: str) -> list[Found]:
         """Return the known events named in a text."""
-        return _find(self._event_pattern, self._event_index, text)  # type: ignore[attr-defined]
+        return self._memo("events", text)
+
+    def _memo(self, section: str, text: str) -> list[Found]:
+        """Return the names of one section found in a text, remembering recent texts."""
+        found: dict[tuple[str, str], tuple[Found, ...]] = self._found  # type: ignore[attr-defined]
+        key = (section, text)
+        hit = found.get(key)
+        if hit is None:
+            if len(found) >= MEMO_TEXTS:
+                found.clear()
+            pattern, starts, index = getattr(self, f"_{section}")  # type: ignore[misc]
+            hit = found[key] = tuple(_find(pattern, starts, index, text))
+        return list(hit)
 
 
 def _index(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
@@ -71,13 +89,36 @@ def _pattern(table: Mapping[str, tuple[str, ...]]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
 
 
-def _find(pattern: re.Pattern[str] | None, index: dict[str, str], text: str) -> list[Found]:
+def _first_words(table: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
+    """Return the first words of every variant, casefolded (where a match can start)."""
+    return frozenset(
+        _WORD.match(v).group().casefold()  # type: ignore[union-attr]
+        for canonical, vs in table.items()
+        for v in (canonical, *vs)
+    )
+
+
+def _find(
+    pattern: re.Pattern[str] | None, starts: frozenset[str], index: dict[str, str], text: str
+) -> list[Found]:
+    """Return the variants named in a text, trying the pattern only where a variant's word starts.
+
+    The same matches as `pattern.finditer(text)`, found without running the long alternation
+    at every character of the text.
+    """
     if pattern is None:
         return []
     found = []
-    for match in pattern.finditer(text):
+    end = 0
+    for word in _WORD_START.finditer(text):
+        if word.start() < end or word.group().casefold() not in starts:
+            continue
+        match = pattern.match(text, word.start())
+        if match is None:
+            continue
         canonical = index.get(normalize_name(match.group()), match.group())
         found.append(Found(match.start(), match.end(), match.group(), canonical))
+        end = match.end()
     return found
 
 

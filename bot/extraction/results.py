@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 
 from bot.extraction.aliases import Found as TeamFound
 from bot.extraction.document import Document, Sentence
@@ -18,6 +19,7 @@ from bot.extraction.events import (
     is_relative_past,
 )
 from bot.extraction.lineups import Crew
+from bot.extraction.literals import Gated
 from bot.extraction.text import ordinal_value
 from bot.facts import Result, ResultKind
 
@@ -443,10 +445,19 @@ _TITLE_AFTER_WIN = re.compile(rf"\A(?:\s+[\w'’\-]+){{0,6}}?\s+{TITLE_NOUN}\b")
 _NUMBER_WORD = re.compile(rf"\b({ORD}|three|five|ten|\d{{1,2}})\b", re.IGNORECASE)
 
 
+@cache
+def _gated_patterns() -> tuple[tuple[_Pattern, Gated], ...]:
+    """Return the outcome patterns with the literal pre-checks that skip most sentences."""
+    return tuple((pattern, Gated.of(pattern.regex)) for pattern in PATTERNS)
+
+
 def find_triggers(text: str) -> list[Trigger]:
     """Return the outcome phrases of a sentence, in order, without overlaps of one kind."""
     triggers: list[Trigger] = []
-    for pattern in PATTERNS:
+    folded = text.casefold()
+    for pattern, gate in _gated_patterns():
+        if not gate.might_match(folded):
+            continue
         for match in pattern.regex.finditer(text):
             trigger = _trigger(pattern, match, text)
             if trigger is not None:
