@@ -133,7 +133,7 @@ class Bench:
             self.emu.wait_until(lambda: self.emu.ready_count > 0, START_TIMEOUT_S, "READY")
         )
         ready = time.monotonic() - started
-        first = await self.run_batch([("about", {})])
+        first, _ = await self.run_batch([("about", {})])
         answered = time.monotonic() - started
         return {
             "ready_s": round(ready, 3),
@@ -153,47 +153,76 @@ class Bench:
         died.cancel()
         return work.result()
 
-    async def run_batch(self, commands: list[tuple[str, dict]]) -> Latency:
-        """Dispatch every command at once and wait for all callbacks; return their latencies."""
+    async def run_batch(self, commands: list[tuple[str, dict]]) -> tuple[Latency, Latency]:
+        """Dispatch every command at once and wait until all are answered.
+
+        Return two latencies per command, both from its INTERACTION_CREATE being dispatched:
+        to its interaction callback arriving (the acknowledgement: a message or a defer), and
+        to its answer arriving (the callback's message, or the follow-up after a defer). The
+        batch ends when every answer arrived, so N concurrent means N unanswered at the start
+        and no backlog carried into the next batch.
+        """
         emu = self.emu
         gid, cid, user = emu._context(GUILD_ID, CHANNEL_ID, None, False)
+        first_request = len(emu.requests)
         sent: dict[str, float] = {}
+        by_token: dict[str, str] = {}
         records = []
         for name, options in commands:
             data = emu._command_data(name, options, gid)
             sent_at = time.monotonic()
             record = await emu.send_interaction(2, data, guild_id=gid, channel_id=cid, user=user)
             sent[record.id] = sent_at
+            by_token[record.token] = record.id
             records.append(record)
-        await self.guard(
-            emu.wait_until(
-                lambda: all(r.callbacks for r in records), 60.0, f"{len(records)} callbacks"
-            )
-        )
-        arrived: dict[str, float] = {}
-        for request in emu.requests:
+            await asyncio.sleep(0)  # let the emulator answer requests between dispatches
+
+        pending = list(records)
+
+        def answered() -> bool:  # checked on every request: amortised O(1)
+            while pending and pending[-1].callbacks:
+                if pending[-1].response_type == 5 and not pending[-1].followups:
+                    return False
+                pending.pop()
+            return not pending
+
+        await self.guard(emu.wait_until(answered, 60.0, f"{len(records)} answers"))
+        acked: dict[str, float] = {}
+        answers: dict[str, float] = {}
+        for request in emu.requests[first_request:]:
+            if request.method != "POST":
+                continue
             parts = request.path.split("/")
-            if request.method == "POST" and parts[-1] == "callback" and parts[2] in sent:
-                arrived.setdefault(parts[2], request.time)
-        latency = Latency()
+            if parts[-1] == "callback" and parts[2] in sent:
+                acked.setdefault(parts[2], request.time)
+                if (request.json or {}).get("type") != 5:
+                    answers.setdefault(parts[2], request.time)
+            elif parts[1] == "webhooks" and parts[-1] in by_token:
+                answers.setdefault(by_token[parts[-1]], request.time)
+        ack, answer = Latency(), Latency()
         for iid, at in sent.items():
-            latency.add(arrived[iid] - at)
-        return latency
+            ack.add(acked[iid] - at)
+            answer.add(answers[iid] - at)
+        return ack, answer
 
     async def load(self, commands: list[tuple[str, dict]], concurrency: int) -> dict[str, Any]:
         """Run the commands in bursts of `concurrency`; return throughput and latency."""
-        latency = Latency()
+        ack, answer = Latency(), Latency()
         start = time.monotonic()
         for at in range(0, len(commands), concurrency):
-            batch = await self.run_batch(commands[at : at + concurrency])
-            latency.samples.extend(batch.samples)
+            batch_ack, batch_answer = await self.run_batch(commands[at : at + concurrency])
+            ack.samples.extend(batch_ack.samples)
+            answer.samples.extend(batch_answer.samples)
         elapsed = time.monotonic() - start
-        summary = latency.summary()
+        answered = answer.summary()
         return {
             "concurrency": concurrency,
-            **summary,
+            **ack.summary(),
             "per_s": round(len(commands) / elapsed, 1),
-            "over_3s": sum(1 for s in latency.samples if s > SLOW_S),
+            "over_3s": sum(1 for s in ack.samples if s > SLOW_S),
+            "answer_p50_ms": answered["p50_ms"],
+            "answer_p99_ms": answered["p99_ms"],
+            "answer_max_ms": answered["max_ms"],
         }
 
     def peak_rss_mb(self) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFER_AFTER_S = 2.0
+ANSWER_BUDGET_S = 0.25  # idle: answer directly if ready this soon, else defer first
+QUERY_SLOTS = 4  # queries running at once (SQLite runs them one by one anyway)
+FIRST = asyncio.FIRST_COMPLETED
 PAGER_TIMEOUT_S = 180.0
 AUTOCOMPLETE_LIMIT = 25
 NO_PINGS = discord.AllowedMentions.none()
@@ -106,12 +109,83 @@ async def reply(
     *,
     ephemeral: bool = False,
 ) -> None:
-    """Run a core query and reply; defer first when it takes longer than Discord's patience."""
-    task = asyncio.ensure_future(query(services_of(interaction)))
-    done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER_S)
-    if not done:
-        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
-    await send_answer(interaction, await task, ephemeral=ephemeral)
+    """Run a core query and reply; acknowledge at once whenever the answer cannot come at once.
+
+    Idle, the answer goes out directly when it is ready within `ANSWER_BUDGET_S` (one request,
+    no "thinking..."); else, or as soon as another interaction arrives while it waits, the
+    interaction is deferred first. Busy (other interactions being answered), it is deferred
+    before its query even starts, so acknowledgements never queue behind queries. At most
+    `QUERY_SLOTS` queries run at once: the others wait their turn without holding memory.
+    """
+    gate = _gate()
+    services = services_of(interaction)
+    gate.nudge_waiting()  # those waiting on their budget: acknowledge now, the bot is busy
+    busy = gate.active > 0
+    gate.active += 1
+    try:
+        if busy:
+            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            answer = await gate.run(query, services)
+        else:
+            answer = await _answer_or_defer(interaction, gate, query, services, ephemeral)
+        await send_answer(interaction, answer, ephemeral=ephemeral)
+    finally:
+        gate.active -= 1
+
+
+async def _answer_or_defer(
+    interaction: discord.Interaction,
+    gate: _Gate,
+    query: Callable[[Services], Awaitable[Answer]],
+    services: Services,
+    ephemeral: bool,
+) -> Answer:
+    """Wait up to the budget (or a nudge) for the answer, deferring if it is not ready."""
+    task = asyncio.ensure_future(gate.run(query, services))
+    nudge = asyncio.get_running_loop().create_future()
+    gate.waiting.add(nudge)
+    try:
+        await asyncio.wait({task, nudge}, timeout=ANSWER_BUDGET_S, return_when=FIRST)
+        if not task.done():
+            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+        return await task
+    finally:
+        gate.waiting.discard(nudge)
+        task.cancel()  # a no-op once done; stops the query if deferring failed
+
+
+class _Gate:
+    """How busy one event loop's bot is: replies in progress, waiting ones, query slots."""
+
+    def __init__(self) -> None:
+        self.active = 0
+        self.waiting: set[asyncio.Future[None]] = set()
+        self.slots = asyncio.Semaphore(QUERY_SLOTS)
+
+    def nudge_waiting(self) -> None:
+        """Wake every reply waiting on its budget so that it defers now."""
+        for nudge in self.waiting:
+            if not nudge.done():
+                nudge.set_result(None)
+
+    async def run(
+        self, query: Callable[[Services], Awaitable[Answer]], services: Services
+    ) -> Answer:
+        """Run a query in one of the slots."""
+        async with self.slots:
+            return await query(services)
+
+
+_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Gate] = weakref.WeakKeyDictionary()
+
+
+def _gate() -> _Gate:
+    """Return the running loop's gate."""
+    loop = asyncio.get_running_loop()
+    gate = _gates.get(loop)
+    if gate is None:
+        gate = _gates[loop] = _Gate()
+    return gate
 
 
 def choices(names: list[str]) -> list[app_commands.Choice[str]]:

@@ -400,6 +400,7 @@ class Emulator:
         self.gateway_received: list[Json] = []
         self.faults: list[Fault] = []
         self.interactions: dict[str, InteractionRecord] = {}
+        self._by_token: dict[str, InteractionRecord] = {}
         self.global_commands: dict[str, Json] = {}
         self.guild_commands: dict[str, dict[str, Json]] = {}
         self.scheduled_events: dict[str, dict[str, Json]] = {gid: {} for gid in self.guilds}
@@ -1025,6 +1026,7 @@ class Emulator:
             payload["message"] = message
         record = InteractionRecord(id=iid, token=token, type=itype, payload=payload)
         self.interactions[iid] = record
+        self._by_token[token] = record
         await self.dispatch("INTERACTION_CREATE", payload)
         return record
 
@@ -1657,9 +1659,9 @@ class Emulator:
     # ------------------------------------------------------------------ REST: interactions
 
     def _interaction_by_token(self, token: str) -> InteractionRecord:
-        for record in self.interactions.values():
-            if record.token == token:
-                return record
+        record = self._by_token.get(token)
+        if record is not None:
+            return record
         raise _HTTPError(404, "Unknown Webhook", 10015)
 
     async def _callback(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
