@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.extraction.literals import Gated
 from bot.extraction.names import normalize_name
 
 SECTIONS = ("teams", "events")
@@ -39,7 +40,8 @@ class Aliases:
         object.__setattr__(self, "_team_index", _index(self.teams))
         object.__setattr__(self, "_event_index", _index(self.events))
         for section, table in (("teams", self.teams), ("events", self.events)):
-            found = (_pattern(table), _first_words(table), _index(table))
+            starts = _first_words(table)
+            found = (_pattern(table), starts, _index(table), Gated(None, tuple(sorted(starts))))
             object.__setattr__(self, f"_{section}", found)
         object.__setattr__(self, "_found", {})
 
@@ -67,8 +69,9 @@ class Aliases:
         if hit is None:
             if len(found) >= MEMO_TEXTS:
                 found.clear()
-            pattern, starts, index = getattr(self, f"_{section}")  # type: ignore[misc]
-            hit = found[key] = tuple(_find(pattern, starts, index, text))
+            pattern, starts, index, gate = getattr(self, f"_{section}")  # type: ignore[misc]
+            named = gate.might_match(text.casefold())
+            hit = found[key] = tuple(_find(pattern, starts, index, text)) if named else ()
         return list(hit)
 
 

@@ -23,7 +23,7 @@ _Literals = frozenset[str] | None
 class Gated:
     """A compiled pattern with the literals one of which each of its matches contains."""
 
-    regex: re.Pattern[str]
+    regex: re.Pattern[str] | None
     literals: tuple[str, ...] | None
 
     @classmethod

@@ -7,6 +7,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -52,6 +53,8 @@ NOT_NAME_WORDS = frozenset(
 )  # fmt: skip
 LOCATION_PREPOSITIONS = frozenset({"at", "in", "near"})
 
+NORMALIZED_NAMES = 65_536
+"""Normalised names remembered (extraction normalises the same few names many times)."""
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s?\Z")
 _SPACES = re.compile(r"\s+")
@@ -59,6 +62,7 @@ _NEXT_TOKEN = re.compile(r"[ \t]+([\w.\-]+)")
 _MC = re.compile(r"(?:Mc|Mac|O['’]|D['’])?[^\W\d_][^\W\d_A-Z]+(?:-[A-ZÀ-Þ][^\W\d_A-Z]+)*\Z")
 
 
+@lru_cache(maxsize=NORMALIZED_NAMES)
 def normalize_name(text: str) -> str:
     """Return a name casefolded, without accents and with single spaces: a matching key."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -212,6 +216,7 @@ class NameResolver:
         self._canonical: dict[str, str] = {}
         self._keys_of: dict[str, list[str]] = {}
         self._by_surname: dict[str, list[str]] = {}
+        self._keys_by_tail: dict[str, list[str]] = {}
         for name in names:
             self.add(name)
 
@@ -244,6 +249,10 @@ class NameResolver:
         return name
 
     def _set(self, key: str, canonical: str) -> None:
+        if key not in self._canonical:
+            tokens = key.split(" ")
+            for at in range(1, len(tokens)):
+                self._keys_by_tail.setdefault(" ".join(tokens[at:]), []).append(key)
         self._canonical[key] = canonical
         self._keys_of.setdefault(canonical, []).append(key)
 
@@ -281,7 +290,7 @@ class NameResolver:
             return self._canonical[key]
         if " " not in key:
             return self._lookup_surname(key)
-        tails = {c for k, c in self._canonical.items() if k.endswith(" " + key)}
+        tails = {self._canonical[k] for k in self._keys_by_tail.get(key, ())}
         if len(tails) == 1:
             return tails.pop()
         if len(key) < MIN_FUZZY_LENGTH or not self._canonical:
