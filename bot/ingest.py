@@ -5,10 +5,16 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import multiprocessing
+import os
 import re
+import sqlite3
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -18,10 +24,16 @@ from bot.articles import Article, ArticleError, find_article_files, read_article
 from bot.clock import Clock, SystemClock
 from bot.extraction import Aliases, extract, load_aliases
 from bot.extraction.names import PARTICLES, normalize_name
+from bot.facts import ArticleFacts
 from bot.store import Store
+from bot.writer import write_article
 
 log = logging.getLogger(__name__)
 
+CHUNK_ARTICLES = 64
+"""Articles read, extracted and written (in one transaction) together."""
+POOL_MIN_ARTICLES = 256
+"""Files from which an ingest extracts in worker processes (below, starting them costs more)."""
 WORD_MATCH_CUTOFF = 75.0
 """A known person is offered to extraction when a word of their name is this close to a word
 of the article (extraction's own fuzzy matching needs 85 on whole names or surnames)."""
@@ -135,15 +147,45 @@ class KnownPeople:
         return [self.names[norm] for norm in sorted(chosen)]
 
 
+Person = tuple[int, str, str]
+"""A person entity of the store: id, name and folded name."""
+NEW_PEOPLE_SQL = "SELECT id, name, norm FROM entities WHERE id > ? AND kind = 'person' ORDER BY id"
+
+
+def default_workers() -> int:
+    """Return how many extraction processes a big ingest uses: one per CPU."""
+    return os.cpu_count() or 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A read article that is new or changed, with where it goes in the store."""
+
+    article: Article
+    key: str
+    fingerprint: str
+    replaces: bool
+
+
 @dataclass(slots=True)
 class Ingestor:
-    """Ingest files into one store with one set of aliases."""
+    """Ingest files into one store with one set of aliases.
+
+    Files go in chunks of `CHUNK_ARTICLES`: read and compared with the store in one go,
+    extracted in parallel (in worker processes for a big ingest), then written in order in
+    one transaction. Every article of a chunk is extracted against the people the store knew
+    before the chunk, so the facts do not depend on how many workers there are.
+    """
 
     store: Store
     aliases: Aliases | None
     extractor: str
     clock: Clock = field(default_factory=SystemClock)
     on_file: Callable[[str, str], None] | None = None
+    aliases_file: Path | None = None
+    workers: int = field(default_factory=default_workers)
+    pool_min: int = POOL_MIN_ARTICLES
+    people: list[Person] = field(default_factory=list)
     known: KnownPeople = field(default_factory=KnownPeople)
 
     @classmethod
@@ -154,56 +196,153 @@ class Ingestor:
         aliases = None
         if aliases_file is not None and await asyncio.to_thread(aliases_file.is_file):
             aliases = await asyncio.to_thread(load_aliases, aliases_file)
+        else:
+            aliases_file = None
         fingerprint = await asyncio.to_thread(extractor_fingerprint, aliases_file)
-        return cls(store, aliases, fingerprint, clock or SystemClock())
+        return cls(store, aliases, fingerprint, clock or SystemClock(), aliases_file=aliases_file)
 
     async def ingest(self, paths: list[Path]) -> IngestReport:
         """Ingest every article file under `paths`; bad files are reported and skipped."""
         report = IngestReport()
         files = await asyncio.to_thread(find_article_files, paths)
-        for path in files:
-            await self._ingest_file(path, report)
+        async with self._extraction(len(files)) as extract_all:
+            for at in range(0, len(files), CHUNK_ARTICLES):
+                await self._ingest_chunk(files[at : at + CHUNK_ARTICLES], report, extract_all)
         log.info("Ingest: %s", report.summary())
         return report
 
-    async def _ingest_file(self, path: Path, report: IngestReport) -> None:
-        """Ingest one file into the report's buckets."""
-        try:
-            article = await asyncio.to_thread(read_article, path)
-        except ArticleError as exc:
-            log.warning("Skipped %s: %s", exc.source, exc.reason)
-            report.skipped.append((str(path), exc.reason))
-            self._tell(str(path), f"skipped: {exc.reason}")
-            return
-        key = str(path)
-        fingerprint = f"{article.content_hash}:{self.extractor}"
-        stored = await self.store.stored_hash(key)
-        if stored == fingerprint:
-            report.unchanged.append(str(path))
-            return
-        await self.put(article, key, fingerprint)
-        (report.updated if stored else report.added).append(str(path))
-        self._tell(str(path), "updated" if stored else "added")
-
     async def put(self, article: Article, key: str, fingerprint: str) -> int:
         """Extract the facts of one article and write it with them in one transaction."""
-        await self._refresh_known()
-        known = self.known.relevant(article)
-        facts = await asyncio.to_thread(extract, article, aliases=self.aliases, known_people=known)
-        return await self.store.put_article(
-            article, facts, path=key, fingerprint=fingerprint, now=self.clock.now()
+        pending = _Pending(article, key, fingerprint, replaces=False)
+        ids = await self._extract_and_write([pending], self._extract_in_thread)
+        return ids[0]
+
+    @asynccontextmanager
+    async def _extraction(self, files: int) -> AsyncIterator[_ExtractAll]:
+        """Yield how to extract many articles: worker processes for a big ingest, else a thread."""
+        if self.workers < 2 or files < self.pool_min or not self._poolable():
+            yield self._extract_in_thread
+            return
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+            yield partial(self._extract_in_pool, pool)
+
+    def _poolable(self) -> bool:
+        """Tell whether worker processes can rebuild these aliases (from their file)."""
+        return self.aliases is None or self.aliases_file is not None
+
+    async def _extract_in_thread(self, articles: list[Article]) -> list[ArticleFacts]:
+        """Extract articles one after another on a thread."""
+        return await asyncio.to_thread(
+            extract_many, self.aliases, self.known, self.people, articles
         )
 
-    async def _refresh_known(self) -> None:
-        """Add the people stored since the last article to the cached known people."""
-        rows = await self.store.fetchall(
-            "SELECT id, name, norm FROM entities WHERE id > ? AND kind = 'person'",
-            (self.known.last_id,),
+    async def _extract_in_pool(
+        self, pool: ProcessPoolExecutor, articles: list[Article]
+    ) -> list[ArticleFacts]:
+        """Extract articles in the worker processes, a slice each."""
+        loop = asyncio.get_running_loop()
+        size = -(-len(articles) // self.workers)
+        people = tuple(self.people)
+        done = await asyncio.gather(
+            *(
+                loop.run_in_executor(
+                    pool, extract_in_worker, self.aliases_file, people, articles[at : at + size]
+                )
+                for at in range(0, len(articles), size)
+            )
         )
-        for row in rows:
-            self.known.add(int(row["id"]), row["name"], row["norm"])
+        return [facts for part in done for facts in part]
+
+    async def _ingest_chunk(
+        self, files: list[Path], report: IngestReport, extract_all: _ExtractAll
+    ) -> None:
+        """Read, compare, extract and write one chunk of files."""
+        read = await asyncio.to_thread(_read_all, files)
+        stored = await self.store.stored_hashes([str(path) for path in files])
+        pending: list[_Pending] = []
+        for path, item in zip(files, read, strict=True):
+            if isinstance(item, ArticleError):
+                log.warning("Skipped %s: %s", item.source, item.reason)
+                report.skipped.append((str(path), item.reason))
+                self._tell(str(path), f"skipped: {item.reason}")
+                continue
+            fingerprint = f"{item.content_hash}:{self.extractor}"
+            if stored.get(str(path)) == fingerprint:
+                report.unchanged.append(str(path))
+                continue
+            pending.append(_Pending(item, str(path), fingerprint, replaces=str(path) in stored))
+        if not pending:
+            return
+        await self._extract_and_write(pending, extract_all)
+        for item in pending:
+            (report.updated if item.replaces else report.added).append(item.key)
+            self._tell(item.key, "updated" if item.replaces else "added")
+
+    async def _extract_and_write(
+        self, pending: list[_Pending], extract_all: _ExtractAll
+    ) -> list[int]:
+        """Extract articles against the people known now, then write them in one transaction."""
+        last = self.people[-1][0] if self.people else 0
+        self.people += [tuple(row) for row in await self.store.fetchall(NEW_PEOPLE_SQL, (last,))]
+        facts = await extract_all([item.article for item in pending])
+        return await self.store.write(partial(self._write, pending=pending, facts=facts))
+
+    def _write(
+        self, db: sqlite3.Connection, pending: list[_Pending], facts: list[ArticleFacts]
+    ) -> list[int]:
+        """Write extracted articles in order (on the writer thread)."""
+        now = self.clock.now()
+        return [
+            write_article(
+                db, item.article, found, path=item.key, fingerprint=item.fingerprint, now=now
+            )
+            for item, found in zip(pending, facts, strict=True)
+        ]
 
     def _tell(self, name: str, what: str) -> None:
         """Report progress on one file to the caller, if it asked."""
         if self.on_file is not None:
             self.on_file(name, what)
+
+
+_ExtractAll = Callable[[list[Article]], Awaitable[list[ArticleFacts]]]
+
+
+def _read_all(files: list[Path]) -> list[Article | ArticleError]:
+    """Read many article files; a bad file gives its error in its place."""
+    read: list[Article | ArticleError] = []
+    for path in files:
+        try:
+            read.append(read_article(path))
+        except ArticleError as exc:
+            read.append(exc)
+    return read
+
+
+def extract_many(
+    aliases: Aliases | None, known: KnownPeople, people: Iterable[Person], articles: list[Article]
+) -> list[ArticleFacts]:
+    """Learn the people not yet known, then extract each article against those it may name."""
+    for entity_id, name, norm in people:
+        if entity_id > known.last_id:
+            known.add(entity_id, name, norm)
+    return [
+        extract(article, aliases=aliases, known_people=known.relevant(article))
+        for article in articles
+    ]
+
+
+@cache
+def _worker_state(aliases_file: Path | None) -> tuple[Aliases | None, KnownPeople]:
+    """Return a worker process's aliases and known people (one ingest per pool)."""
+    aliases = load_aliases(aliases_file) if aliases_file is not None else None
+    return aliases, KnownPeople()
+
+
+def extract_in_worker(
+    aliases_file: Path | None, people: tuple[Person, ...], articles: list[Article]
+) -> list[ArticleFacts]:
+    """Extract a slice of articles in a worker process."""
+    aliases, known = _worker_state(aliases_file)
+    return extract_many(aliases, known, people, articles)

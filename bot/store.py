@@ -4,22 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 import aiosqlite
 
 from bot.articles import Article
-from bot.facts import ArticleFacts, Entity
+from bot.facts import ArticleFacts
 from bot.migrations import MIGRATIONS
-from bot.text import fold
+from bot.writer import Writer, write_article
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5_000
+T = TypeVar("T")
+PATHS_PER_QUERY = 500
+"""Article paths looked up per statement (one SQL variable each)."""
 
 
 class StoreError(RuntimeError):
@@ -57,9 +63,10 @@ class StoredArticle:
 class Store:
     """An open Paddock database (aiosqlite, WAL, foreign keys on)."""
 
-    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, db: aiosqlite.Connection, path: Path, writer: Writer) -> None:
         self.db = db
         self.path = path
+        self._writer = writer  # bulk writes: one sqlite3 connection on a thread of its own
         self._write_lock = asyncio.Lock()
         self.caches: dict[str, object] = {}  # derived data that queries keep per open store
 
@@ -73,13 +80,19 @@ class Store:
         except (OSError, aiosqlite.Error) as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
         db.row_factory = aiosqlite.Row
-        store = cls(db, path)
+        try:
+            writer = await asyncio.to_thread(Writer.connect, path, BUSY_TIMEOUT_MS)
+        except sqlite3.Error as exc:
+            await db.close()
+            raise StoreError(f"cannot open database {path}: {exc}") from exc
+        store = cls(db, path, writer)
         try:
             await store._configure()
             if migrate:
                 await store.migrate()
             yield store
         finally:
+            await writer.close()
             await db.close()
 
     async def _configure(self) -> None:
@@ -163,6 +176,19 @@ class Store:
         row = await self.fetchone("SELECT content_hash FROM articles WHERE path = ?", (path,))
         return row["content_hash"] if row else None
 
+    async def stored_hashes(self, paths: list[str]) -> dict[str, str]:
+        """Return the content fingerprints stored for many article paths (absent: unknown)."""
+        found: dict[str, str] = {}
+        for at in range(0, len(paths), PATHS_PER_QUERY):
+            batch = paths[at : at + PATHS_PER_QUERY]
+            marks = ", ".join("?" for _ in batch)
+            rows = await self.fetchall(
+                f"SELECT path, content_hash FROM articles WHERE path IN ({marks})",  # noqa: S608
+                batch,
+            )
+            found.update((row["path"], row["content_hash"]) for row in rows)
+        return found
+
     async def article(self, article_id: int) -> StoredArticle | None:
         """Return one article by id."""
         row = await self.fetchone(
@@ -184,203 +210,20 @@ class Store:
 
         A replaced article keeps its id, so citations of it stay valid.
         """
-        async with self.transaction() as db:
-            async with db.execute("SELECT id FROM articles WHERE path = ?", (path,)) as cur:
-                old = await cur.fetchone()
-            await db.execute("DELETE FROM articles WHERE path = ?", (path,))
-            cur = await db.execute(
-                "INSERT INTO articles (id, path, source, content_hash, published, title, body, url,"
-                " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    old[0] if old else None,
-                    path,
-                    article.source,
-                    fingerprint,
-                    article.published.isoformat() if article.published else None,
-                    article.title,
-                    article.body,
-                    article.url,
-                    now.isoformat(),
-                ),
+        return await self.write(
+            partial(
+                write_article, article=article, facts=facts, path=path, fingerprint=fingerprint,
+                now=now,
             )
-            article_id = int(cur.lastrowid or 0)
-            await db.executemany(
-                "INSERT INTO paragraphs (article_id, idx, text) VALUES (?, ?, ?)",
-                [(article_id, i, text) for i, text in enumerate(article.paragraphs)],
-            )
-            await _FactWriter(db, article_id).write(facts)
-        return article_id
+        )  # fmt: skip
 
+    async def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work(connection)` in one write transaction on the writer thread.
 
-class _FactWriter:
-    """Write one article's entities and facts inside an open transaction.
-
-    Rows are gathered first and written with one statement per table, in the order a row at
-    a time would have written them (so entity ids and first alias spellings are the same).
-    """
-
-    def __init__(self, db: aiosqlite.Connection, article_id: int) -> None:
-        self.db = db
-        self.article_id = article_id
-        self._entities: dict[tuple[str, str], str] = {}
-        self._aliases: list[tuple[str, str, str, str]] = []
-
-    async def write(self, facts: ArticleFacts) -> None:
-        """Write entities, mentions, quotes, lineups and results."""
-        for entity in facts.entities:
-            self.entity(entity)
-        speakers = [self.entity_key("person", quote.speaker) for quote in facts.quotes]
-        lineup_keys = [
-            (
-                self.entity_key("team", lineup.team),
-                [self.entity_key("person", name) for name in lineup.drivers],
-            )
-            for lineup in facts.lineups
-        ]
-        result_keys = [
-            (
-                self.entity_key("team", result.team),
-                self.entity_key("event", result.event),
-                [self.entity_key("person", name) for name in result.drivers],
-            )
-            for result in facts.results
-        ]
-        ids = await self._write_entities()
-
-        def id_of(key: tuple[str, str] | None) -> int | None:
-            return None if key is None else ids.get(key, 0)
-
-        await self.db.executemany(
-            "INSERT INTO quotes (article_id, paragraph, speaker_id, speaker, text)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [
-                (self.article_id, quote.paragraph, id_of(key), quote.speaker, quote.text)
-                for quote, key in zip(facts.quotes, speakers, strict=True)
-            ],
-        )
-        async with self.db.execute(
-            "SELECT (SELECT max(id) FROM lineups), (SELECT max(id) FROM results)"
-        ) as cur:
-            row = await cur.fetchone()
-        next_lineup = int(row[0] or 0) + 1 if row else 1
-        next_result = int(row[1] or 0) + 1 if row else 1
-        lineups, lineup_drivers = [], []
-        for offset, (lineup, (team, drivers)) in enumerate(
-            zip(facts.lineups, lineup_keys, strict=True)
-        ):
-            lineup_id = next_lineup + offset
-            lineups.append(
-                (
-                    lineup_id,
-                    self.article_id,
-                    lineup.paragraph,
-                    lineup.car,
-                    lineup.team,
-                    id_of(team),
-                    lineup.car_model,
-                    lineup.season,
-                    lineup.event,
-                )
-            )
-            lineup_drivers += [
-                (lineup_id, order, name, id_of(key))
-                for order, (name, key) in enumerate(zip(lineup.drivers, drivers, strict=True))
-            ]
-        results, result_drivers = [], []
-        for offset, (result, (team, event, drivers)) in enumerate(
-            zip(facts.results, result_keys, strict=True)
-        ):
-            result_id = next_result + offset
-            results.append(
-                (
-                    result_id,
-                    self.article_id,
-                    result.paragraph,
-                    result.kind,
-                    result.position,
-                    result.car,
-                    result.team,
-                    id_of(team),
-                    result.event,
-                    id_of(event),
-                    result.season,
-                    result.detail,
-                )
-            )
-            result_drivers += [
-                (result_id, order, name, id_of(key))
-                for order, (name, key) in enumerate(zip(result.drivers, drivers, strict=True))
-            ]
-        await self.db.executemany(
-            "INSERT INTO lineups (id, article_id, paragraph, car, team, team_id, car_model,"
-            " season, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            lineups,
-        )
-        await self.db.executemany(
-            "INSERT INTO lineup_drivers (lineup_id, ord, driver, driver_id) VALUES (?, ?, ?, ?)",
-            lineup_drivers,
-        )
-        await self.db.executemany(
-            "INSERT INTO results (id, article_id, paragraph, kind, position, car, team, team_id,"
-            " event, event_id, season, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            results,
-        )
-        await self.db.executemany(
-            "INSERT INTO result_drivers (result_id, ord, driver, driver_id) VALUES (?, ?, ?, ?)",
-            result_drivers,
-        )
-
-    def entity(self, entity: Entity) -> tuple[str, str]:
-        """Plan an entity with its aliases (and its mention); return its key."""
-        key = (entity.kind, fold(entity.name))
-        self._entities.setdefault(key, entity.name)
-        self._aliases += [(*key, alias, fold(alias)) for alias in (entity.name, *entity.aliases)]
-        return key
-
-    def entity_key(self, kind: str, name: str | None) -> tuple[str, str] | None:
-        """Return the key of a named entity, planning it when extraction did not list it."""
-        if not name:
-            return None
-        key = (kind, fold(name))
-        if key in self._entities:
-            return key
-        return self.entity(Entity(kind=kind, name=name))  # type: ignore[arg-type]
-
-    async def _write_entities(self) -> dict[tuple[str, str], int]:
-        """Upsert the planned entities, their mentions and aliases; return their ids."""
-        if not self._entities:
-            return {}
-        planned = [(kind, name, norm) for (kind, norm), name in self._entities.items()]
-        await self.db.executemany(
-            "INSERT OR IGNORE INTO entities (kind, name, norm) VALUES (?, ?, ?)", planned
-        )
-        ids: dict[tuple[str, str], int] = {}
-        keys = list(self._entities)
-        for at in range(0, len(keys), _ENTITY_BATCH):
-            batch = keys[at : at + _ENTITY_BATCH]
-            values = ", ".join("(?, ?)" for _ in batch)
-            async with self.db.execute(
-                f"SELECT id, kind, norm FROM entities WHERE (kind, norm) IN (VALUES {values})",  # noqa: S608
-                [part for key in batch for part in key],
-            ) as cur:
-                for row in await cur.fetchall():
-                    ids[(row[1], row[2])] = int(row[0])
-        await self.db.executemany(
-            "INSERT OR IGNORE INTO mentions (article_id, entity_id) VALUES (?, ?)",
-            [(self.article_id, ids.get(key, 0)) for key in keys],
-        )
-        await self.db.executemany(
-            "INSERT OR IGNORE INTO entity_aliases (entity_id, alias, norm) VALUES (?, ?, ?)",
-            [
-                (ids.get((kind, norm), 0), alias, alias_norm)
-                for kind, norm, alias, alias_norm in self._aliases
-            ],
-        )
-        return ids
-
-
-_ENTITY_BATCH = 400
-"""Entities looked up per statement (two SQL variables each)."""
+        It takes turns with `transaction()`, so writers never wait on each other's locks.
+        """
+        async with self._write_lock:
+            return await self._writer.run(work)
 
 
 def _stored_article(row: aiosqlite.Row) -> StoredArticle:

@@ -135,3 +135,39 @@ def test_an_ingest_killed_midway_leaves_each_article_all_in_or_all_out(tmp_path:
     result = paddock("--db", str(db), "ingest", str(folder))
     assert result.returncode == 0, result.stderr
     assert check_consistent(db) == total
+
+
+async def stored_facts(db: Path) -> dict[str, list[tuple]]:
+    """Return every fact row of a store, by article path, in a comparable form."""
+    async with Store.open(db) as store:
+        out: dict[str, list[tuple]] = {}
+        for table, columns in (
+            ("quotes", "q.speaker, q.text"),
+            ("lineups", "q.car, q.team, q.season, q.event"),
+            ("results", "q.kind, q.position, q.car, q.team, q.event, q.season, q.detail"),
+        ):
+            rows = await store.fetchall(
+                f"SELECT a.path, {columns} FROM {table} q JOIN articles a ON a.id = q.article_id"  # noqa: S608
+                " ORDER BY a.path, q.id"
+            )
+            out[table] = [tuple(row) for row in rows]
+        people = await store.fetchall("SELECT name FROM entities WHERE kind = 'person'")
+        out["people"] = sorted(row[0] for row in people)
+        return out
+
+
+async def test_a_big_ingest_in_worker_processes_stores_the_same_facts(tmp_path: Path):
+    folder = tmp_path / "articles"
+    shutil.copytree(REPO / "tests" / "extraction" / "corpus" / "articles", folder / "corpus")
+    shutil.copytree(SEEDS / "articles", folder / "seeds")
+    reports = {}
+    for workers in (1, 2):
+        async with Store.open(tmp_path / f"w{workers}.db") as store:
+            ingestor = await Ingestor.create(store, SEEDS / "aliases.toml")
+            ingestor.workers, ingestor.pool_min = workers, 1
+            reports[workers] = await ingestor.ingest([folder])
+    assert len(reports[2].added) == len(reports[1].added) == 50
+    parallel = await stored_facts(tmp_path / "w2.db")
+    serial = await stored_facts(tmp_path / "w1.db")
+    assert parallel["results"] and parallel["quotes"] and parallel["lineups"]
+    assert parallel == serial
