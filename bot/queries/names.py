@@ -1,18 +1,25 @@
 """Name resolution and autocomplete: typo-tolerant lookups of people, teams, cars and events.
 
 Each store gets an in-memory index per kind (folded aliases and their owners), built on first
-use and rebuilt when the entities, aliases, articles or facts change. Lookups narrow with a
-sorted word index (prefixes) before a substring scan and, last, rapidfuzz scoring.
+use and rebuilt when the entities, aliases, articles or facts change. A lookup gathers a few
+candidates and ranks only those: aliases starting with the text (bisect on the sorted
+aliases), aliases with a word starting with it (bisect on the sorted distinct words and their
+postings), aliases containing it (one string search), and, for typos, aliases holding a word
+that shares letter trigrams with a typed word, scored with rapidfuzz.
 """
 
 from __future__ import annotations
 
 import asyncio
-import bisect
+import heapq
 import logging
+import math
+from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, chain, compress
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -40,6 +47,26 @@ FUZZY_POOL = 4
 SHORT_KEY_SLACK = 2
 MIN_ALIASES_FOR_EVENT = 2
 KEY_SEPARATOR = "\n"
+PREFIX_END = "\U0010ffff"
+"""Appended to a prefix, sorts after every text that starts with the prefix."""
+GRAM = 3
+"""Length of the letter grams that find stored words similar to a typed one."""
+MIN_SHARED_GRAMS = 0.5
+"""Share of a typed word's grams a stored word must hold to be a fuzzy candidate."""
+WORD_POOL = 32
+"""Most similar stored words taken per typed word."""
+FUZZY_CANDIDATES = 2_000
+"""Most aliases scored with rapidfuzz per lookup."""
+FUZZY_SCAN = 1_500
+"""Aliases of the most mentioned owners scored when grams find too few (all of a small index)."""
+SUBSTRING_HITS = 1_000
+"""Most substring matches looked at per lookup."""
+BROAD_SLICE = 2_000
+"""Prefix matches above this many have their best owners remembered."""
+TOP_KEEP = 2 * COMPLETE_LIMIT
+"""Best owners remembered per broad prefix (enough to fill a page after dropping repeats)."""
+INT_ARRAY = "i"
+"""Array type code of alias, word and rank numbers."""
 
 KIND_ALIASES: dict[str, str] = {
     "person": "person",
@@ -74,6 +101,8 @@ _SIGNATURE_SQL = (
     " (SELECT count(*) FROM articles), (SELECT max(id) FROM articles),"
     " (SELECT max(id) FROM lineups), (SELECT max(id) FROM results)"
 )
+_CHANGES_SQL = "SELECT total_changes(), data_version FROM pragma_data_version"
+"""Cheap to ask on every keystroke: moves when this or another connection writes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,114 +134,272 @@ def query_key(kind: str, text: str) -> str:
     return fold(text)
 
 
+def quick_fold(text: str) -> str:
+    """Fold text like `fold`, skipping the Unicode work for plain ASCII."""
+    if text.isascii():
+        return " ".join(text.casefold().split())
+    return fold(text)
+
+
+@dataclass(slots=True)
+class WordIndex:
+    """The distinct words of sorted aliases, each with the aliases holding it."""
+
+    words: list[str]
+    starts: array[int]
+    aliases: array[int]
+    grams: dict[str, array[int]]
+    text: str
+    offsets: array[int]
+
+    @classmethod
+    def build(cls, keys: Sequence[str]) -> WordIndex:
+        """Index the words of the aliases (words are split at spaces, as folding leaves them)."""
+        holders: dict[str, list[int]] = defaultdict(list)
+        for position, key in enumerate(keys):
+            for word in key.split(" "):
+                holders[word].append(position)
+        words = sorted(holders)
+        aliases = array(INT_ARRAY)
+        for word in words:
+            aliases.extend(holders[word])
+        sizes = (len(holders[word]) for word in words)
+        starts = array(INT_ARRAY, accumulate(sizes, initial=0))
+        text, offsets = _joined(words)
+        return cls(words, starts, aliases, _gram_index(words), text, offsets)
+
+    def holding(self, word: int) -> array[int]:
+        """Return the aliases holding a word (by its position)."""
+        return self.aliases[self.starts[word] : self.starts[word + 1]]
+
+    def prefixed(self, prefix: str) -> tuple[int, int]:
+        """Return the slice of `aliases` holding a word that starts with the prefix."""
+        low = bisect_left(self.words, prefix)
+        high = bisect_left(self.words, prefix + PREFIX_END, low)
+        return self.starts[low], self.starts[high]
+
+    def exactly(self, word: str) -> tuple[int, int]:
+        """Return the slice of `aliases` holding the word itself."""
+        at = bisect_left(self.words, word)
+        if at == len(self.words) or self.words[at] != word:
+            return 0, 0
+        return self.starts[at], self.starts[at + 1]
+
+    def containing(self, part: str, limit: int) -> list[int]:
+        """Return up to about `limit` aliases holding a word that contains the text."""
+        found: list[int] = []
+        for word in self._words_containing(part):
+            found += self.holding(word)
+            if len(found) >= limit:
+                break
+        return found
+
+    def _words_containing(self, part: str) -> Iterator[int]:
+        """Yield the positions of the words containing the text, in word order."""
+        if len(part) < GRAM:
+            yield from self._scan(part)
+            return
+        held = sorted((self.grams.get(gram, ()) for gram in _grams(part)), key=len)
+        common = set(held[0]).intersection(*held[1:])
+        yield from (word for word in sorted(common) if part in self.words[word])
+
+    def _scan(self, part: str) -> Iterator[int]:
+        """Yield the positions of the words containing a short text (string search)."""
+        at = self.text.find(part)
+        while at != -1:
+            word = bisect_right(self.offsets, at) - 1
+            yield word
+            if word + 1 >= len(self.offsets):
+                return
+            at = self.text.find(part, self.offsets[word + 1])
+
+    def similar(self, typed: str) -> list[int]:
+        """Return aliases holding the words sharing most grams with a typed word, closest first."""
+        grams = _grams(typed)
+        shared: Counter[int] = Counter()
+        for gram in grams:
+            shared.update(self.grams.get(gram, ()))
+        need = max(1, math.ceil(len(grams) * MIN_SHARED_GRAMS))
+        close = [word for word, count in shared.items() if count >= need]
+        found: list[int] = []
+        for word in heapq.nlargest(WORD_POOL, close, key=shared.__getitem__):
+            found += self.holding(word)
+            if len(found) >= FUZZY_CANDIDATES:
+                break
+        return found
+
+
+def _grams(word: str) -> set[str]:
+    """Return the letter trigrams of a word."""
+    return {word[at : at + GRAM] for at in range(len(word) - GRAM + 1)}
+
+
+def _gram_index(words: list[str]) -> dict[str, array[int]]:
+    """Map each trigram to the positions of the words holding it."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    for position, word in enumerate(words):
+        for gram in _grams(word):
+            holders[gram].append(position)
+    return {gram: array(INT_ARRAY, found) for gram, found in holders.items()}
+
+
+def _joined(texts: list[str]) -> tuple[str, array[int]]:
+    """Join texts with the separator; return the string and where each text starts in it."""
+    lengths = (len(text) + len(KEY_SEPARATOR) for text in texts[:-1])
+    starts = array(INT_ARRAY, accumulate(lengths, initial=0) if texts else ())
+    return KEY_SEPARATOR.join(texts), starts
+
+
 @dataclass(slots=True)
 class KindIndex:
-    """Every folded alias of one kind, its owner, display names and popularity."""
+    """Every folded alias of one kind (sorted), its owner, display names and popularity."""
 
     keys: list[str]
     owners: list[int]
     names: dict[int, str]
     popularity: dict[int, int]
-    words: list[tuple[str, int, int]] = field(default_factory=list)
-    exact: dict[str, list[int]] = field(default_factory=dict)
-    ranked: list[int] = field(default_factory=list)
-    rank: dict[int, tuple[int, str]] = field(default_factory=dict)
-    joined: str = ""
-    starts: list[int] = field(default_factory=list)
+    folded: dict[int, str] = field(default_factory=dict)
+    ranked: list[int] = field(init=False, default_factory=list)
+    place: dict[int, int] = field(init=False, default_factory=dict)
+    key_ranks: array[int] = field(init=False, default_factory=lambda: array(INT_ARRAY))
+    words: WordIndex = field(init=False)
+    word_ranks: array[int] = field(init=False, default_factory=lambda: array(INT_ARRAY))
+    popular: list[int] = field(init=False, default_factory=list)
+    remembered: dict[tuple[bool, int, int], list[int]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        words: list[tuple[str, int, int]] = []
-        exact: dict[str, list[int]] = defaultdict(list)
-        for key, owner in zip(self.keys, self.owners, strict=True):
-            exact[key].append(owner)
-            words += [(key[start:], owner, start) for start in _word_starts(key)]
-        words.sort()
-        self.words = words
-        self.exact = dict(exact)
-        self.rank = {
-            owner: (-self.popularity.get(owner, 0), fold(name))
-            for owner, name in self.names.items()
-        }
-        self.ranked = sorted(self.names, key=self._order)
-        self.joined = KEY_SEPARATOR.join(self.keys)
-        starts, at = [], 0
-        for key in self.keys:
-            starts.append(at)
-            at += len(key) + len(KEY_SEPARATOR)
-        self.starts = starts
+        self.ranked = self._ranking()
+        self.place = {owner: at for at, owner in enumerate(self.ranked)}
+        self.key_ranks = array(INT_ARRAY, map(self.place.__getitem__, self.owners))
+        self.words = WordIndex.build(self.keys)
+        self.word_ranks = array(INT_ARRAY, map(self.key_ranks.__getitem__, self.words.aliases))
+        self.popular = self._popular_aliases()
 
-    def _order(self, owner: int) -> tuple[int, str]:
-        """Sort key: most mentioned first, then alphabetical (worked out once per owner)."""
-        rank = self.rank.get(owner)
-        if rank is None:
-            rank = (-self.popularity.get(owner, 0), fold(self.names[owner]))
-        return rank
+    def _ranking(self) -> list[int]:
+        """Return the owners, most mentioned first, then alphabetical (by folded name)."""
+        for owner, name in self.names.items():
+            if owner not in self.folded:
+                self.folded[owner] = quick_fold(name)
+        ranked = sorted(self.names, key=self.folded.__getitem__)
+        ranked.sort(key=lambda owner: self.popularity.get(owner, 0), reverse=True)
+        return ranked
+
+    def _order(self, owner: int) -> int:
+        """Return an owner's place in the ranking (most mentioned first)."""
+        return self.place.get(owner, len(self.ranked))
+
+    def _popular_aliases(self) -> list[int]:
+        """Return the aliases of the most mentioned owners, best first (the fuzzy fallback)."""
+        top = set(self.ranked[:FUZZY_SCAN])
+        chosen = compress(range(len(self.keys)), map(top.__contains__, self.owners))
+        return sorted(chosen, key=self.key_ranks.__getitem__)[:FUZZY_SCAN]
 
     def top(self, limit: int) -> list[str]:
         """Return the most mentioned names."""
         return [self.names[owner] for owner in self.ranked[:limit]]
 
+    def _starting(self, query: str) -> tuple[int, int]:
+        """Return the slice of aliases that start with the query."""
+        low = bisect_left(self.keys, query)
+        return low, bisect_left(self.keys, query + PREFIX_END, low)
+
+    def _exact(self, query: str) -> list[int]:
+        """Return the owners of aliases equal to the query."""
+        low = bisect_left(self.keys, query)
+        return self.owners[low : bisect_right(self.keys, query, low)]
+
+    def _best(self, ranks: array[int], low: int, high: int) -> list[int]:
+        """Return the distinct ranks of a slice, best first (remembered for broad slices)."""
+        if high - low <= BROAD_SLICE:
+            return sorted(set(ranks[low:high]))
+        key = (ranks is self.key_ranks, low, high)
+        best = self.remembered.get(key)
+        if best is None:
+            best = self.remembered[key] = sorted(set(ranks[low:high]))[:TOP_KEEP]
+        return best
+
+    def _word_matches(self, query: str) -> list[int]:
+        """Return the aliases with a word starting with the query (which may span words)."""
+        if " " not in query:
+            low, high = self.words.prefixed(query)
+            return list(self.words.aliases[low:high])
+        *whole, last = query.split(" ")
+        slices = [*map(self.words.exactly, whole), self.words.prefixed(last)]
+        low, high = min(slices, key=lambda bounds: bounds[1] - bounds[0])
+        held = self.words.aliases[low:high]
+        return [alias for alias in held if _at_word_start(self.keys[alias], query)]
+
+    def _word_ranks(self, query: str) -> list[int]:
+        """Return the best ranks of owners with a word starting with the query."""
+        if " " not in query:
+            return self._best(self.word_ranks, *self.words.prefixed(query))
+        return sorted({self.key_ranks[alias] for alias in self._word_matches(query)})
+
+    def _prefix_owners(self, query: str, limit: int) -> list[int]:
+        """Return the best owners with an alias starting with the query, then a word doing so."""
+        ranks = self._best(self.key_ranks, *self._starting(query))
+        if len(ranks) < limit:
+            ranks = _unique([*ranks, *self._word_ranks(query)])
+        return [self.ranked[rank] for rank in ranks[:limit]]
+
     def prefixed(self, query: str) -> tuple[list[int], list[int], list[int]]:
         """Return owners whose alias starts with the query, has it as words, or as a word prefix."""
-        full: list[int] = []
-        whole: list[int] = []
-        prefix: list[int] = []
-        at = bisect.bisect_left(self.words, (query,))
-        while at < len(self.words) and self.words[at][0].startswith(query):
-            suffix, owner, start = self.words[at]
-            at += 1
-            if start == 0:
-                full.append(owner)
-            if len(suffix) == len(query) or suffix[len(query)] == " ":
-                whole.append(owner)
-            prefix.append(owner)
-        return _unique(full), _unique(whole), _unique(prefix)
+        low, high = self._starting(query)
+        full = _unique(self.owners[low:high])
+        matches = self._word_matches(query)
+        whole = _unique(self.owners[at] for at in matches if _whole_words(self.keys[at], query))
+        prefix = _unique([*full, *(self.owners[at] for at in matches)])
+        return full, whole, prefix
 
     def containing(self, query: str) -> list[int]:
-        """Return owners whose alias contains the query anywhere, in alias order.
-
-        Searches all aliases joined into one string (no alias or query holds the separator).
-        """
+        """Return owners whose alias contains the query anywhere (at most SUBSTRING_HITS)."""
         if not query or KEY_SEPARATOR in query:
-            return _unique(o for k, o in zip(self.keys, self.owners, strict=True) if query in k)
-        found: list[int] = []
-        at = self.joined.find(query)
-        while at != -1:
-            position = bisect.bisect_right(self.starts, at) - 1
-            found.append(self.owners[position])
-            following = position + 1
-            if following >= len(self.starts):
-                break
-            at = self.joined.find(query, self.starts[following])
-        return _unique(found)
+            return []
+        longest = max(query.split(" "), key=len)
+        held = self.words.containing(longest, SUBSTRING_HITS)
+        return _unique(self.owners[at] for at in held if query in self.keys[at])
+
+    def _fuzzy_candidates(self, query: str, wanted: int) -> list[int]:
+        """Return aliases worth scoring: those with words like all typed words first."""
+        if len(self.keys) <= FUZZY_SCAN:
+            return list(range(len(self.keys)))
+        typed = [word for word in query.split(" ") if len(word) >= GRAM]
+        found = [self.words.similar(word) for word in typed]
+        candidates: list[int] = []
+        if found:
+            everywhere = set(found[0]).intersection(*found[1:])
+            candidates = _unique([*everywhere, *chain.from_iterable(found)])
+        if len(candidates) < wanted:
+            candidates = _unique([*candidates, *self.popular])
+        return candidates[:FUZZY_CANDIDATES]
 
     def fuzzy(self, query: str, limit: int) -> list[tuple[int, float]]:
         """Return owners whose aliases are close to the query, best first, with the score."""
         if len(query) < MIN_FUZZY_CHARS or not self.keys:
             return []
+        candidates = self._fuzzy_candidates(query, limit * FUZZY_POOL)
         found = process.extract(
             query,
-            self.keys,
+            [self.keys[at] for at in candidates],
             scorer=fuzz.partial_ratio,
             processor=None,
             score_cutoff=FUZZY_CUTOFF,
             limit=limit * FUZZY_POOL,
         )
         best: dict[int, float] = {}
-        for key, score, position in found:
+        for key, score, at in found:
             if len(key) + SHORT_KEY_SLACK < len(query) and fuzz.ratio(query, key) < FUZZY_CUTOFF:
                 continue
-            owner = self.owners[position]
+            owner = self.owners[candidates[at]]
             best[owner] = max(best.get(owner, 0.0), float(score))
-        ranked = sorted(best.items(), key=lambda item: (-item[1], *self._order(item[0])))
+        ranked = sorted(best.items(), key=lambda item: (-item[1], self._order(item[0])))
         return ranked[:limit]
 
     def complete(self, query: str, limit: int) -> list[str]:
         """Return up to `limit` names: prefix matches, then substrings, then fuzzy matches."""
         if not query:
             return self.top(limit)
-        full, _, prefix = self.prefixed(query)
-        chosen = _unique([*sorted(full, key=self._order), *sorted(prefix, key=self._order)])
+        chosen = self._prefix_owners(query, limit)
         if len(chosen) < limit:
             chosen = _unique([*chosen, *sorted(self.containing(query), key=self._order)])
         if len(chosen) < limit:
@@ -223,7 +410,7 @@ class KindIndex:
         """Resolve a folded query to one owner, or return the closest names."""
         if not query:
             return Resolution(None, self.top(SUGGESTION_LIMIT))
-        exact = self.exact.get(query)
+        exact = self._exact(query)
         if exact:
             return self._resolved(min(exact, key=self._order))
         if exact_only:
@@ -251,9 +438,14 @@ class KindIndex:
         return Resolution(self.names[owner], [], owner if owner > 0 else None)
 
 
-def _word_starts(key: str) -> list[int]:
-    """Return the offsets where words start in a folded key."""
-    return [i for i, ch in enumerate(key) if ch != " " and (i == 0 or key[i - 1] == " ")]
+def _at_word_start(key: str, query: str) -> bool:
+    """Return whether the query occurs in the key where a word starts."""
+    return key.startswith(query) or f" {query}" in key
+
+
+def _whole_words(key: str, query: str) -> bool:
+    """Return whether the query occurs in the key as whole words."""
+    return f" {query} " in f" {key} "
 
 
 def _unique(owners: Iterable[int]) -> list[int]:
@@ -266,6 +458,7 @@ class _StoreIndexes:
     """The indexes built for one store, valid while its signature does not change."""
 
     signature: tuple[object, ...]
+    changes: tuple[object, ...]
     kinds: dict[str, asyncio.Task[KindIndex]] = field(default_factory=dict)
 
 
@@ -273,15 +466,31 @@ NAMES_CACHE = "names"
 """Per-store cache of name indexes (dropped with the store)."""
 
 
+async def _current_indexes(store: Store) -> _StoreIndexes:
+    """Return the store's cached indexes, emptied when the indexed data changed.
+
+    The signature (row counts, last ids) costs a scan, so it is read only after the store's
+    change counters moved; they are read first, so a write in between is caught next time.
+    """
+    row = await store.fetchone(_CHANGES_SQL)
+    changes = tuple(row) if row else ()
+    cached = store.caches.get(NAMES_CACHE)
+    if isinstance(cached, _StoreIndexes) and cached.changes == changes:
+        return cached
+    row = await store.fetchone(_SIGNATURE_SQL)
+    signature = tuple(row) if row else ()
+    if isinstance(cached, _StoreIndexes) and cached.signature == signature:
+        cached.changes = changes
+        return cached
+    cached = _StoreIndexes(signature, changes)
+    store.caches[NAMES_CACHE] = cached
+    return cached
+
+
 async def name_index(store: Store, kind: str) -> KindIndex:
     """Return the index of one kind for a store, building it when missing or stale."""
     kind = canonical_kind(kind)
-    row = await store.fetchone(_SIGNATURE_SQL)
-    signature = tuple(row) if row else ()
-    cached = store.caches.get(NAMES_CACHE)
-    if not isinstance(cached, _StoreIndexes) or cached.signature != signature:
-        cached = _StoreIndexes(signature)
-        store.caches[NAMES_CACHE] = cached
+    cached = await _current_indexes(store)
     build = cached.kinds.get(kind)
     if build is None:
         source = _build_cars(store) if kind == "car" else _build_entities(store, kind)
@@ -296,9 +505,12 @@ async def name_index(store: Store, kind: str) -> KindIndex:
 
 async def _build_entities(store: Store, kind: str) -> KindIndex:
     """Index the entities of one kind with their aliases and fact spellings."""
-    rows = await store.fetchall(
-        "SELECT e.id, e.name, e.norm, a.norm AS alias FROM entities e"
-        " LEFT JOIN entity_aliases a ON a.entity_id = e.id WHERE e.kind = ?",
+    entities = await store.fetchall(
+        "SELECT id, name, norm FROM entities WHERE kind = ? ORDER BY norm", (kind,)
+    )
+    aliases = await store.fetchall(
+        "SELECT a.entity_id, a.norm FROM entity_aliases a JOIN entities e ON e.id = a.entity_id"
+        " WHERE e.kind = ? AND a.norm <> e.norm AND a.norm <> '' ORDER BY a.norm",
         (kind,),
     )
     spelled = await store.fetchall(_SPELLINGS_SQL[kind])
@@ -307,32 +519,35 @@ async def _build_entities(store: Store, kind: str) -> KindIndex:
         " WHERE e.kind = ? GROUP BY m.entity_id",
         (kind,),
     )
-    index = await asyncio.to_thread(_entity_index, rows, spelled, popularity)
+    index = await asyncio.to_thread(_entity_index, entities, aliases, spelled, popularity)
     log.debug("Built %s name index: %d aliases", kind, len(index.keys))
     return index
 
 
-def _entity_index(rows: list[Any], spelled: list[Any], popularity: list[Any]) -> KindIndex:
-    """Build an index from entity rows, fact spellings and mention counts (CPU only)."""
-    spellings: dict[int, list[str]] = defaultdict(list)
-    norms: dict[int, str] = {}
-    pairs: set[tuple[str, int]] = set()
-    for row in rows:
-        norms[row["id"]] = row["norm"]
-        spellings[row["id"]].append(row["name"])
-        pairs.add((row["norm"], row["id"]))
-        if row["alias"]:
-            pairs.add((row["alias"], row["id"]))
+def _entity_index(
+    entities: list[Any], aliases: list[Any], spelled: list[Any], popularity: list[Any]
+) -> KindIndex:
+    """Build an index from entity and alias rows, fact spellings and mention counts (CPU only)."""
+    norms = {owner: norm for owner, _, norm in entities}
+    spellings = {owner: [name] for owner, name, _ in entities}
     for owner, spelling in spelled:
-        if owner in norms and spelling and fold(spelling) == norms[owner]:
+        if owner in norms and spelling and quick_fold(spelling) == norms[owner]:
             spellings[owner].append(spelling)
-    ordered = sorted(pairs)
+    keys = [norm for _, _, norm in entities] + [alias for _, alias in aliases]
+    owners = [owner for owner, _, _ in entities] + [owner for owner, _ in aliases]
+    order = sorted(range(len(keys)), key=keys.__getitem__)  # two sorted runs: merged quickly
     return KindIndex(
-        keys=[key for key, _ in ordered],
-        owners=[owner for _, owner in ordered],
-        names={owner: best_spelling(names) for owner, names in spellings.items()},
+        keys=list(map(keys.__getitem__, order)),
+        owners=list(map(owners.__getitem__, order)),
+        names={owner: _display(names) for owner, names in spellings.items()},
         popularity={int(owner): int(count) for owner, count in popularity},
+        folded=norms,
     )
+
+
+def _display(spellings: list[str]) -> str:
+    """Return the best spelling (a lone one needs no ranking)."""
+    return spellings[0].strip() if len(spellings) == 1 else best_spelling(spellings)
 
 
 async def _build_cars(store: Store) -> KindIndex:
