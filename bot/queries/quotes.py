@@ -33,19 +33,31 @@ QUOTE_MARKS = '“”" ,'
 ABOUT_CUTOFF = 80.0
 WORD_TYPO_CUTOFF = 85.0
 MIN_WORD_CHARS = 2
-FUZZY_SCAN_LIMIT = 20_000
+COUNT_LIMIT = 1_000
+"""Matches counted exactly up to this many; more are shown as "1,000+"."""
+MATCH_POOL = 500
+"""The most recently added matches sorted by date (all of them when there are no more)."""
+PREFIX_TERMS_LIMIT = 12
+"""A typed word stands for at most this many stored words starting with it (else a prefix)."""
+RESCUE_POOL = 200
+"""Quotes with some of the words scored for close spellings when none has them all."""
 
 _QUOTES_SQL = (
     "SELECT q.id, q.article_id, q.paragraph, q.speaker, p.name AS entity_name, q.text,"
     " a.title, a.published FROM quotes q JOIN articles a ON a.id = q.article_id"
     " LEFT JOIN entities p ON p.id = q.speaker_id"
-    " WHERE {where} ORDER BY a.published IS NULL, a.published DESC, q.id LIMIT ? OFFSET ?"
+    " WHERE {where} ORDER BY {order} LIMIT ?"
 )
-_PICK_SQL = (
-    "SELECT q.id FROM quotes q JOIN articles a ON a.id = q.article_id"
-    " WHERE {where} ORDER BY a.published IS NULL, a.published DESC, q.id LIMIT 1 OFFSET ?"
+_MATCHED_WHERE = (
+    "q.id IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ? ORDER BY rowid DESC LIMIT ?)"
 )
-"""The id of the quote at an offset in the order of _QUOTES_SQL (sorting ids, not texts)."""
+_COUNT_MATCHES_SQL = (
+    "SELECT count(*) FROM (SELECT 1 FROM quotes_fts WHERE quotes_fts MATCH ? LIMIT ?)"
+)
+_TERMS_SQL = (
+    "SELECT term FROM quotes_vocab WHERE term >= ? AND term < ? AND col = 'text'"
+    " ORDER BY doc DESC LIMIT ?"
+)
 _WORD = re.compile(r"\w+")
 
 
@@ -90,12 +102,21 @@ def _found(row: Any, score: float = 100.0) -> FoundQuote:
     return FoundQuote(row["id"], speaker, row["text"], row["paragraph"], source_from(row), score)
 
 
+LATEST_FIRST = "a.published DESC, q.id"
+"""Quote order: latest article first (SQLite sorts NULL dates last when descending)."""
+
+
 async def _rows(
-    store: Store, where: str, params: tuple[object, ...], limit: int, offset: int = 0
+    store: Store,
+    where: str,
+    params: tuple[object, ...],
+    limit: int,
+    *,
+    order: str = LATEST_FIRST,
 ) -> list[Any]:
     """Fetch quote rows, latest article first."""
-    sql = _QUOTES_SQL.format(where=where)
-    return await store.fetchall(sql, (*params, limit, offset))
+    sql = _QUOTES_SQL.format(where=where, order=order)
+    return await store.fetchall(sql, (*params, limit))
 
 
 def relevance(about: str, text: str) -> float:
@@ -118,38 +139,91 @@ def _word_matches(word: str, token: str) -> bool:
     return len(word) > MIN_WORD_CHARS + 2 and fuzz.ratio(word, token) >= WORD_TYPO_CUTOFF
 
 
-async def _about(
-    store: Store, about: str, where: str, params: tuple[object, ...]
-) -> list[FoundQuote]:
-    """Return the quotes matching a keyword, best first (SQL narrows, rapidfuzz ranks)."""
-    words = [w for w in _WORD.findall(fold(about)) if len(w) >= MIN_WORD_CHARS]
-    if not words:
+def _words(about: str) -> list[str]:
+    """Return the folded words of a keyword or phrase that are long enough to look for."""
+    return [w for w in _WORD.findall(fold(about)) if len(w) >= MIN_WORD_CHARS]
+
+
+def _next_prefix(word: str) -> str:
+    """Return the first string after every string starting with `word`."""
+    return word[:-1] + chr(ord(word[-1]) + 1)
+
+
+async def _word_terms(store: Store, word: str) -> str:
+    """Return an FTS5 query for the stored words starting with a typed word."""
+    rows = await store.fetchall(_TERMS_SQL, (word, _next_prefix(word), PREFIX_TERMS_LIMIT + 1))
+    if len(rows) > PREFIX_TERMS_LIMIT:
+        return f'"{word}"*'
+    terms = [f'"{row[0]}"' for row in rows] or [f'"{word}"']
+    return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
+
+
+async def _close_terms(store: Store, word: str) -> list[str]:
+    """Return stored words one typo from a typed word (same first letter), as FTS5 terms."""
+    if len(word) <= MIN_WORD_CHARS + 2:
         return []
-    like = " OR ".join("q.text LIKE ?" for _ in words)
-    rows = await _rows(
-        store,
-        f"({where}) AND ({like})",
-        (*params, *(f"%{w}%" for w in words)),
-        FUZZY_SCAN_LIMIT,
-    )
-    if not rows:
-        rows = await _rows(store, where, params, FUZZY_SCAN_LIMIT)
+    rows = await store.fetchall(_TERMS_SQL, (word[0], _next_prefix(word[0]), -1))
+    return [f'"{row[0]}"' for row in rows if fuzz.ratio(word, row[0]) >= ABOUT_CUTOFF]
+
+
+def _fts(expression: str, speaker_id: int | None) -> str:
+    """Return an FTS5 query over the quote texts, by one speaker when given."""
+    query = "{text} : (" + expression + ")"
+    return query if speaker_id is None else f'{query} AND speaker_id : "{speaker_id}"'
+
+
+async def _latest_matching(store: Store, match: str, limit: int) -> tuple[list[Any], int]:
+    """Return the latest quotes matching an FTS5 query and how many match (capped).
+
+    Only the most recently added matches are sorted by date: exact up to MATCH_POOL matches,
+    and the recent end of a common word's quotes beyond that.
+    """
+    row = await store.fetchone(_COUNT_MATCHES_SQL, (match, COUNT_LIMIT + 1))
+    total = int(row[0]) if row else 0
+    if not total:
+        return [], 0
+    return await _rows(store, _MATCHED_WHERE, (match, MATCH_POOL), limit), total
+
+
+async def _about(store: Store, about: str, speaker_id: int | None) -> tuple[list[FoundQuote], int]:
+    """Return the best quotes about a keyword (by a speaker) and how many there are.
+
+    Quotes with every word (or words starting with them) come first, latest first; only when
+    there are none are quotes with some of the words, or close spellings, scored by rapidfuzz.
+    """
+    words = _words(about)
+    if not words:
+        return [], 0
+    terms = [await _word_terms(store, word) for word in words]
+    rows, total = await _latest_matching(store, _fts(" AND ".join(terms), speaker_id), SHOWN_QUOTES)
+    if rows:
+        return [_found(row) for row in rows], total
+    for word in words:
+        terms += await _close_terms(store, word)
+    rows, _ = await _latest_matching(store, _fts(" OR ".join(terms), speaker_id), RESCUE_POOL)
     scored = [(relevance(about, row["text"]), row) for row in rows]
     ranked = sorted((x for x in scored if x[0] >= ABOUT_CUTOFF), key=lambda x: -x[0])
-    return [_found(row, score) for score, row in ranked]
+    return [_found(row, score) for score, row in ranked[:SHOWN_QUOTES]], len(ranked)
 
 
 async def random_quote(store: Store, rng: random.Random) -> FoundQuote | None:
-    """Return one quote at random, preferring attributed ones."""
-    for where in ("q.speaker IS NOT NULL", "1 = 1"):
-        row = await store.fetchone(f"SELECT count(*) FROM quotes q WHERE {where}")  # noqa: S608
-        total = int(row[0]) if row else 0
-        if total:
-            sql = _PICK_SQL.format(where=where)
-            picked = await store.fetchone(sql, (rng.randrange(total),))
-            rows = await _rows(store, "q.id = ?", (picked[0],), 1) if picked else []
-            return _found(rows[0]) if rows else None
+    """Return one quote at random (the first attributed one from a random id on)."""
+    row = await store.fetchone("SELECT max(id) FROM quotes")
+    if not row or row[0] is None:
+        return None
+    start = rng.randint(1, int(row[0]))
+    for where in ("q.id >= ? AND q.speaker IS NOT NULL", "q.speaker IS NOT NULL", "q.id >= ?"):
+        rows = await _rows(store, where, (start,) if "?" in where else (), 1, order="q.id")
+        if rows:
+            return _found(rows[0])
     return None
+
+
+async def _by_speaker(store: Store, speaker_id: int) -> tuple[list[FoundQuote], int]:
+    """Return a speaker's latest quotes and how many they have."""
+    rows = await _rows(store, "q.speaker_id = ?", (speaker_id,), SHOWN_QUOTES)
+    row = await store.fetchone("SELECT count(*) FROM quotes WHERE speaker_id = ?", (speaker_id,))
+    return [_found(r) for r in rows], int(row[0]) if row else 0
 
 
 async def quote(
@@ -159,30 +233,35 @@ async def quote(
     rng: random.Random | None = None,
 ) -> Answer:
     """Show matching quotes, best first; with no options, a random quote."""
-    where, params, who = "1 = 1", (), None
+    speaker_id, who = None, None
     if speaker:
         resolution = await resolve(services, "person", speaker)
         if resolution.entity_id is None:
             return not_found("speaker", speaker, resolution.suggestions)
-        where, params, who = "q.speaker_id = ?", (resolution.entity_id,), resolution.name
+        speaker_id, who = resolution.entity_id, resolution.name
     if about:
-        found = await _about(services.store, about, where, params)
-    elif speaker:
-        found = [_found(row) for row in await _rows(services.store, where, params, -1)]
+        found, total = await _about(services.store, about, speaker_id)
+    elif speaker_id is not None:
+        found, total = await _by_speaker(services.store, speaker_id)
     else:
         chooser = rng or random.Random(services.clock.now().timestamp())
         one = await random_quote(services.store, chooser)
-        found = [one] if one else []
+        found, total = ([one], 1) if one else ([], 0)
     if not found:
         asked = " about ".join(x for x in (who, about) if x) or "any"
         return not_found("quote", asked, [])
-    return _answer(found, who, about, random_pick=not (speaker or about))
+    return _answer(found, total, who, about, random_pick=not (speaker or about))
 
 
 def _answer(
-    found: list[FoundQuote], who: str | None, about: str | None, *, random_pick: bool
+    found: list[FoundQuote],
+    total: int,
+    who: str | None,
+    about: str | None,
+    *,
+    random_pick: bool,
 ) -> Answer:
-    """Build the answer: the first quotes as sections, all of them in the data."""
+    """Build the answer: the first quotes as sections, and how many there are in all."""
     shown = found[:SHOWN_QUOTES]
     citations = Citations()
     citations.extend(q.source for q in shown)
@@ -194,17 +273,22 @@ def _answer(
             for x in ("Quotes", f"by {who}" if who else "", f"about “{about}”" if about else "")
             if x
         )
-    more = f" (showing {len(shown)})" if len(found) > len(shown) else ""
-    description = "" if random_pick else f"{len(found)} found, best first{more}."
     return Answer(
         title=title,
-        description=description,
+        description="" if random_pick else _count_text(total, len(shown)),
         sections=[q.section() for q in shown],
         sources=citations.sources(),
         data={
             "speaker": who,
             "about": about,
-            "total": len(found),
+            "total": total,
             "quotes": [q.to_data() for q in shown],
         },
     )
+
+
+def _count_text(total: int, shown: int) -> str:
+    """Say how many quotes were found (1,000+ past the count limit) and how many are shown."""
+    counted = f"{COUNT_LIMIT:,}+" if total > COUNT_LIMIT else f"{total:,}"
+    more = f" (showing {shown})" if total > shown else ""
+    return f"{counted} found, best first{more}."
