@@ -121,13 +121,13 @@ def find_mentions(text: str, *, blocked: Iterable[tuple[int, int]] = ()) -> list
         name_like = is_capitalised(_strip_possessive(token)) or token in PARTICLES
         if name_like and text[match.end() : match.end() + 1] in {".", "-"}:
             name_like = not text[match.end() + 1 : match.end() + 2].isalnum()
-        if not name_like or (run and not contiguous):
+        if run and (not name_like or not contiguous):
             _close_run(text, run, mentions)
             run = []
         if name_like:
             run.append(match)
         previous_end = match.end()
-        if token[-2:] in {"’s", "'s"}:
+        if run and token[-2:] in {"’s", "'s"}:
             _close_run(text, run, mentions)
             run = []
     _close_run(text, run, mentions)
