@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Protocol, TypeVar
 
 from bot.answers import Section, Source, escape
@@ -188,8 +189,11 @@ SESSION_WORDS = frozenset(
 _PARENTHESES = re.compile(r"\([^)]*\)")
 TOKEN_TYPO_MIN_CHARS = 5
 TOKEN_TYPO_CUTOFF = 80.0
+EVENT_TOKENS_CACHE = 4_096
+"""Event names whose words are kept (the same few names recur in every answer)."""
 
 
+@lru_cache(maxsize=EVENT_TOKENS_CACHE)
 def event_tokens(text: str | None) -> frozenset[str]:
     """Return the folded words that identify an event: no years, filler words or sponsors."""
     folded = _HOURS.sub(r"\1 hours", fold(text or ""))

@@ -48,6 +48,8 @@ KIND_LABELS = {
 }
 KIND_ORDER = {"title": 0, "win": 1, "pole": 1, "finish": 2, "fastest_lap": 3}
 UNPLACED = 999
+RESULT_ROWS = 60
+"""Result statements read at most per answer (latest seasons first); it says how many more."""
 
 _RESULTS_SQL = (
     "SELECT r.id, r.article_id, r.kind, r.position, r.car, r.team, r.team_id,"
@@ -56,6 +58,15 @@ _RESULTS_SQL = (
     " LEFT JOIN entities t ON t.id = r.team_id"
     " WHERE {where} ORDER BY a.published IS NULL, a.published DESC, a.id DESC, r.paragraph, r.id"
 )
+_LATEST_IDS_SQL = (
+    "SELECT r.id FROM results r WHERE ({where}) AND r.season IS NOT NULL"
+    " ORDER BY r.season DESC, r.id DESC LIMIT ?"
+)
+"""The latest seasons' results (most recently added first), from the season indexes."""
+_UNDATED_IDS_SQL = (
+    "SELECT r.id FROM results r WHERE ({where}) AND r.season IS NULL ORDER BY r.id DESC LIMIT ?"
+)
+_COUNT_SQL = "SELECT count(*) FROM results r WHERE {where}"
 _DRIVERS_SQL = (
     "SELECT d.result_id, d.driver, d.driver_id, p.name AS entity_name"
     " FROM result_drivers d JOIN results r ON r.id = d.result_id"
@@ -157,22 +168,71 @@ def format_detail(detail: str | None) -> str | None:
 async def fetch_results(
     store: Store, where: str, params: tuple[object, ...]
 ) -> tuple[list[ResultFact], Spellings]:
-    """Return the results matching a filter, merged across articles, latest first."""
+    """Return every result matching a filter, merged across articles, latest first."""
+    rows = await store.fetchall(_RESULTS_SQL.format(where=where), params)
+    return await _facts(store, rows, where, params)
+
+
+async def latest_results(
+    store: Store, where: str, params: tuple[object, ...], limit: int = RESULT_ROWS
+) -> tuple[list[ResultFact], Spellings, int]:
+    """Return the latest results of a filter (`limit` statements at most) and how many are left."""
+    ids = await _latest_ids(store, where, params, limit + 1)
+    if not ids:
+        return [], Spellings(), 0
+    marks = ", ".join("?" * len(ids))
+    rows = await store.fetchall(_RESULTS_SQL.format(where=f"r.id IN ({marks})"), ids)
+    kept = {row["id"] for row in sorted(rows, key=_latest_season)[:limit]}
+    more = 0
+    if len(rows) > limit:
+        total = await store.fetchone(_COUNT_SQL.format(where=where), params)
+        more = (int(total[0]) if total else 0) - len(kept)
+    rows = [row for row in rows if row["id"] in kept]
+    facts, names = await _facts(store, rows, f"r.id IN ({marks})", ids)
+    return facts, names, more
+
+
+async def _latest_ids(
+    store: Store, where: str, params: tuple[object, ...], limit: int
+) -> list[int]:
+    """Return the ids of the latest seasons' results, and of up to `limit` undated ones."""
+    ids: list[int] = []
+    for sql in (_LATEST_IDS_SQL, _UNDATED_IDS_SQL):
+        rows = await store.fetchall(sql.format(where=where), (*params, limit))
+        ids += [row[0] for row in rows]
+    return ids
+
+
+def _fact_season(row: Any) -> int | None:
+    """Return a result's season: its own, else the year in its event name, else its article's."""
+    season = row["season"] if row["season"] is not None else year_in(row["event"])
+    return season_of(season, row["published"])
+
+
+def _latest_season(row: Any) -> tuple[bool, int]:
+    """Sort key: latest season first, undated last (stable: article order kept within)."""
+    season = _fact_season(row)
+    return (season is None, -(season or 0))
+
+
+async def _facts(
+    store: Store, rows: list[Any], where: str, params: Any
+) -> tuple[list[ResultFact], Spellings]:
+    """Build result facts from rows (drivers read with the same filter), merged."""
     names = Spellings()
     facts: dict[int, ResultFact] = {}
-    for row in await store.fetchall(_RESULTS_SQL.format(where=where), params):
+    for row in rows:
         team = None
         if row["team"] or row["team_id"] is not None:
             team_key = name_key(row["team_id"], row["team"] or row["team_entity"] or "")
             team = names.add(team_key, row["team"], row["team_entity"])
-        season = row["season"] if row["season"] is not None else year_in(row["event"])
         facts[row["id"]] = ResultFact(
             kind=row["kind"],
             position=row["position"],
             car=normalize_car(row["car"]) or row["car"],
             team=team,
             event=row["event"],
-            season=season_of(season, row["published"]),
+            season=_fact_season(row),
             detail=row["detail"],
             sources=[source_from(row)],
         )
@@ -298,7 +358,7 @@ async def results(
     if matcher is not None and season is None:
         season = matcher.year
     where, params = await _narrow(services.store, where, params, season, matcher)
-    facts, names = await fetch_results(services.store, where, params)
+    facts, names, more = await latest_results(services.store, where, params)
     if car:
         facts = [f for f in facts if number is not None and f.car == number]
     groups = group_by_event(keep_season_event(facts, season, matcher), await event_names(services))
@@ -306,11 +366,9 @@ async def results(
     if not groups:
         return await _no_results(services, filters, matcher)
     title = _title(filters)
-    count = sum(len(g.results) for g in groups)
     return Answer(
         title=title,
-        description=f"{count} result{'s' if count != 1 else ''} in {len(groups)} "
-        f"event{'s' if len(groups) != 1 else ''}, latest first.",
+        description=_count_text(groups, more),
         sections=results_sections(groups, names),
         sources=cite_results(groups),
         data={"filters": filters, "events": events_data(groups, names)},
@@ -342,6 +400,18 @@ async def _narrow(
         conditions.append(f"r.event_id IN ({', '.join('?' * len(ids))})" if ids else "0")
         values += ids
     return " AND ".join(f"({c})" for c in conditions), tuple(values)
+
+
+def _count_text(groups: list[EventResults], more: int) -> str:
+    """Say how many results in how many events are shown, and how many earlier ones are not."""
+    count = sum(len(g.results) for g in groups)
+    text = (
+        f"{count} result{'s' if count != 1 else ''} in {len(groups)} "
+        f"event{'s' if len(groups) != 1 else ''}, latest first."
+    )
+    if more > 0:
+        text += f" {more:,} earlier not shown: narrow with event, season, driver or car."
+    return text
 
 
 def _title(filters: dict[str, Any]) -> str:
