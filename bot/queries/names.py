@@ -14,12 +14,14 @@ import asyncio
 import heapq
 import logging
 import math
+import sqlite3
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -53,14 +55,16 @@ GRAM = 3
 """Length of the letter grams that find stored words similar to a typed one."""
 MIN_SHARED_GRAMS = 0.5
 """Share of a typed word's grams a stored word must hold to be a fuzzy candidate."""
-WORD_POOL = 32
-"""Most similar stored words taken per typed word."""
-FUZZY_CANDIDATES = 2_000
+WORD_POOL = 16
+"""Most similar stored words taken per typed word and way of finding them."""
+SPELLING_CUTOFF = 70.0
+"""Least rapidfuzz ratio of a stored word to a typed one with the same first letter."""
+FUZZY_CANDIDATES = 1_000
 """Most aliases scored with rapidfuzz per lookup."""
 FUZZY_SCAN = 1_500
 """Aliases of the most mentioned owners scored when grams find too few (all of a small index)."""
-SUBSTRING_HITS = 1_000
-"""Most substring matches looked at per lookup."""
+SUBSTRING_HITS = 5_000
+"""Most aliases holding a word with the typed text looked at per lookup."""
 BROAD_SLICE = 2_000
 """Prefix matches above this many have their best owners remembered."""
 TOP_KEEP = 2 * COMPLETE_LIMIT
@@ -214,19 +218,38 @@ class WordIndex:
             at = self.text.find(part, self.offsets[word + 1])
 
     def similar(self, typed: str) -> list[int]:
-        """Return aliases holding the words sharing most grams with a typed word, closest first."""
+        """Return aliases holding the words closest to a typed word, closest first."""
+        words = _unique([*self._spelled_like(typed), *self._sharing_grams(typed)])
+        found: list[int] = []
+        for word in words:
+            found += self.holding(word)
+            if len(found) >= FUZZY_CANDIDATES:
+                break
+        return found
+
+    def _spelled_like(self, typed: str) -> list[int]:
+        """Return the words with the same first letter spelled most like a typed word."""
+        low = bisect_left(self.words, typed[:1])
+        high = bisect_left(self.words, typed[:1] + PREFIX_END, low)
+        found = process.extract(
+            typed,
+            self.words[low:high],
+            scorer=fuzz.ratio,
+            processor=None,
+            score_cutoff=SPELLING_CUTOFF,
+            limit=WORD_POOL,
+        )
+        return [low + at for _, _, at in found]
+
+    def _sharing_grams(self, typed: str) -> list[int]:
+        """Return the words sharing most trigrams with a typed word (a typo or a middle)."""
         grams = _grams(typed)
         shared: Counter[int] = Counter()
         for gram in grams:
             shared.update(self.grams.get(gram, ()))
         need = max(1, math.ceil(len(grams) * MIN_SHARED_GRAMS))
         close = [word for word, count in shared.items() if count >= need]
-        found: list[int] = []
-        for word in heapq.nlargest(WORD_POOL, close, key=shared.__getitem__):
-            found += self.holding(word)
-            if len(found) >= FUZZY_CANDIDATES:
-                break
-        return found
+        return heapq.nlargest(WORD_POOL, close, key=shared.__getitem__)
 
 
 def _grams(word: str) -> set[str]:
@@ -352,12 +375,15 @@ class KindIndex:
         return full, whole, prefix
 
     def containing(self, query: str) -> list[int]:
-        """Return owners whose alias contains the query anywhere (at most SUBSTRING_HITS)."""
+        """Return owners whose alias contains the query anywhere, best first (bounded)."""
         if not query or KEY_SEPARATOR in query:
             return []
         longest = max(query.split(" "), key=len)
         held = self.words.containing(longest, SUBSTRING_HITS)
-        return _unique(self.owners[at] for at in held if query in self.keys[at])
+        if longest != query:
+            held = [at for at in held if query in self.keys[at]]
+        ranks = sorted(set(map(self.key_ranks.__getitem__, held)))
+        return [self.ranked[rank] for rank in ranks]
 
     def _fuzzy_candidates(self, query: str, wanted: int) -> list[int]:
         """Return aliases worth scoring: those with words like all typed words first."""
@@ -401,7 +427,7 @@ class KindIndex:
             return self.top(limit)
         chosen = self._prefix_owners(query, limit)
         if len(chosen) < limit:
-            chosen = _unique([*chosen, *sorted(self.containing(query), key=self._order)])
+            chosen = _unique([*chosen, *self.containing(query)])
         if len(chosen) < limit:
             chosen = _unique([*chosen, *(owner for owner, _ in self.fuzzy(query, limit))])
         return [self.names[owner] for owner in chosen[:limit]]
@@ -464,6 +490,44 @@ class _StoreIndexes:
 
 NAMES_CACHE = "names"
 """Per-store cache of name indexes (dropped with the store)."""
+WATCHER_CACHE = "names.watcher"
+"""Per-store cache of the connection that notices commits (False where there is no file)."""
+
+
+def _watcher(store: Store) -> sqlite3.Connection | None:
+    """Return a private connection to the store's file, opened on first use (None if none)."""
+    watcher = store.caches.get(WATCHER_CACHE)
+    if watcher is None:
+        watcher = _open_watcher(store.path)
+        store.caches[WATCHER_CACHE] = watcher
+    return watcher if isinstance(watcher, sqlite3.Connection) else None
+
+
+def _open_watcher(path: Path) -> sqlite3.Connection | bool:
+    """Connect to a database file only to ask PRAGMA data_version; False when that cannot work."""
+    if not path.is_file():
+        return False
+    try:
+        return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error:
+        return False
+
+
+async def _changes(store: Store) -> tuple[object, ...]:
+    """Return counters that move whenever the store is written to.
+
+    PRAGMA data_version on a private connection moves with every commit of any other
+    connection (the store's, its writer's, another process's) and answers in microseconds,
+    without the thread hop of an aiosqlite query; stores without a file ask SQLite instead.
+    """
+    watcher = _watcher(store)
+    if watcher is not None:
+        try:
+            return tuple(watcher.execute("PRAGMA data_version").fetchone())
+        except sqlite3.Error:
+            log.debug("Name index watcher failed; asking the store", exc_info=True)
+    row = await store.fetchone(_CHANGES_SQL)
+    return tuple(row) if row else ()
 
 
 async def _current_indexes(store: Store) -> _StoreIndexes:
@@ -472,8 +536,7 @@ async def _current_indexes(store: Store) -> _StoreIndexes:
     The signature (row counts, last ids) costs a scan, so it is read only after the store's
     change counters moved; they are read first, so a write in between is caught next time.
     """
-    row = await store.fetchone(_CHANGES_SQL)
-    changes = tuple(row) if row else ()
+    changes = await _changes(store)
     cached = store.caches.get(NAMES_CACHE)
     if isinstance(cached, _StoreIndexes) and cached.changes == changes:
         return cached
