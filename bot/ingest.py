@@ -167,6 +167,14 @@ class _Pending:
     replaces: bool
 
 
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """A chunk of new or changed articles and their facts being extracted."""
+
+    pending: list[_Pending]
+    facts: asyncio.Future[list[ArticleFacts]]
+
+
 @dataclass(slots=True)
 class Ingestor:
     """Ingest files into one store with one set of aliases.
@@ -202,20 +210,40 @@ class Ingestor:
         return cls(store, aliases, fingerprint, clock or SystemClock(), aliases_file=aliases_file)
 
     async def ingest(self, paths: list[Path]) -> IngestReport:
-        """Ingest every article file under `paths`; bad files are reported and skipped."""
+        """Ingest every article file under `paths`; bad files are reported and skipped.
+
+        Chunk k is extracted while chunk k-1 is written, against the people known when
+        chunk k-2 was written, so the facts do not depend on timing or on the worker count.
+        """
         report = IngestReport()
         files = await asyncio.to_thread(find_article_files, paths)
+        previous: _Chunk | None = None
         async with self._extraction(len(files)) as extract_all:
-            for at in range(0, len(files), CHUNK_ARTICLES):
-                await self._ingest_chunk(files[at : at + CHUNK_ARTICLES], report, extract_all)
+            try:
+                for at in range(0, len(files), CHUNK_ARTICLES):
+                    pending = await self._compare(files[at : at + CHUNK_ARTICLES], report)
+                    people = await self._people()
+                    articles = [item.article for item in pending]
+                    chunk = _Chunk(pending, asyncio.ensure_future(extract_all(articles, people)))
+                    if previous is not None:
+                        await self._finish(previous, report)
+                    previous = chunk
+                if previous is not None:
+                    await self._finish(previous, report)
+            finally:
+                if previous is not None and not previous.facts.done():
+                    previous.facts.cancel()
         log.info("Ingest: %s", report.summary())
         return report
 
     async def put(self, article: Article, key: str, fingerprint: str) -> int:
         """Extract the facts of one article and write it with them in one transaction."""
+        [facts] = await self._extract_in_thread([article], await self._people())
         pending = _Pending(article, key, fingerprint, replaces=False)
-        ids = await self._extract_and_write([pending], self._extract_in_thread)
-        return ids[0]
+        [article_id] = await self.store.write(
+            partial(self._write, pending=[pending], facts=[facts])
+        )
+        return article_id
 
     @asynccontextmanager
     async def _extraction(self, files: int) -> AsyncIterator[_ExtractAll]:
@@ -231,19 +259,20 @@ class Ingestor:
         """Tell whether worker processes can rebuild these aliases (from their file)."""
         return self.aliases is None or self.aliases_file is not None
 
-    async def _extract_in_thread(self, articles: list[Article]) -> list[ArticleFacts]:
+    async def _extract_in_thread(
+        self, articles: list[Article], people: tuple[Person, ...]
+    ) -> list[ArticleFacts]:
         """Extract articles one after another on a thread."""
-        return await asyncio.to_thread(
-            extract_many, self.aliases, self.known, self.people, articles
-        )
+        return await asyncio.to_thread(extract_many, self.aliases, self.known, people, articles)
 
     async def _extract_in_pool(
-        self, pool: ProcessPoolExecutor, articles: list[Article]
+        self, pool: ProcessPoolExecutor, articles: list[Article], people: tuple[Person, ...]
     ) -> list[ArticleFacts]:
         """Extract articles in the worker processes, a slice each."""
+        if not articles:
+            return []
         loop = asyncio.get_running_loop()
         size = -(-len(articles) // self.workers)
-        people = tuple(self.people)
         done = await asyncio.gather(
             *(
                 loop.run_in_executor(
@@ -254,10 +283,8 @@ class Ingestor:
         )
         return [facts for part in done for facts in part]
 
-    async def _ingest_chunk(
-        self, files: list[Path], report: IngestReport, extract_all: _ExtractAll
-    ) -> None:
-        """Read, compare, extract and write one chunk of files."""
+    async def _compare(self, files: list[Path], report: IngestReport) -> list[_Pending]:
+        """Read a chunk of files and return the new or changed articles among them."""
         read = await asyncio.to_thread(_read_all, files)
         stored = await self.store.stored_hashes([str(path) for path in files])
         pending: list[_Pending] = []
@@ -272,21 +299,23 @@ class Ingestor:
                 report.unchanged.append(str(path))
                 continue
             pending.append(_Pending(item, str(path), fingerprint, replaces=str(path) in stored))
-        if not pending:
-            return
-        await self._extract_and_write(pending, extract_all)
-        for item in pending:
-            (report.updated if item.replaces else report.added).append(item.key)
-            self._tell(item.key, "updated" if item.replaces else "added")
+        return pending
 
-    async def _extract_and_write(
-        self, pending: list[_Pending], extract_all: _ExtractAll
-    ) -> list[int]:
-        """Extract articles against the people known now, then write them in one transaction."""
+    async def _people(self) -> tuple[Person, ...]:
+        """Return every person the store knows now (fetching only those new since last time)."""
         last = self.people[-1][0] if self.people else 0
         self.people += [tuple(row) for row in await self.store.fetchall(NEW_PEOPLE_SQL, (last,))]
-        facts = await extract_all([item.article for item in pending])
-        return await self.store.write(partial(self._write, pending=pending, facts=facts))
+        return tuple(self.people)
+
+    async def _finish(self, chunk: _Chunk, report: IngestReport) -> None:
+        """Wait for a chunk's facts, write it in one transaction, and report its files."""
+        facts = await chunk.facts
+        if not chunk.pending:
+            return
+        await self.store.write(partial(self._write, pending=chunk.pending, facts=facts))
+        for item in chunk.pending:
+            (report.updated if item.replaces else report.added).append(item.key)
+            self._tell(item.key, "updated" if item.replaces else "added")
 
     def _write(
         self, db: sqlite3.Connection, pending: list[_Pending], facts: list[ArticleFacts]
@@ -306,7 +335,7 @@ class Ingestor:
             self.on_file(name, what)
 
 
-_ExtractAll = Callable[[list[Article]], Awaitable[list[ArticleFacts]]]
+_ExtractAll = Callable[[list[Article], tuple[Person, ...]], Awaitable[list[ArticleFacts]]]
 
 
 def _read_all(files: list[Path]) -> list[Article | ArticleError]:

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.extraction.literals import Gated
 from bot.extraction.names import normalize_name
 
 SECTIONS = ("teams", "events")
@@ -40,8 +39,7 @@ class Aliases:
         object.__setattr__(self, "_team_index", _index(self.teams))
         object.__setattr__(self, "_event_index", _index(self.events))
         for section, table in (("teams", self.teams), ("events", self.events)):
-            starts = _first_words(table)
-            found = (_pattern(table), starts, _index(table), Gated(None, tuple(sorted(starts))))
+            found = (_pattern(table), _first_words(table), _index(table))
             object.__setattr__(self, f"_{section}", found)
         object.__setattr__(self, "_found", {})
 
@@ -69,9 +67,8 @@ class Aliases:
         if hit is None:
             if len(found) >= MEMO_TEXTS:
                 found.clear()
-            pattern, starts, index, gate = getattr(self, f"_{section}")  # type: ignore[misc]
-            named = gate.might_match(text.casefold())
-            hit = found[key] = tuple(_find(pattern, starts, index, text)) if named else ()
+            pattern, starts, index = getattr(self, f"_{section}")  # type: ignore[misc]
+            hit = found[key] = tuple(_find(pattern, starts, index, text))
         return list(hit)
 
 
@@ -113,16 +110,34 @@ def _find(
         return []
     found = []
     end = 0
-    for word in _WORD_START.finditer(text):
-        if word.start() < end or word.group().casefold() not in starts:
+    for at in _candidates(text, starts):
+        if at < end:
             continue
-        match = pattern.match(text, word.start())
+        match = pattern.match(text, at)
         if match is None:
             continue
         canonical = index.get(normalize_name(match.group()), match.group())
         found.append(Found(match.start(), match.end(), match.group(), canonical))
         end = match.end()
     return found
+
+
+def _candidates(text: str, starts: frozenset[str]) -> list[int]:
+    """Return where a word of the text is the first word of a variant, in order."""
+    folded = text.casefold()
+    if len(folded) != len(text):  # casefolding changed lengths (ß → ss): go word by word
+        return [
+            word.start() for word in _WORD_START.finditer(text) if word.group().casefold() in starts
+        ]
+    found = []
+    for first in starts:
+        at = folded.find(first)
+        while at >= 0:
+            word = _WORD_START.match(folded, at)
+            if word is not None and word.end() == at + len(first):
+                found.append(at)
+            at = folded.find(first, at + 1)
+    return sorted(found)
 
 
 def load_aliases(path: Path) -> Aliases:
