@@ -19,7 +19,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from itertools import accumulate, chain, compress
 from pathlib import Path
 from typing import Any
@@ -281,7 +281,7 @@ class KindIndex:
     owners: list[int]
     names: dict[int, str]
     popularity: dict[int, int]
-    folded: dict[int, str] = field(default_factory=dict)
+    folded: InitVar[dict[int, str] | None] = None
     ranked: list[int] = field(init=False, default_factory=list)
     place: dict[int, int] = field(init=False, default_factory=dict)
     key_ranks: array[int] = field(init=False, default_factory=lambda: array(INT_ARRAY))
@@ -290,20 +290,19 @@ class KindIndex:
     popular: list[int] = field(init=False, default_factory=list)
     remembered: dict[tuple[bool, int, int], list[int]] = field(init=False, default_factory=dict)
 
-    def __post_init__(self) -> None:
-        self.ranked = self._ranking()
+    def __post_init__(self, folded: dict[int, str] | None) -> None:
+        self.ranked = self._ranking(folded or {})
         self.place = {owner: at for at, owner in enumerate(self.ranked)}
         self.key_ranks = array(INT_ARRAY, map(self.place.__getitem__, self.owners))
         self.words = WordIndex.build(self.keys)
         self.word_ranks = array(INT_ARRAY, map(self.key_ranks.__getitem__, self.words.aliases))
         self.popular = self._popular_aliases()
 
-    def _ranking(self) -> list[int]:
+    def _ranking(self, folded: dict[int, str]) -> list[int]:
         """Return the owners, most mentioned first, then alphabetical (by folded name)."""
-        for owner, name in self.names.items():
-            if owner not in self.folded:
-                self.folded[owner] = quick_fold(name)
-        ranked = sorted(self.names, key=self.folded.__getitem__)
+        missing = {o: quick_fold(name) for o, name in self.names.items() if o not in folded}
+        spelled = {**folded, **missing} if missing else folded
+        ranked = sorted(self.names, key=spelled.__getitem__)
         ranked.sort(key=lambda owner: self.popularity.get(owner, 0), reverse=True)
         return ranked
 
@@ -592,25 +591,30 @@ def _entity_index(
 ) -> KindIndex:
     """Build an index from entity and alias rows, fact spellings and mention counts (CPU only)."""
     norms = {owner: norm for owner, _, norm in entities}
-    spellings = {owner: [name] for owner, name, _ in entities}
-    for owner, spelling in spelled:
-        if owner in norms and spelling and quick_fold(spelling) == norms[owner]:
-            spellings[owner].append(spelling)
     keys = [norm for _, _, norm in entities] + [alias for _, alias in aliases]
     owners = [owner for owner, _, _ in entities] + [owner for owner, _ in aliases]
     order = sorted(range(len(keys)), key=keys.__getitem__)  # two sorted runs: merged quickly
     return KindIndex(
         keys=list(map(keys.__getitem__, order)),
         owners=list(map(owners.__getitem__, order)),
-        names={owner: _display(names) for owner, names in spellings.items()},
+        names=_display_names(entities, spelled, norms),
         popularity={int(owner): int(count) for owner, count in popularity},
         folded=norms,
     )
 
 
-def _display(spellings: list[str]) -> str:
-    """Return the best spelling (a lone one needs no ranking)."""
-    return spellings[0].strip() if len(spellings) == 1 else best_spelling(spellings)
+def _display_names(
+    entities: list[Any], spelled: list[Any], norms: dict[int, str]
+) -> dict[int, str]:
+    """Return each entity's best spelling among its name and the facts' spellings of it."""
+    names = {owner: name.strip() for owner, name, _ in entities}
+    variants: dict[int, list[str]] = defaultdict(list)
+    for owner, spelling in spelled:
+        if owner in norms and spelling and quick_fold(spelling) == norms[owner]:
+            variants[owner].append(spelling)
+    for owner, spellings in variants.items():
+        names[owner] = best_spelling([names[owner], *spellings])
+    return names
 
 
 async def _build_cars(store: Store) -> KindIndex:
