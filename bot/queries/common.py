@@ -267,6 +267,11 @@ class Spellings:
                 self._best.pop(key, None)
         return key
 
+    def update(self, other: Spellings) -> None:
+        """Record every spelling another collection holds."""
+        for key, names in other._seen.items():
+            self.add(key, *names)
+
     def name(self, key: str | None) -> str | None:
         """Return the best spelling recorded for a key (worked out once per new spelling)."""
         if key is None:

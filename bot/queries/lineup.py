@@ -33,6 +33,15 @@ BY_CAR = "l.car = ?"
 BY_TEAM = "l.team_id = ?"
 BY_DRIVER = "l.id IN (SELECT lineup_id FROM lineup_drivers WHERE driver_id = ?)"
 EVERY = "1 = 1"
+LINEUP_ROWS = 60
+"""Statements read for one car at least: whole seasons, latest first (earlier ones counted)."""
+GRID_ROWS_PER_CAR = 12
+"""Latest statements read per car when listing a team's (or every) car's current line-up."""
+GRID_CARS = 24
+"""Cars listed at most (latest season first); the answer says how many more there are."""
+SUGGESTED_SEASONS = 5
+LATEST_SEASON = 9_999
+"""A season later than any stored, as the top of an open season window."""
 
 _LINEUPS_SQL = (
     "SELECT l.id, l.article_id, l.paragraph, l.car, l.team, l.team_id, t.name AS team_entity,"
@@ -44,9 +53,41 @@ _LINEUPS_SQL = (
 _DRIVERS_SQL = (
     "SELECT d.lineup_id, d.driver, d.driver_id, p.name AS entity_name"
     " FROM lineup_drivers d JOIN lineups l ON l.id = d.lineup_id"
+    " JOIN articles a ON a.id = l.article_id"
     " LEFT JOIN entities p ON p.id = d.driver_id"
     " WHERE {where} ORDER BY d.lineup_id, d.ord"
 )
+_CUTOFF_SQL = (
+    "SELECT l.season FROM lineups l WHERE ({where}) AND l.season <= ?"
+    " ORDER BY l.season DESC LIMIT 1 OFFSET ?"
+)
+"""The season of the statement LINEUP_ROWS down from the top of a window, latest first."""
+_EARLIER_SQL = "SELECT count(DISTINCT l.season) FROM lineups l WHERE ({where}) AND l.season < ?"
+_WINDOW = (
+    "l.id IN (SELECT l.id FROM lineups l WHERE ({where}) AND l.season BETWEEN ? AND ?"
+    " UNION ALL SELECT l.id FROM lineups l WHERE ({where}) AND l.season IS NULL)"
+    " AND (l.season IS NOT NULL OR a.published IS NULL OR a.published >= ?)"
+)
+"""Statements of the seasons in a window; those without a stated season from its first year."""
+_SEASONS_SQL = (
+    "SELECT DISTINCT coalesce(l.season, CAST(substr(a.published, 1, 4) AS INTEGER)) AS stated"
+    " FROM lineups l JOIN articles a ON a.id = l.article_id"
+    " WHERE ({where}) AND stated IS NOT NULL ORDER BY stated DESC LIMIT ?"
+)
+_EVENTS_SQL = "SELECT DISTINCT l.event FROM lineups l WHERE ({where}) AND l.event IS NOT NULL"
+_CARS_SQL = (
+    "SELECT l.car, max(l.season) AS latest FROM lineups l WHERE {where}"
+    " GROUP BY l.car ORDER BY latest DESC, l.car LIMIT ?"
+)
+"""The cars with the latest stated seasons first (cars with undated line-ups only, last)."""
+_CAR_COUNT_SQL = "SELECT count(DISTINCT l.car) FROM lineups l WHERE {where}"
+_CAR_LATEST_SQL = (
+    "SELECT id FROM (SELECT l.id FROM lineups l WHERE ({where}) AND l.car = ?"
+    " AND l.season IS NOT NULL ORDER BY l.season DESC, l.id DESC LIMIT ?)"
+    " UNION ALL SELECT id FROM (SELECT l.id FROM lineups l WHERE ({where}) AND l.car = ?"
+    " AND l.season IS NULL ORDER BY l.id DESC LIMIT ?)"
+)
+"""A car's latest statements with a season and without (most recently added first)."""
 
 
 @dataclass(slots=True)
@@ -123,10 +164,10 @@ class LineupGroup:
 
 
 async def fetch_lineups(
-    store: Store, where: str, params: tuple[object, ...]
+    store: Store, where: str, params: tuple[object, ...], names: Spellings | None = None
 ) -> tuple[list[LineupFact], Spellings]:
     """Return the line-ups matching a filter, latest article first, and their spellings."""
-    names = Spellings()
+    names = names if names is not None else Spellings()
     rows = await store.fetchall(_LINEUPS_SQL.format(where=where), params)
     facts: dict[int, LineupFact] = {}
     for row in rows:
@@ -253,11 +294,87 @@ async def lineup(
         team_id, team_name = resolution.entity_id, resolution.name
     if car:
         return await _car_lineup(services, car, (team_id, team_name), season, matcher)
-    if team_id is not None:
-        facts, names = await fetch_lineups(services.store, BY_TEAM, (team_id,))
-        return _grid(facts, names, season, matcher, f"{team_name} line-ups", team_name)
-    facts, names = await fetch_lineups(services.store, EVERY, ())
-    return _grid(facts, names, season, matcher, "Line-ups", None)
+    where, params = (BY_TEAM, (team_id,)) if team_id is not None else (EVERY, ())
+    if season is not None:
+        where, params = f"({where}) AND (l.season = ? OR l.season IS NULL)", (*params, season)
+    facts, names, more = await latest_per_car(services.store, where, params)
+    title = f"{team_name} line-ups" if team_id is not None else "Line-ups"
+    return _grid(facts, names, (season, matcher), title, team_name, more)
+
+
+async def latest_per_car(
+    store: Store, where: str, params: tuple[object, ...], per_car: int = GRID_ROWS_PER_CAR
+) -> tuple[list[LineupFact], Spellings, int]:
+    """Return the latest statements of the GRID_CARS latest cars, and how many cars are left."""
+    cars = await store.fetchall(_CARS_SQL.format(where=where), (*params, GRID_CARS + 1))
+    more = 0
+    if len(cars) > GRID_CARS:
+        counted = await store.fetchone(_CAR_COUNT_SQL.format(where=where), params)
+        more = (int(counted[0]) if counted else 0) - GRID_CARS
+    ids: list[object] = []
+    sql = _CAR_LATEST_SQL.format(where=where)
+    for car, _ in cars[:GRID_CARS]:
+        rows = await store.fetchall(sql, (*params, car, per_car, *params, car, per_car))
+        ids += [row[0] for row in rows]
+    if not ids:
+        return [], Spellings(), more
+    marks = ", ".join("?" * len(ids))
+    facts, names = await fetch_lineups(store, f"l.id IN ({marks})", tuple(ids))
+    return facts, names, more
+
+
+async def recent_lineups(
+    store: Store, where: str, params: tuple[object, ...], upper: int | None = None
+) -> tuple[list[LineupFact], Spellings, int]:
+    """Return the latest whole seasons' statements (to `upper`) and how many seasons are left."""
+    top = upper if upper is not None else LATEST_SEASON
+    row = await store.fetchone(_CUTOFF_SQL.format(where=where), (*params, top, LINEUP_ROWS))
+    cut = int(row[0]) if row else 0
+    earlier = 0
+    if row:
+        counted = await store.fetchone(_EARLIER_SQL.format(where=where), (*params, cut))
+        earlier = int(counted[0]) if counted else 0
+    window = _WINDOW.format(where=where)
+    window_params = (*params, cut, top, *params, f"{cut:04d}")
+    facts, names = await fetch_lineups(store, window, window_params)
+    return facts, names, earlier
+
+
+async def _event_lineups(
+    store: Store, where: str, params: tuple[object, ...], matcher: EventMatcher
+) -> tuple[list[LineupFact], Spellings]:
+    """Return the latest statements at the events a matcher accepts."""
+    rows = await store.fetchall(_EVENTS_SQL.format(where=where), params)
+    events = [row[0] for row in rows if matcher.matches(row[0])]
+    if not events:
+        return [], Spellings()
+    marks = ", ".join("?" * len(events))
+    facts, names, _ = await recent_lineups(
+        store, f"({where}) AND l.event IN ({marks})", (*params, *events)
+    )
+    return facts, names
+
+
+async def _car_facts(
+    store: Store,
+    where: str,
+    params: tuple[object, ...],
+    season: int | None,
+    matcher: EventMatcher | None,
+) -> tuple[list[LineupFact], Spellings, int]:
+    """Return a car's statements for the asked season or event, with the seasons before them."""
+    upper = season + 1 if season is not None else None
+    asked: list[LineupFact] = []
+    names = Spellings()
+    if matcher is not None:
+        asked, names = await _event_lineups(store, where, params, matcher)
+        seasons = [f.season for f in asked if f.season is not None]
+        if upper is None and seasons:
+            upper = max(seasons) + 1
+    facts, window_names, earlier = await recent_lineups(store, where, params, upper)
+    names.update(window_names)
+    known = {f.id for f in facts}
+    return [*facts, *(f for f in asked if f.id not in known)], names, earlier
 
 
 async def _car_lineup(
@@ -273,15 +390,17 @@ async def _car_lineup(
     resolution = await resolve(services, "car", number or car)
     if number is None or not resolution.found:
         return not_found("car", car, [f"#{s}" for s in resolution.suggestions])
-    facts, names = await fetch_lineups(services.store, BY_CAR, (number,))
+    where, params = BY_CAR, (number,)
+    if team_id is not None:
+        where, params = f"{BY_CAR} AND {BY_TEAM}", (number, team_id)
+    facts, names, earlier = await _car_facts(services.store, where, params, season, matcher)
     if team_id is not None:
         facts = [f for f in facts if f.team == name_key(team_id, "")]
     everything = group_lineups(facts).get(number, [])
     groups = group_lineups(keep_season_event(facts, season, matcher)).get(number, [])
     if not groups:
         what = _filters_text(number, season, matcher, team_name)
-        seasons = [f"#{number} in {g.season}" for g in everything if g.season is not None]
-        return not_found("line-up", what, list(dict.fromkeys(seasons)))
+        return not_found("line-up", what, await _seasons(services.store, number, where, params))
     current = groups[0]
     shown = {(g.season, frozenset(g.drivers)) for g in groups}
     older = [
@@ -290,11 +409,21 @@ async def _car_lineup(
         if recency(g) > recency(current) and (g.season, frozenset(g.drivers)) not in shown
     ]
     history = sorted([*groups[1:], *older], key=recency)
-    return _car_answer(number, current, history, names)
+    return _car_answer(number, current, history, names, earlier)
+
+
+async def _seasons(store: Store, number: str, where: str, params: tuple[object, ...]) -> list[str]:
+    """Return the latest seasons a car has line-ups in, as suggestions."""
+    rows = await store.fetchall(_SEASONS_SQL.format(where=where), (*params, SUGGESTED_SEASONS))
+    return [f"#{number} in {row[0]}" for row in rows]
 
 
 def _car_answer(
-    number: str, current: LineupGroup, history: list[LineupGroup], names: Spellings
+    number: str,
+    current: LineupGroup,
+    history: list[LineupGroup],
+    names: Spellings,
+    earlier: int = 0,
 ) -> Answer:
     """Build the answer for one car."""
     citations = Citations()
@@ -310,7 +439,12 @@ def _car_answer(
     if current.events:
         sections.append(Section("Event", ", ".join(current.events), inline=True))
     sections += chunk_sections("As of", [short_cite(s) for s in current.sources])
-    sections += chunk_sections("Earlier line-ups", [g.line(names) for g in history])
+    lines = [g.line(names) for g in history]
+    if earlier:
+        lines.append(
+            f"…and {earlier} earlier season{'s' if earlier != 1 else ''}: ask with season."
+        )
+    sections += chunk_sections("Earlier line-ups", lines)
     team = names.name(current.team)
     return Answer(
         title=f"#{number} line-up",
@@ -325,6 +459,7 @@ def _car_answer(
             "car": number,
             "current": current.to_data(names),
             "history": [g.to_data(names) for g in history],
+            "earlier_seasons": earlier,
         },
     )
 
@@ -332,12 +467,13 @@ def _car_answer(
 def _grid(
     facts: list[LineupFact],
     names: Spellings,
-    season: int | None,
-    matcher: EventMatcher | None,
+    filters: tuple[int | None, EventMatcher | None],
     title: str,
     team: str | None,
+    more: int = 0,
 ) -> Answer:
     """Build the answer listing the current line-up of each car (of a team, or of all)."""
+    season, matcher = filters
     by_car = group_lineups(keep_season_event(facts, season, matcher))
     if not by_car:
         return not_found("line-up", _filters_text(None, season, matcher, team), [])
@@ -358,7 +494,7 @@ def _grid(
     suffix = f" ({season})" if season is not None else ""
     return Answer(
         title=f"{title}{suffix}",
-        description=f"{len(cars)} car{'s' if len(cars) != 1 else ''}, latest line-up each.",
+        description=_cars_text(len(cars), more),
         sections=sections,
         sources=citations.sources(),
         data={
@@ -374,6 +510,14 @@ def _grid(
             ],
         },
     )
+
+
+def _cars_text(count: int, more: int) -> str:
+    """Say how many cars are listed, and how many more there are."""
+    text = f"{count} car{'s' if count != 1 else ''}, latest line-up each."
+    if more > 0:
+        text += f" {more} more car{'s' if more != 1 else ''} with older line-ups not shown."
+    return text
 
 
 def _filters_text(
