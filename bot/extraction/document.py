@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from bot.extraction.aliases import Aliases, Found
 from bot.extraction.events import GENERIC_EVENT as _GENERIC_EVENT
+from bot.extraction.literals import finditer
 from bot.extraction.names import (
     LOCATION_PREPOSITIONS,
     Mention,
@@ -32,6 +33,7 @@ ORG_NAME = re.compile(
 _SINGLE_QUOTE = re.compile(r"(?:(?<=\s)|\A)‘([^‘]{1,2000}?[,.!?…])’(?=\s|\Z|[,;:])")
 _PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They|His|Her|Their)\b")
 CLOSING_QUOTES = "”»"
+_DOUBLE_QUOTE = re.compile(f"[{re.escape(DOUBLE_QUOTES)}]")
 _MISSING_OPENER = re.compile(r"[A-Z][^“”\"«»]{20,}?[,.!?…]\s*[”»]")
 _PHOTO_CREDIT = re.compile(r"\s*(?:photos?|images?|credit)s?\b[^:\n]{0,20}:", re.IGNORECASE)
 _CREDIT = re.compile(r"photo|image|credit|©|/|\A\s*(?:car|entry)\s*\Z", re.IGNORECASE)
@@ -127,9 +129,9 @@ class Document:
 def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
     """Pair the double quote marks of a paragraph; an unclosed one runs to its end."""
     marks = [
-        i
-        for i, ch in enumerate(paragraph)
-        if ch in DOUBLE_QUOTES and not _seconds_mark(paragraph, i)
+        m.start()
+        for m in _DOUBLE_QUOTE.finditer(paragraph)
+        if not _seconds_mark(paragraph, m.start())
     ]
     if not marks and "‘" in paragraph:
         return _single_quote_spans(paragraph, index)
@@ -247,17 +249,18 @@ def analyse(
 
 def _scan_sentence(index: int, span: Span, aliases: Aliases) -> tuple[Sentence, list[Mention]]:
     text = span.text
+    folded = text.casefold()
     cars = find_cars(text)
     teams = aliases.find_teams(text)
     orgs = [
         Found(m.start(), m.end(), m.group(), aliases.canonical_team(m.group()))
-        for m in ORG_NAME.finditer(text)
+        for m in finditer(ORG_NAME, text, folded)
     ]
     teams = _merge_teams(teams, orgs)
     blocked = car_descriptions(text, cars) + [(t.start, t.end) for t in teams]
     blocked += [(e.start, e.end) for e in aliases.find_events(text)]
-    blocked += [(m.start(), m.end()) for m in _GENERIC_EVENT.finditer(text)]
-    blocked += [(m.start(), m.end()) for m in _COMPETITION_NAME.finditer(text)]
+    blocked += [(m.start(), m.end()) for m in finditer(_GENERIC_EVENT, text, folded)]
+    blocked += [(m.start(), m.end()) for m in finditer(_COMPETITION_NAME, text, folded)]
     mentions = [
         m
         for m in find_mentions(text, blocked=blocked)

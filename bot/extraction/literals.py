@@ -9,8 +9,9 @@ on both sides, so it only ever lets more sentences through than the pattern woul
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from re import _constants as sre  # the parser's opcodes (Python 3.11+)
 from re import _parser as sre_parse
 
@@ -40,6 +41,21 @@ class Gated:
             if word in folded:
                 return True
         return False
+
+
+@cache
+def gate(regex: re.Pattern[str]) -> Gated:
+    """Return the pre-check of a compiled pattern (read once per pattern)."""
+    return Gated.of(regex)
+
+
+def finditer(
+    regex: re.Pattern[str], text: str, folded: str | None = None
+) -> Iterator[re.Match[str]]:
+    """Return `regex.finditer(text)`, skipping the scan when the text lacks its literals."""
+    if not gate(regex).might_match(text.casefold() if folded is None else folded):
+        return iter(())
+    return regex.finditer(text)
 
 
 def required_literals(regex: re.Pattern[str]) -> _Literals:
