@@ -3,9 +3,11 @@
 Each store gets an in-memory index per kind (folded aliases and their owners), built on first
 use and rebuilt when the entities, aliases, articles or facts change. A lookup gathers a few
 candidates and ranks only those: aliases starting with the text (bisect on the sorted
-aliases), aliases with a word starting with it (bisect on the sorted distinct words and their
-postings), aliases containing it (one string search), and, for typos, aliases holding a word
-that shares letter trigrams with a typed word, scored with rapidfuzz.
+aliases), aliases with a word starting with it (bisect on the sorted distinct words, each with
+the aliases holding it), aliases with a word containing it (the words sharing its trigrams),
+and, for typos, aliases holding the words spelled most like a typed word or sharing most of
+its trigrams, scored with rapidfuzz. Owners are ranked once (most mentioned first), so a page
+of prefix matches is the lowest ranks of a slice, remembered for broad prefixes.
 """
 
 from __future__ import annotations
