@@ -28,6 +28,11 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 
+DRIVER_LINEUP_ROWS = 30
+"""Line-up statements read at least (the driver's latest whole seasons); earlier ones counted."""
+DRIVER_RESULT_ROWS = 30
+"""Result statements read at most (latest seasons first); the answer says how many more."""
+
 _LATEST_MENTION_SQL = (
     "SELECT a.id AS article_id, a.title, a.published FROM mentions m"
     " JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ?"
@@ -72,11 +77,13 @@ class DriverRecord:
     result_names: Spellings
     quotes: int
     mention: Source | None
+    earlier_seasons: int = 0
+    more_results: int = 0
 
     @property
     def results(self) -> int:
-        """Return how many results the driver has."""
-        return sum(len(e.results) for e in self.events)
+        """Return how many results the driver has (those not shown counted as stated)."""
+        return sum(len(e.results) for e in self.events) + self.more_results
 
     def sources(self) -> list[Source]:
         """Return every article cited: line-ups, results, the latest mention."""
@@ -91,14 +98,19 @@ class DriverRecord:
     def sections(self) -> list[Section]:
         """Return cars and teams, teammates, results, quotes and the latest mention."""
         mates = teammates(self.stints, self.me, self.names)
-        sections = chunk_sections("Cars and teams", stint_lines(self.stints, self.names))
+        stints = stint_lines(self.stints, self.names)
+        if self.earlier_seasons:
+            stints.append(f"…and {self.earlier_seasons} earlier season(s) not shown.")
+        sections = chunk_sections("Cars and teams", stints)
         sections += chunk_sections(
             "Teammates", [f"{m['name']} ({seasons_text(m['seasons'])})" for m in mates]
         )
-        sections += chunk_sections(
-            "Results",
-            [f"{e.heading}: {r.line(self.result_names)}" for e in self.events for r in e.results],
-        )
+        lines = [
+            f"{e.heading}: {r.line(self.result_names)}" for e in self.events for r in e.results
+        ]
+        if self.more_results:
+            lines.append(f"…and {self.more_results:,} earlier result(s): see /results driver.")
+        sections += chunk_sections("Results", lines)
         sections.append(Section("Quotes", str(self.quotes), inline=True))
         if self.mention:
             cite = f"{self.mention.title} ({short_cite(self.mention)})"
@@ -114,19 +126,23 @@ class DriverRecord:
             "results": outcomes.events_data(self.events, self.result_names),
             "quotes": self.quotes,
             "latest_mention": source_data(self.mention) if self.mention else None,
+            "earlier_seasons": self.earlier_seasons,
+            "more_results": self.more_results,
         }
 
 
 async def driver_record(services: Services, person_id: int, name: str) -> DriverRecord:
     """Gather a driver's line-ups, results, quote count and latest mention."""
     store = services.store
-    facts, names = await lineups.fetch_lineups(store, lineups.BY_DRIVER, (person_id,))
+    facts, names, earlier = await lineups.recent_lineups(
+        store, lineups.BY_DRIVER, (person_id,), rows=DRIVER_LINEUP_ROWS
+    )
     stints = sorted(
         (g for groups in lineups.group_lineups(facts).values() for g in groups),
         key=lineups.recency,
     )
-    result_facts, result_names = await outcomes.fetch_results(
-        store, outcomes.BY_DRIVER, (person_id,)
+    result_facts, result_names, more = await outcomes.latest_results(
+        store, outcomes.BY_DRIVER, (person_id,), DRIVER_RESULT_ROWS
     )
     events = outcomes.group_by_event(result_facts, await event_names(services))
     row = await store.fetchone("SELECT count(*) FROM quotes WHERE speaker_id = ?", (person_id,))
@@ -139,6 +155,8 @@ async def driver_record(services: Services, person_id: int, name: str) -> Driver
         result_names=result_names,
         quotes=int(row[0]) if row else 0,
         mention=await latest_mention(store, person_id),
+        earlier_seasons=earlier,
+        more_results=more,
     )
 
 

@@ -324,11 +324,15 @@ async def latest_per_car(
 
 
 async def recent_lineups(
-    store: Store, where: str, params: tuple[object, ...], upper: int | None = None
+    store: Store,
+    where: str,
+    params: tuple[object, ...],
+    upper: int | None = None,
+    rows: int = LINEUP_ROWS,
 ) -> tuple[list[LineupFact], Spellings, int]:
     """Return the latest whole seasons' statements (to `upper`) and how many seasons are left."""
     top = upper if upper is not None else LATEST_SEASON
-    row = await store.fetchone(_CUTOFF_SQL.format(where=where), (*params, top, LINEUP_ROWS))
+    row = await store.fetchone(_CUTOFF_SQL.format(where=where), (*params, top, rows))
     cut = int(row[0]) if row else 0
     earlier = 0
     if row:
