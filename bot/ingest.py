@@ -251,7 +251,8 @@ class Ingestor:
         if self.workers < 2 or files < self.pool_min or not self._poolable():
             yield self._extract_in_thread
             return
-        context = multiprocessing.get_context("forkserver")
+        context = multiprocessing.get_context("forkserver")  # clean workers: no threads forked
+        context.set_forkserver_preload([__name__])  # workers start with extraction imported
         with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
             yield partial(self._extract_in_pool, pool)
 
