@@ -216,6 +216,8 @@ class NameResolver:
         self._canonical: dict[str, str] = {}
         self._keys_of: dict[str, list[str]] = {}
         self._by_surname: dict[str, list[str]] = {}
+        self._keys: list[str] = []  # the keys of _canonical, in order, for fuzzy search
+        self._surnames: list[str] = []
         self._keys_by_tail: dict[str, list[str]] = {}
         for name in names:
             self.add(name)
@@ -245,11 +247,19 @@ class NameResolver:
             return name
         self._set(key, name)
         if len(name.split()) > 1:
-            self._by_surname.setdefault(surname(name), []).append(name)
+            self._surnamed(surname(name)).append(name)
         return name
+
+    def _surnamed(self, key: str) -> list[str]:
+        """Return the full names known under a surname (a new, empty list for a new one)."""
+        if key not in self._by_surname:
+            self._by_surname[key] = []
+            self._surnames.append(key)
+        return self._by_surname[key]
 
     def _set(self, key: str, canonical: str) -> None:
         if key not in self._canonical:
+            self._keys.append(key)
             tokens = key.split(" ")
             for at in range(1, len(tokens)):
                 self._keys_by_tail.setdefault(" ".join(tokens[at:]), []).append(key)
@@ -276,7 +286,7 @@ class NameResolver:
             self._set(normalize_name(new), new)
         else:
             self._canonical[normalize_name(new)] = new
-        names = self._by_surname.setdefault(surname(new), [])
+        names = self._surnamed(surname(new))
         names[:] = [new if n == old else n for n in names]
         if len(new.split()) > 1 and new not in names:
             names.append(new)
@@ -295,9 +305,7 @@ class NameResolver:
             return tails.pop()
         if len(key) < MIN_FUZZY_LENGTH or not self._canonical:
             return None
-        best = process.extractOne(
-            key, list(self._canonical), scorer=fuzz.ratio, score_cutoff=self._threshold
-        )
+        best = process.extractOne(key, self._keys, scorer=fuzz.ratio, score_cutoff=self._threshold)
         return self._canonical[best[0]] if best else None
 
     def _lookup_surname(self, key: str) -> str | None:
@@ -307,7 +315,7 @@ class NameResolver:
         if found or len(key) < MIN_FUZZY_LENGTH or not self._by_surname:
             return None
         best = process.extractOne(
-            key, list(self._by_surname), scorer=fuzz.ratio, score_cutoff=self._threshold
+            key, self._surnames, scorer=fuzz.ratio, score_cutoff=self._threshold
         )
         if best is None or len(self._by_surname[best[0]]) != 1:
             return None
