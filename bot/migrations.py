@@ -203,4 +203,14 @@ INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild');
 word (by a speaker) without reading every quote.
 """
 
-MIGRATIONS: tuple[str, ...] = (V1_ARTICLES_AND_FACTS, V2_GUILD_POSTS, V3_QUERY_INDEXES)
+V4_LINEUP_EVENTS = """
+CREATE INDEX lineups_car_event ON lineups (car, event, season);
+"""
+"""/lineup with an event: a car's events and their latest seasons from the index alone."""
+
+MIGRATIONS: tuple[str, ...] = (
+    V1_ARTICLES_AND_FACTS,
+    V2_GUILD_POSTS,
+    V3_QUERY_INDEXES,
+    V4_LINEUP_EVENTS,
+)

@@ -35,9 +35,9 @@ BY_DRIVER = "l.id IN (SELECT lineup_id FROM lineup_drivers WHERE driver_id = ?)"
 EVERY = "1 = 1"
 LINEUP_ROWS = 60
 """Statements read for one car at least: whole seasons, latest first (earlier ones counted)."""
-GRID_ROWS_PER_CAR = 12
+GRID_ROWS_PER_CAR = 6
 """Latest statements read per car when listing a team's (or every) car's current line-up."""
-GRID_CARS = 24
+GRID_CARS = 12
 """Cars listed at most (latest season first); the answer says how many more there are."""
 SUGGESTED_SEASONS = 5
 LATEST_SEASON = 9_999
@@ -70,10 +70,13 @@ _WINDOW = (
 )
 """Statements of the seasons in a window; those without a stated season from its first year."""
 _SEASONS_SQL = (
-    "SELECT DISTINCT coalesce(l.season, CAST(substr(a.published, 1, 4) AS INTEGER)) AS stated"
-    " FROM lineups l JOIN articles a ON a.id = l.article_id"
-    " WHERE ({where}) AND stated IS NOT NULL ORDER BY stated DESC LIMIT ?"
+    "SELECT DISTINCT season FROM (SELECT l.season FROM lineups l"
+    " WHERE ({where}) AND l.season IS NOT NULL"
+    " UNION ALL SELECT CAST(substr(a.published, 1, 4) AS INTEGER) FROM lineups l"
+    " JOIN articles a ON a.id = l.article_id WHERE ({where}) AND l.season IS NULL)"
+    " WHERE season IS NOT NULL ORDER BY season DESC LIMIT ?"
 )
+"""A car's latest seasons: stated, or the years of the articles stating no season."""
 _EVENTS_SQL = "SELECT DISTINCT l.event FROM lineups l WHERE ({where}) AND l.event IS NOT NULL"
 _CARS_SQL = (
     "SELECT l.car, max(l.season) AS latest FROM lineups l WHERE {where}"
@@ -418,7 +421,8 @@ async def _car_lineup(
 
 async def _seasons(store: Store, number: str, where: str, params: tuple[object, ...]) -> list[str]:
     """Return the latest seasons a car has line-ups in, as suggestions."""
-    rows = await store.fetchall(_SEASONS_SQL.format(where=where), (*params, SUGGESTED_SEASONS))
+    sql = _SEASONS_SQL.format(where=where)
+    rows = await store.fetchall(sql, (*params, *params, SUGGESTED_SEASONS))
     return [f"#{number} in {row[0]}" for row in rows]
 
 

@@ -30,6 +30,9 @@ SNIPPET_TOKENS = 24
 MARK_OPEN = "\x02"
 MARK_CLOSE = "\x03"
 BOLD = "**"
+RANKED_MATCHES = 1_000
+"""Matches ranked at most per query, the most recently added (ranking every match of a common
+word would read most of the index); the answer says when there are more."""
 
 MODE_LEADS = {
     "phrase": "The exact phrase first, then articles with all or some of your words",
@@ -37,12 +40,20 @@ MODE_LEADS = {
     "any": "No article has all your words; articles with some, best first",
 }
 
+_FLOOR_SQL = (
+    "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?"
+)
+"""The id of the oldest match ranked, when there are more than RANKED_MATCHES."""
 _SEARCH_SQL = (
-    "SELECT a.id AS article_id, a.title, a.published,"
-    " bm25(articles_fts, ?, ?) AS score,"
-    " snippet(articles_fts, 1, ?, ?, '…', ?) AS snip"
+    "SELECT a.id AS article_id, a.title, a.published, bm25(articles_fts, ?, ?) AS score"
     " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-    " WHERE articles_fts MATCH ? ORDER BY score, a.published DESC LIMIT ?"
+    " WHERE articles_fts MATCH ? AND articles_fts.rowid >= ?"
+    " ORDER BY score, a.published DESC LIMIT ?"
+)
+_COUNT_SQL = "SELECT count(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT ?)"
+_SNIPPET_SQL = (
+    "SELECT snippet(articles_fts, 1, ?, ?, '…', ?) FROM articles_fts"
+    " WHERE articles_fts MATCH ? AND articles_fts.rowid = ?"
 )
 _PHRASE = re.compile(r'"([^"]*)"')
 _WORD = re.compile(r"\w+")
@@ -71,14 +82,23 @@ def bold_snippet(snippet: str) -> str:
     return safe_text.replace(MARK_OPEN, BOLD).replace(MARK_CLOSE, BOLD)
 
 
-async def _run(store: Store, match: str) -> list[Any]:
+async def _run(store: Store, match: str) -> list[dict[str, Any]]:
     """Run one FTS5 query; a query FTS5 rejects finds nothing rather than failing."""
-    params = (TITLE_WEIGHT, BODY_WEIGHT, MARK_OPEN, MARK_CLOSE, SNIPPET_TOKENS, match, MAX_HITS)
     try:
-        return await store.fetchall(_SEARCH_SQL, params)
+        floor = await store.fetchone(_FLOOR_SQL, (match, RANKED_MATCHES))
+        params = (TITLE_WEIGHT, BODY_WEIGHT, match, floor[0] if floor else 0, MAX_HITS)
+        rows = [{**row, "match": match} for row in await store.fetchall(_SEARCH_SQL, params)]
     except aiosqlite.OperationalError as exc:
         log.warning("Search %r rejected by FTS5: %s", match, exc)
         return []
+    return rows
+
+
+async def _snippet(store: Store, match: str, article_id: int) -> str:
+    """Return the text around an article's matches (marked), for one hit."""
+    params = (MARK_OPEN, MARK_CLOSE, SNIPPET_TOKENS, match, article_id)
+    row = await store.fetchone(_SNIPPET_SQL, params)
+    return row[0] if row and row[0] else ""
 
 
 def query_tiers(text: str) -> list[tuple[str, str]]:
@@ -108,7 +128,10 @@ async def _ranked(store: Store, tiers: list[tuple[str, str]]) -> tuple[list[Any]
         rows.update((row["article_id"], row) for row in found)
         if len(rows) >= MAX_HITS:
             break
-    return list(rows.values())[:MAX_HITS], mode, match
+    hits = list(rows.values())[:MAX_HITS]
+    for hit in hits:
+        hit["snip"] = await _snippet(store, hit["match"], hit["article_id"])
+    return hits, mode, match
 
 
 async def search(services: Services, query: str) -> Answer:
@@ -124,9 +147,10 @@ async def search(services: Services, query: str) -> Answer:
     hits = [_hit(row) for row in rows]
     sources = [source_from(row) for row in rows]
     lead = MODE_LEADS[mode]
+    matched = await _count(services.store, match)
     return Answer(
         title=f"Search: {clip(query, FIELD_NAME_LIMIT - 8)}",
-        description=f"{lead} ({len(hits)} found).",
+        description=f"{lead} ({_found_text(len(hits), matched)}).",
         sections=[
             Section(
                 clip(hit["title"], FIELD_NAME_LIMIT),
@@ -138,6 +162,20 @@ async def search(services: Services, query: str) -> Answer:
         sources=sources,
         data={"query": query, "fts": match, "mode": mode, "hits": hits},
     )
+
+
+async def _count(store: Store, match: str) -> int:
+    """Return how many articles match an FTS5 query, counting to one past RANKED_MATCHES."""
+    row = await store.fetchone(_COUNT_SQL, (match, RANKED_MATCHES + 1))
+    return int(row[0]) if row else 0
+
+
+def _found_text(shown: int, matched: int) -> str:
+    """Say how many hits are shown, and of how many matching articles when there are more."""
+    if matched <= shown:
+        return f"{shown} found"
+    total = f"{RANKED_MATCHES:,}+" if matched > RANKED_MATCHES else f"{matched:,}"
+    return f"{shown} of {total} shown"
 
 
 def _hit(row: Any) -> dict[str, Any]:
