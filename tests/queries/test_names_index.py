@@ -121,3 +121,14 @@ async def test_index_notices_writes_of_other_connections(qs, qstore):
         db.close()
 
     assert await complete(qs, "person", "okafor") == ["Nadia Okafor"]
+
+
+async def test_index_notices_writes_without_a_watcher(qs, qstore, monkeypatch):
+    monkeypatch.setattr(names, "_watcher", lambda store: None)
+    assert "Nadia Okafor" not in await complete(qs, "person", "okafor")
+    await qstore.db.execute(
+        "INSERT INTO entities (kind, name, norm) VALUES ('person', 'Nadia Okafor', ?)",
+        (fold("Nadia Okafor"),),
+    )
+
+    assert await complete(qs, "person", "okafor") == ["Nadia Okafor"]
