@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5_000
 T = TypeVar("T")
+EXTERNAL_CHECK_S = 2.0
+"""How often `data_stamp` asks SQLite whether another process wrote (seconds)."""
 PATHS_PER_QUERY = 500
 """Article paths looked up per statement (one SQL variable each)."""
 
@@ -68,6 +71,9 @@ class Store:
         self.path = path
         self._writer = writer  # bulk writes: one sqlite3 connection on a thread of its own
         self._write_lock = asyncio.Lock()
+        self._writes = 0  # commits through this store
+        self._external = 0  # PRAGMA data_version: moves when another connection commits
+        self._checked_at = -EXTERNAL_CHECK_S
         self.caches: dict[str, object] = {}  # derived data that queries keep per open store
 
     @classmethod
@@ -146,6 +152,7 @@ class Store:
             try:
                 yield self.db
                 await self.db.execute("COMMIT")
+                self._writes += 1
             except BaseException:
                 if self.db.in_transaction:
                     await self.db.execute("ROLLBACK")
@@ -223,7 +230,23 @@ class Store:
         It takes turns with `transaction()`, so writers never wait on each other's locks.
         """
         async with self._write_lock:
-            return await self._writer.run(work)
+            result = await self._writer.run(work)
+            self._writes += 1
+            return result
+
+    async def data_stamp(self) -> tuple[int, int]:
+        """Return a stamp that changes after every committed write, here or in another process.
+
+        Writes through this store count at once; another process's commits show through
+        PRAGMA data_version, asked at most every `EXTERNAL_CHECK_S` (so a cache can check the
+        stamp on every keystroke without a trip to the database thread).
+        """
+        now = time.monotonic()
+        if now - self._checked_at >= EXTERNAL_CHECK_S:
+            self._checked_at = now
+            row = await self.fetchone("PRAGMA data_version")
+            self._external = int(row[0]) if row else 0
+        return self._writes, self._external
 
 
 def _stored_article(row: aiosqlite.Row) -> StoredArticle:

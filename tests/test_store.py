@@ -77,3 +77,22 @@ async def test_a_failed_transaction_writes_nothing(store: Store):
             )
             raise RuntimeError("boom")
     assert (await store.stats()).articles == 0
+
+
+async def test_the_data_stamp_moves_with_writes_here_and_in_another_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    db = tmp_path / "stamp.db"
+    async with Store.open(db) as store:
+        first = await store.data_stamp()
+        assert await store.data_stamp() == first
+        async with store.transaction() as conn:
+            await conn.execute("INSERT INTO guild_settings (guild_id) VALUES (1)")
+        second = await store.data_stamp()
+        assert second != first
+        other = sqlite3.connect(db, isolation_level=None)
+        other.execute("INSERT INTO guild_settings (guild_id) VALUES (2)")
+        other.close()
+        assert await store.data_stamp() == second, "other processes are asked only now and then"
+        monkeypatch.setattr("bot.store.EXTERNAL_CHECK_S", 0.0)
+        assert await store.data_stamp() != second
