@@ -366,13 +366,20 @@ class KindIndex:
             ranks = _unique([*ranks, *self._word_ranks(query)])
         return [self.ranked[rank] for rank in ranks[:limit]]
 
+    def _whole_matches(self, query: str) -> Iterable[int]:
+        """Return the aliases holding the query as whole words."""
+        if " " not in query:
+            low, high = self.words.exactly(query)
+            return self.words.aliases[low:high]
+        return [at for at in self._word_matches(query) if _whole_words(self.keys[at], query)]
+
     def prefixed(self, query: str) -> tuple[list[int], list[int], list[int]]:
         """Return owners whose alias starts with the query, has it as words, or as a word prefix."""
         low, high = self._starting(query)
         full = _unique(self.owners[low:high])
+        whole = _unique(map(self.owners.__getitem__, self._whole_matches(query)))
         matches = self._word_matches(query)
-        whole = _unique(self.owners[at] for at in matches if _whole_words(self.keys[at], query))
-        prefix = _unique([*full, *(self.owners[at] for at in matches)])
+        prefix = _unique([*full, *map(self.owners.__getitem__, matches)])
         return full, whole, prefix
 
     def containing(self, query: str) -> list[int]:
@@ -447,14 +454,18 @@ class KindIndex:
             if len(candidates) == 1:
                 return self._resolved(candidates[0])
             if candidates:
-                names = [self.names[o] for o in sorted(candidates, key=self._order)]
-                return Resolution(None, names[:SUGGESTION_LIMIT])
+                return Resolution(None, self._best_names(candidates, SUGGESTION_LIMIT))
         close = self.fuzzy(query, SUGGESTION_LIMIT)
         if close and close[0][1] >= RESOLVE_CUTOFF:
             clear = len(close) == 1 or close[0][1] - close[1][1] >= RESOLVE_MARGIN
             if clear:
                 return self._resolved(close[0][0])
         return Resolution(None, self.suggest(query))
+
+    def _best_names(self, owners: list[int], limit: int) -> list[str]:
+        """Return the names of the best ranked of some owners."""
+        ranks = sorted(map(self.place.__getitem__, owners))
+        return [self.names[self.ranked[rank]] for rank in ranks[:limit]]
 
     def suggest(self, query: str) -> list[str]:
         """Return the closest names to a query, or the most mentioned when none is close."""
