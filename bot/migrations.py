@@ -208,9 +208,36 @@ CREATE INDEX lineups_car_event ON lineups (car, event, season);
 """
 """/lineup with an event: a car's events and their latest seasons from the index alone."""
 
+V5_QUOTE_PREFIXES = """
+DROP TRIGGER quotes_fts_insert;
+DROP TRIGGER quotes_fts_delete;
+DROP TRIGGER quotes_fts_update;
+DROP TABLE quotes_vocab;
+DROP TABLE quotes_fts;
+CREATE VIRTUAL TABLE quotes_fts USING fts5 (
+    text, speaker_id, content = 'quotes', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6'
+);
+CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes BEGIN
+    INSERT INTO quotes_fts (rowid, text, speaker_id) VALUES (new.id, new.text, new.speaker_id);
+END;
+CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes BEGIN
+    INSERT INTO quotes_fts (quotes_fts, rowid, text, speaker_id)
+    VALUES ('delete', old.id, old.text, old.speaker_id);
+END;
+CREATE TRIGGER quotes_fts_update AFTER UPDATE ON quotes BEGIN
+    INSERT INTO quotes_fts (quotes_fts, rowid, text, speaker_id)
+    VALUES ('delete', old.id, old.text, old.speaker_id);
+    INSERT INTO quotes_fts (rowid, text, speaker_id) VALUES (new.id, new.text, new.speaker_id);
+END;
+INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild');
+"""
+"""/quote about a word: prefix indexes (2 to 6 letters) so that `word*` reads one list."""
+
 MIGRATIONS: tuple[str, ...] = (
     V1_ARTICLES_AND_FACTS,
     V2_GUILD_POSTS,
     V3_QUERY_INDEXES,
     V4_LINEUP_EVENTS,
+    V5_QUOTE_PREFIXES,
 )

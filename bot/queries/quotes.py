@@ -37,10 +37,8 @@ COUNT_LIMIT = 1_000
 """Matches counted exactly up to this many; more are shown as "1,000+"."""
 MATCH_POOL = 500
 """The most recently added matches sorted by date (all of them when there are no more)."""
-PREFIX_TERMS_LIMIT = 12
-"""A typed word stands for at most this many stored words starting with it (else a prefix)."""
-RESCUE_POOL = 200
-"""Quotes with some of the words scored for close spellings when none has them all."""
+RESCUE_POOL = 100
+"""Latest quotes scored for close spellings when none has every word."""
 
 _QUOTES_SQL = (
     "SELECT q.id, q.article_id, q.paragraph, q.speaker, p.name AS entity_name, q.text,"
@@ -53,10 +51,6 @@ _MATCHED_WHERE = (
 )
 _COUNT_MATCHES_SQL = (
     "SELECT count(*) FROM (SELECT 1 FROM quotes_fts WHERE quotes_fts MATCH ? LIMIT ?)"
-)
-_TERMS_SQL = (
-    "SELECT term FROM quotes_vocab WHERE term >= ? AND term < ? AND col = 'text'"
-    " ORDER BY doc DESC LIMIT ?"
 )
 _WORD = re.compile(r"\w+")
 
@@ -144,28 +138,6 @@ def _words(about: str) -> list[str]:
     return [w for w in _WORD.findall(fold(about)) if len(w) >= MIN_WORD_CHARS]
 
 
-def _next_prefix(word: str) -> str:
-    """Return the first string after every string starting with `word`."""
-    return word[:-1] + chr(ord(word[-1]) + 1)
-
-
-async def _word_terms(store: Store, word: str) -> str:
-    """Return an FTS5 query for the stored words starting with a typed word."""
-    rows = await store.fetchall(_TERMS_SQL, (word, _next_prefix(word), PREFIX_TERMS_LIMIT + 1))
-    if len(rows) > PREFIX_TERMS_LIMIT:
-        return f'"{word}"*'
-    terms = [f'"{row[0]}"' for row in rows] or [f'"{word}"']
-    return terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")"
-
-
-async def _close_terms(store: Store, word: str) -> list[str]:
-    """Return stored words one typo from a typed word (same first letter), as FTS5 terms."""
-    if len(word) <= MIN_WORD_CHARS + 2:
-        return []
-    rows = await store.fetchall(_TERMS_SQL, (word[0], _next_prefix(word[0]), -1))
-    return [f'"{row[0]}"' for row in rows if fuzz.ratio(word, row[0]) >= ABOUT_CUTOFF]
-
-
 def _fts(expression: str, speaker_id: int | None) -> str:
     """Return an FTS5 query over the quote texts, by one speaker when given."""
     query = "{text} : (" + expression + ")"
@@ -189,21 +161,30 @@ async def _about(store: Store, about: str, speaker_id: int | None) -> tuple[list
     """Return the best quotes about a keyword (by a speaker) and how many there are.
 
     Quotes with every word (or words starting with them) come first, latest first; only when
-    there are none are quotes with some of the words, or close spellings, scored by rapidfuzz.
+    there are none are the latest quotes with some of the words (or, for a speaker, their
+    latest quotes) scored by rapidfuzz for close spellings.
     """
     words = _words(about)
     if not words:
         return [], 0
-    terms = [await _word_terms(store, word) for word in words]
-    rows, total = await _latest_matching(store, _fts(" AND ".join(terms), speaker_id), SHOWN_QUOTES)
+    every = " AND ".join(f'"{word}"*' for word in words)
+    rows, total = await _latest_matching(store, _fts(every, speaker_id), SHOWN_QUOTES)
     if rows:
         return [_found(row) for row in rows], total
-    for word in words:
-        terms += await _close_terms(store, word)
-    rows, _ = await _latest_matching(store, _fts(" OR ".join(terms), speaker_id), RESCUE_POOL)
-    scored = [(relevance(about, row["text"]), row) for row in rows]
+    scored = [
+        (relevance(about, row["text"]), row) for row in await _close(store, words, speaker_id)
+    ]
     ranked = sorted((x for x in scored if x[0] >= ABOUT_CUTOFF), key=lambda x: -x[0])
     return [_found(row, score) for score, row in ranked[:SHOWN_QUOTES]], len(ranked)
+
+
+async def _close(store: Store, words: list[str], speaker_id: int | None) -> list[Any]:
+    """Return quotes to score for close spellings: with some words, else the speaker's latest."""
+    some = " OR ".join(f'"{word}"*' for word in words)
+    rows, _ = await _latest_matching(store, _fts(some, speaker_id), RESCUE_POOL)
+    if not rows and speaker_id is not None:
+        rows = await _rows(store, "q.speaker_id = ?", (speaker_id,), RESCUE_POOL)
+    return rows
 
 
 async def random_quote(store: Store, rng: random.Random) -> FoundQuote | None:
