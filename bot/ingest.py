@@ -74,24 +74,23 @@ def extractor_fingerprint(aliases_file: Path | None) -> str:
     return digest.hexdigest()[:16]
 
 
-def _name_words(name: str) -> set[str]:
-    """Return the words of a normalised name and the parts of hyphenated ones."""
-    words = set()
-    for word in name.split():
-        words.add(word)
-        words.update(part for part in re.split(r"['\-]", word) if part)
-    return words
+def _surname_words(name: str) -> set[str]:
+    """Return the last word of a normalised name and, if hyphenated, its parts."""
+    surname = name.split()[-1] if name.split() else ""
+    return {surname, *(part for part in re.split(r"['\-]", surname) if part)} - {""}
 
 
 @dataclass(slots=True)
 class KnownPeople:
-    """The people a store knows, kept between articles and indexed by the words of their names.
+    """The people a store knows, kept between articles and indexed by their surnames.
 
     Extraction resolves an article's mentions against the known people, and building its
     resolver costs time quadratic in their number, so each article gets only the people whose
-    names share a word with it, exactly or closely (every name extraction could resolve a
-    mention to), in the order the store lists them (by folded name). Mentions are runs of
-    capitalised words and name particles, so only those words of the article count.
+    surname is a word of it, exactly or closely: extraction resolves a mention by its surname
+    or by a full name that ends with it. They come in the order the store lists them (by
+    folded name). Mentions are runs of capitalised words and name particles, so only those
+    words of the article count. (Matching every word of a name instead, first names too,
+    offered five times as many people and extracted the same facts from 10,000 articles.)
     """
 
     last_id: int = 0
@@ -106,7 +105,7 @@ class KnownPeople:
         if norm in self.names:
             return
         self.names[norm] = name
-        for word in _name_words(normalize_name(name)):
+        for word in _surname_words(normalize_name(name)):
             if word not in self.by_word:
                 self.words.append(word)
             self.by_word[word].add(norm)
