@@ -252,13 +252,17 @@ async def bench_e2e(
     try:
         startup = await bench.start()
         startup["rss_after_start_mb"] = round(rss_mb(bench.proc.pid), 1) if bench.proc else 0.0
+        startup["peak_rss_after_start_mb"] = bench.peak_rss_mb()
         runs = []
         total = max(per_level.values())
         commands = await command_inputs(db_path, total)
         # one untimed round so every query path has run once (name indexes built)
         await bench.run_batch(commands[:10])
+        startup["peak_rss_after_warmup_mb"] = bench.peak_rss_mb()
         for level in levels:
-            runs.append(await bench.load(commands[: per_level[level]], level))
+            run = await bench.load(commands[: per_level[level]], level)
+            run["peak_rss_mb"] = bench.peak_rss_mb()  # the bot's peak so far
+            runs.append(run)
         startup["peak_rss_mb"] = bench.peak_rss_mb()
         return {"startup": startup, "runs": runs}
     except Exception:

@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 
 EXIT_LOGIN_FAILED = 3
 EXIT_UNREACHABLE = 4
+# HTTP connections kept to the API: a burst of interactions reuses these (keep-alive) instead of
+# opening one connection (and, against Discord, one TLS handshake) per concurrent request.
+HTTP_CONNECTIONS = 32
 
 
 def extension_names() -> list[str]:
@@ -83,6 +86,12 @@ class PaddockBot(commands.Bot):
             raise RuntimeError("Paddock is not set up yet")
         self._services.latency_ms = None if math.isnan(self.latency) else self.latency * 1000
         return self._services
+
+    async def login(self, token: str) -> None:
+        """Log in over a bounded pool of HTTP connections (discord.py's default is unbounded)."""
+        if self.http.connector is discord.utils.MISSING:
+            self.http.connector = aiohttp.TCPConnector(limit=HTTP_CONNECTIONS)
+        await super().login(token)
 
     async def setup_hook(self) -> None:
         """Open the store, load the cogs, sync to the dev guild only, start the post scheduler."""

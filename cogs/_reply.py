@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ANSWER_BUDGET_S = 0.25  # idle: answer directly if ready this soon, else defer first
-QUERY_SLOTS = 4  # queries running at once (SQLite runs them one by one anyway)
+QUERY_SLOTS = 2  # queries running at once (SQLite runs them one by one anyway)
 FIRST = asyncio.FIRST_COMPLETED
 PAGER_TIMEOUT_S = 180.0
 AUTOCOMPLETE_LIMIT = 25
@@ -121,46 +121,85 @@ async def reply(
     services = services_of(interaction)
     gate.nudge_waiting()  # those waiting on their budget: acknowledge now, the bot is busy
     busy = gate.active > 0
-    gate.active += 1
+    ticket = gate.enter()
     try:
         if busy:
             await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            gate.acknowledged(ticket)
             answer = await gate.run(query, services)
         else:
-            answer = await _answer_or_defer(interaction, gate, query, services, ephemeral)
+            answer = await _answer_or_defer(interaction, gate, ticket, query, services, ephemeral)
         await send_answer(interaction, answer, ephemeral=ephemeral)
     finally:
-        gate.active -= 1
+        gate.leave(ticket)
 
 
 async def _answer_or_defer(
     interaction: discord.Interaction,
     gate: _Gate,
+    ticket: _Ticket,
     query: Callable[[Services], Awaitable[Answer]],
     services: Services,
     ephemeral: bool,
 ) -> Answer:
     """Wait up to the budget (or a nudge) for the answer, deferring if it is not ready."""
-    task = asyncio.ensure_future(gate.run(query, services))
+    task = asyncio.ensure_future(gate.run(query, services, first=True))
     nudge = asyncio.get_running_loop().create_future()
     gate.waiting.add(nudge)
     try:
         await asyncio.wait({task, nudge}, timeout=ANSWER_BUDGET_S, return_when=FIRST)
         if not task.done():
             await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            gate.acknowledged(ticket)
         return await task
     finally:
         gate.waiting.discard(nudge)
         task.cancel()  # a no-op once done; stops the query if deferring failed
 
 
+class _Ticket:
+    """One interaction being answered; `acked` once its callback went out."""
+
+    __slots__ = ("acked",)
+
+    def __init__(self) -> None:
+        self.acked = False
+
+
 class _Gate:
-    """How busy one event loop's bot is: replies in progress, waiting ones, query slots."""
+    """How busy one event loop's bot is: replies in progress, unacknowledged ones, query slots.
+
+    Queries start only when no interaction waits for its acknowledgement: a query's Python work
+    runs on the event loop, and acknowledgements (due within 3 s) must not queue behind it.
+    """
 
     def __init__(self) -> None:
         self.active = 0
+        self.unacked = 0
+        self.acks_out = asyncio.Event()
+        self.acks_out.set()
         self.waiting: set[asyncio.Future[None]] = set()
         self.slots = asyncio.Semaphore(QUERY_SLOTS)
+
+    def enter(self) -> _Ticket:
+        """Count an interaction in, unacknowledged."""
+        self.active += 1
+        self.unacked += 1
+        self.acks_out.clear()
+        return _Ticket()
+
+    def acknowledged(self, ticket: _Ticket) -> None:
+        """Count an interaction's acknowledgement (once)."""
+        if not ticket.acked:
+            ticket.acked = True
+            self.unacked -= 1
+            if self.unacked == 0:
+                self.acks_out.set()
+
+    def leave(self, ticket: _Ticket) -> None:
+        """Count an interaction out (answered, or failed)."""
+        self.acknowledged(ticket)
+        self.active -= 1
 
     def nudge_waiting(self) -> None:
         """Wake every reply waiting on its budget so that it defers now."""
@@ -169,10 +208,19 @@ class _Gate:
                 nudge.set_result(None)
 
     async def run(
-        self, query: Callable[[Services], Awaitable[Answer]], services: Services
+        self,
+        query: Callable[[Services], Awaitable[Answer]],
+        services: Services,
+        *,
+        first: bool = False,
     ) -> Answer:
-        """Run a query in one of the slots."""
+        """Run a query in one of the slots, once every acknowledgement is out.
+
+        `first` is the idle bot's one interaction: unacknowledged while its own query runs.
+        """
         async with self.slots:
+            if not first:
+                await self.acks_out.wait()
             return await query(services)
 
 
