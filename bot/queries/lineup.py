@@ -62,7 +62,14 @@ _CUTOFF_SQL = (
     " ORDER BY l.season DESC LIMIT 1 OFFSET ?"
 )
 """The season of the statement LINEUP_ROWS down from the top of a window, latest first."""
-_EARLIER_SQL = "SELECT count(DISTINCT l.season) FROM lineups l WHERE ({where}) AND l.season < ?"
+_EARLIER_SQL = (
+    "SELECT count(DISTINCT season) FROM (SELECT l.season FROM lineups l"
+    " WHERE ({where}) AND l.season < ?"
+    " UNION ALL SELECT CAST(substr(a.published, 1, 4) AS INTEGER) FROM lineups l"
+    " JOIN articles a ON a.id = l.article_id"
+    " WHERE ({where}) AND l.season IS NULL AND a.published < ?)"
+)
+"""How many seasons before a window's first (stated, or the year of an article stating none)."""
 _WINDOW = (
     "l.id IN (SELECT l.id FROM lineups l WHERE ({where}) AND l.season BETWEEN ? AND ?"
     " UNION ALL SELECT l.id FROM lineups l WHERE ({where}) AND l.season IS NULL)"
@@ -300,7 +307,7 @@ async def lineup(
     where, params = (BY_TEAM, (team_id,)) if team_id is not None else (EVERY, ())
     if season is not None:
         where, params = f"({where}) AND (l.season = ? OR l.season IS NULL)", (*params, season)
-    facts, names, more = await latest_per_car(services.store, where, params)
+    facts, names, more = await latest_per_car(services.store, where, params, GRID_ROWS_PER_CAR)
     title = f"{team_name} line-ups" if team_id is not None else "Line-ups"
     return _grid(facts, names, (season, matcher), title, team_name, more)
 
@@ -339,7 +346,8 @@ async def recent_lineups(
     cut = int(row[0]) if row else 0
     earlier = 0
     if row:
-        counted = await store.fetchone(_EARLIER_SQL.format(where=where), (*params, cut))
+        before = (*params, cut, *params, f"{cut:04d}")
+        counted = await store.fetchone(_EARLIER_SQL.format(where=where), before)
         earlier = int(counted[0]) if counted else 0
     window = _WINDOW.format(where=where)
     window_params = (*params, cut, top, *params, f"{cut:04d}")
@@ -356,9 +364,8 @@ async def _event_lineups(
     if not events:
         return [], Spellings()
     marks = ", ".join("?" * len(events))
-    facts, names, _ = await recent_lineups(
-        store, f"({where}) AND l.event IN ({marks})", (*params, *events)
-    )
+    where = f"({where}) AND l.event IN ({marks})"
+    facts, names, _ = await recent_lineups(store, where, (*params, *events), None, LINEUP_ROWS)
     return facts, names
 
 
@@ -378,7 +385,7 @@ async def _car_facts(
         seasons = [f.season for f in asked if f.season is not None]
         if upper is None and seasons:
             upper = max(seasons) + 1
-    facts, window_names, earlier = await recent_lineups(store, where, params, upper)
+    facts, window_names, earlier = await recent_lineups(store, where, params, upper, LINEUP_ROWS)
     names.update(window_names)
     known = {f.id for f in facts}
     return [*facts, *(f for f in asked if f.id not in known)], names, earlier

@@ -358,7 +358,7 @@ async def results(
     if matcher is not None and season is None:
         season = matcher.year
     where, params = await _narrow(services.store, where, params, season, matcher)
-    facts, names, more = await latest_results(services.store, where, params)
+    facts, names, more = await latest_results(services.store, where, params, RESULT_ROWS)
     if car:
         facts = [f for f in facts if number is not None and f.car == number]
     groups = group_by_event(keep_season_event(facts, season, matcher), await event_names(services))
