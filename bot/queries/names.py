@@ -96,6 +96,15 @@ _SPELLINGS_SQL = {
     ),
     "event": "SELECT event_id, event FROM results WHERE event IS NOT NULL",
 }
+_ENTITIES_SQL = (
+    "SELECT e.id, e.name, e.norm, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id)"
+    " FROM entities e WHERE e.kind = ? ORDER BY e.norm"
+)
+_ALIASES_SQL = (
+    "SELECT a.entity_id, a.norm FROM entity_aliases a JOIN entities e ON e.id = a.entity_id"
+    " WHERE e.kind = ? AND a.norm <> e.norm AND a.norm <> '' ORDER BY a.norm"
+)
+"""Aliases other than the entity's own folded name (sorted, like the entities)."""
 _CARS_SQL = (
     "SELECT car, count(DISTINCT article_id) AS n FROM ("
     " SELECT car, article_id FROM lineups"
@@ -579,39 +588,26 @@ async def name_index(store: Store, kind: str) -> KindIndex:
 
 
 async def _build_entities(store: Store, kind: str) -> KindIndex:
-    """Index the entities of one kind with their aliases and fact spellings."""
-    entities = await store.fetchall(
-        "SELECT id, name, norm FROM entities WHERE kind = ? ORDER BY norm", (kind,)
-    )
-    aliases = await store.fetchall(
-        "SELECT a.entity_id, a.norm FROM entity_aliases a JOIN entities e ON e.id = a.entity_id"
-        " WHERE e.kind = ? AND a.norm <> e.norm AND a.norm <> '' ORDER BY a.norm",
-        (kind,),
-    )
+    """Index the entities of one kind with their aliases, fact spellings and mention counts."""
+    entities = await store.fetchall(_ENTITIES_SQL, (kind,))
+    aliases = await store.fetchall(_ALIASES_SQL, (kind,))
     spelled = await store.fetchall(_SPELLINGS_SQL[kind])
-    popularity = await store.fetchall(
-        "SELECT m.entity_id, count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id"
-        " WHERE e.kind = ? GROUP BY m.entity_id",
-        (kind,),
-    )
-    index = await asyncio.to_thread(_entity_index, entities, aliases, spelled, popularity)
+    index = await asyncio.to_thread(_entity_index, entities, aliases, spelled)
     log.debug("Built %s name index: %d aliases", kind, len(index.keys))
     return index
 
 
-def _entity_index(
-    entities: list[Any], aliases: list[Any], spelled: list[Any], popularity: list[Any]
-) -> KindIndex:
-    """Build an index from entity and alias rows, fact spellings and mention counts (CPU only)."""
-    norms = {owner: norm for owner, _, norm in entities}
-    keys = [norm for _, _, norm in entities] + [alias for _, alias in aliases]
-    owners = [owner for owner, _, _ in entities] + [owner for owner, _ in aliases]
+def _entity_index(entities: list[Any], aliases: list[Any], spelled: list[Any]) -> KindIndex:
+    """Build an index from entity (with mention counts) and alias rows and fact spellings."""
+    norms = {owner: norm for owner, _, norm, _ in entities}
+    keys = [norm for _, _, norm, _ in entities] + [alias for _, alias in aliases]
+    owners = [owner for owner, _, _, _ in entities] + [owner for owner, _ in aliases]
     order = sorted(range(len(keys)), key=keys.__getitem__)  # two sorted runs: merged quickly
     return KindIndex(
         keys=list(map(keys.__getitem__, order)),
         owners=list(map(owners.__getitem__, order)),
         names=_display_names(entities, spelled, norms),
-        popularity={int(owner): int(count) for owner, count in popularity},
+        popularity={owner: count for owner, _, _, count in entities if count},
         folded=norms,
     )
 
@@ -620,7 +616,7 @@ def _display_names(
     entities: list[Any], spelled: list[Any], norms: dict[int, str]
 ) -> dict[int, str]:
     """Return each entity's best spelling among its name and the facts' spellings of it."""
-    names = {owner: name.strip() for owner, name, _ in entities}
+    names = {owner: name.strip() for owner, name, _, _ in entities}
     variants: dict[int, list[str]] = defaultdict(list)
     for owner, spelling in spelled:
         if owner in norms and spelling and quick_fold(spelling) == norms[owner]:
