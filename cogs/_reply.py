@@ -218,9 +218,11 @@ class _Gate:
 
         `first` is the idle bot's one interaction: unacknowledged while its own query runs.
         """
+        if not first:
+            await self.acks_out.wait()  # hold no slot while waiting
         async with self.slots:
             if not first:
-                await self.acks_out.wait()
+                await self.acks_out.wait()  # more may have come in meanwhile
             return await query(services)
 
 
