@@ -33,16 +33,31 @@ DRIVER_LINEUP_ROWS = 30
 DRIVER_RESULT_ROWS = 30
 """Result statements read at most (latest seasons first); the answer says how many more."""
 
+MENTIONS_SORTED = 500
+"""Up to this many mentions are sorted by date; more are found walking articles newest first."""
+
+_MENTIONS_SQL = "SELECT count(*) FROM (SELECT 1 FROM mentions WHERE entity_id = ? LIMIT ?)"
 _LATEST_MENTION_SQL = (
     "SELECT a.id AS article_id, a.title, a.published FROM mentions m"
     " JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ?"
-    " ORDER BY a.published IS NULL, a.published DESC, a.id DESC LIMIT 1"
+    " ORDER BY a.published DESC, a.id DESC LIMIT 1"
 )
+"""Latest first (SQLite sorts NULL dates last when descending)."""
+_NEWEST_MENTIONING_SQL = (
+    "SELECT a.id AS article_id, a.title, a.published FROM articles a WHERE EXISTS"
+    " (SELECT 1 FROM mentions m WHERE m.entity_id = ? AND m.article_id = a.id)"
+    " ORDER BY a.published DESC, a.id DESC LIMIT 1"
+)
+"""The same, walking the articles by date (quick when many mention the entity)."""
 
 
 async def latest_mention(store: Store, entity_id: int) -> Source | None:
     """Return the latest article that mentions an entity."""
-    row = await store.fetchone(_LATEST_MENTION_SQL, (entity_id,))
+    counted = await store.fetchone(_MENTIONS_SQL, (entity_id, MENTIONS_SORTED + 1))
+    many = counted is not None and int(counted[0]) > MENTIONS_SORTED
+    row = await store.fetchone(
+        _NEWEST_MENTIONING_SQL if many else _LATEST_MENTION_SQL, (entity_id,)
+    )
     return source_from(row) if row else None
 
 
