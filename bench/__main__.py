@@ -341,13 +341,21 @@ def markdown(results: dict[str, Any]) -> str:
             f" {startup['first_answer_s']} s. RSS after start {startup['rss_after_start_mb']} MB,"
             f" peak (VmHWM) {startup['peak_rss_mb']} MB.",
             "",
-            "| Concurrent | n | interactions/s | p50 ms | p99 ms | max ms | past 3 s |",
-            "|---:|---:|---:|---:|---:|---:|---:|",
+            "Callback: INTERACTION_CREATE dispatched → the interaction callback received (the"
+            " answer itself, or a defer when the bot is busy). Answer: → the answer received (the"
+            " callback's message, or the follow-up after a defer).",
+            "",
+            "| Concurrent | n | interactions/s | callback p50 ms | callback p99 ms |"
+            " callback max ms | callbacks past 3 s | answer p50 ms | answer p99 ms |"
+            " answer max ms |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for run in e2e["runs"]:
             lines.append(
                 f"| {run['concurrency']} | {run['n']} | {run['per_s']} | {run['p50_ms']} |"
                 f" {run['p99_ms']} | {run['max_ms']} | {run['over_3s']} |"
+                f" {run.get('answer_p50_ms', '—')} | {run.get('answer_p99_ms', '—')} |"
+                f" {run.get('answer_max_ms', '—')} |"
             )
     return "\n".join(lines) + "\n"
 
