@@ -28,9 +28,9 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 
-DRIVER_LINEUP_ROWS = 30
+DRIVER_LINEUP_ROWS = 20
 """Line-up statements read at least (the driver's latest whole seasons); earlier ones counted."""
-DRIVER_RESULT_ROWS = 30
+DRIVER_RESULT_ROWS = 18
 """Result statements read at most (latest seasons first); the answer says how many more."""
 
 MENTIONS_SORTED = 500

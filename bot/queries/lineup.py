@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -52,24 +53,18 @@ _LINEUPS_SQL = (
 )
 _DRIVERS_SQL = (
     "SELECT d.lineup_id, d.driver, d.driver_id, p.name AS entity_name"
-    " FROM lineup_drivers d JOIN lineups l ON l.id = d.lineup_id"
-    " JOIN articles a ON a.id = l.article_id"
-    " LEFT JOIN entities p ON p.id = d.driver_id"
-    " WHERE {where} ORDER BY d.lineup_id, d.ord"
+    " FROM lineup_drivers d LEFT JOIN entities p ON p.id = d.driver_id"
+    " WHERE d.lineup_id IN (SELECT value FROM json_each(?)) ORDER BY d.lineup_id, d.ord"
 )
-_CUTOFF_SQL = (
-    "SELECT l.season FROM lineups l WHERE ({where}) AND l.season <= ?"
-    " ORDER BY l.season DESC LIMIT 1 OFFSET ?"
-)
-"""The season of the statement LINEUP_ROWS down from the top of a window, latest first."""
-_EARLIER_SQL = (
-    "SELECT count(DISTINCT season) FROM (SELECT l.season FROM lineups l"
-    " WHERE ({where}) AND l.season < ?"
+"""The drivers of line-ups given as a JSON list of ids."""
+_SEASON_COUNTS_SQL = (
+    "SELECT season, count(*) FROM (SELECT l.season AS season FROM lineups l"
+    " WHERE ({where}) AND l.season IS NOT NULL"
     " UNION ALL SELECT CAST(substr(a.published, 1, 4) AS INTEGER) FROM lineups l"
-    " JOIN articles a ON a.id = l.article_id"
-    " WHERE ({where}) AND l.season IS NULL AND a.published < ?)"
+    " JOIN articles a ON a.id = l.article_id WHERE ({where}) AND l.season IS NULL)"
+    " WHERE season IS NOT NULL AND season <= ? GROUP BY season ORDER BY season DESC"
 )
-"""How many seasons before a window's first (stated, or the year of an article stating none)."""
+"""Statements per season (stated, or the year of an article stating none), latest first."""
 _WINDOW = (
     "l.id IN (SELECT l.id FROM lineups l WHERE ({where}) AND l.season BETWEEN ? AND ?"
     " UNION ALL SELECT l.id FROM lineups l WHERE ({where}) AND l.season IS NULL)"
@@ -195,7 +190,7 @@ async def fetch_lineups(
             event=row["event"],
             source=source_from(row),
         )
-    for row in await store.fetchall(_DRIVERS_SQL.format(where=where), params):
+    for row in await store.fetchall(_DRIVERS_SQL, (json.dumps(list(facts)),)):
         fact = facts.get(row["lineup_id"])
         if fact is None:
             continue
@@ -342,17 +337,22 @@ async def recent_lineups(
 ) -> tuple[list[LineupFact], Spellings, int]:
     """Return the latest whole seasons' statements (to `upper`) and how many seasons are left."""
     top = upper if upper is not None else LATEST_SEASON
-    row = await store.fetchone(_CUTOFF_SQL.format(where=where), (*params, top, rows))
-    cut = int(row[0]) if row else 0
-    earlier = 0
-    if row:
-        before = (*params, cut, *params, f"{cut:04d}")
-        counted = await store.fetchone(_EARLIER_SQL.format(where=where), before)
-        earlier = int(counted[0]) if counted else 0
-    window = _WINDOW.format(where=where)
-    window_params = (*params, cut, top, *params, f"{cut:04d}")
-    facts, names = await fetch_lineups(store, window, window_params)
+    sql = _SEASON_COUNTS_SQL.format(where=where)
+    counts = [(int(s), int(n)) for s, n in await store.fetchall(sql, (*params, *params, top))]
+    first, earlier = window_start(counts, rows)
+    window_params = (*params, first, top, *params, f"{first:04d}")
+    facts, names = await fetch_lineups(store, _WINDOW.format(where=where), window_params)
     return facts, names, earlier
+
+
+def window_start(counts: list[tuple[int, int]], rows: int) -> tuple[int, int]:
+    """Return where the latest seasons pass `rows` statements (0: never) and the seasons before."""
+    total = 0
+    for at, (season, count) in enumerate(counts):
+        total += count
+        if total > rows:
+            return season, len(counts) - at - 1
+    return 0, 0
 
 
 async def _event_lineups(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Mapping
@@ -69,10 +70,10 @@ _UNDATED_IDS_SQL = (
 _COUNT_SQL = "SELECT count(*) FROM results r WHERE {where}"
 _DRIVERS_SQL = (
     "SELECT d.result_id, d.driver, d.driver_id, p.name AS entity_name"
-    " FROM result_drivers d JOIN results r ON r.id = d.result_id"
-    " LEFT JOIN entities p ON p.id = d.driver_id"
-    " WHERE {where} ORDER BY d.result_id, d.ord"
+    " FROM result_drivers d LEFT JOIN entities p ON p.id = d.driver_id"
+    " WHERE d.result_id IN (SELECT value FROM json_each(?)) ORDER BY d.result_id, d.ord"
 )
+"""The drivers of results given as a JSON list of ids."""
 _GAP = re.compile(r"^\+?(\d+\.\d+)\s*(?:s|sec|secs|seconds)?\b\s*(.*)$", re.IGNORECASE)
 _YEAR_WORD = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
 _SPACES = re.compile(r"\s+")
@@ -170,7 +171,7 @@ async def fetch_results(
 ) -> tuple[list[ResultFact], Spellings]:
     """Return every result matching a filter, merged across articles, latest first."""
     rows = await store.fetchall(_RESULTS_SQL.format(where=where), params)
-    return await _facts(store, rows, where, params)
+    return await _facts(store, rows)
 
 
 async def latest_results(
@@ -188,7 +189,7 @@ async def latest_results(
         total = await store.fetchone(_COUNT_SQL.format(where=where), params)
         more = (int(total[0]) if total else 0) - len(kept)
     rows = [row for row in rows if row["id"] in kept]
-    facts, names = await _facts(store, rows, f"r.id IN ({marks})", ids)
+    facts, names = await _facts(store, rows)
     return facts, names, more
 
 
@@ -215,10 +216,8 @@ def _latest_season(row: Any) -> tuple[bool, int]:
     return (season is None, -(season or 0))
 
 
-async def _facts(
-    store: Store, rows: list[Any], where: str, params: Any
-) -> tuple[list[ResultFact], Spellings]:
-    """Build result facts from rows (drivers read with the same filter), merged."""
+async def _facts(store: Store, rows: list[Any]) -> tuple[list[ResultFact], Spellings]:
+    """Build result facts from rows, with their drivers, merged across articles."""
     names = Spellings()
     facts: dict[int, ResultFact] = {}
     for row in rows:
@@ -236,7 +235,7 @@ async def _facts(
             detail=row["detail"],
             sources=[source_from(row)],
         )
-    for row in await store.fetchall(_DRIVERS_SQL.format(where=where), params):
+    for row in await store.fetchall(_DRIVERS_SQL, (json.dumps(list(facts)),)):
         fact = facts.get(row["result_id"])
         if fact is not None:
             key = name_key(row["driver_id"], row["driver"])

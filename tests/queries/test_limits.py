@@ -49,6 +49,14 @@ async def test_results_say_how_many_earlier_results_are_not_shown(qs, monkeypatc
     assert "earlier not shown" in answer.description
 
 
+def test_window_starts_where_the_latest_seasons_pass_the_rows():
+    counts = [(2024, 2), (2023, 2), (2019, 1), (2018, 1)]
+
+    assert lineup_query.window_start(counts, 4) == (2019, 1)
+    assert lineup_query.window_start(counts, 1) == (2024, 3)
+    assert lineup_query.window_start(counts, 6) == (0, 0)
+
+
 async def _season_story(store, season: int, drivers: tuple[str, ...]) -> None:
     path = f"season-{season}.txt"
     article = Article(source=path, title=path, body=f"{path}\nText.", published=date(season, 3, 1))
@@ -59,7 +67,7 @@ async def _season_story(store, season: int, drivers: tuple[str, ...]) -> None:
 async def test_car_lineup_counts_the_earlier_seasons_not_read(qs, qstore, monkeypatch):
     await _season_story(qstore, 2018, ("Ada Older", "Ben Older"))
     await _season_story(qstore, 2019, ("Cy Old", "Di Old"))
-    monkeypatch.setattr(lineup_query, "LINEUP_ROWS", 1)
+    monkeypatch.setattr(lineup_query, "LINEUP_ROWS", 4)
 
     answer = await lineup_query.lineup(qs, car="31")
 
