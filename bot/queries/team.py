@@ -18,6 +18,11 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 
+TEAM_ROWS_PER_CAR = 12
+"""Latest line-up statements read per car (the team's latest cars, see GRID_CARS)."""
+TEAM_RESULT_ROWS = 30
+"""Result statements read at most (latest seasons first); the answer says how many more."""
+
 
 async def team(services: Services, name: str) -> Answer:
     """Show a team's cars (each line-up by season), drivers and results."""
@@ -25,11 +30,13 @@ async def team(services: Services, name: str) -> Answer:
     if resolution.entity_id is None or resolution.name is None:
         return not_found("team", name, resolution.suggestions)
     team_id, full_name = resolution.entity_id, resolution.name
-    facts, names = await lineups.fetch_lineups(services.store, lineups.BY_TEAM, (team_id,))
+    facts, names, more_cars = await lineups.latest_per_car(
+        services.store, lineups.BY_TEAM, (team_id,), TEAM_ROWS_PER_CAR
+    )
     by_car = lineups.group_lineups(facts)
     cars = sorted(by_car.items(), key=lambda item: lineups.recency(item[1][0]))
-    result_facts, result_names = await outcomes.fetch_results(
-        services.store, outcomes.BY_TEAM, (team_id,)
+    result_facts, result_names, more_results = await outcomes.latest_results(
+        services.store, outcomes.BY_TEAM, (team_id,), TEAM_RESULT_ROWS
     )
     events = outcomes.group_by_event(result_facts, await event_names(services))
     stints = [g for _, groups in cars for g in groups]
@@ -51,15 +58,14 @@ async def team(services: Services, name: str) -> Answer:
         sections += chunk_sections(f"#{number}", [g.line(names, with_team=False) for g in groups])
     driver_lines = [f"{names.name(k)} ({seasons_text(v)})" for k, v in _by_latest(drivers)]
     sections += chunk_sections("Drivers", driver_lines)
-    sections += chunk_sections(
-        "Results", [f"{e.heading}: {r.line(result_names)}" for e in events for r in e.results]
-    )
+    result_lines = [f"{e.heading}: {r.line(result_names)}" for e in events for r in e.results]
+    if more_results > 0:
+        result_lines.append(f"…and {more_results:,} earlier result(s): see /results.")
+    sections += chunk_sections("Results", result_lines)
     return Answer(
         title=full_name,
-        description=(
-            f"{len(cars)} car{'s' if len(cars) != 1 else ''}, {len(drivers)} "
-            f"driver{'s' if len(drivers) != 1 else ''}, {len(result_facts)} "
-            f"result{'s' if len(result_facts) != 1 else ''}."
+        description=_counts_text(
+            len(cars), more_cars, len(drivers), len(result_facts) + more_results
         ),
         sections=sections,
         sources=citations.sources(),
@@ -75,6 +81,15 @@ async def team(services: Services, name: str) -> Answer:
             ],
             "results": outcomes.events_data(events, result_names),
         },
+    )
+
+
+def _counts_text(cars: int, more_cars: int, drivers: int, results: int) -> str:
+    """Say how many cars (and how many older ones not listed), drivers and results."""
+    more = f" (and {more_cars} with older line-ups)" if more_cars > 0 else ""
+    return (
+        f"{cars} car{'s' if cars != 1 else ''}{more}, {drivers} "
+        f"driver{'s' if drivers != 1 else ''}, {results} result{'s' if results != 1 else ''}."
     )
 
 

@@ -11,6 +11,7 @@ from bot.queries import lineup as lineup_query
 from bot.queries import quotes as quote_query
 from bot.queries import results as results_query
 from bot.queries import search as search_query
+from bot.queries import team as team_query
 from tests.queries.conftest import HXR, INGESTED_AT
 
 
@@ -108,3 +109,14 @@ async def test_search_says_when_more_articles_match_than_it_shows(qs, monkeypatc
 
     assert len(answer.data["hits"]) == 1
     assert "1 of " in answer.description and "shown" in answer.description
+
+
+async def test_team_counts_the_results_it_does_not_list(qs, monkeypatch):
+    monkeypatch.setattr(team_query, "TEAM_RESULT_ROWS", 1)
+
+    answer = await team_query.team(qs, name="Harbor Express")
+
+    results = [s for s in answer.sections if s.name == "Results"]
+    assert "earlier result(s)" in results[0].value
+    listed = sum(len(e["results"]) for e in answer.data["results"])
+    assert listed == 1
