@@ -169,10 +169,10 @@ class LineupGroup:
 
 
 async def fetch_lineups(
-    store: Store, where: str, params: tuple[object, ...], names: Spellings | None = None
+    store: Store, where: str, params: tuple[object, ...]
 ) -> tuple[list[LineupFact], Spellings]:
     """Return the line-ups matching a filter, latest article first, and their spellings."""
-    names = names if names is not None else Spellings()
+    names = Spellings()
     rows = await store.fetchall(_LINEUPS_SQL.format(where=where), params)
     facts: dict[int, LineupFact] = {}
     for row in rows:

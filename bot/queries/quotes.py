@@ -40,6 +40,9 @@ MATCH_POOL = 500
 RESCUE_POOL = 100
 """Latest quotes scored for close spellings when none has every word."""
 
+LATEST_FIRST = "a.published DESC, q.id"
+"""Quote order: latest article first (SQLite sorts NULL dates last when descending)."""
+
 _QUOTES_SQL = (
     "SELECT q.id, q.article_id, q.paragraph, q.speaker, p.name AS entity_name, q.text,"
     " a.title, a.published FROM quotes q JOIN articles a ON a.id = q.article_id"
@@ -94,10 +97,6 @@ def _found(row: Any, score: float = 100.0) -> FoundQuote:
     if speaker and row["entity_name"] and fold(speaker) == fold(row["entity_name"]):
         speaker = best_spelling([speaker, row["entity_name"]])
     return FoundQuote(row["id"], speaker, row["text"], row["paragraph"], source_from(row), score)
-
-
-LATEST_FIRST = "a.published DESC, q.id"
-"""Quote order: latest article first (SQLite sorts NULL dates last when descending)."""
 
 
 async def _rows(
