@@ -250,9 +250,7 @@ class Ingestor:
         if self.workers < 2 or files < self.pool_min or not self._poolable():
             yield self._extract_in_thread
             return
-        context = multiprocessing.get_context("forkserver")  # clean workers: no threads forked
-        context.set_forkserver_preload([__name__])  # workers start with extraction imported
-        with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(self.workers, mp_context=_worker_context()) as pool:
             yield partial(self._extract_in_pool, pool)
 
     def _poolable(self) -> bool:
@@ -336,6 +334,18 @@ class Ingestor:
 
 
 _ExtractAll = Callable[[list[Article], tuple[Person, ...]], Awaitable[list[ArticleFacts]]]
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Return how to start extraction workers: from a fork server where there is one.
+
+    A fork server forks no threads of ours, and its workers start with extraction imported.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def _read_all(files: list[Path]) -> list[Article | ArticleError]:
