@@ -19,7 +19,7 @@ from bot.extraction.events import (
     is_relative_past,
 )
 from bot.extraction.lineups import Crew
-from bot.extraction.literals import Gated
+from bot.extraction.literals import Gated, LiteralIndex
 from bot.extraction.text import ordinal_value
 from bot.facts import Result, ResultKind
 
@@ -446,17 +446,19 @@ _NUMBER_WORD = re.compile(rf"\b({ORD}|three|five|ten|\d{{1,2}})\b", re.IGNORECAS
 
 
 @cache
-def _gated_patterns() -> tuple[tuple[_Pattern, Gated], ...]:
+def _gated_patterns() -> tuple[LiteralIndex, tuple[tuple[_Pattern, Gated], ...]]:
     """Return the outcome patterns with the literal pre-checks that skip most sentences."""
-    return tuple((pattern, Gated.of(pattern.regex)) for pattern in PATTERNS)
+    gated = tuple((pattern, Gated.of(pattern.regex)) for pattern in PATTERNS)
+    return LiteralIndex(gate for _, gate in gated), gated
 
 
 def find_triggers(text: str) -> list[Trigger]:
     """Return the outcome phrases of a sentence, in order, without overlaps of one kind."""
     triggers: list[Trigger] = []
-    folded = text.casefold()
-    for pattern, gate in _gated_patterns():
-        if not gate.might_match(folded):
+    index, gated = _gated_patterns()
+    present = index.present(text.casefold())
+    for pattern, gate in gated:
+        if not gate.admits(present):
             continue
         for match in pattern.regex.finditer(text):
             trigger = _trigger(pattern, match, text)
