@@ -16,14 +16,12 @@ import asyncio
 import heapq
 import logging
 import math
-import sqlite3
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import InitVar, dataclass, field
 from itertools import accumulate, chain, compress
-from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -116,8 +114,6 @@ _SIGNATURE_SQL = (
     " (SELECT count(*) FROM articles), (SELECT max(id) FROM articles),"
     " (SELECT max(id) FROM lineups), (SELECT max(id) FROM results)"
 )
-_CHANGES_SQL = "SELECT total_changes(), data_version FROM pragma_data_version"
-"""Cheap to ask on every keystroke: moves when this or another connection writes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,13 +142,6 @@ def query_key(kind: str, text: str) -> str:
     """Fold user input the way the index keys are folded (car numbers normalised)."""
     if kind == "car":
         return normalize_car(text) or fold(text).lstrip("#")
-    return fold(text)
-
-
-def quick_fold(text: str) -> str:
-    """Fold text like `fold`, skipping the Unicode work for plain ASCII."""
-    if text.isascii():
-        return " ".join(text.casefold().split())
     return fold(text)
 
 
@@ -311,7 +300,7 @@ class KindIndex:
 
     def _ranking(self, folded: dict[int, str]) -> list[int]:
         """Return the owners, most mentioned first, then alphabetical (by folded name)."""
-        missing = {o: quick_fold(name) for o, name in self.names.items() if o not in folded}
+        missing = {o: fold(name) for o, name in self.names.items() if o not in folded}
         spelled = {**folded, **missing} if missing else folded
         ranked = sorted(self.names, key=spelled.__getitem__)
         ranked.sort(key=lambda owner: self.popularity.get(owner, 0), reverse=True)
@@ -505,50 +494,12 @@ class _StoreIndexes:
     """The indexes built for one store, valid while its signature does not change."""
 
     signature: tuple[object, ...]
-    changes: tuple[object, ...]
+    changes: tuple[int, int]
     kinds: dict[str, asyncio.Task[KindIndex]] = field(default_factory=dict)
 
 
 NAMES_CACHE = "names"
 """Per-store cache of name indexes (dropped with the store)."""
-WATCHER_CACHE = "names.watcher"
-"""Per-store cache of the connection that notices commits (False where there is no file)."""
-
-
-def _watcher(store: Store) -> sqlite3.Connection | None:
-    """Return a private connection to the store's file, opened on first use (None if none)."""
-    watcher = store.caches.get(WATCHER_CACHE)
-    if watcher is None:
-        watcher = _open_watcher(store.path)
-        store.caches[WATCHER_CACHE] = watcher
-    return watcher if isinstance(watcher, sqlite3.Connection) else None
-
-
-def _open_watcher(path: Path) -> sqlite3.Connection | bool:
-    """Connect to a database file only to ask PRAGMA data_version; False when that cannot work."""
-    if not path.is_file():
-        return False
-    try:
-        return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    except sqlite3.Error:
-        return False
-
-
-async def _changes(store: Store) -> tuple[object, ...]:
-    """Return counters that move whenever the store is written to.
-
-    PRAGMA data_version on a private connection moves with every commit of any other
-    connection (the store's, its writer's, another process's) and answers in microseconds,
-    without the thread hop of an aiosqlite query; stores without a file ask SQLite instead.
-    """
-    watcher = _watcher(store)
-    if watcher is not None:
-        try:
-            return tuple(watcher.execute("PRAGMA data_version").fetchone())
-        except sqlite3.Error:
-            log.debug("Name index watcher failed; asking the store", exc_info=True)
-    row = await store.fetchone(_CHANGES_SQL)
-    return tuple(row) if row else ()
 
 
 async def _current_indexes(store: Store) -> _StoreIndexes:
@@ -557,7 +508,7 @@ async def _current_indexes(store: Store) -> _StoreIndexes:
     The signature (row counts, last ids) costs a scan, so it is read only after the store's
     change counters moved; they are read first, so a write in between is caught next time.
     """
-    changes = await _changes(store)
+    changes = await store.data_stamp()
     cached = store.caches.get(NAMES_CACHE)
     if isinstance(cached, _StoreIndexes) and cached.changes == changes:
         return cached
@@ -619,7 +570,7 @@ def _display_names(
     names = {owner: name.strip() for owner, name, _, _ in entities}
     variants: dict[int, list[str]] = defaultdict(list)
     for owner, spelling in spelled:
-        if owner in norms and spelling and quick_fold(spelling) == norms[owner]:
+        if owner in norms and spelling and fold(spelling) == norms[owner]:
             variants[owner].append(spelling)
     for owner, spellings in variants.items():
         names[owner] = best_spelling([names[owner], *spellings])
