@@ -45,10 +45,9 @@ def split_long(text: str, limit: int = FIELD_VALUE_LIMIT) -> list[str]:
 
 
 async def _suggestions(services: Services) -> list[str]:
-    """Return the latest articles as `id: title` suggestions."""
+    """Return the latest articles as `id: title` suggestions (undated last, by the date index)."""
     rows = await services.store.fetchall(
-        "SELECT id, title FROM articles ORDER BY published IS NULL, published DESC, id DESC"
-        " LIMIT ?",
+        "SELECT id, title FROM articles ORDER BY published DESC, id DESC LIMIT ?",
         (SUGGESTED_ARTICLES,),
     )
     return [f"{row['id']}: {row['title']}" for row in rows]

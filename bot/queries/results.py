@@ -175,10 +175,18 @@ async def fetch_results(
 
 
 async def latest_results(
-    store: Store, where: str, params: tuple[object, ...], limit: int = RESULT_ROWS
+    store: Store,
+    where: str,
+    params: tuple[object, ...],
+    limit: int = RESULT_ROWS,
+    season: int | None = None,
 ) -> tuple[list[ResultFact], Spellings, int]:
-    """Return the latest results of a filter (`limit` statements at most) and how many are left."""
-    ids = await _latest_ids(store, where, params, limit + 1)
+    """Return the latest results of a filter (`limit` statements at most) and how many are left.
+
+    With a season, the results stating it are read, and those stating none (their season comes
+    from the event name or the article date, so the caller filters them).
+    """
+    ids = await _latest_ids(store, where, params, limit + 1, season)
     if not ids:
         return [], Spellings(), 0
     marks = ", ".join("?" * len(ids))
@@ -186,6 +194,8 @@ async def latest_results(
     kept = {row["id"] for row in sorted(rows, key=_latest_season)[:limit]}
     more = 0
     if len(rows) > limit:
+        if season is not None:
+            where, params = f"({where}) AND (r.season = ? OR r.season IS NULL)", (*params, season)
         total = await store.fetchone(_COUNT_SQL.format(where=where), params)
         more = (int(total[0]) if total else 0) - len(kept)
     rows = [row for row in rows if row["id"] in kept]
@@ -194,14 +204,15 @@ async def latest_results(
 
 
 async def _latest_ids(
-    store: Store, where: str, params: tuple[object, ...], limit: int
+    store: Store, where: str, params: tuple[object, ...], limit: int, season: int | None
 ) -> list[int]:
-    """Return the ids of the latest seasons' results, and of up to `limit` undated ones."""
-    ids: list[int] = []
-    for sql in (_LATEST_IDS_SQL, _UNDATED_IDS_SQL):
-        rows = await store.fetchall(sql.format(where=where), (*params, limit))
-        ids += [row[0] for row in rows]
-    return ids
+    """Return the ids of the latest (or one season's) results, and of up to `limit` undated."""
+    dated, dated_params = where, params
+    if season is not None:
+        dated, dated_params = f"({where}) AND r.season = ?", (*params, season)
+    rows = await store.fetchall(_LATEST_IDS_SQL.format(where=dated), (*dated_params, limit))
+    undated = await store.fetchall(_UNDATED_IDS_SQL.format(where=where), (*params, limit))
+    return [row[0] for row in [*rows, *undated]]
 
 
 def _fact_season(row: Any) -> int | None:
@@ -356,8 +367,8 @@ async def results(
     matcher = await event_matcher_for(services, event) if event else None
     if matcher is not None and season is None:
         season = matcher.year
-    where, params = await _narrow(services.store, where, params, season, matcher)
-    facts, names, more = await latest_results(services.store, where, params, RESULT_ROWS)
+    where, params = await _narrow(services.store, where, params, matcher)
+    facts, names, more = await latest_results(services.store, where, params, RESULT_ROWS, season)
     if car:
         facts = [f for f in facts if number is not None and f.car == number]
     groups = group_by_event(keep_season_event(facts, season, matcher), await event_names(services))
@@ -378,20 +389,15 @@ async def _narrow(
     store: Store,
     where: str,
     params: tuple[object, ...],
-    season: int | None,
     matcher: EventMatcher | None,
 ) -> tuple[str, tuple[object, ...]]:
-    """Add SQL conditions that keep every result the season and event filters could keep.
+    """Add SQL conditions that keep every result the event filter could keep.
 
     The filters themselves still run on the merged facts; this only spares reading the rest.
-    Whole merge groups stay together: a season's facts include those without a stated season
-    (their season comes from the event name or the article date), and an event's include every
-    event spelled with the same words as one the matcher accepts.
+    Whole merge groups stay together: an event's facts include every event spelled with the
+    same words as one the matcher accepts. (The season is narrowed by `latest_results`.)
     """
     conditions, values = [where], list(params)
-    if season is not None:
-        conditions.append("(r.season = ? OR r.season IS NULL)")
-        values.append(season)
     if matcher is not None:
         rows = await store.fetchall("SELECT id, name FROM entities WHERE kind = 'event'")
         keys = {event_tokens(row["name"]) for row in rows if matcher.matches(row["name"])}
