@@ -72,6 +72,7 @@ class PaddockBot(commands.Bot):
             intents=intents,
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            max_messages=None,  # no message events (no intent for them): keep no message cache
         )
         self.config = config
         self.clock = clock

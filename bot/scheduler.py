@@ -214,25 +214,44 @@ def render_qotd(quote: StoredQuote, day: date | None) -> Answer:
     )
 
 
-async def load_quotes(store: Store) -> list[StoredQuote]:
-    """Return every stored quote with its article, for the quote of the day."""
-    rows = await store.fetchall(
-        "SELECT q.id, q.speaker, q.text, a.id AS article_id, a.title, a.published"
-        " FROM quotes q JOIN articles a ON a.id = q.article_id ORDER BY q.id"
+QUOTE_SQL = (
+    "SELECT q.id, q.speaker, q.text, a.id AS article_id, a.title, a.published"
+    " FROM quotes q JOIN articles a ON a.id = q.article_id"
+)
+ID_CHUNK = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteId:
+    """Only a quote's id: what the quote of the day is chosen by."""
+
+    id: int
+
+
+async def quote_ids(store: Store) -> list[QuoteId]:
+    """Return the id of every stored quote (not their texts: 360,000 quotes hold ~60 MB)."""
+    ids: list[QuoteId] = []
+    async with store.db.execute("SELECT id FROM quotes ORDER BY id") as cursor:
+        while rows := await cursor.fetchmany(ID_CHUNK):
+            ids.extend(QuoteId(row[0]) for row in rows)
+    return ids
+
+
+async def load_quote(store: Store, quote_id: int) -> StoredQuote | None:
+    """Return one stored quote with its article."""
+    row = await store.fetchone(f"{QUOTE_SQL} WHERE q.id = ?", (quote_id,))
+    if row is None:
+        return None
+    return StoredQuote(
+        id=row["id"],
+        speaker=row["speaker"],
+        text=row["text"],
+        source=Source(
+            row["article_id"],
+            row["title"],
+            date.fromisoformat(row["published"][:10]) if row["published"] else None,
+        ),
     )
-    return [
-        StoredQuote(
-            id=row["id"],
-            speaker=row["speaker"],
-            text=row["text"],
-            source=Source(
-                row["article_id"],
-                row["title"],
-                date.fromisoformat(row["published"][:10]) if row["published"] else None,
-            ),
-        )
-        for row in rows
-    ]
 
 
 # --- the single-deliverer lock ------------------------------------------------------------
@@ -488,7 +507,10 @@ class PostScheduler:
         today = post.day or post.due.date()
         if any(day == today for _, day in history):
             return None  # already posted today's quote
-        return choose_quote_of_the_day(await load_quotes(self.store), history, today)
+        ids = await quote_ids(self.store)
+        # one hash per quote: off the event loop, so interactions are still answered meanwhile
+        chosen = await asyncio.to_thread(choose_quote_of_the_day, ids, history, today)
+        return await load_quote(self.store, chosen.id) if chosen is not None else None
 
     async def _record(
         self, post: Post, outgoing: OutgoingPost, result: DeliveryResult, now: datetime
