@@ -249,6 +249,39 @@ async def test_slash_command_answers(
 
 
 @shared_bot
+async def test_a_burst_is_acknowledged_at_once_then_answered(shared: Emulator) -> None:
+    """30 commands at once: each is acknowledged (deferred if the bot is busy), then answered."""
+    burst = [
+        ("lineup", {"car": "31"}, "Pipo Derani"),
+        ("driver", {"name": "Pipo Derani"}, "#31"),
+        ("quote", {"speaker": "Mike O'Gara"}, "Mike O'Gara"),
+        ("search", {"query": "qualifying record"}, "qualifying record"),
+        ("about", {}, "About Paddock"),
+    ] * 6
+    gid, cid, user = shared._context(None, None, None, False)
+    records = []
+    for name, options, _ in burst:
+        data = shared._command_data(name, options, gid)
+        records.append(
+            await shared.send_interaction(2, data, guild_id=gid, channel_id=cid, user=user)
+        )
+    await shared.wait_until(
+        lambda: all(r.callbacks and (r.response_type == 4 or r.followups) for r in records),
+        20,
+        "every answer in the burst",
+    )
+    assert {r.response_type for r in records} <= {4, 5}
+    assert any(r.response_type == 5 for r in records), "a busy bot acknowledges first"
+    for record, (name, _, needle) in zip(records, burst, strict=True):
+        text = answer_text(record)
+        assert needle.lower() in text.lower(), f"/{name}: {needle!r} not in\n{text}"
+        assert "Something went wrong" not in text
+        if record.response_type == 5:
+            assert len(record.followups) == 1
+    assert_no_pings(shared)
+
+
+@shared_bot
 async def test_search_finds_the_pole_article_first(shared: Emulator) -> None:
     record = await shared.invoke("search", {"query": "qualifying record"})
     (embed,) = record.data["embeds"]
