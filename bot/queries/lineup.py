@@ -34,8 +34,10 @@ BY_CAR = "l.car = ?"
 BY_TEAM = "l.team_id = ?"
 BY_DRIVER = "l.id IN (SELECT lineup_id FROM lineup_drivers WHERE driver_id = ?)"
 EVERY = "1 = 1"
-LINEUP_ROWS = 60
+LINEUP_ROWS = 40
 """Statements read for one car at least: whole seasons, latest first (earlier ones counted)."""
+EVENT_ROWS = 12
+"""Statements read at least for a car at the event asked (whole seasons, latest first)."""
 GRID_ROWS_PER_CAR = 6
 """Latest statements read per car when listing a team's (or every) car's current line-up."""
 GRID_CARS = 12
@@ -218,18 +220,17 @@ def group_lineups(facts: Iterable[LineupFact]) -> dict[str, list[LineupGroup]]:
             per_article[key] = group
         group.absorb(fact)
     merged: list[LineupGroup] = []
+    by_season: dict[tuple[str, int | None], list[LineupGroup]] = {}
     for group in sorted(per_article.values(), key=lambda g: -len(g.drivers)):
         if not group.drivers:
             continue
-        same = [
-            kept
-            for kept in merged
-            if (kept.car, kept.season) == (group.car, group.season)
-            and set(group.drivers) <= set(kept.drivers)
-        ]
-        if same:
-            same[0].merge(group)
+        drivers = set(group.drivers)
+        kept = by_season.setdefault((group.car, group.season), [])
+        same = next((k for k in kept if drivers <= set(k.drivers)), None)
+        if same is not None:
+            same.merge(group)
         else:
+            kept.append(group)
             merged.append(group)
     by_car: dict[str, list[LineupGroup]] = {}
     for group in _promote_announcements(merged):
@@ -365,7 +366,7 @@ async def _event_lineups(
         return [], Spellings()
     marks = ", ".join("?" * len(events))
     where = f"({where}) AND l.event IN ({marks})"
-    facts, names, _ = await recent_lineups(store, where, (*params, *events), None, LINEUP_ROWS)
+    facts, names, _ = await recent_lineups(store, where, (*params, *events), None, EVENT_ROWS)
     return facts, names
 
 
