@@ -84,10 +84,9 @@ _SEASONS_SQL = (
 _EVENTS_SQL = "SELECT DISTINCT l.event FROM lineups l WHERE ({where}) AND l.event IS NOT NULL"
 _CARS_SQL = (
     "SELECT l.car, max(l.season) AS latest FROM lineups l WHERE {where}"
-    " GROUP BY l.car ORDER BY latest DESC, l.car LIMIT ?"
+    " GROUP BY l.car ORDER BY latest DESC, l.car"
 )
 """The cars with the latest stated seasons first (cars with undated line-ups only, last)."""
-_CAR_COUNT_SQL = "SELECT count(DISTINCT l.car) FROM lineups l WHERE {where}"
 _CAR_LATEST_SQL = (
     "SELECT id FROM (SELECT l.id FROM lineups l WHERE ({where}) AND l.car = ?"
     " AND l.season IS NOT NULL ORDER BY l.season DESC, l.id DESC LIMIT ?)"
@@ -312,11 +311,8 @@ async def latest_per_car(
     store: Store, where: str, params: tuple[object, ...], per_car: int = GRID_ROWS_PER_CAR
 ) -> tuple[list[LineupFact], Spellings, int]:
     """Return the latest statements of the GRID_CARS latest cars, and how many cars are left."""
-    cars = await store.fetchall(_CARS_SQL.format(where=where), (*params, GRID_CARS + 1))
-    more = 0
-    if len(cars) > GRID_CARS:
-        counted = await store.fetchone(_CAR_COUNT_SQL.format(where=where), params)
-        more = (int(counted[0]) if counted else 0) - GRID_CARS
+    cars = await store.fetchall(_CARS_SQL.format(where=where), params)
+    more = max(0, len(cars) - GRID_CARS)
     ids: list[object] = []
     sql = _CAR_LATEST_SQL.format(where=where)
     for car, _ in cars[:GRID_CARS]:
