@@ -528,7 +528,7 @@ def _cars_text(count: int, more: int) -> str:
     """Say how many cars are listed, and how many more there are."""
     text = f"{count} car{'s' if count != 1 else ''}, latest line-up each."
     if more > 0:
-        text += f" {more} more car{'s' if more != 1 else ''} with older line-ups not shown."
+        text += f" {more} more car{'s' if more != 1 else ''} not shown (latest season first)."
     return text
 
 

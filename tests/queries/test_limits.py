@@ -87,7 +87,7 @@ async def test_team_lineups_say_how_many_cars_are_not_listed(qs, monkeypatch):
     assert [c["car"] for c in answer.data["cars"]] == ["31"]
     assert (
         answer.description
-        == "1 car, latest line-up each. 1 more car with older line-ups not shown."
+        == "1 car, latest line-up each. 1 more car not shown (latest season first)."
     )
 
 
