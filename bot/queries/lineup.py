@@ -93,7 +93,8 @@ _CAR_LATEST_SQL = (
     " UNION ALL SELECT id FROM (SELECT l.id FROM lineups l WHERE ({where}) AND l.car = ?"
     " AND l.season IS NULL ORDER BY l.id DESC LIMIT ?)"
 )
-"""A car's latest statements with a season and without (most recently added first)."""
+"""A car's latest statements with a season and without (most recently added first); one such
+query per car listed, joined into one statement."""
 
 
 @dataclass(slots=True)
@@ -313,13 +314,12 @@ async def latest_per_car(
     """Return the latest statements of the GRID_CARS latest cars, and how many cars are left."""
     cars = await store.fetchall(_CARS_SQL.format(where=where), params)
     more = max(0, len(cars) - GRID_CARS)
-    ids: list[object] = []
-    sql = _CAR_LATEST_SQL.format(where=where)
-    for car, _ in cars[:GRID_CARS]:
-        rows = await store.fetchall(sql, (*params, car, per_car, *params, car, per_car))
-        ids += [row[0] for row in rows]
-    if not ids:
+    listed = [car for car, _ in cars[:GRID_CARS]]
+    if not listed:
         return [], Spellings(), more
+    sql = " UNION ALL ".join([_CAR_LATEST_SQL.format(where=where)] * len(listed))
+    values = [value for car in listed for value in (*params, car, per_car, *params, car, per_car)]
+    ids = [row[0] for row in await store.fetchall(sql, values)]
     marks = ", ".join("?" * len(ids))
     facts, names = await fetch_lineups(store, f"l.id IN ({marks})", tuple(ids))
     return facts, names, more

@@ -60,13 +60,13 @@ _RESULTS_SQL = (
     " WHERE {where} ORDER BY a.published IS NULL, a.published DESC, a.id DESC, r.paragraph, r.id"
 )
 _LATEST_IDS_SQL = (
-    "SELECT r.id FROM results r WHERE ({where}) AND r.season IS NOT NULL"
-    " ORDER BY r.season DESC, r.id DESC LIMIT ?"
+    "SELECT id FROM (SELECT r.id FROM results r WHERE ({dated}) AND r.season IS NOT NULL"
+    " ORDER BY r.season DESC, r.id DESC LIMIT ?)"
+    " UNION ALL SELECT id FROM (SELECT r.id FROM results r WHERE ({where})"
+    " AND r.season IS NULL ORDER BY r.id DESC LIMIT ?)"
 )
-"""The latest seasons' results (most recently added first), from the season indexes."""
-_UNDATED_IDS_SQL = (
-    "SELECT r.id FROM results r WHERE ({where}) AND r.season IS NULL ORDER BY r.id DESC LIMIT ?"
-)
+"""The latest seasons' results (most recently added first, from the season indexes), and the
+latest of those stating no season."""
 _COUNT_SQL = "SELECT count(*) FROM results r WHERE {where}"
 _DRIVERS_SQL = (
     "SELECT d.result_id, d.driver, d.driver_id, p.name AS entity_name"
@@ -210,9 +210,9 @@ async def _latest_ids(
     dated, dated_params = where, params
     if season is not None:
         dated, dated_params = f"({where}) AND r.season = ?", (*params, season)
-    rows = await store.fetchall(_LATEST_IDS_SQL.format(where=dated), (*dated_params, limit))
-    undated = await store.fetchall(_UNDATED_IDS_SQL.format(where=where), (*params, limit))
-    return [row[0] for row in [*rows, *undated]]
+    sql = _LATEST_IDS_SQL.format(dated=dated, where=where)
+    rows = await store.fetchall(sql, (*dated_params, limit, *params, limit))
+    return [row[0] for row in rows]
 
 
 def _fact_season(row: Any) -> int | None:
