@@ -150,7 +150,7 @@ async def driver_record(services: Services, person_id: int, name: str) -> Driver
     """Gather a driver's line-ups, results, quote count and latest mention."""
     store = services.store
     facts, names, earlier = await lineups.recent_lineups(
-        store, lineups.BY_DRIVER, (person_id,), rows=DRIVER_LINEUP_ROWS
+        store, lineups.BY_DRIVER, (person_id,), rows=DRIVER_LINEUP_ROWS, indexed=False
     )
     stints = sorted(
         (g for groups in lineups.group_lineups(facts).values() for g in groups),

@@ -66,7 +66,15 @@ _SEASON_COUNTS_SQL = (
     " JOIN articles a ON a.id = l.article_id WHERE ({where}) AND l.season IS NULL)"
     " WHERE season IS NOT NULL AND season <= ? GROUP BY season ORDER BY season DESC"
 )
-"""Statements per season (stated, or the year of an article stating none), latest first."""
+"""Statements per season (stated, or the year of an article stating none), latest first; the
+stated ones from the (car, season) or (team, car, season) index alone."""
+_SEASON_COUNTS_SCAN_SQL = (
+    "SELECT season, count(*) FROM (SELECT CASE WHEN l.season IS NOT NULL THEN l.season"
+    " ELSE (SELECT CAST(substr(a.published, 1, 4) AS INTEGER) FROM articles a"
+    " WHERE a.id = l.article_id) END AS season FROM lineups l WHERE {where})"
+    " WHERE season IS NOT NULL AND season <= ? GROUP BY season ORDER BY season DESC"
+)
+"""The same in one pass over the statements, for filters no season index serves (a driver's)."""
 _WINDOW = (
     "l.id IN (SELECT l.id FROM lineups l WHERE ({where}) AND l.season BETWEEN ? AND ?"
     " UNION ALL SELECT l.id FROM lineups l WHERE ({where}) AND l.season IS NULL)"
@@ -337,11 +345,20 @@ async def recent_lineups(
     params: tuple[object, ...],
     upper: int | None = None,
     rows: int = LINEUP_ROWS,
+    *,
+    indexed: bool = True,
 ) -> tuple[list[LineupFact], Spellings, int]:
-    """Return the latest whole seasons' statements (to `upper`) and how many seasons are left."""
+    """Return the latest whole seasons' statements (to `upper`) and how many seasons are left.
+
+    `indexed` says whether a season index serves the filter (a car's or a team's, not a
+    driver's); it only chooses how the statements per season are counted.
+    """
     top = upper if upper is not None else LATEST_SEASON
-    sql = _SEASON_COUNTS_SQL.format(where=where)
-    counts = [(int(s), int(n)) for s, n in await store.fetchall(sql, (*params, *params, top))]
+    if indexed:
+        sql, values = _SEASON_COUNTS_SQL.format(where=where), (*params, *params, top)
+    else:
+        sql, values = _SEASON_COUNTS_SCAN_SQL.format(where=where), (*params, top)
+    counts = [(int(s), int(n)) for s, n in await store.fetchall(sql, values)]
     first, earlier = window_start(counts, rows)
     window_params = (*params, first, top, *params, f"{first:04d}")
     facts, names = await fetch_lineups(store, _WINDOW.format(where=where), window_params)
