@@ -157,7 +157,11 @@ async def driver_record(services: Services, person_id: int, name: str) -> Driver
         key=lineups.recency,
     )
     result_facts, result_names, more = await outcomes.latest_results(
-        store, outcomes.BY_DRIVER, (person_id,), DRIVER_RESULT_ROWS
+        store,
+        outcomes.BY_DRIVER,
+        (person_id,),
+        DRIVER_RESULT_ROWS,
+        count_sql=outcomes.DRIVER_COUNT_SQL,
     )
     events = outcomes.group_by_event(result_facts, await event_names(services))
     row = await store.fetchone("SELECT count(*) FROM quotes WHERE speaker_id = ?", (person_id,))

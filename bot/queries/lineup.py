@@ -81,6 +81,12 @@ _WINDOW = (
     " AND (l.season IS NOT NULL OR a.published IS NULL OR a.published >= ?)"
 )
 """Statements of the seasons in a window; those without a stated season from its first year."""
+_WINDOW_SCAN = (
+    "({where}) AND (l.season BETWEEN ? AND ? OR l.season IS NULL AND coalesce("
+    "(SELECT w.published FROM articles w WHERE w.id = l.article_id), '9999') >= ?)"
+)
+"""The same in one pass over the statements, for filters no season index serves (the
+condition names only the line-up, so SQLite checks it before joining the article)."""
 _SEASONS_SQL = (
     "SELECT DISTINCT season FROM (SELECT l.season FROM lineups l"
     " WHERE ({where}) AND l.season IS NOT NULL"
@@ -360,8 +366,13 @@ async def recent_lineups(
         sql, values = _SEASON_COUNTS_SCAN_SQL.format(where=where), (*params, top)
     counts = [(int(s), int(n)) for s, n in await store.fetchall(sql, values)]
     first, earlier = window_start(counts, rows)
-    window_params = (*params, first, top, *params, f"{first:04d}")
-    facts, names = await fetch_lineups(store, _WINDOW.format(where=where), window_params)
+    if indexed:
+        window = _WINDOW.format(where=where)
+        window_params = (*params, first, top, *params, f"{first:04d}")
+    else:
+        window = _WINDOW_SCAN.format(where=where)
+        window_params = (*params, first, top, f"{first:04d}")
+    facts, names = await fetch_lineups(store, window, window_params)
     return facts, names, earlier
 
 

@@ -68,6 +68,8 @@ _LATEST_IDS_SQL = (
 """The latest seasons' results (most recently added first, from the season indexes), and the
 latest of those stating no season."""
 _COUNT_SQL = "SELECT count(*) FROM results r WHERE {where}"
+DRIVER_COUNT_SQL = "SELECT count(DISTINCT result_id) FROM result_drivers WHERE driver_id = ?"
+"""A driver's results counted from the driver index alone (for BY_DRIVER)."""
 _DRIVERS_SQL = (
     "SELECT d.result_id, d.driver, d.driver_id, p.name AS entity_name"
     " FROM result_drivers d LEFT JOIN entities p ON p.id = d.driver_id"
@@ -180,11 +182,14 @@ async def latest_results(
     params: tuple[object, ...],
     limit: int = RESULT_ROWS,
     season: int | None = None,
+    *,
+    count_sql: str = _COUNT_SQL,
 ) -> tuple[list[ResultFact], Spellings, int]:
     """Return the latest results of a filter (`limit` statements at most) and how many are left.
 
     With a season, the results stating it are read, and those stating none (their season comes
-    from the event name or the article date, so the caller filters them).
+    from the event name or the article date, so the caller filters them). `count_sql` counts
+    the filter's results (a template with {where}, or a cheaper query with the same params).
     """
     ids = await _latest_ids(store, where, params, limit + 1, season)
     if not ids:
@@ -196,7 +201,7 @@ async def latest_results(
     if len(rows) > limit:
         if season is not None:
             where, params = f"({where}) AND (r.season = ? OR r.season IS NULL)", (*params, season)
-        total = await store.fetchone(_COUNT_SQL.format(where=where), params)
+        total = await store.fetchone(count_sql.format(where=where), params)
         more = (int(total[0]) if total else 0) - len(kept)
     rows = [row for row in rows if row["id"] in kept]
     facts, names = await _facts(store, rows)
