@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 
 ANSWER_BUDGET_S = 0.25  # idle: answer directly if ready this soon, else defer first
 QUERY_SLOTS = 2  # queries running at once (SQLite runs them one by one anyway)
+ACK_WAIT_S = 1.0  # queries wait this long at most for pending acknowledgements to go out
 FIRST = asyncio.FIRST_COMPLETED
 PAGER_TIMEOUT_S = 180.0
 AUTOCOMPLETE_LIMIT = 25
@@ -219,11 +221,17 @@ class _Gate:
         `first` is the idle bot's one interaction: unacknowledged while its own query runs.
         """
         if not first:
-            await self.acks_out.wait()  # hold no slot while waiting
+            await self._acks_sent()  # hold no slot while waiting
         async with self.slots:
             if not first:
-                await self.acks_out.wait()  # more may have come in meanwhile
+                await self._acks_sent()  # more may have come in meanwhile
             return await query(services)
+
+    async def _acks_sent(self) -> None:
+        """Wait until no acknowledgement is pending, or `ACK_WAIT_S` (one may hang)."""
+        if not self.acks_out.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.acks_out.wait(), ACK_WAIT_S)
 
 
 _gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Gate] = weakref.WeakKeyDictionary()

@@ -109,3 +109,28 @@ async def test_at_most_query_slots_queries_run_at_once(services, monkeypatch, sl
     await asyncio.gather(*(reply(i, counted) for i in interactions))
     assert peak == slots
     reply_module._gates.clear()
+
+
+async def test_a_hung_acknowledgement_delays_other_queries_only_briefly(services, monkeypatch):
+    monkeypatch.setattr(reply_module, "ACK_WAIT_S", 0.05)
+    reply_module._gates.clear()
+    first, hung, third = (make_interaction(services, user_id=n) for n in (1, 2, 3))
+    release = asyncio.Event()
+
+    async def hang(**kwargs: Any) -> None:
+        await release.wait()
+
+    hung.response.defer = hang  # this acknowledgement never comes back (until released)
+    tasks = [
+        asyncio.ensure_future(reply(first, query([], "1", delay=0.01))),
+        asyncio.ensure_future(reply(hung, query([], "2"))),
+        asyncio.ensure_future(reply(third, query([], "3"))),
+    ]
+    # the third's query waits for pending acknowledgements, but not for the hung one forever
+    await asyncio.wait_for(asyncio.gather(tasks[0], tasks[2]), 2.0)
+    assert sent(third)["embed"].title == "Answer 3"
+    assert not tasks[1].done()
+    release.set()
+    await tasks[1]
+    assert _gate().unacked == 0
+    reply_module._gates.clear()
