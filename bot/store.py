@@ -159,9 +159,8 @@ class Store:
                 raise
 
     async def fetchall(self, sql: str, params: Iterable[object] = ()) -> list[aiosqlite.Row]:
-        """Run a query and return every row."""
-        async with self.db.execute(sql, tuple(params)) as cur:
-            return list(await cur.fetchall())
+        """Run a query and return every row (one trip to the database thread)."""
+        return list(await self.db.execute_fetchall(sql, tuple(params)))
 
     async def fetchone(self, sql: str, params: Iterable[object] = ()) -> aiosqlite.Row | None:
         """Run a query and return its first row, or None."""
