@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.admission import Admission
 from bot.calendar import Calendar, current_calendar
 from bot.clock import Clock, SystemClock
 from bot.config import Config
@@ -40,6 +41,7 @@ class Services:
     scheduler: PostScheduler | None = None
     started_at: datetime | None = None
     latency_ms: float | None = None
+    admission: Admission = field(default_factory=Admission)
 
     def __post_init__(self) -> None:
         if self.started_at is None:

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import weakref
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
 
+from bot.admission import Admission, Ticket
 from bot.answers import Answer
 from bot.render_discord import render_embeds
 
@@ -22,8 +22,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ANSWER_BUDGET_S = 0.25  # idle: answer directly if ready this soon, else defer first
-QUERY_SLOTS = 2  # queries running at once (SQLite runs them one by one anyway)
-ACK_WAIT_S = 1.0  # queries wait this long at most for pending acknowledgements to go out
 FIRST = asyncio.FIRST_COMPLETED
 PAGER_TIMEOUT_S = 180.0
 AUTOCOMPLETE_LIMIT = 25
@@ -117,10 +115,10 @@ async def reply(
     no "thinking..."); else, or as soon as another interaction arrives while it waits, the
     interaction is deferred first. Busy (other interactions being answered), it is deferred
     before its query even starts, so acknowledgements never queue behind queries. At most
-    `QUERY_SLOTS` queries run at once: the others wait their turn without holding memory.
+    `bot.admission.QUERY_SLOTS` queries run at once: the others wait without holding memory.
     """
-    gate = _gate()
     services = services_of(interaction)
+    gate = services.admission
     gate.nudge_waiting()  # those waiting on their budget: acknowledge now, the bot is busy
     busy = gate.active > 0
     ticket = gate.enter()
@@ -128,7 +126,7 @@ async def reply(
         if busy:
             await interaction.response.defer(thinking=True, ephemeral=ephemeral)
             gate.acknowledged(ticket)
-            answer = await gate.run(query, services)
+            answer = await gate.run(partial(query, services))
         else:
             answer = await _answer_or_defer(interaction, gate, ticket, query, services, ephemeral)
         await send_answer(interaction, answer, ephemeral=ephemeral)
@@ -138,14 +136,14 @@ async def reply(
 
 async def _answer_or_defer(
     interaction: discord.Interaction,
-    gate: _Gate,
-    ticket: _Ticket,
+    gate: Admission,
+    ticket: Ticket,
     query: Callable[[Services], Awaitable[Answer]],
     services: Services,
     ephemeral: bool,
 ) -> Answer:
     """Wait up to the budget (or a nudge) for the answer, deferring if it is not ready."""
-    task = asyncio.ensure_future(gate.run(query, services, first=True))
+    task = asyncio.ensure_future(gate.run(partial(query, services), first=True))
     nudge = asyncio.get_running_loop().create_future()
     gate.waiting.add(nudge)
     try:
@@ -157,93 +155,6 @@ async def _answer_or_defer(
     finally:
         gate.waiting.discard(nudge)
         task.cancel()  # a no-op once done; stops the query if deferring failed
-
-
-class _Ticket:
-    """One interaction being answered; `acked` once its callback went out."""
-
-    __slots__ = ("acked",)
-
-    def __init__(self) -> None:
-        self.acked = False
-
-
-class _Gate:
-    """How busy one event loop's bot is: replies in progress, unacknowledged ones, query slots.
-
-    Queries start only when no interaction waits for its acknowledgement: a query's Python work
-    runs on the event loop, and acknowledgements (due within 3 s) must not queue behind it.
-    """
-
-    def __init__(self) -> None:
-        self.active = 0
-        self.unacked = 0
-        self.acks_out = asyncio.Event()
-        self.acks_out.set()
-        self.waiting: set[asyncio.Future[None]] = set()
-        self.slots = asyncio.Semaphore(QUERY_SLOTS)
-
-    def enter(self) -> _Ticket:
-        """Count an interaction in, unacknowledged."""
-        self.active += 1
-        self.unacked += 1
-        self.acks_out.clear()
-        return _Ticket()
-
-    def acknowledged(self, ticket: _Ticket) -> None:
-        """Count an interaction's acknowledgement (once)."""
-        if not ticket.acked:
-            ticket.acked = True
-            self.unacked -= 1
-            if self.unacked == 0:
-                self.acks_out.set()
-
-    def leave(self, ticket: _Ticket) -> None:
-        """Count an interaction out (answered, or failed)."""
-        self.acknowledged(ticket)
-        self.active -= 1
-
-    def nudge_waiting(self) -> None:
-        """Wake every reply waiting on its budget so that it defers now."""
-        for nudge in self.waiting:
-            if not nudge.done():
-                nudge.set_result(None)
-
-    async def run(
-        self,
-        query: Callable[[Services], Awaitable[Answer]],
-        services: Services,
-        *,
-        first: bool = False,
-    ) -> Answer:
-        """Run a query in one of the slots, once every acknowledgement is out.
-
-        `first` is the idle bot's one interaction: unacknowledged while its own query runs.
-        """
-        if not first:
-            await self._acks_sent()  # hold no slot while waiting
-        async with self.slots:
-            if not first:
-                await self._acks_sent()  # more may have come in meanwhile
-            return await query(services)
-
-    async def _acks_sent(self) -> None:
-        """Wait until no acknowledgement is pending, or `ACK_WAIT_S` (one may hang)."""
-        if not self.acks_out.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.acks_out.wait(), ACK_WAIT_S)
-
-
-_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Gate] = weakref.WeakKeyDictionary()
-
-
-def _gate() -> _Gate:
-    """Return the running loop's gate."""
-    loop = asyncio.get_running_loop()
-    gate = _gates.get(loop)
-    if gate is None:
-        gate = _gates[loop] = _Gate()
-    return gate
 
 
 def choices(names: list[str]) -> list[app_commands.Choice[str]]:

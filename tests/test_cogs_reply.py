@@ -7,9 +7,11 @@ from typing import Any
 
 import pytest
 
+import bot.admission as admission_module
 import cogs._reply as reply_module
+from bot.admission import Admission
 from bot.answers import Answer
-from cogs._reply import _gate, reply
+from cogs._reply import reply
 from tests.helpers import make_interaction, pings_nobody, sent
 
 
@@ -73,7 +75,7 @@ async def test_busy_defers_before_the_query_and_queries_wait_for_acknowledgement
     assert log.index("query 2") > last_defer and log.index("query 3") > last_defer
     for n, interaction in (("1", first), ("2", second), ("3", third)):
         assert sent(interaction)["embed"].title == f"Answer {n}"
-    gate = _gate()
+    gate = services.admission
     assert (gate.active, gate.unacked, gate.waiting) == (0, 0, set())
 
 
@@ -85,7 +87,7 @@ async def test_a_failing_query_leaves_the_gate_clean(services):
         return_exceptions=True,
     )
     assert all(isinstance(r, RuntimeError) for r in results)
-    gate = _gate()
+    gate = services.admission
     assert (gate.active, gate.unacked, gate.waiting) == (0, 0, set())
     assert gate.acks_out.is_set()
     await reply(make_interaction(services), query([], "after"))  # still answers
@@ -93,8 +95,7 @@ async def test_a_failing_query_leaves_the_gate_clean(services):
 
 @pytest.mark.parametrize("slots", [1, 2])
 async def test_at_most_query_slots_queries_run_at_once(services, monkeypatch, slots):
-    monkeypatch.setattr(reply_module, "QUERY_SLOTS", slots)
-    reply_module._gates.clear()
+    monkeypatch.setattr(services, "admission", Admission(slots))
     running = peak = 0
 
     async def counted(_services: Any) -> Answer:
@@ -108,12 +109,10 @@ async def test_at_most_query_slots_queries_run_at_once(services, monkeypatch, sl
     interactions = [make_interaction(services, user_id=n) for n in range(8)]
     await asyncio.gather(*(reply(i, counted) for i in interactions))
     assert peak == slots
-    reply_module._gates.clear()
 
 
 async def test_a_hung_acknowledgement_delays_other_queries_only_briefly(services, monkeypatch):
-    monkeypatch.setattr(reply_module, "ACK_WAIT_S", 0.05)
-    reply_module._gates.clear()
+    monkeypatch.setattr(admission_module, "ACK_WAIT_S", 0.05)
     first, hung, third = (make_interaction(services, user_id=n) for n in (1, 2, 3))
     release = asyncio.Event()
 
@@ -132,5 +131,4 @@ async def test_a_hung_acknowledgement_delays_other_queries_only_briefly(services
     assert not tasks[1].done()
     release.set()
     await tasks[1]
-    assert _gate().unacked == 0
-    reply_module._gates.clear()
+    assert services.admission.unacked == 0
