@@ -61,17 +61,17 @@ def safe(text: str) -> str:
 
 def _spelling_rank(name: str) -> tuple[int, int, int, int]:
     """Rank a spelling: accents first, then natural case, then length, then fewer capitals."""
-    accents = sum(1 for ch in name if not ch.isascii())
+    accents = 0 if name.isascii() else sum(not ch.isascii() for ch in name)
     natural_case = int(name != name.lower() and name != name.upper())
-    capitals = sum(1 for ch in name if ch.isupper())
+    capitals = sum(map(str.isupper, name))
     return (accents, natural_case, len(name), -capitals)
 
 
 def best_spelling(variants: Iterable[str | None]) -> str:
     """Return the best of several spellings of one name (accented, most complete)."""
     names = [v.strip() for v in variants if v and v.strip()]
-    if not names:
-        return ""
+    if len(names) < 2:
+        return names[0] if names else ""
     return max(names, key=_spelling_rank)
 
 

@@ -240,17 +240,17 @@ def group_lineups(facts: Iterable[LineupFact]) -> dict[str, list[LineupGroup]]:
             per_article[key] = group
         group.absorb(fact)
     merged: list[LineupGroup] = []
-    by_season: dict[tuple[str, int | None], list[LineupGroup]] = {}
+    by_season: dict[tuple[str, int | None], list[tuple[LineupGroup, set[str]]]] = {}
     for group in sorted(per_article.values(), key=lambda g: -len(g.drivers)):
         if not group.drivers:
             continue
         drivers = set(group.drivers)
         kept = by_season.setdefault((group.car, group.season), [])
-        same = next((k for k in kept if drivers <= set(k.drivers)), None)
+        same = next((k for k, k_drivers in kept if drivers <= k_drivers), None)
         if same is not None:
             same.merge(group)
         else:
-            kept.append(group)
+            kept.append((group, drivers))
             merged.append(group)
     by_car: dict[str, list[LineupGroup]] = {}
     for group in _promote_announcements(merged):
@@ -442,7 +442,9 @@ async def _car_lineup(
     if team_id is not None:
         facts = [f for f in facts if f.team == name_key(team_id, "")]
     everything = group_lineups(facts).get(number, [])
-    groups = group_lineups(keep_season_event(facts, season, matcher)).get(number, [])
+    groups = everything
+    if season is not None or matcher is not None:
+        groups = group_lineups(keep_season_event(facts, season, matcher)).get(number, [])
     if not groups:
         what = _filters_text(number, season, matcher, team_name)
         return not_found("line-up", what, await _seasons(services.store, number, where, params))
