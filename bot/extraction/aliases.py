@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.extraction.literals import LiteralIndex
 from bot.extraction.names import normalize_name
 
 SECTIONS = ("teams", "events")
@@ -39,7 +40,7 @@ class Aliases:
         object.__setattr__(self, "_team_index", _index(self.teams))
         object.__setattr__(self, "_event_index", _index(self.events))
         for section, table in (("teams", self.teams), ("events", self.events)):
-            found = (_pattern(table), _first_words(table), _index(table))
+            found = (_pattern(table), LiteralIndex(_first_words(table)), _index(table))
             object.__setattr__(self, f"_{section}", found)
         object.__setattr__(self, "_found", {})
 
@@ -99,7 +100,7 @@ def _first_words(table: Mapping[str, tuple[str, ...]]) -> frozenset[str]:
 
 
 def _find(
-    pattern: re.Pattern[str] | None, starts: frozenset[str], index: dict[str, str], text: str
+    pattern: re.Pattern[str] | None, starts: LiteralIndex, index: dict[str, str], text: str
 ) -> list[Found]:
     """Return the variants named in a text, trying the pattern only where a variant's word starts.
 
@@ -122,15 +123,17 @@ def _find(
     return found
 
 
-def _candidates(text: str, starts: frozenset[str]) -> list[int]:
+def _candidates(text: str, starts: LiteralIndex) -> list[int]:
     """Return where a word of the text is the first word of a variant, in order."""
     folded = text.casefold()
     if len(folded) != len(text):  # casefolding changed lengths (ß → ss): go word by word
         return [
-            word.start() for word in _WORD_START.finditer(text) if word.group().casefold() in starts
+            word.start()
+            for word in _WORD_START.finditer(text)
+            if word.group().casefold() in starts.literals
         ]
     found = []
-    for first in starts:
+    for first in starts.present(folded):
         at = folded.find(first)
         while at >= 0:
             word = _WORD_START.match(folded, at)

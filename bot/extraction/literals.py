@@ -64,15 +64,21 @@ class Gated:
 
 
 class LiteralIndex:
-    """Find which of many patterns' literals a text holds, in one pass over its words.
+    """Find which of many literals (casefolded, without whitespace) a text holds, by its words.
 
     No literal holds whitespace, so each one found lies inside one whitespace-separated word;
     words repeat from sentence to sentence, so the literals of each are remembered.
     """
 
-    def __init__(self, gates: Iterable[Gated]) -> None:
-        self._literals = sorted({word for gate in gates for s in gate.literal_sets for word in s})
+    def __init__(self, literals: Iterable[str]) -> None:
+        self.literals = frozenset(literals)
+        self._sorted = sorted(self.literals)
         self._memo: dict[str, frozenset[str]] = {}
+
+    @classmethod
+    def of(cls, gates: Iterable[Gated]) -> LiteralIndex:
+        """Return the index of every literal of some patterns."""
+        return cls(word for gate in gates for s in gate.literal_sets for word in s)
 
     def present(self, folded: str) -> frozenset[str]:
         """Return the literals a casefolded text contains."""
@@ -82,7 +88,7 @@ class LiteralIndex:
             if hit is None:
                 if len(self._memo) >= MEMO_TOKENS:
                     self._memo.clear()
-                hit = frozenset(word for word in self._literals if word in token)
+                hit = frozenset(word for word in self._sorted if word in token)
                 self._memo[token] = hit
             found |= hit
         return frozenset(found)

@@ -449,7 +449,7 @@ _NUMBER_WORD = re.compile(rf"\b({ORD}|three|five|ten|\d{{1,2}})\b", re.IGNORECAS
 def _gated_patterns() -> tuple[LiteralIndex, tuple[tuple[_Pattern, Gated], ...]]:
     """Return the outcome patterns with the literal pre-checks that skip most sentences."""
     gated = tuple((pattern, Gated.of(pattern.regex)) for pattern in PATTERNS)
-    return LiteralIndex(gate for _, gate in gated), gated
+    return LiteralIndex.of(gate for _, gate in gated), gated
 
 
 def find_triggers(text: str) -> list[Trigger]:

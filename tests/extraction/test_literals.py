@@ -48,7 +48,7 @@ def test_a_pattern_needing_two_words_is_checked_for_both():
     gate = Gated.of(pattern)
     assert gate.might_match("she took 1st")
     assert not gate.might_match("she took the lead"), "no ordinal: the pattern cannot match"
-    index = LiteralIndex([gate])
+    index = LiteralIndex.of([gate])
     assert gate.admits(index.present("he won the first"))
     assert not gate.admits(index.present("he won the race"))
 
@@ -56,7 +56,7 @@ def test_a_pattern_needing_two_words_is_checked_for_both():
 def test_no_outcome_pattern_is_skipped_on_a_sentence_it_matches():
     sentences = corpus_sentences()
     gates = [Gated.of(pattern.regex) for pattern in results.PATTERNS]
-    index = LiteralIndex(gates)
+    index = LiteralIndex.of(gates)
     checked = skipped = 0
     for sentence in sentences:
         folded = sentence.casefold()
