@@ -170,6 +170,7 @@ V3_QUERY_INDEXES = """
 DROP INDEX lineups_car;
 DROP INDEX lineups_team;
 CREATE INDEX lineups_car_season ON lineups (car, season);
+CREATE INDEX lineups_car_event ON lineups (car, event, season);
 CREATE INDEX lineups_team_car_season ON lineups (team_id, car, season);
 DROP INDEX results_event;
 DROP INDEX results_car;
@@ -178,42 +179,6 @@ CREATE INDEX results_car_season ON results (car, season);
 CREATE INDEX results_team_season ON results (team_id, season);
 CREATE INDEX results_season ON results (season);
 
-CREATE VIRTUAL TABLE quotes_fts USING fts5 (
-    text, speaker_id, content = 'quotes', content_rowid = 'id',
-    tokenize = 'unicode61 remove_diacritics 2'
-);
-CREATE VIRTUAL TABLE quotes_vocab USING fts5vocab (quotes_fts, 'col');
-CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes BEGIN
-    INSERT INTO quotes_fts (rowid, text, speaker_id) VALUES (new.id, new.text, new.speaker_id);
-END;
-CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes BEGIN
-    INSERT INTO quotes_fts (quotes_fts, rowid, text, speaker_id)
-    VALUES ('delete', old.id, old.text, old.speaker_id);
-END;
-CREATE TRIGGER quotes_fts_update AFTER UPDATE ON quotes BEGIN
-    INSERT INTO quotes_fts (quotes_fts, rowid, text, speaker_id)
-    VALUES ('delete', old.id, old.text, old.speaker_id);
-    INSERT INTO quotes_fts (rowid, text, speaker_id) VALUES (new.id, new.text, new.speaker_id);
-END;
-INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild');
-"""
-"""Indexes for the fact queries (filter and order by season in SQL) and quote full-text search.
-
-`quotes_fts` indexes each quote's words and its speaker id, so that /quote finds quotes about a
-word (by a speaker) without reading every quote.
-"""
-
-V4_LINEUP_EVENTS = """
-CREATE INDEX lineups_car_event ON lineups (car, event, season);
-"""
-"""/lineup with an event: a car's events and their latest seasons from the index alone."""
-
-V5_QUOTE_PREFIXES = """
-DROP TRIGGER quotes_fts_insert;
-DROP TRIGGER quotes_fts_delete;
-DROP TRIGGER quotes_fts_update;
-DROP TABLE quotes_vocab;
-DROP TABLE quotes_fts;
 CREATE VIRTUAL TABLE quotes_fts USING fts5 (
     text, speaker_id, content = 'quotes', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4 5 6'
@@ -232,12 +197,7 @@ CREATE TRIGGER quotes_fts_update AFTER UPDATE ON quotes BEGIN
 END;
 INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild');
 """
-"""/quote about a word: prefix indexes (2 to 6 letters) so that `word*` reads one list."""
+"""Indexes for the queries at scale: seasons of line-ups and results, and the quotes' words
+(with word-prefix indexes, for `word*`)."""
 
-MIGRATIONS: tuple[str, ...] = (
-    V1_ARTICLES_AND_FACTS,
-    V2_GUILD_POSTS,
-    V3_QUERY_INDEXES,
-    V4_LINEUP_EVENTS,
-    V5_QUOTE_PREFIXES,
-)
+MIGRATIONS: tuple[str, ...] = (V1_ARTICLES_AND_FACTS, V2_GUILD_POSTS, V3_QUERY_INDEXES)
