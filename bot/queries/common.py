@@ -150,6 +150,14 @@ def name_key(entity_id: int | None, name: str) -> str:
     return f"id:{entity_id}" if entity_id is not None else f"name:{fold(name)}"
 
 
+def team_key(row: Any, names: Spellings) -> str | None:
+    """Record the team spellings of a fact row (team, team_id, team_entity); return its key."""
+    if not row["team"] and row["team_id"] is None:
+        return None
+    key = name_key(row["team_id"], row["team"] or row["team_entity"] or "")
+    return names.add(key, row["team"], row["team_entity"])
+
+
 _WORD = re.compile(r"\w+")
 _HOURS = re.compile(r"\b(\d+)\s*(?:h|hr|hrs)\b")
 EVENT_STOPWORDS = frozenset(

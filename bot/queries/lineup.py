@@ -23,6 +23,7 @@ from bot.queries.common import (
     short_cite,
     source_data,
     source_from,
+    team_key,
 )
 from bot.queries.names import event_matcher_for, resolve
 from bot.services import Services
@@ -198,10 +199,7 @@ async def fetch_lineups(
     rows = await store.fetchall(_LINEUPS_SQL.format(where=where), params)
     facts: dict[int, LineupFact] = {}
     for row in rows:
-        team = None
-        if row["team"] or row["team_id"] is not None:
-            team_key = name_key(row["team_id"], row["team"] or row["team_entity"] or "")
-            team = names.add(team_key, row["team"], row["team_entity"])
+        team = team_key(row, names)
         facts[row["id"]] = LineupFact(
             id=row["id"],
             car=row["car"],

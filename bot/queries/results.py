@@ -26,6 +26,7 @@ from bot.queries.common import (
     short_cite,
     source_data,
     source_from,
+    team_key,
     year_in,
 )
 from bot.queries.names import event_matcher_for, event_names, resolve
@@ -237,10 +238,7 @@ async def _facts(store: Store, rows: list[Any]) -> tuple[list[ResultFact], Spell
     names = Spellings()
     facts: dict[int, ResultFact] = {}
     for row in rows:
-        team = None
-        if row["team"] or row["team_id"] is not None:
-            team_key = name_key(row["team_id"], row["team"] or row["team_entity"] or "")
-            team = names.add(team_key, row["team"], row["team_entity"])
+        team = team_key(row, names)
         facts[row["id"]] = ResultFact(
             kind=row["kind"],
             position=row["position"],
