@@ -81,10 +81,11 @@ def not_found(what: str, query: str, suggestions: list[str]) -> Answer:
 
 _INLINE_MARKDOWN = str.maketrans({ch: f"\\{ch}" for ch in "\\*_~`|"})
 _LINE_START_MARKDOWN = re.compile(r"^(\s*)([#>-])", re.MULTILINE)
-_ZERO_WIDTH = "\u200b"
+ZERO_WIDTH = "\u200b"
+"""An invisible character: breaks mentions and fills fields Discord needs non-empty."""
 
 
 def escape(text: str) -> str:
     """Escape article text for Discord: no markdown effects and no mentions."""
     safe = _LINE_START_MARKDOWN.sub(r"\1\\\2", text.translate(_INLINE_MARKDOWN))
-    return safe.replace("@", f"@{_ZERO_WIDTH}").replace("<#", f"<{_ZERO_WIDTH}#")
+    return safe.replace("@", f"@{ZERO_WIDTH}").replace("<#", f"<{ZERO_WIDTH}#")

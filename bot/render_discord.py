@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.answers import Answer, Section
+from bot.answers import ZERO_WIDTH, Answer, Section
 from bot.text import clip
 
 EMBED_TITLE_LIMIT = 256
@@ -22,13 +22,12 @@ PAGE_DESCRIPTION_CHARS = 2000
 FOOTER_SOURCES_CHARS = 1000
 PAGE_COUNTER_CHARS = 40
 COLOURS = {"ok": 0xC8102E, "not_found": 0xF2A900, "error": 0x5A5A5A}
-_ZERO_WIDTH = "\u200b"
 
 
 def defuse_mentions(text: str) -> str:
     """Break @everyone and @here (embeds never ping; mention pills like <#id> stay readable)."""
-    return text.replace("@everyone", f"@{_ZERO_WIDTH}everyone").replace(
-        "@here", f"@{_ZERO_WIDTH}here"
+    return text.replace("@everyone", f"@{ZERO_WIDTH}everyone").replace(
+        "@here", f"@{ZERO_WIDTH}here"
     )
 
 
@@ -69,8 +68,8 @@ def _width(section: Section) -> int:
 def _safe_section(section: Section) -> Section:
     """Return the section clipped to Discord's field limits and unable to ping."""
     return Section(
-        name=clip(defuse_mentions(section.name) or _ZERO_WIDTH, EMBED_FIELD_NAME_LIMIT),
-        value=clip(defuse_mentions(section.value) or _ZERO_WIDTH, EMBED_FIELD_VALUE_LIMIT),
+        name=clip(defuse_mentions(section.name) or ZERO_WIDTH, EMBED_FIELD_NAME_LIMIT),
+        value=clip(defuse_mentions(section.value) or ZERO_WIDTH, EMBED_FIELD_VALUE_LIMIT),
         inline=section.inline,
     )
 
