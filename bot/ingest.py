@@ -157,6 +157,13 @@ def default_workers() -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class ExtractionFailed:
+    """Why extraction failed on one article (its traceback went to the log)."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class _Pending:
     """A read article that is new or changed, with where it goes in the store."""
 
@@ -171,7 +178,7 @@ class _Chunk:
     """A chunk of new or changed articles and their facts being extracted."""
 
     pending: list[_Pending]
-    facts: asyncio.Future[list[ArticleFacts]]
+    facts: asyncio.Future[_Extracted]
 
 
 @dataclass(slots=True)
@@ -235,15 +242,6 @@ class Ingestor:
         log.info("Ingest: %s", report.summary())
         return report
 
-    async def put(self, article: Article, key: str, fingerprint: str) -> int:
-        """Extract the facts of one article and write it with them in one transaction."""
-        [facts] = await self._extract_in_thread([article], await self._people())
-        pending = _Pending(article, key, fingerprint, replaces=False)
-        [article_id] = await self.store.write(
-            partial(self._write, pending=[pending], facts=[facts])
-        )
-        return article_id
-
     @asynccontextmanager
     async def _extraction(self, files: int) -> AsyncIterator[_ExtractAll]:
         """Yield how to extract many articles: worker processes for a big ingest, else a thread."""
@@ -259,13 +257,13 @@ class Ingestor:
 
     async def _extract_in_thread(
         self, articles: list[Article], people: tuple[Person, ...]
-    ) -> list[ArticleFacts]:
+    ) -> _Extracted:
         """Extract articles one after another on a thread."""
         return await asyncio.to_thread(extract_many, self.aliases, self.known, people, articles)
 
     async def _extract_in_pool(
         self, pool: ProcessPoolExecutor, articles: list[Article], people: tuple[Person, ...]
-    ) -> list[ArticleFacts]:
+    ) -> _Extracted:
         """Extract articles in the worker processes, a slice each."""
         if not articles:
             return []
@@ -307,11 +305,20 @@ class Ingestor:
 
     async def _finish(self, chunk: _Chunk, report: IngestReport) -> None:
         """Wait for a chunk's facts, write it in one transaction, and report its files."""
-        facts = await chunk.facts
-        if not chunk.pending:
+        pending: list[_Pending] = []
+        facts: list[ArticleFacts] = []
+        for item, found in zip(chunk.pending, await chunk.facts, strict=True):
+            if isinstance(found, ExtractionFailed):
+                log.warning("Skipped %s: %s", item.key, found.reason)
+                report.skipped.append((item.key, found.reason))
+                self._tell(item.key, f"skipped: {found.reason}")
+            else:
+                pending.append(item)
+                facts.append(found)
+        if not pending:
             return
-        await self.store.write(partial(self._write, pending=chunk.pending, facts=facts))
-        for item in chunk.pending:
+        await self.store.write(partial(self._write, pending=pending, facts=facts))
+        for item in pending:
             (report.updated if item.replaces else report.added).append(item.key)
             self._tell(item.key, "updated" if item.replaces else "added")
 
@@ -333,7 +340,8 @@ class Ingestor:
             self.on_file(name, what)
 
 
-_ExtractAll = Callable[[list[Article], tuple[Person, ...]], Awaitable[list[ArticleFacts]]]
+_Extracted = list[ArticleFacts | ExtractionFailed]
+_ExtractAll = Callable[[list[Article], tuple[Person, ...]], Awaitable[_Extracted]]
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
@@ -361,15 +369,23 @@ def _read_all(files: list[Path]) -> list[Article | ArticleError]:
 
 def extract_many(
     aliases: Aliases | None, known: KnownPeople, people: Iterable[Person], articles: list[Article]
-) -> list[ArticleFacts]:
+) -> list[ArticleFacts | ExtractionFailed]:
     """Learn the people not yet known, then extract each article against those it may name."""
     for entity_id, name, norm in people:
         if entity_id > known.last_id:
             known.add(entity_id, name, norm)
-    return [
-        extract(article, aliases=aliases, known_people=known.relevant(article))
-        for article in articles
-    ]
+    return [_extract_one(article, aliases, known) for article in articles]
+
+
+def _extract_one(
+    article: Article, aliases: Aliases | None, known: KnownPeople
+) -> ArticleFacts | ExtractionFailed:
+    """Extract one article; a failure is reported for that file and the ingest goes on."""
+    try:
+        return extract(article, aliases=aliases, known_people=known.relevant(article))
+    except Exception as exc:  # a bug met on one odd article must not stop the other files
+        log.exception("Extraction failed on %s", article.source)
+        return ExtractionFailed(f"extraction failed ({type(exc).__name__}: {exc})")
 
 
 @cache
@@ -381,7 +397,7 @@ def _worker_state(aliases_file: Path | None) -> tuple[Aliases | None, KnownPeopl
 
 def extract_in_worker(
     aliases_file: Path | None, people: tuple[Person, ...], articles: list[Article]
-) -> list[ArticleFacts]:
+) -> _Extracted:
     """Extract a slice of articles in a worker process."""
     aliases, known = _worker_state(aliases_file)
     return extract_many(aliases, known, people, articles)

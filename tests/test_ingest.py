@@ -171,3 +171,28 @@ async def test_a_big_ingest_in_worker_processes_stores_the_same_facts(tmp_path: 
     serial = await stored_facts(tmp_path / "w1.db")
     assert parallel["results"] and parallel["quotes"] and parallel["lineups"]
     assert parallel == serial
+
+
+async def test_an_article_extraction_fails_on_is_reported_and_the_rest_ingest(
+    store: Store, config: Config, tmp_path: Path, monkeypatch
+):
+    import bot.ingest
+
+    real_extract = bot.ingest.extract
+
+    def extract(article, **kwargs):
+        if "Boom" in article.body:
+            raise RuntimeError("a bug met on an odd article")
+        return real_extract(article, **kwargs)
+
+    monkeypatch.setattr(bot.ingest, "extract", extract)
+    for name, text in (("a.txt", ARTICLE), ("b.txt", ARTICLE + "Boom.\n"), ("c.txt", ARTICLE)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ingestor = await Ingestor.create(store, config.aliases_file)
+    report = await ingestor.ingest([tmp_path])
+    assert [Path(p).name for p in report.added] == ["a.txt", "c.txt"]
+    assert [(Path(p).name, why) for p, why in report.skipped] == [
+        ("b.txt", "extraction failed (RuntimeError: a bug met on an odd article)")
+    ]
+    assert (await store.stats()).articles == 2
+    assert not report.ok
