@@ -177,11 +177,6 @@ class Store:
         assert row is not None  # noqa: S101 - an aggregate always returns one row
         return StoreStats(*(int(v) for v in row))
 
-    async def stored_hash(self, path: str) -> str | None:
-        """Return the content fingerprint stored for an article path, if any."""
-        row = await self.fetchone("SELECT content_hash FROM articles WHERE path = ?", (path,))
-        return row["content_hash"] if row else None
-
     async def stored_hashes(self, paths: list[str]) -> dict[str, str]:
         """Return the content fingerprints stored for many article paths (absent: unknown)."""
         found: dict[str, str] = {}

@@ -24,26 +24,18 @@ MAX_CLASS_CHARS = 12
 """The most characters a class may hold to count as literals (digits: ten)."""
 MEMO_TOKENS = 50_000
 """Words whose literals a `LiteralIndex` remembers."""
-_Literals = frozenset[str] | None
-"""A set of strings one of which every match contains, or None when nothing is known."""
 
 
 @dataclass(frozen=True, slots=True)
 class Gated:
-    """A compiled pattern with sets of literals: each match contains one of every set."""
+    """The literal sets of a compiled pattern: each match contains one of every set."""
 
-    regex: re.Pattern[str] | None
     literal_sets: tuple[frozenset[str], ...]
 
     @classmethod
     def of(cls, regex: re.Pattern[str]) -> Gated:
         """Read the literal sets of a compiled pattern."""
-        return cls(regex, tuple(required_literal_sets(regex)))
-
-    @property
-    def literals(self) -> tuple[str, ...] | None:
-        """Return the most selective literal set, sorted, or None when there is none."""
-        return tuple(sorted(self.literal_sets[0])) if self.literal_sets else None
+        return cls(tuple(required_literal_sets(regex)))
 
     def might_match(self, folded: str) -> bool:
         """Return False only when the pattern cannot match a text (given casefolded)."""
@@ -107,12 +99,6 @@ def finditer(
     if not gate(regex).might_match(text.casefold() if folded is None else folded):
         return iter(())
     return regex.finditer(text)
-
-
-def required_literals(regex: re.Pattern[str]) -> _Literals:
-    """Return strings (casefolded) one of which every match of `regex` contains, if known."""
-    found = required_literal_sets(regex)
-    return found[0] if found else None
 
 
 def required_literal_sets(regex: re.Pattern[str]) -> list[frozenset[str]]:
