@@ -19,6 +19,8 @@ run: $(STAMP)
 test: $(STAMP)
 	@$(BIN)/ruff check bot cogs tests $(wildcard bench)
 	@$(BIN)/ruff format --check bot cogs tests $(wildcard bench)
+	@$(BIN)/mypy
+	@$(BIN)/lint-imports
 	@$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -81,7 +81,7 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         bench_queries,
         ingest_folder,
     )
-    from bot.ingest import Ingestor
+    from bot.ingest.files import Ingestor
     from bot.store import Store
 
     sizes = tuple(sorted(args.sizes or (QUICK_SIZES if args.quick else FULL_SIZES)))

@@ -16,7 +16,7 @@ from bench.corpus import FIRST_NAMES, LAST_NAMES
 from bot.articles import read_article
 from bot.clock import OffsetClock
 from bot.config import Config
-from bot.ingest import Ingestor
+from bot.ingest.files import Ingestor
 from bot.queries.driver import driver
 from bot.queries.lineup import lineup
 from bot.queries.names import complete, name_index

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from bot.facts import Article, split_paragraphs
 from bot.text import clip
 
 MAX_ARTICLE_BYTES = 1_000_000
@@ -31,28 +31,6 @@ class ArticleError(ValueError):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
-
-
-@dataclass(frozen=True, slots=True)
-class Article:
-    """One news article: where it came from, when it was published, and its text."""
-
-    source: str
-    title: str
-    body: str
-    published: date | None = None
-    url: str | None = None
-    content_hash: str = ""
-
-    @property
-    def paragraphs(self) -> list[str]:
-        """Return the non-empty lines of the body, stripped: the article's paragraphs."""
-        return split_paragraphs(self.body)
-
-
-def split_paragraphs(body: str) -> list[str]:
-    """Split text into paragraphs: one per non-empty line."""
-    return [line.strip() for line in body.splitlines() if line.strip()]
 
 
 def derive_title(body: str) -> str:

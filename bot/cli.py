@@ -6,8 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -81,19 +80,9 @@ def make_clock(now: Any, config: Config) -> Clock:
     return SystemClock()
 
 
-@asynccontextmanager
-async def open_services(config: Config, clock: Clock) -> AsyncIterator[Any]:
-    """Open the store and yield the `Services` every adapter shares."""
-    from bot.services import Services, load_current_calendar
-
-    calendar = await load_current_calendar(config)
-    async with Store.open(config.database) as store:
-        yield Services(store=store, config=config, clock=clock, calendar=calendar)
-
-
 async def ingest_default(config: Config, clock: Clock) -> None:
     """Ingest the seed articles when the database is new or they changed."""
-    from bot.ingest import Ingestor
+    from bot.ingest.files import Ingestor
 
     async with Store.open(config.database) as store:
         ingestor = await Ingestor.create(store, config.aliases_file, clock)
@@ -104,7 +93,7 @@ async def ingest_default(config: Config, clock: Clock) -> None:
 
 async def cmd_ingest(args: argparse.Namespace, config: Config) -> int:
     """Ingest the given files and folders."""
-    from bot.ingest import Ingestor
+    from bot.ingest.files import Ingestor
 
     async with Store.open(config.database) as store:
         ingestor = await Ingestor.create(store, config.aliases_file, SystemClock())
@@ -118,7 +107,8 @@ async def cmd_ingest(args: argparse.Namespace, config: Config) -> int:
 
 async def cmd_ask(args: argparse.Namespace, config: Config) -> int:
     """Answer one command line."""
-    from bot.console import ask
+    from bot.console.repl import ask
+    from bot.services import open_services
 
     clock = make_clock(args.now, config)
     async with open_services(config, clock) as services:
@@ -127,7 +117,8 @@ async def cmd_ask(args: argparse.Namespace, config: Config) -> int:
 
 async def cmd_console(args: argparse.Namespace, config: Config) -> int:
     """Run the console until EOF."""
-    from bot.console import run_console
+    from bot.console.repl import run_console
+    from bot.services import open_services
 
     clock = make_clock(args.now, config)
     async with open_services(config, clock) as services:
@@ -148,7 +139,7 @@ async def cmd_run(args: argparse.Namespace, config: Config) -> int:
     if token is None:
         print("No DISCORD_TOKEN set: starting the local console.", file=sys.stderr)
         return await cmd_console(args, config)
-    from bot.client import run_bot
+    from cogs._client import run_bot
 
     return await run_bot(config, token, clock)
 
@@ -159,14 +150,14 @@ async def cmd_sync(args: argparse.Namespace, config: Config) -> int:
     if token is None:
         print("error: set DISCORD_TOKEN (or discord.token_file) to sync commands", file=sys.stderr)
         return 2
-    from bot.client import sync_commands
+    from cogs._client import sync_commands
 
     return await sync_commands(config, token, guild_id=args.guild)
 
 
 def cmd_calendar(args: argparse.Namespace, config: Config) -> int:
     """Import an .ics file into the calendar, or export the calendar as .ics."""
-    from bot.calendar import current_calendar, export_ics, import_calendar_file
+    from bot.schedule.calendar import current_calendar, export_ics, import_calendar_file
     from bot.services import saved_calendar_path
 
     saved = saved_calendar_path(config)
@@ -192,14 +183,14 @@ def cmd_calendar(args: argparse.Namespace, config: Config) -> int:
 
 def cmd_extract(args: argparse.Namespace, config: Config) -> int:
     """Print the facts of each file, one JSON object a line."""
-    from bot.evaluate import run_extract
+    from bot.extraction.evaluate import run_extract
 
     return run_extract(args.files, out=sys.stdout, aliases_path=config.aliases_file)
 
 
 def cmd_eval(args: argparse.Namespace, config: Config) -> int:
     """Score extraction against a gold file."""
-    from bot.evaluate import run_eval
+    from bot.extraction.evaluate import run_eval
 
     return run_eval(args.gold, args.articles, out=sys.stdout, aliases_path=config.aliases_file)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 ResultKind = Literal["pole", "win", "finish", "title", "fastest_lap"]
@@ -68,3 +69,25 @@ class ArticleFacts:
     def count(self) -> int:
         """Return how many facts (quotes, lineups and results) there are."""
         return len(self.quotes) + len(self.lineups) + len(self.results)
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article: where it came from, when it was published, and its text."""
+
+    source: str
+    title: str
+    body: str
+    published: date | None = None
+    url: str | None = None
+    content_hash: str = ""
+
+    @property
+    def paragraphs(self) -> list[str]:
+        """Return the non-empty lines of the body, stripped: the article's paragraphs."""
+        return split_paragraphs(self.body)
+
+
+def split_paragraphs(body: str) -> list[str]:
+    """Split text into paragraphs: one per non-empty line."""
+    return [line.strip() for line in body.splitlines() if line.strip()]

@@ -1,21 +1,31 @@
-"""What a query needs to answer: the store, the settings, the clock, the calendar."""
+"""What a query needs to answer (the store, the settings, the clock, the calendar), wired once.
+
+`open_services` is the one place that builds them, for the bot and the console alike.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from bot.admission import Admission
-from bot.calendar import Calendar, current_calendar
 from bot.clock import Clock, SystemClock
 from bot.config import Config
+from bot.schedule.calendar import Calendar, current_calendar
+from bot.schedule.planning import GuildSettings
 from bot.store import Store
 
-if TYPE_CHECKING:
-    from bot.scheduler import PostScheduler
+
+class Planner(Protocol):
+    """What plans and delivers posts (the delivery layer): told when a server's settings change."""
+
+    async def update_settings(self, settings: GuildSettings) -> None:
+        """Save a server's settings and re-plan its posts."""
 
 
 def saved_calendar_path(config: Config) -> Path:
@@ -38,7 +48,7 @@ class Services:
     config: Config
     clock: Clock = field(default_factory=SystemClock)
     calendar: Calendar | None = None
-    scheduler: PostScheduler | None = None
+    planner: Planner | None = None
     started_at: datetime | None = None
     latency_ms: float | None = None
     admission: Admission = field(default_factory=Admission)
@@ -46,3 +56,15 @@ class Services:
     def __post_init__(self) -> None:
         if self.started_at is None:
             self.started_at = self.clock.now()
+
+
+@asynccontextmanager
+async def open_services(
+    config: Config, clock: Clock, *, check: bool = False
+) -> AsyncIterator[Services]:
+    """Open the store and the calendar and yield the `Services` every adapter shares."""
+    calendar = await load_current_calendar(config)
+    async with Store.open(config.database) as store:
+        if check:
+            await store.check_writable()
+        yield Services(store=store, config=config, clock=clock, calendar=calendar)

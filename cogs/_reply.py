@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -12,12 +12,12 @@ import discord
 from discord import app_commands
 
 from bot.admission import Admission, Ticket
-from bot.answers import Answer
-from bot.render_discord import render_embeds
+from bot.queries.answers import Answer
+from cogs._render import render_embeds
 
 if TYPE_CHECKING:
-    from bot.client import PaddockBot
     from bot.services import Services
+    from cogs._client import PaddockBot
 
 log = logging.getLogger(__name__)
 
@@ -167,11 +167,11 @@ def choices(names: list[str]) -> list[app_commands.Choice[str]]:
 
 def autocomplete(
     kind: str,
-) -> Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]:
+) -> Callable[[discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]]:
     """Return an autocomplete callback offering names of one entity kind."""
 
     async def complete_names(
-        interaction: discord.Interaction, current: str
+        interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
         from bot.queries.names import complete
 

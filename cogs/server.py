@@ -17,6 +17,13 @@ async def _zones(_: discord.Interaction, current: str) -> list[app_commands.Choi
     return choices(zone_names(current))
 
 
+def guild_of(interaction: discord.Interaction) -> int:
+    """Return the server a guild-only command was used in."""
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
 class ServerConfig(commands.GroupCog, group_name="config"):
@@ -25,13 +32,13 @@ class ServerConfig(commands.GroupCog, group_name="config"):
     @app_commands.command(name="show", description="Show this server's settings and next posts.")
     async def show(self, interaction: discord.Interaction) -> None:
         """Show the settings and the next planned posts."""
-        await reply(interaction, partial(show_settings, guild_id=interaction.guild_id))
+        await reply(interaction, partial(show_settings, guild_id=guild_of(interaction)))
 
     @app_commands.command(name="channel", description="The channel for reminders and posts.")
     @app_commands.describe(channel="Where reminders and the quote of the day go")
     async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         """Post reminders and the quote of the day in `channel`."""
-        update = partial(update_settings, guild_id=interaction.guild_id, channel_id=channel.id)
+        update = partial(update_settings, guild_id=guild_of(interaction), channel_id=channel.id)
         await reply(interaction, update)
 
     @app_commands.command(name="role", description="A role to ping for reminders (empty: none).")
@@ -41,7 +48,7 @@ class ServerConfig(commands.GroupCog, group_name="config"):
     ) -> None:
         """Ping `role` in race reminders, or nobody when left empty."""
         role_id = role.id if role else None
-        update = partial(update_settings, guild_id=interaction.guild_id, ping_role_id=role_id)
+        update = partial(update_settings, guild_id=guild_of(interaction), ping_role_id=role_id)
         await reply(interaction, update)
 
     @app_commands.command(name="timezone", description="This server's time zone.")
@@ -50,7 +57,7 @@ class ServerConfig(commands.GroupCog, group_name="config"):
     async def timezone(self, interaction: discord.Interaction, zone: str) -> None:
         """Set the time zone for the quote of the day and previews."""
         await reply(
-            interaction, partial(change, guild_id=interaction.guild_id, key="timezone", raw=zone)
+            interaction, partial(change, guild_id=guild_of(interaction), key="timezone", raw=zone)
         )
 
     @app_commands.command(name="leads", description="When reminders go out, e.g. 7d, 1d, 1h.")
@@ -58,7 +65,7 @@ class ServerConfig(commands.GroupCog, group_name="config"):
     async def leads(self, interaction: discord.Interaction, leads: str) -> None:
         """Set how long before each race the reminders go out."""
         await reply(
-            interaction, partial(change, guild_id=interaction.guild_id, key="leads", raw=leads)
+            interaction, partial(change, guild_id=guild_of(interaction), key="leads", raw=leads)
         )
 
     @app_commands.command(name="qotd", description="Quote of the day time (HH:MM) or off.")
@@ -66,7 +73,7 @@ class ServerConfig(commands.GroupCog, group_name="config"):
     async def qotd(self, interaction: discord.Interaction, at: str) -> None:
         """Set the local time of the quote of the day, or turn it off."""
         await reply(
-            interaction, partial(change, guild_id=interaction.guild_id, key="qotd_time", raw=at)
+            interaction, partial(change, guild_id=guild_of(interaction), key="qotd_time", raw=at)
         )
 
 

@@ -38,7 +38,7 @@ async def store(config: Config) -> AsyncIterator[Store]:
 @pytest.fixture
 async def seeded(store: Store, config: Config) -> Store:
     """Return the store with the five seed articles ingested."""
-    from bot.ingest import Ingestor
+    from bot.ingest.files import Ingestor
 
     ingestor = await Ingestor.create(store, config.aliases_file)
     report = await ingestor.ingest([config.articles_dir])

@@ -9,7 +9,7 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.answers import Answer, Section
+from bot.queries.answers import Answer, Section
 from cogs._reply import Pager, send_answer
 from cogs.errors import GENERIC_FAILURE, ErrorHandler
 from cogs.meta import Meta

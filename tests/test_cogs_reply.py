@@ -10,7 +10,7 @@ import pytest
 import bot.admission as admission_module
 import cogs._reply as reply_module
 from bot.admission import Admission
-from bot.answers import Answer
+from bot.queries.answers import Answer
 from cogs._reply import reply
 from tests.helpers import make_interaction, pings_nobody, sent
 

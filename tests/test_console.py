@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from bot.commands import UsageError
-from bot.console import parse_invocation
+from bot.console.repl import parse_invocation
+from bot.queries.catalogue import UsageError
 from tests.conftest import paddock
 
 
@@ -81,8 +81,8 @@ def test_bad_config_stops_with_the_key_named(tmp_path):
 async def test_tab_completion_offers_commands_options_and_names(services):
     import asyncio
 
-    from bot.commands import command_table
-    from bot.console import Completer
+    from bot.console.repl import Completer
+    from bot.queries.catalogue import command_table
 
     completer = Completer(services, command_table(), asyncio.get_running_loop(), lambda: "")
     assert "/lineup" in completer.candidates("/lin", "/lin")

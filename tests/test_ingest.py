@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.articles import split_paragraphs
 from bot.config import Config
-from bot.ingest import Ingestor
+from bot.ingest.files import Ingestor
 from bot.store import Store
 from tests.conftest import REPO, SEEDS, paddock
 
@@ -176,16 +176,16 @@ async def test_a_big_ingest_in_worker_processes_stores_the_same_facts(tmp_path: 
 async def test_an_article_extraction_fails_on_is_reported_and_the_rest_ingest(
     store: Store, config: Config, tmp_path: Path, monkeypatch
 ):
-    import bot.ingest
+    import bot.ingest.files
 
-    real_extract = bot.ingest.extract
+    real_extract = bot.ingest.files.extract
 
     def extract(article, **kwargs):
         if "Boom" in article.body:
             raise RuntimeError("a bug met on an odd article")
         return real_extract(article, **kwargs)
 
-    monkeypatch.setattr(bot.ingest, "extract", extract)
+    monkeypatch.setattr(bot.ingest.files, "extract", extract)
     for name, text in (("a.txt", ARTICLE), ("b.txt", ARTICLE + "Boom.\n"), ("c.txt", ARTICLE)):
         (tmp_path / name).write_text(text, encoding="utf-8")
     ingestor = await Ingestor.create(store, config.aliases_file)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.answers import Answer, Section, Source, escape, not_found
-from bot.render_discord import (
+from bot.queries.answers import Answer, Section, Source, escape, not_found
+from cogs._render import (
     EMBED_DESCRIPTION_LIMIT,
     EMBED_FIELD_VALUE_LIMIT,
     EMBED_FIELDS_LIMIT,

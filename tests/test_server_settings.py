@@ -6,7 +6,6 @@ from datetime import time, timedelta
 
 import pytest
 
-from bot.outbox import get_settings
 from bot.queries.server import (
     SettingError,
     change,
@@ -16,6 +15,7 @@ from bot.queries.server import (
     update_settings,
     zone_names,
 )
+from bot.schedule.outbox import get_settings
 
 GUILD = 4242
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.migrations import MIGRATIONS
 from bot.store import Store, StoreError
+from bot.store.migrations import MIGRATIONS
 
 TABLES = {"articles", "paragraphs", "articles_fts", "entities", "entity_aliases", "quotes"}
 
@@ -41,6 +41,24 @@ async def test_migrates_from_the_previous_version_keeping_data(tmp_path: Path):
         if len(MIGRATIONS) > 1:
             row = await store.fetchone("SELECT title FROM articles")
             assert row["title"] == "Kept"
+
+
+async def test_posts_planned_before_version_4_survive_its_outbox_rebuild(tmp_path: Path):
+    path = tmp_path / "v3.db"
+    with sqlite3.connect(path) as db:
+        for number, script in enumerate(MIGRATIONS[:3], start=1):
+            db.executescript(script)
+            db.execute(f"PRAGMA user_version = {number}")
+        db.execute("INSERT INTO guild_settings (guild_id, channel_id) VALUES (1, 10)")
+        db.execute(
+            "INSERT INTO outbox (guild_id, ref, lead, kind, due_utc, payload, status)"
+            " VALUES (1, 'qotd:2024-01-02', 0, 'qotd', '2024-01-02T09:00:00+00:00', '{}', 'sent')"
+        )
+    async with Store.open(path) as store:
+        row = await store.fetchone("SELECT guild_id, ref, status FROM outbox")
+        assert tuple(row) == (1, "qotd:2024-01-02", "sent")
+        settings = await store.fetchone("SELECT series, spoilers FROM guild_settings")
+        assert tuple(settings) == ("[]", 0)
 
 
 async def test_reopening_does_not_migrate_again(tmp_path: Path):
@@ -94,5 +112,5 @@ async def test_the_data_stamp_moves_with_writes_here_and_in_another_process(
         other.execute("INSERT INTO guild_settings (guild_id) VALUES (2)")
         other.close()
         assert await store.data_stamp() == second, "other processes are asked only now and then"
-        monkeypatch.setattr("bot.store.EXTERNAL_CHECK_S", 0.0)
+        monkeypatch.setattr("bot.store.database.EXTERNAL_CHECK_S", 0.0)
         assert await store.data_stamp() != second

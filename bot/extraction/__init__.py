@@ -7,7 +7,6 @@ import re
 from collections.abc import Collection
 from datetime import date
 
-from bot.articles import Article
 from bot.extraction.aliases import DEFAULT_ALIASES_PATH, Aliases, Found, load_aliases
 from bot.extraction.document import ORG_NAME, Caption, Document, analyse
 from bot.extraction.events import article_season, find_event, find_season, is_championship
@@ -16,7 +15,7 @@ from bot.extraction.lineups import Crew, assign_cars
 from bot.extraction.quotes import extract_quotes
 from bot.extraction.results import ResultFinder
 from bot.extraction.text import Span, find_cars
-from bot.facts import ArticleFacts, Entity, Lineup, Quote, Result
+from bot.facts import Article, ArticleFacts, Entity, Lineup, Quote, Result
 
 __all__ = ["DEFAULT_ALIASES_PATH", "Aliases", "extract", "load_aliases"]
 

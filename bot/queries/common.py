@@ -9,7 +9,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Protocol, TypeVar
 
-from bot.answers import Section, Source, escape
+from bot.queries.answers import Section, Source, escape
 from bot.text import clip, fold
 
 FIELD_NAME_LIMIT = 256

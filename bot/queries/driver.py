@@ -6,9 +6,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from bot.answers import Answer, Section, Source, not_found
 from bot.queries import lineup as lineups
 from bot.queries import results as outcomes
+from bot.queries.answers import Answer, Section, Source, not_found
 from bot.queries.common import (
     FIELD_VALUE_LIMIT,
     Citations,

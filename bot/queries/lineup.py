@@ -7,9 +7,9 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from bot.answers import Answer, Section, Source, not_found
+from bot.queries.answers import Answer, Section, Source, not_found
 from bot.queries.common import (
     Citations,
     EventMatcher,
@@ -433,7 +433,7 @@ async def _car_lineup(
     resolution = await resolve(services, "car", number or car)
     if number is None or not resolution.found:
         return not_found("car", car, [f"#{s}" for s in resolution.suggestions])
-    where, params = BY_CAR, (number,)
+    where, params = BY_CAR, cast(tuple[object, ...], (number,))
     if team_id is not None:
         where, params = f"{BY_CAR} AND {BY_TEAM}", (number, team_id)
     facts, names, earlier = await _car_facts(services.store, where, params, season, matcher)

@@ -10,7 +10,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from bot.answers import Answer, Section, Source, not_found
+from bot.queries.answers import Answer, Section, Source, not_found
 from bot.queries.common import (
     FIELD_VALUE_LIMIT,
     Citations,

@@ -8,9 +8,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from bot.answers import Answer, Section, Source, not_found
+from bot.queries.answers import Answer, Section, Source, not_found
 from bot.queries.common import (
     SESSION_WORDS,
     Citations,
@@ -358,7 +358,7 @@ async def results(
     car: str | None = None,
 ) -> Answer:
     """Show poles with lap times, wins, positions and titles, grouped by event."""
-    where, params, who = EVERY, (), None
+    where, params, who = EVERY, cast(tuple[object, ...], ()), None
     if driver:
         resolution = await resolve(services, "person", driver)
         if resolution.entity_id is None:

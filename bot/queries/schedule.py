@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from bot.answers import Answer, Section, Source
-from bot.calendar import Calendar, Event, export_ics
+from bot.queries.answers import Answer, Section, Source
 from bot.queries.common import parse_date
-from bot.schedule_queries import IMPORT_HINT, next_race, season_schedule
+from bot.queries.sessions import IMPORT_HINT, next_race, season_schedule
+from bot.schedule.calendar import Calendar, Event, export_ics
 from bot.services import Services
 
 CARS_TO_WATCH = 8

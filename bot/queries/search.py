@@ -8,7 +8,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.answers import Answer, Section, not_found
+from bot.queries.answers import Answer, Section, not_found
 from bot.queries.common import (
     FIELD_NAME_LIMIT,
     FIELD_VALUE_LIMIT,

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from rapidfuzz import process, utils
 
-from bot.answers import Answer, Section
-from bot.outbox import get_settings, posts, save_settings
-from bot.planning import DEFAULT_LEADS, GuildSettings
-from bot.schedule_queries import discord_time
+from bot.queries.answers import Answer, Section
+from bot.queries.sessions import discord_time
+from bot.schedule.outbox import get_settings, posts, save_settings
+from bot.schedule.planning import DEFAULT_LEADS, GuildSettings
 from bot.services import Services
 
 MAX_LEADS = 6
@@ -150,8 +150,8 @@ async def update_settings(services: Services, guild_id: int, **changes: Any) -> 
         updated = replace(current, **changes)
     except ValueError as exc:
         return Answer("Setting not changed", str(exc), status="error")
-    if services.scheduler is not None:
-        await services.scheduler.update_settings(updated)
+    if services.planner is not None:
+        await services.planner.update_settings(updated)
     else:
         await save_settings(services.store, updated, services.clock.now())
     return await show_settings(services, guild_id, title="Saved")

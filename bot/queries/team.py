@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.answers import Answer, not_found
 from bot.queries import lineup as lineups
 from bot.queries import results as outcomes
+from bot.queries.answers import Answer, not_found
 from bot.queries.common import (
     Citations,
     chunk_sections,

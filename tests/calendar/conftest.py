@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.calendar import Calendar, load_calendar
 from bot.clock import parse_instant
+from bot.schedule.calendar import Calendar, load_calendar
 
 SEED_CALENDAR = Path(__file__).resolve().parents[2] / "seeds" / "calendar.toml"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.calendar import (
+from bot.schedule.calendar import (
     Calendar,
     export_ics,
     import_ics,
@@ -200,7 +200,7 @@ def test_a_uid_used_twice_is_refused(tmp_path: Path):
 def test_importing_a_file_saves_the_merged_calendar_and_keeps_the_seed(
     tmp_path: Path, calendar: Calendar
 ):
-    from bot.calendar import current_calendar, import_calendar_file
+    from bot.schedule.calendar import current_calendar, import_calendar_file
     from tests.calendar.conftest import SEED_CALENDAR
 
     ics = tmp_path / "moved.ics"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, time, timedelta
 
-from bot.calendar import Calendar
-from bot.outbox import (
+from bot.schedule.calendar import Calendar
+from bot.schedule.outbox import (
     due_posts,
     get_post,
     get_settings,
@@ -17,7 +17,7 @@ from bot.outbox import (
     save_settings,
     sync_plan,
 )
-from bot.planning import GuildSettings, plan_posts
+from bot.schedule.planning import GuildSettings, plan_posts
 from bot.store import Store
 from tests.calendar.conftest import at
 from tests.calendar.test_calendar import _move
@@ -43,9 +43,14 @@ async def test_settings_round_trip(store: Store):
         leads=(timedelta(hours=2),),
         qotd_time=time(9, 0),
         session_kinds=("race", "qualifying"),
+        news_channel_id=99,
+        series=("IMSA", "WEC"),
+        server_events=True,
+        spoilers=True,
     )
     await save_settings(store, wanted, NEW_YEAR)
     assert await get_settings(store, 5) == wanted
+    assert await get_settings(store, 6) == GuildSettings(6)
 
 
 async def test_a_post_missed_by_ten_minutes_goes_out_marked_late(store: Store, calendar: Calendar):

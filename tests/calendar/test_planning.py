@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, datetime, time, timedelta
 
-from bot.calendar import Calendar, Event, Season, Session
-from bot.planning import (
+from bot.schedule.calendar import Calendar, Event, Season, Session
+from bot.schedule.planning import (
     GuildSettings,
     PlannedPost,
     choose_quote_of_the_day,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.calendar import Calendar
-from bot.schedule_queries import next_race, season_schedule
+from bot.queries.sessions import next_race, season_schedule
+from bot.schedule.calendar import Calendar
 from tests.calendar.conftest import at
 
 DAYTONA_START = 1706380800  # 2024-01-27 18:40 UTC = 13:40 at Daytona

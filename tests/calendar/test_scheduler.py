@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.calendar import Calendar
-from bot.outbox import get_settings, posts, save_settings
-from bot.planning import GuildSettings, plan_posts
-from bot.scheduler import DeliveryResult, OutgoingPost, PostScheduler, render_post
+from bot.delivery.scheduler import DeliveryResult, OutgoingPost, PostScheduler
+from bot.queries.posts import render_post
+from bot.schedule.calendar import Calendar
+from bot.schedule.outbox import get_settings, posts, save_settings
+from bot.schedule.planning import GuildSettings, plan_posts
 from bot.store import Store
 from tests.calendar.conftest import SetClock, at
 from tests.calendar.test_calendar import _move
@@ -203,7 +204,7 @@ async def test_quote_of_the_day_cites_its_article_and_does_not_repeat(
 
 def test_posts_render_as_discord_timestamps(calendar: Calendar):
     planned = plan_posts(SETTINGS, calendar, start=at("2024-01-01T00:00:00Z"))
-    from bot.outbox import Post
+    from bot.schedule.outbox import Post
 
     def rendered(ref: str, lead: int):
         p = next(p for p in planned if (p.key.ref, p.key.lead_seconds) == (ref, lead))
@@ -280,8 +281,8 @@ async def test_an_adapter_that_raises_does_not_stop_the_others(store: Store, cal
 
 
 def test_each_post_has_its_own_stable_discord_nonce(calendar: Calendar):
-    from bot.answers import Answer
-    from bot.outbox import Post
+    from bot.queries.answers import Answer
+    from bot.schedule.outbox import Post
 
     planned = plan_posts(SETTINGS, calendar, start=at("2024-01-01T00:00:00Z"))
     nonces = [

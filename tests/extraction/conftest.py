@@ -4,9 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.articles import Article
 from bot.extraction import Aliases, extract, load_aliases
-from bot.facts import ArticleFacts
+from bot.facts import Article, ArticleFacts
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluate import EvalReport, evaluate
+from bot.extraction.evaluate import EvalReport, evaluate
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"

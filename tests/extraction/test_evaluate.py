@@ -5,8 +5,8 @@ import json
 from datetime import date
 from pathlib import Path
 
-from bot.articles import Article
-from bot.evaluate import (
+from bot.extraction import Aliases
+from bot.extraction.evaluate import (
     extraction_record,
     one_to_one,
     result_matcher,
@@ -15,8 +15,7 @@ from bot.evaluate import (
     score_lineups,
     score_quotes,
 )
-from bot.extraction import Aliases
-from bot.facts import ArticleFacts, Lineup, Quote, Result
+from bot.facts import Article, ArticleFacts, Lineup, Quote, Result
 
 
 def test_record_shape_and_car_numbers():

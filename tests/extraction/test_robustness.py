@@ -1,7 +1,7 @@
 """Bad and extreme input: empty text, unbalanced quote marks, a 1 MB paragraph."""
 
-from bot.articles import Article
 from bot.extraction import extract
+from bot.facts import Article
 
 
 def test_empty_text_gives_no_facts():

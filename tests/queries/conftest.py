@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.articles import Article
 from bot.clock import OffsetClock
 from bot.config import Config, parse_config
-from bot.facts import ArticleFacts, Entity, Lineup, Quote, Result
+from bot.facts import Article, ArticleFacts, Entity, Lineup, Quote, Result
 from bot.services import Services
 from bot.store import Store
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.commands import command_table
+from bot.queries.catalogue import command_table
 from bot.store import Store
 from tests.conftest import paddock
 from tests.queries.conftest import fill

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.articles import Article
-from bot.facts import ArticleFacts, Lineup
+from bot.facts import Article, ArticleFacts, Lineup
 from bot.queries import driver as driver_query
 from bot.queries import lineup as lineup_query
 from bot.queries import quotes as quote_query

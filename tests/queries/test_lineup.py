@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.articles import Article
-from bot.facts import ArticleFacts, Lineup
+from bot.facts import Article, ArticleFacts, Lineup
 from bot.queries.lineup import lineup
 from tests.queries.conftest import BRIGHT, HXR, INGESTED_AT, MSR
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.articles import Article
-from bot.facts import ArticleFacts, Entity, Lineup
+from bot.facts import Article, ArticleFacts, Entity, Lineup
 from bot.queries.names import complete, resolve
 from tests.queries.conftest import INGESTED_AT
 

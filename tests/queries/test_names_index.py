@@ -110,7 +110,7 @@ def test_resolve_uses_whole_words_and_typos():
 
 
 async def test_index_notices_writes_of_other_processes(qs, qstore, monkeypatch):
-    monkeypatch.setattr("bot.store.EXTERNAL_CHECK_S", 0.0)  # as if the check interval passed
+    monkeypatch.setattr("bot.store.database.EXTERNAL_CHECK_S", 0.0)  # the check interval passed
     assert "Nadia Okafor" not in await complete(qs, "person", "okafor")
     db = sqlite3.connect(qstore.path, isolation_level=None)
     try:

@@ -6,8 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.articles import Article
-from bot.facts import ArticleFacts, Result
+from bot.facts import Article, ArticleFacts, Result
 from bot.queries.results import format_detail, results
 from tests.queries.conftest import HXR, INGESTED_AT
 

@@ -6,7 +6,7 @@ import re
 import textwrap
 from datetime import UTC, datetime
 
-from bot.answers import Answer
+from bot.queries.answers import Answer
 
 _DISCORD_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
 _MARKDOWN = re.compile(r"(\*\*|__|~~|`)")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.answers import ZERO_WIDTH, Answer, Section
+from bot.queries.answers import ZERO_WIDTH, Answer, Section
 from bot.text import clip
 
 EMBED_TITLE_LIMIT = 256

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TextIO
 
-from bot.answers import Answer
-from bot.commands import Command, UsageError, command_table, run_command
-from bot.render_text import render_text
+from bot.console.render import render_text
+from bot.queries.answers import Answer
+from bot.queries.catalogue import Command, UsageError, command_table, run_command
 from bot.services import Services
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,6 @@ import logging
 import math
 import pkgutil
 import signal
-import sqlite3
 from contextlib import AsyncExitStack
 
 import aiohttp
@@ -18,10 +17,10 @@ from discord.ext import commands
 import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import DISCORD_API_BASE, Config
-from bot.render_discord import render_embeds
-from bot.scheduler import DeliveryResult, OutgoingPost, PostScheduler
-from bot.services import Services, load_current_calendar
-from bot.store import Store, StoreError
+from bot.delivery.scheduler import DeliveryResult, OutgoingPost, PostScheduler
+from bot.schedule.calendar import Calendar
+from bot.services import Services, open_services
+from cogs._render import render_embeds
 
 log = logging.getLogger(__name__)
 
@@ -46,21 +45,6 @@ def point_at_api(api_base: str) -> None:
     discord.http.Route.BASE = api_base.rstrip("/")
 
 
-async def check_writable(store: Store) -> None:
-    """Raise a clear `StoreError` now if the database cannot be written (read-only, disk full)."""
-    try:
-        version = await store.version()
-        async with store.transaction() as db:
-            await db.execute(f"PRAGMA user_version = {int(version)}")
-    except sqlite3.Error as exc:
-        if store.db.in_transaction:
-            await store.db.execute("ROLLBACK")
-        raise StoreError(
-            f"database {store.path} cannot be written ({exc}): Paddock saves server settings "
-            "and posts there, so check the file's permissions and the free disk space"
-        ) from exc
-
-
 class PaddockBot(commands.Bot):
     """Paddock on Discord: minimal intents, no message content, never pings."""
 
@@ -79,6 +63,7 @@ class PaddockBot(commands.Bot):
         self.deliver_posts = deliver_posts
         self._resources = AsyncExitStack()
         self._services: Services | None = None
+        self._scheduler: PostScheduler | None = None
 
     @property
     def services(self) -> Services:
@@ -97,18 +82,14 @@ class PaddockBot(commands.Bot):
     async def setup_hook(self) -> None:
         """Open the store, load the cogs, sync to the dev guild only, start the post scheduler."""
         await self._follow_gateway()
-        store = await self._resources.enter_async_context(Store.open(self.config.database))
-        if self.deliver_posts:  # serving: settings and posts must be saved (sync only reads)
-            await check_writable(store)
-        calendar = await load_current_calendar(self.config)
-        scheduler = PostScheduler(store, calendar, self.deliver, self.clock)
-        self._services = Services(
-            store=store,
-            config=self.config,
-            clock=self.clock,
-            calendar=calendar,
-            scheduler=scheduler,
+        # serving: settings and posts must be saved (a command sync only reads)
+        services = await self._resources.enter_async_context(
+            open_services(self.config, self.clock, check=self.deliver_posts)
         )
+        calendar = services.calendar or Calendar()
+        scheduler = PostScheduler(services.store, calendar, self.deliver, self.clock)
+        services.planner = scheduler
+        self._services, self._scheduler = services, scheduler
         self._resources.push_async_callback(scheduler.stop)
         for name in extension_names():
             await self.load_extension(name)
@@ -135,8 +116,8 @@ class PaddockBot(commands.Bot):
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Forget a server's settings and posts when Paddock is removed from it."""
-        if self.services.scheduler is not None:
-            await self.services.scheduler.forget(guild.id)
+        if self._scheduler is not None:
+            await self._scheduler.forget(guild.id)
 
     async def deliver(self, outgoing: OutgoingPost) -> DeliveryResult:
         """Post one scheduled message; ping only the role a server admin chose."""
@@ -176,7 +157,7 @@ def _stop_on_signals(bot: PaddockBot) -> None:
     """Close the bot cleanly on SIGINT and SIGTERM."""
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, lambda s=sig: _request_close(bot, s))
+        loop.add_signal_handler(sig, _request_close, bot, sig)
 
 
 def _request_close(bot: PaddockBot, sig: signal.Signals) -> None:

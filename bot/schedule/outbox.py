@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import aiosqlite
 
-from bot.planning import (
+from bot.schedule.planning import (
     DEFAULT_LEADS,
     DEFAULT_SESSION_KINDS,
     GuildSettings,
@@ -141,13 +141,16 @@ async def save_settings(store: Store, settings: GuildSettings, now: datetime) ->
     async with store.transaction() as db:
         await db.execute(
             "INSERT INTO guild_settings (guild_id, channel_id, ping_role_id, timezone, leads,"
-            " qotd_time, events_enabled, session_kinds, paused, pause_reason, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " qotd_time, events_enabled, session_kinds, paused, pause_reason, news_channel_id,"
+            " series, server_events, spoilers, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (guild_id) DO UPDATE SET channel_id = excluded.channel_id,"
             " ping_role_id = excluded.ping_role_id, timezone = excluded.timezone,"
             " leads = excluded.leads, qotd_time = excluded.qotd_time,"
             " events_enabled = excluded.events_enabled, session_kinds = excluded.session_kinds,"
             " paused = excluded.paused, pause_reason = excluded.pause_reason,"
+            " news_channel_id = excluded.news_channel_id, series = excluded.series,"
+            " server_events = excluded.server_events, spoilers = excluded.spoilers,"
             " updated_at = excluded.updated_at",
             (
                 settings.guild_id,
@@ -160,6 +163,10 @@ async def save_settings(store: Store, settings: GuildSettings, now: datetime) ->
                 json.dumps(list(settings.session_kinds)),
                 int(settings.paused),
                 settings.pause_reason,
+                settings.news_channel_id,
+                json.dumps(list(settings.series)),
+                int(settings.server_events),
+                int(settings.spoilers),
                 stamp(now),
             ),
         )
@@ -185,6 +192,10 @@ def _settings(row: aiosqlite.Row) -> GuildSettings:
         session_kinds=tuple(kinds) if kinds else DEFAULT_SESSION_KINDS,
         paused=bool(row["paused"]),
         pause_reason=row["pause_reason"],
+        news_channel_id=row["news_channel_id"],
+        series=tuple(json.loads(row["series"])),
+        server_events=bool(row["server_events"]),
+        spoilers=bool(row["spoilers"]),
     )
 
 

@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.answers import Answer
 from bot.queries.about import about
+from bot.queries.answers import Answer
 from bot.queries.article import article
 from bot.queries.driver import driver
 from bot.queries.lineup import lineup

@@ -16,10 +16,9 @@ from typing import TypeVar
 
 import aiosqlite
 
-from bot.articles import Article
-from bot.facts import ArticleFacts
-from bot.migrations import MIGRATIONS
-from bot.writer import Writer, write_article
+from bot.facts import Article, ArticleFacts
+from bot.store.migrations import MIGRATIONS
+from bot.store.writer import Writer, write_article
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +115,20 @@ class Store:
         async with self.db.execute("PRAGMA user_version") as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
+
+    async def check_writable(self) -> None:
+        """Raise a clear `StoreError` now if the database cannot be written (read-only, full)."""
+        try:
+            version = await self.version()
+            async with self.transaction() as db:
+                await db.execute(f"PRAGMA user_version = {int(version)}")
+        except sqlite3.Error as exc:
+            if self.db.in_transaction:
+                await self.db.execute("ROLLBACK")
+            raise StoreError(
+                f"database {self.path} cannot be written ({exc}): Paddock saves server settings "
+                "and posts there, so check the file's permissions and the free disk space"
+            ) from exc
 
     async def migrate(self) -> int:
         """Apply every migration newer than the database; return the new version."""

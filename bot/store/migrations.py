@@ -200,4 +200,39 @@ INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild');
 """Indexes for the queries at scale: seasons of line-ups and results, and the quotes' words
 (with word-prefix indexes, for `word*`)."""
 
-MIGRATIONS: tuple[str, ...] = (V1_ARTICLES_AND_FACTS, V2_GUILD_POSTS, V3_QUERY_INDEXES)
+V4_SERVER_CHOICES = """
+ALTER TABLE guild_settings ADD COLUMN news_channel_id INTEGER;
+ALTER TABLE guild_settings ADD COLUMN series TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE guild_settings ADD COLUMN server_events INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE guild_settings ADD COLUMN spoilers INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE outbox_v4 (
+    id          INTEGER PRIMARY KEY,
+    guild_id    INTEGER NOT NULL REFERENCES guild_settings (guild_id) ON DELETE CASCADE,
+    ref         TEXT NOT NULL,
+    lead        INTEGER NOT NULL,
+    kind        TEXT NOT NULL CHECK (kind IN ('preview', 'countdown', 'qotd', 'news')),
+    due_utc     TEXT NOT NULL,
+    payload     TEXT NOT NULL,
+    status      TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'sending', 'sent', 'late', 'dropped', 'paused')),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    sent_at     TEXT,
+    message_id  INTEGER,
+    last_error  TEXT,
+    UNIQUE (guild_id, ref, lead)
+);
+INSERT INTO outbox_v4 SELECT * FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_v4 RENAME TO outbox;
+CREATE INDEX outbox_status_due ON outbox (status, due_utc);
+"""
+"""What a server can choose besides reminders (a news channel, its series, Discord server events,
+spoiler tags), and room in the outbox for news posts and for posts whose sending is under way."""
+
+MIGRATIONS: tuple[str, ...] = (
+    V1_ARTICLES_AND_FACTS,
+    V2_GUILD_POSTS,
+    V3_QUERY_INDEXES,
+    V4_SERVER_CHOICES,
+)

@@ -15,8 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
-from bot.articles import Article
-from bot.facts import ArticleFacts, Entity
+from bot.facts import Article, ArticleFacts, Entity
 from bot.text import fold
 
 T = TypeVar("T")

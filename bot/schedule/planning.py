@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, NamedTuple, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.calendar import SESSION_KINDS, Calendar, Event, Session
+from bot.schedule.calendar import SESSION_KINDS, Calendar, Event, Session
 
 PostKind = Literal["preview", "countdown", "qotd"]
 DEFAULT_LEADS = (timedelta(days=7), timedelta(days=1), timedelta(hours=1))
@@ -49,6 +49,10 @@ class GuildSettings:
     session_kinds: tuple[str, ...] = DEFAULT_SESSION_KINDS
     paused: bool = False
     pause_reason: str | None = None
+    news_channel_id: int | None = None
+    series: tuple[str, ...] = ()  # the series whose news and reminders it gets; () means all
+    server_events: bool = False  # keep Discord server events for upcoming sessions
+    spoilers: bool = False  # wrap race results in spoiler tags
 
     def __post_init__(self) -> None:
         try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from bot.answers import Answer, Section
-from bot.calendar import Calendar, Event, Session
+from bot.queries.answers import Answer, Section
+from bot.schedule.calendar import Calendar, Event, Session
 
 TimestampStyle = Literal["t", "T", "d", "D", "f", "F", "R"]
 IMPORT_HINT = "Import one with `paddock calendar import FILE.ics`."

@@ -424,7 +424,7 @@ def _vevent(season: Season, event: Event, session: Session, stamp: datetime) -> 
     vevent.add("location", event.venue)
     vevent.add("dtstart", session.start)
     if not session.timed:
-        vevent.add("dtend", cast(date, session.start) + timedelta(days=1))
+        vevent.add("dtend", session.start + timedelta(days=1))
     vevent.add("categories", [session.kind])
     vevent.add(X_EVENT_UID, event.uid)
     vevent.add(X_EVENT_NAME, event.name)
@@ -468,7 +468,7 @@ def import_ics(data: bytes, calendar: Calendar) -> ImportReport:
     return report
 
 
-def _read_vevent(component: icalendar.Event) -> _IcsSession:
+def _read_vevent(component: icalendar.cal.Component) -> _IcsSession:
     uid = str(component.get("uid", "")).removesuffix(ICS_UID_DOMAIN)
     if not uid:
         raise ValueError("no UID")
@@ -533,11 +533,11 @@ def _merge(calendar: Calendar, item: _IcsSession, report: ImportReport) -> Calen
         merged = replace(_update_event(event, item.event), sessions=_sorted(sessions))
         return _put_event(calendar, merged, item.series)
     report.added.append(item.session.uid)
-    event = calendar.event(item.event.uid)
-    if event is None:
+    known = calendar.event(item.event.uid)
+    if known is None:
         return _put_event(calendar, replace(item.event, sessions=(item.session,)), item.series)
-    sessions = _sorted((*event.sessions, item.session))
-    return _put_event(calendar, replace(_update_event(event, item.event), sessions=sessions), "")
+    sessions = _sorted((*known.sessions, item.session))
+    return _put_event(calendar, replace(_update_event(known, item.event), sessions=sessions), "")
 
 
 def _same_event(old: Event, new: Event) -> bool:

@@ -26,7 +26,7 @@ from bot.extraction import Aliases, extract, load_aliases
 from bot.extraction.names import PARTICLES, normalize_name
 from bot.facts import ArticleFacts
 from bot.store import Store
-from bot.writer import write_article
+from bot.store.writer import write_article
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""When and where posts go out: the scheduler delivering the outbox (not what a post says)."""
