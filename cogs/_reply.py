@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from functools import partial
@@ -13,6 +14,7 @@ from discord import app_commands
 
 from bot.admission import Admission, Ticket
 from bot.queries.answers import Answer
+from bot.queries.catalogue import complete
 from cogs._render import render_embeds
 
 if TYPE_CHECKING:
@@ -93,13 +95,19 @@ async def send_answer(
     """Send a rendered answer as the interaction's reply (or follow-up after a defer)."""
     embeds = render_embeds(answer)
     view: discord.ui.View = Pager(interaction, embeds) if len(embeds) > 1 else discord.utils.MISSING
+    attached = answer.attachment
+    file = (
+        discord.File(io.BytesIO(attached.data), filename=attached.filename)
+        if attached is not None
+        else discord.utils.MISSING
+    )
     if interaction.response.is_done():
         await interaction.followup.send(
-            embed=embeds[0], view=view, ephemeral=ephemeral, allowed_mentions=NO_PINGS
+            embed=embeds[0], view=view, file=file, ephemeral=ephemeral, allowed_mentions=NO_PINGS
         )
     else:
         await interaction.response.send_message(
-            embed=embeds[0], view=view, ephemeral=ephemeral, allowed_mentions=NO_PINGS
+            embed=embeds[0], view=view, file=file, ephemeral=ephemeral, allowed_mentions=NO_PINGS
         )
 
 
@@ -173,8 +181,7 @@ def autocomplete(
     async def complete_names(
         interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        from bot.queries.names import complete
-
         return choices(await complete(services_of(interaction), kind, current))
 
+    complete_names.__name__ = f"complete_{kind}"  # names the kind (tests/test_catalogue.py)
     return complete_names

@@ -12,9 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TextIO
 
+from bot.console.places import place_id, place_names
 from bot.console.render import render_text
 from bot.queries.answers import Answer
-from bot.queries.catalogue import Command, UsageError, command_table, run_command
+from bot.queries.catalogue import (
+    CONSOLE_GUILD_ID,
+    Command,
+    UsageError,
+    bind_options,
+    command_table,
+    find_command,
+    invoke,
+)
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -55,11 +64,43 @@ def parse_invocation(line: str) -> Invocation:
     return Invocation(" ".join(words).lower(), options)
 
 
-def render(answer: Answer, *, as_json: bool, now: datetime | None = None) -> str:
+def render(
+    answer: Answer,
+    *,
+    as_json: bool,
+    now: datetime | None = None,
+    places: dict[int, str] | None = None,
+) -> str:
     """Render an answer for the console, as text or as JSON."""
     if as_json:
         return json.dumps(answer.to_json(), ensure_ascii=False, default=str) + "\n"
-    return render_text(answer, now=now)
+    return render_text(answer, now=now, places=places)
+
+
+async def run_line(services: Services, table: dict[str, Command], line: str) -> Answer:
+    """Run one console line in the console's own server; UsageError when it cannot run."""
+    invocation = parse_invocation(line)
+    command = find_command(table, invocation.name)
+    bound = bind_options(command, invocation.options)
+    for option in command.options:
+        if option.kind in ("channel", "role") and option.name in bound:
+            try:
+                bound[option.name] = await place_id(services.store, option.kind, bound[option.name])
+            except ValueError as exc:
+                raise UsageError(f"/{command.name} {option.name}: {exc}") from None
+    answer = await invoke(services, command, bound, guild_id=CONSOLE_GUILD_ID)
+    if answer.attachment is not None:
+        await _save_attachment(services, answer)
+    return answer
+
+
+async def _save_attachment(services: Services, answer: Answer) -> None:
+    """Write an answer's file beside the database and say where it is."""
+    assert answer.attachment is not None  # noqa: S101 - checked by the caller
+    path = (services.config.database.parent / answer.attachment.filename).resolve()
+    await asyncio.to_thread(path.write_bytes, answer.attachment.data)
+    answer.description = f"{answer.description}\nSaved to {path}".strip()
+    answer.data["path"] = str(path)
 
 
 async def answer_line(
@@ -67,10 +108,15 @@ async def answer_line(
 ) -> tuple[Answer | None, str | None]:
     """Run one console line; return its answer or a usage message."""
     try:
-        invocation = parse_invocation(line)
-        return await run_command(services, table, invocation.name, invocation.options), None
+        return await run_line(services, table, line), None
     except UsageError as exc:
         return None, str(exc)
+
+
+async def render_answer(services: Services, answer: Answer, *, as_json: bool) -> str:
+    """Render an answer with the console's channel and role names and the current time."""
+    places = None if as_json else await place_names(services.store)
+    return render(answer, as_json=as_json, now=services.clock.now(), places=places)
 
 
 async def ask(services: Services, line: str, *, as_json: bool, out: TextIO) -> int:
@@ -79,7 +125,7 @@ async def ask(services: Services, line: str, *, as_json: bool, out: TextIO) -> i
     if answer is None:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    out.write(render(answer, as_json=as_json, now=services.clock.now()))
+    out.write(await render_answer(services, answer, as_json=as_json))
     return 0 if answer.ok else 1
 
 
@@ -103,7 +149,7 @@ async def run_console(
             failures += 1
             out.write(f"error: {problem}\n")
         else:
-            out.write(render(answer, as_json=as_json, now=services.clock.now()))
+            out.write(await render_answer(services, answer, as_json=as_json))
         out.flush()
     return 1 if failures else 0
 

@@ -230,9 +230,21 @@ CREATE INDEX outbox_status_due ON outbox (status, due_utc);
 """What a server can choose besides reminders (a news channel, its series, Discord server events,
 spoiler tags), and room in the outbox for news posts and for posts whose sending is under way."""
 
+V5_CONSOLE_PLACES = """
+CREATE TABLE console_places (
+    id    INTEGER PRIMARY KEY,
+    kind  TEXT NOT NULL CHECK (kind IN ('channel', 'role')),
+    name  TEXT NOT NULL,
+    UNIQUE (kind, name)
+);
+"""
+"""The console's channels and roles: it is one local server whose channels are named as typed
+(`/config channel channel:racing`); settings keep their ids like a guild's."""
+
 MIGRATIONS: tuple[str, ...] = (
     V1_ARTICLES_AND_FACTS,
     V2_GUILD_POSTS,
     V3_QUERY_INDEXES,
     V4_SERVER_CHOICES,
+    V5_CONSOLE_PLACES,
 )

@@ -166,6 +166,7 @@ async def test_registered_commands_fit_discord(shared: Emulator) -> None:
         "next",
         "schedule",
         "config",
+        "help",
     }
 
     def check(option: Json, where: str) -> None:
