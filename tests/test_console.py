@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -78,17 +79,64 @@ def test_bad_config_stops_with_the_key_named(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-async def test_tab_completion_offers_commands_options_and_names(services):
-    import asyncio
+def tab(completer, line: str) -> tuple[str, list[str]]:
+    """Press Tab as GNU readline does: insert the common prefix of the completions."""
+    found = []
+    while (match := completer(line, len(found))) is not None:
+        found.append(match)
+    if not found:
+        return line, []
+    common = found[0]
+    while not all(match.startswith(common) for match in found):
+        common = common[:-1]
+    return common, completer.shown
 
-    from bot.console.repl import Completer
+
+@pytest.fixture
+async def completer(services):
+    from bot.console.completion import Completer
     from bot.queries.catalogue import command_table
 
-    completer = Completer(services, command_table(), asyncio.get_running_loop(), lambda: "")
-    assert "/lineup" in completer.candidates("/lin", "/lin")
-    assert completer.candidates("/lineup ", "ca") == ["car:"]
-    names = await asyncio.to_thread(completer.candidates, "/driver name:derr", "name:derr")
-    assert 'name:"Pipo Derani"' in names
+    return Completer(services, command_table(), asyncio.get_running_loop())
+
+
+async def test_tab_completes_a_command_and_adds_a_space(completer):
+    assert await asyncio.to_thread(tab, completer, "/li") == ("/lineup ", ["/lineup"])
+    assert (await asyncio.to_thread(tab, completer, "/con"))[0] == "/config "
+    assert (await asyncio.to_thread(tab, completer, "/config ch"))[0] == "/config channel "
+
+
+async def test_tab_keeps_the_typed_text_when_several_commands_match(completer):
+    line, shown = await asyncio.to_thread(tab, completer, "/s")
+    assert line == "/s"
+    assert shown == ["/search", "/schedule"]
+    line, shown = await asyncio.to_thread(tab, completer, "/schedule ")
+    assert (line, shown) == ("/schedule ", ["season", "ics"])
+
+
+async def test_tab_offers_the_options_not_given_yet(completer):
+    assert await asyncio.to_thread(tab, completer, "/lineup ca") == ("/lineup car:", ["car:"])
+    _, shown = await asyncio.to_thread(tab, completer, "/lineup car:31 ")
+    assert shown == ["team:", "season:", "event:"]
+
+
+async def test_tab_on_a_fuzzy_name_lists_the_names_and_keeps_the_typed_text(completer):
+    line, shown = await asyncio.to_thread(tab, completer, "/driver name:der")
+    assert line == "/driver name:der"  # not replaced by 'name:"' (their common prefix)
+    assert shown[0] == "Pipo Derani" and len(shown) > 1
+    again, shown_again = await asyncio.to_thread(tab, completer, line)
+    assert (again, shown_again) == (line, shown)  # a second Tab lists them again
+
+
+async def test_tab_completes_a_unique_name_quoted(completer):
+    line, _ = await asyncio.to_thread(tab, completer, "/driver name:Pipo")
+    assert line == '/driver name:"Pipo Derani" '
+    line, _ = await asyncio.to_thread(tab, completer, '/driver name:"Pipo De')
+    assert line == '/driver name:"Pipo Derani" '
+    assert await asyncio.to_thread(tab, completer, "/search query:pol") == (
+        "/search query:pol",
+        [],
+    )
 
 
 def test_console_range_checks_the_season_like_discord(tmp_path):

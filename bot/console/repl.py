@@ -7,11 +7,11 @@ import json
 import logging
 import shlex
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TextIO
 
+from bot.console.completion import Completer, show_choices
 from bot.console.places import place_id, place_names
 from bot.console.render import render_text
 from bot.queries.answers import Answer
@@ -30,7 +30,6 @@ log = logging.getLogger(__name__)
 
 PROMPT = "paddock> "
 EXIT_WORDS = frozenset({"exit", "quit", "/exit", "/quit"})
-COMPLETION_TIMEOUT_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,68 +164,16 @@ async def _read_line(stdin: TextIO, interactive: bool) -> str | None:
     return line or None
 
 
-class Completer:
-    """Readline completion: command names, option names, and option values by entity name.
-
-    Readline calls it from the thread that waits for input, so value lookups (async, on the
-    store) run on the event loop through `run_coroutine_threadsafe`.
-    """
-
-    def __init__(
-        self,
-        services: Services,
-        table: dict[str, Command],
-        loop: asyncio.AbstractEventLoop,
-        buffer: Callable[[], str],
-    ) -> None:
-        self.services = services
-        self.table = table
-        self.loop = loop
-        self.buffer = buffer
-        self._matches: list[str] = []
-
-    def __call__(self, text: str, state: int) -> str | None:
-        """Return the state-th completion of `text` (readline's protocol)."""
-        if state == 0:
-            self._matches = self.candidates(self.buffer(), text)
-        return self._matches[state] if state < len(self._matches) else None
-
-    def candidates(self, line: str, text: str) -> list[str]:
-        """Return completions of the word `text` at the end of `line`."""
-        words = line.split()
-        if len(words) <= 1 and not line.endswith(" "):
-            return [f"/{name}" for name in sorted(self.table) if f"/{name}".startswith(text)]
-        command = self.table.get(words[0].lstrip("/").lower())
-        if command is None:
-            return []
-        name, sep, value = text.partition(":")
-        if not sep:
-            return [f"{o.name}:" for o in command.options if o.name.startswith(text)]
-        option = command.option(name)
-        if option is None or option.complete is None:
-            return []
-        names = self._lookup(option.complete, value.strip('"'))
-        return [f'{name}:"{n}"' if " " in n else f"{name}:{n}" for n in names]
-
-    def _lookup(self, kind: str, current: str) -> list[str]:
-        """Ask the core autocomplete for names of `kind`, waiting at most a second."""
-        from bot.queries.names import complete
-
-        future = asyncio.run_coroutine_threadsafe(complete(self.services, kind, current), self.loop)
-        try:
-            return future.result(timeout=COMPLETION_TIMEOUT_S)
-        except (TimeoutError, OSError):
-            future.cancel()
-            return []
-
-
 def _enable_completion(services: Services, table: dict[str, Command]) -> None:
     """Complete commands, options and names at the prompt, when readline is available."""
     try:
         import readline
     except ImportError:
         return
-    completer = Completer(services, table, asyncio.get_running_loop(), readline.get_line_buffer)
-    readline.set_completer_delims(" \t")
+    completer = Completer(services, table, asyncio.get_running_loop())
+    readline.set_completer_delims("")  # the completer sees the whole line (quoted values)
     readline.set_completer(completer)
+    readline.set_completion_display_matches_hook(
+        lambda *_: show_choices(completer, PROMPT, readline.get_line_buffer())
+    )
     readline.parse_and_bind("tab: complete")
