@@ -28,6 +28,31 @@ FIRST = asyncio.FIRST_COMPLETED
 PAGER_TIMEOUT_S = 180.0
 AUTOCOMPLETE_LIMIT = 25
 NO_PINGS = discord.AllowedMentions.none()
+# Kept in `interaction.extras`: how the interaction was deferred, and whether it was answered.
+DEFERRED = "paddock.deferred"
+ANSWERED = "paddock.answered"
+
+
+async def defer(interaction: discord.Interaction, *, ephemeral: bool) -> None:
+    """Acknowledge with "thinking...", private when the answer is going to be private."""
+    await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+    interaction.extras[DEFERRED] = "ephemeral" if ephemeral else "public"
+
+
+def mark_answered(interaction: discord.Interaction) -> None:
+    """Note that the thinking message (if any) has been used up: replaced or deleted."""
+    interaction.extras[ANSWERED] = True
+
+
+def thinking_in_public(interaction: discord.Interaction) -> bool:
+    """Return whether the channel sees a "thinking..." message that the next follow-up edits."""
+    if interaction.extras.get(ANSWERED):
+        return False
+    how = interaction.extras.get(DEFERRED)
+    if how is not None:
+        return bool(how == "public")
+    # deferred elsewhere: assume public (deleting a private thinking message is harmless)
+    return interaction.response.type == discord.InteractionResponseType.deferred_channel_message
 
 
 def services_of(interaction: discord.Interaction) -> Services:
@@ -105,6 +130,7 @@ async def send_answer(
         await interaction.followup.send(
             embed=embeds[0], view=view, file=file, ephemeral=ephemeral, allowed_mentions=NO_PINGS
         )
+        mark_answered(interaction)
     else:
         await interaction.response.send_message(
             embed=embeds[0], view=view, file=file, ephemeral=ephemeral, allowed_mentions=NO_PINGS
@@ -132,7 +158,7 @@ async def reply(
     ticket = gate.enter()
     try:
         if busy:
-            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            await defer(interaction, ephemeral=ephemeral)
             gate.acknowledged(ticket)
             answer = await gate.run(partial(query, services))
         else:
@@ -157,7 +183,7 @@ async def _answer_or_defer(
     try:
         await asyncio.wait({task, nudge}, timeout=ANSWER_BUDGET_S, return_when=FIRST)
         if not task.done():
-            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            await defer(interaction, ephemeral=ephemeral)
             gate.acknowledged(ticket)
         return await task
     finally:

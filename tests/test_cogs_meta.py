@@ -10,10 +10,10 @@ import pytest
 from discord import app_commands
 
 from bot.queries.answers import Answer, Section
-from cogs._reply import Pager, send_answer
+from cogs._reply import Pager, defer, send_answer
 from cogs.errors import GENERIC_FAILURE, ErrorHandler
 from cogs.meta import Meta
-from tests.helpers import FakeResponse, embed_text, make_interaction, pings_nobody, sent
+from tests.helpers import embed_text, make_interaction, pings_nobody, sent
 
 
 async def test_about_reports_articles_and_never_pings(services):
@@ -80,13 +80,21 @@ async def test_permission_errors_say_what_is_missing(services):
     assert "Manage Guild permission" in interaction.response.sent[0]["content"]
 
 
-async def test_errors_after_a_defer_go_to_the_follow_up(services):
+async def test_errors_after_a_public_defer_replace_the_thinking_message_privately(services):
     interaction = make_interaction(services)
-    interaction.response = FakeResponse()
-    await interaction.response.defer()
+    await defer(interaction, ephemeral=False)
     await handler().on_app_command_error(interaction, app_commands.NoPrivateMessage())
+    interaction.delete_original_response.assert_awaited_once()
     kwargs = interaction.followup.send.await_args.kwargs
     assert kwargs["ephemeral"] is True and pings_nobody(kwargs["allowed_mentions"])
+
+
+async def test_errors_after_a_private_defer_keep_the_thinking_message(services):
+    interaction = make_interaction(services)
+    await defer(interaction, ephemeral=True)
+    await handler().on_app_command_error(interaction, app_commands.NoPrivateMessage())
+    interaction.delete_original_response.assert_not_awaited()
+    assert interaction.followup.send.await_args.kwargs["ephemeral"] is True
 
 
 @pytest.mark.parametrize("guild_id", [42, None])

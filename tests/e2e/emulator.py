@@ -116,6 +116,8 @@ DISCORD_EPOCH_MS = 1420070400000
 API_PREFIX = "/api/v10"
 EPHEMERAL = 1 << 6
 NONCE_WINDOW_S = 300.0  # Discord: enforce_nonce dedupes "within the past few minutes"
+FIRST_RESPONSE_S = 3.0  # Discord: an interaction must be answered (or deferred) within 3 s
+TOKEN_LIFETIME_S = 15 * 60.0  # Discord: an interaction token works for 15 minutes
 LOADING = 1 << 7
 
 # Gateway opcodes.
@@ -296,6 +298,8 @@ class InteractionRecord:
     original: Json | None = None
     followups: list[Json] = field(default_factory=list)
     edits: list[Json] = field(default_factory=list)
+    created: float = 0.0  # the emulator's clock (``Emulator.now()``) when it was dispatched
+    original_deleted: bool = False
 
     @property
     def callback(self) -> Json | None:
@@ -428,6 +432,11 @@ class Emulator:
         self.deduplicated: list[RecordedRequest] = []
         self._nonces: dict[tuple[str, str], tuple[str, float]] = {}
         self._release: asyncio.Event | None = None
+        self._offset_s = 0.0
+        # Discord's rules, as settings a test may change.
+        self.nonce_window_s = NONCE_WINDOW_S
+        self.first_response_s = FIRST_RESPONSE_S
+        self.token_lifetime_s = TOKEN_LIFETIME_S
         self._build_routes()
 
     # ------------------------------------------------------------------ lifecycle
@@ -480,6 +489,16 @@ class Emulator:
     def gateway_url(self) -> str:
         """The websocket URL returned by ``/gateway/bot`` and used as ``resume_gateway_url``."""
         return f"ws://127.0.0.1:{self._port}/gateway"
+
+    # ------------------------------------------------------------------ the clock
+
+    def now(self) -> float:
+        """The emulator's clock in seconds (monotonic, plus whatever :meth:`advance` added)."""
+        return time.monotonic() + self._offset_s
+
+    def advance(self, seconds: float) -> None:
+        """Move the emulator's clock forward: tokens age, nonce windows pass, limits reset."""
+        self._offset_s += seconds
 
     # ------------------------------------------------------------------ waiting
 
@@ -1024,7 +1043,9 @@ class Emulator:
             payload["authorizing_integration_owners"] = {"0": "0"}
         if message is not None:
             payload["message"] = message
-        record = InteractionRecord(id=iid, token=token, type=itype, payload=payload)
+        record = InteractionRecord(
+            id=iid, token=token, type=itype, payload=payload, created=self.now()
+        )
         self.interactions[iid] = record
         self._by_token[token] = record
         await self.dispatch("INTERACTION_CREATE", payload)
@@ -1593,9 +1614,11 @@ class Emulator:
         await self.dispatch(event, data)
 
     def _apply_edit(self, msg: Json, body: Json, files: list[Json]) -> Json:
+        private = int(msg.get("flags") or 0) & EPHEMERAL  # no edit makes a message (un)private
         for key in ("content", "embeds", "components", "flags"):
             if key in body:
                 msg[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
+        msg["flags"] = (int(msg.get("flags") or 0) & ~EPHEMERAL) | private
         if "attachments" in body or files:
             kept_ids = {str(a.get("id")) for a in body.get("attachments") or []}
             msg["attachments"] = [a for a in msg["attachments"] if a["id"] in kept_ids]
@@ -1616,7 +1639,7 @@ class Emulator:
             # Like Discord: a message with the same nonce in the last few minutes is returned
             # instead of creating a duplicate.
             seen = self._nonces.get(key)
-            if seen is not None and time.monotonic() - seen[1] < NONCE_WINDOW_S:
+            if seen is not None and self.now() - seen[1] < self.nonce_window_s:
                 existing = self.messages.get(seen[0])
                 if existing is not None:
                     self.deduplicated.append(rec)
@@ -1624,7 +1647,7 @@ class Emulator:
         msg = self._new_message(p["cid"], body, rec.files)
         if nonce is not None:
             msg["nonce"] = nonce
-            self._nonces[key] = (msg["id"], time.monotonic())
+            self._nonces[key] = (msg["id"], self.now())
         await self._store_message(msg)
         return 200, self._public(msg)
 
@@ -1660,9 +1683,11 @@ class Emulator:
 
     def _interaction_by_token(self, token: str) -> InteractionRecord:
         record = self._by_token.get(token)
-        if record is not None:
-            return record
-        raise _HTTPError(404, "Unknown Webhook", 10015)
+        if record is None:
+            raise _HTTPError(404, "Unknown Webhook", 10015)
+        if self.now() - record.created > self.token_lifetime_s:
+            raise _HTTPError(401, "Invalid Webhook Token", 50027)
+        return record
 
     async def _callback(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
         record = self.interactions.get(p["iid"])
@@ -1670,6 +1695,8 @@ class Emulator:
             raise _HTTPError(404, "Unknown interaction", 10062)
         if record.callbacks:
             raise _HTTPError(400, "Interaction has already been acknowledged.", 40060)
+        if self.now() - record.created > self.first_response_s:
+            raise _HTTPError(404, "Unknown interaction", 10062)
         body = rec.json or {}
         ctype = body.get("type")
         if ctype not in CALLBACK_TYPES:
@@ -1747,8 +1774,10 @@ class Emulator:
             and record.original["flags"] & LOADING
             and not record.followups
         ):
-            # The first follow-up after a defer edits the "thinking..." message.
-            message = self._apply_edit(record.original, body, rec.files)
+            # The first follow-up after a defer edits the "thinking..." message, and its
+            # ephemeral flag is ignored: the message stays as public (or private) as the defer.
+            edit = {k: v for k, v in body.items() if k != "flags"}
+            message = self._apply_edit(record.original, edit, rec.files)
             await self._message_event("MESSAGE_UPDATE", message)
         else:
             message = self._new_message(
@@ -1796,8 +1825,9 @@ class Emulator:
         record = self._interaction_by_token(p["token"])
         msg = self._webhook_message(record, p["mid"])
         self.messages.pop(msg["id"], None)
-        if p["mid"] == "@original":
+        if p["mid"] == "@original" or msg is record.original:
             record.original = None
+            record.original_deleted = True
         await self._message_event("MESSAGE_DELETE", msg)
         return 204, None
 
