@@ -8,13 +8,40 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.queries.server import change, show_settings, update_settings, zone_names
-from cogs._reply import choices, reply
+from bot.queries.answers import Answer
+from bot.queries.server import RoleCheck, change, show_settings, update_settings, zone_names
+from cogs._reply import choices, reply, send_answer
+
+MAKE_PINGABLE = (
+    "make the role mentionable (Server Settings → Roles → the role → “Allow anyone to @mention "
+    "this role”), or give Paddock's role the Mention Everyone permission (it covers all roles)"
+)
 
 
 async def _zones(_: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     """Offer IANA time zone names."""
     return choices(zone_names(current))
+
+
+def ping_problem(role: discord.Role, bot_permissions: discord.Permissions) -> str | None:
+    """Return why Paddock could not ping `role` (nobody would be notified), or None."""
+    if role.mentionable or bot_permissions.mention_everyone:
+        return None
+    return f"the role is not mentionable and Paddock may not mention every role; {MAKE_PINGABLE}"
+
+
+def role_check(interaction: discord.Interaction) -> RoleCheck:
+    """Return a check of saved ping roles against the server as Discord has it now."""
+    guild = interaction.guild
+    permissions = interaction.app_permissions
+
+    def check(role_id: int) -> str | None:
+        role = guild.get_role(role_id) if guild is not None else None
+        if role is None:
+            return "the role no longer exists; choose another with /config role"
+        return ping_problem(role, permissions)
+
+    return check
 
 
 def guild_of(interaction: discord.Interaction) -> int:
@@ -32,7 +59,12 @@ class ServerConfig(commands.GroupCog, group_name="config"):
     @app_commands.command(name="show", description="Show this server's settings and next posts.")
     async def show(self, interaction: discord.Interaction) -> None:
         """Show the settings and the next planned posts."""
-        await reply(interaction, partial(show_settings, guild_id=guild_of(interaction)))
+        await reply(
+            interaction,
+            partial(
+                show_settings, guild_id=guild_of(interaction), role_check=role_check(interaction)
+            ),
+        )
 
     @app_commands.command(name="channel", description="The channel for reminders and posts.")
     @app_commands.describe(channel="Where reminders and the quote of the day go")
@@ -46,9 +78,17 @@ class ServerConfig(commands.GroupCog, group_name="config"):
     async def role(
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
-        """Ping `role` in race reminders, or nobody when left empty."""
+        """Ping `role` in race reminders, or nobody when left empty; refuse a role nobody hears."""
+        guild_id = guild_of(interaction)
+        problem = ping_problem(role, interaction.app_permissions) if role else None
+        if role is not None and problem is not None:
+            refusal = f"Paddock could not ping {role.mention}: {problem}."
+            await send_answer(
+                interaction, Answer("Setting not changed", refusal, status="error"), ephemeral=True
+            )
+            return
         role_id = role.id if role else None
-        update = partial(update_settings, guild_id=guild_of(interaction), ping_role_id=role_id)
+        update = partial(update_settings, guild_id=guild_id, ping_role_id=role_id)
         await reply(interaction, update)
 
     @app_commands.command(name="timezone", description="This server's time zone.")
