@@ -145,6 +145,11 @@ CALLBACK_TYPES = {4, 5, 6, 7, 8, 9}
 
 NAME_RE = re.compile(r"^[-_\w]{1,32}$")
 ALL_PERMISSIONS = str((1 << 50) - 1)
+ADMINISTRATOR = 1 << 3
+MANAGE_GUILD = 1 << 5
+MENTION_EVERYONE = 1 << 17
+MANAGE_EVENTS = 1 << 33
+ROLE_MENTION_RE = re.compile(r"<@&(\d+)>")
 
 Json = dict[str, Any]
 
@@ -435,6 +440,7 @@ class Emulator:
         self._offset_s = 0.0
         # Discord's rules, as settings a test may change.
         self.nonce_window_s = NONCE_WINDOW_S
+        self.bot_permissions = int(ALL_PERMISSIONS)  # what the bot may do in every guild
         self.first_response_s = FIRST_RESPONSE_S
         self.token_lifetime_s = TOKEN_LIFETIME_S
         self._build_routes()
@@ -1025,7 +1031,7 @@ class Emulator:
             "version": 1,
             "channel_id": channel_id,
             "channel": channel,
-            "app_permissions": ALL_PERMISSIONS,
+            "app_permissions": str(self.bot_permissions),
             "locale": "en-US",
             "entitlements": [],
             "attachment_size_limit": 10 * 1024 * 1024,
@@ -1062,6 +1068,7 @@ class Emulator:
         dm: bool = False,
         followups: int = 0,
         timeout_s: float = 5.0,
+        permissions: int | str = ALL_PERMISSIONS,
     ) -> InteractionRecord:
         """Run a slash command (type 2) and return once it is answered.
 
@@ -1069,12 +1076,20 @@ class Emulator:
         names to values (types come from the synced command, else from the Python type) or is a
         raw option list. Defaults: first guild, its first text channel, ``default_user``;
         ``dm=True`` invokes from the user's DM instead. Waits for the callback plus
-        ``followups`` follow-up messages.
+        ``followups`` follow-up messages. ``permissions`` are the member's: like Discord, a
+        command whose ``default_member_permissions`` they lack is not offered to them
+        (:class:`PermissionError`).
         """
         gid, cid, who = self._context(guild_id, channel_id, user, dm)
         data = self._command_data(command, options, gid)
+        self._check_member_may_use(command, gid, int(permissions))
         record = await self.send_interaction(
-            INTERACTION_APPLICATION_COMMAND, data, guild_id=gid, channel_id=cid, user=who
+            INTERACTION_APPLICATION_COMMAND,
+            data,
+            guild_id=gid,
+            channel_id=cid,
+            user=who,
+            permissions=str(permissions),
         )
         await self.wait_until(
             lambda: record.callbacks and len(record.followups) >= followups,
@@ -1083,6 +1098,27 @@ class Emulator:
         )
         await self.settle()
         return record
+
+    def _check_member_may_use(self, command: str, guild_id: str | None, permissions: int) -> None:
+        """Refuse, as Discord's client does, a command the member's permissions do not allow."""
+        cmd, _ = self._find_command(command.split()[0], guild_id)
+        required = (cmd or {}).get("default_member_permissions")
+        if guild_id is None or required is None or permissions & ADMINISTRATOR:
+            return
+        if permissions & int(required) != int(required):
+            msg = f"/{command} needs permissions {required}; Discord does not offer it here"
+            raise PermissionError(msg)
+
+    def update_role(self, guild_id: int | str, role_id: int | str, **changes: Any) -> Json:
+        """Change a role (e.g. ``mentionable=False``); see :meth:`dispatch_role_update`."""
+        guild = self.guilds[str(guild_id)]
+        role = next(r for r in guild["roles"] if r["id"] == str(role_id))
+        role.update(changes)
+        return role
+
+    async def dispatch_role_update(self, guild_id: int | str, role: Json) -> None:
+        """Tell the bot about a changed role (GUILD_ROLE_UPDATE)."""
+        await self.dispatch("GUILD_ROLE_UPDATE", {"guild_id": str(guild_id), "role": role})
 
     async def autocomplete(
         self,
@@ -1557,7 +1593,7 @@ class Emulator:
             "tts": bool(body.get("tts", False)),
             "mention_everyone": False,
             "mentions": [],
-            "mention_roles": [],
+            "mention_roles": self._role_mentions(channel, body),
             "attachments": self._attachments(files),
             "embeds": body.get("embeds") or [],
             "components": body.get("components") or [],
@@ -1585,6 +1621,23 @@ class Emulator:
         # Bookkeeping for tests (not part of Discord's message object).
         msg["_allowed_mentions"] = body.get("allowed_mentions")
         return msg
+
+    def _role_mentions(self, channel: Json, body: Json) -> list[str]:
+        """Roles a message notifies: mentioned, allowed, and mentionable (or the bot pings all)."""
+        guild = self.guilds.get(str(channel.get("guild_id")))
+        if guild is None:
+            return []
+        allowed = body.get("allowed_mentions")
+        may_all = self.bot_permissions & MENTION_EVERYONE
+        roles = {r["id"]: r for r in guild.get("roles", [])}
+        out = []
+        for rid in ROLE_MENTION_RE.findall(str(body.get("content") or "")):
+            listed = allowed is None or "roles" in (allowed.get("parse") or [])
+            listed = listed or rid in [str(r) for r in (allowed or {}).get("roles") or []]
+            role = roles.get(rid)
+            if listed and role is not None and (role.get("mentionable") or may_all):
+                out.append(rid)
+        return out
 
     def _public(self, msg: Json) -> Json:
         return {k: v for k, v in msg.items() if not k.startswith("_")}
