@@ -12,9 +12,23 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from .conftest import GUILD_ID, ROLE_ID, launch_paddock, paddock_emulator, stop_paddock
+from .conftest import (
+    GUILD_ID,
+    ROLE_ID,
+    StartPaddock,
+    launch_paddock,
+    paddock_emulator,
+    stop_paddock,
+)
 from .emulator import ALL_PERMISSIONS, EPHEMERAL, MENTION_EVERYONE, Emulator
-from .test_paddock_e2e import SHARED_NOW, answer_text
+from .test_paddock_e2e import (
+    SHARED_NOW,
+    STRANGER,
+    answer_text,
+    button_ids,
+    buttons_disabled,
+    footer,
+)
 
 pytestmark = pytest.mark.e2e
 rules_bot = pytest.mark.asyncio(loop_scope="module")
@@ -107,3 +121,37 @@ async def test_config_is_offered_to_server_managers_only(rules: Emulator) -> Non
     assert about.response_type == 4
     managers = await rules.invoke("config show", permissions=MEMBER | 1 << 5)
     assert "Paddock settings" in answer_text(managers)
+
+
+async def test_a_pager_still_turns_after_a_restart_and_16_minutes(
+    paddock_emu: Emulator, start_paddock: StartPaddock
+) -> None:
+    emu = paddock_emu
+    bot = await start_paddock(emu, fake_now=SHARED_NOW, name="before")
+    record = await emu.invoke("article", {"id": 1})
+    assert record.response_type == 4
+    message = record.message
+    assert message is not None
+    ids = button_ids(message)
+    assert set(ids) == {"Previous", "Next"}
+    assert all(len(custom_id) <= 100 for custom_id in ids.values())
+    pages = footer(message).rsplit("Page 1/", 1)[1]
+
+    await bot.stop()
+    await start_paddock(emu, fake_now=SHARED_NOW, name="after")
+    emu.advance(16 * 60)  # the first interaction's token has expired
+
+    turned = await emu.press_button(message, ids["Next"], timeout_s=10)
+    assert turned.response_type in (6, 7)
+    shown = emu.messages[message["id"]]
+    assert f"Page 2/{pages}" in footer(shown)
+    assert buttons_disabled(shown)["Previous"] is False
+    # Still only for the person who asked.
+    refused = await emu.press_button(shown, button_ids(shown)["Previous"], user=STRANGER)
+    assert refused.data["flags"] & EPHEMERAL
+    assert f"Page 2/{pages}" in footer(emu.messages[message["id"]])
+    back = await emu.press_button(shown, button_ids(shown)["Previous"])
+    assert back.response_type in (6, 7)
+    assert f"Page 1/{pages}" in footer(emu.messages[message["id"]])
+    # Nothing used the expired token (no disabling of buttons on a timeout).
+    assert [r for r in emu.requests if record.token in r.path and r.status == 401] == []
