@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from bot.text import clip
+from bot.text import headline
 
 AnswerStatus = Literal["ok", "not_found", "error"]
 CITE_TITLE_CHARS = 90
@@ -24,7 +24,12 @@ class Source:
     def cite(self) -> str:
         """Return a short citation: the date (or 'undated'), the title and the article id."""
         when = self.published.isoformat() if self.published else "undated"
-        return f"{when} · {clip(self.title, CITE_TITLE_CHARS)} (article {self.article_id})"
+        return f"{when} · {self.headline} (article {self.article_id})"
+
+    @property
+    def headline(self) -> str:
+        """Return the article's headline: its title, cut at a word to about 90 characters."""
+        return headline(self.title, CITE_TITLE_CHARS)
 
 
 @dataclass(frozen=True, slots=True)

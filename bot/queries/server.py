@@ -146,7 +146,7 @@ async def show_settings(
     settings = await get_settings(services.store, guild_id)
     pending = [p for p in await posts(services.store, guild_id) if p.status == "pending"]
     upcoming = "\n".join(
-        f"{discord_time(p.due, 'f')} · {p.kind} ({discord_time(p.due, 'R')})"
+        f"{discord_time(p.due, 'f')} · {p.kind} · {discord_time(p.due, 'R')}"
         for p in sorted(pending, key=lambda p: p.due)[:UPCOMING_SHOWN]
     )
     sections = _describe(settings)

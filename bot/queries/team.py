@@ -15,6 +15,7 @@ from bot.queries.common import (
 )
 from bot.queries.names import event_names, resolve
 from bot.services import Services
+from bot.text import plural
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ async def team(services: Services, name: str) -> Answer:
     sections += chunk_sections("Drivers", driver_lines)
     result_lines = [f"{e.heading}: {r.line(result_names)}" for e in events for r in e.results]
     if more_results > 0:
-        result_lines.append(f"…and {more_results:,} earlier result(s): see /results.")
+        result_lines.append(f"…and {plural(more_results, 'earlier result')}: see /results.")
     sections += chunk_sections("Results", result_lines)
     return Answer(
         title=full_name,
