@@ -108,3 +108,24 @@ def escape(text: str) -> str:
     """Escape article text for Discord: no markdown effects and no mentions."""
     safe = _LINE_START_MARKDOWN.sub(r"\1\\\2", text.translate(_INLINE_MARKDOWN))
     return safe.replace("@", f"@{ZERO_WIDTH}").replace("<#", f"<{ZERO_WIDTH}#")
+
+
+def ambiguous(what: str, query: str, candidates: list[str]) -> Answer:
+    """Return the answer for a name that several things match: the candidates, none picked."""
+    return Answer(
+        title=f"Which {what}?",
+        description=(
+            f"“{query}” matches {len(candidates)} {what}s: {', '.join(candidates)}. "
+            "Ask again with one of them."
+        ),
+        status="not_found",
+        suggestions=candidates,
+        data={"query": query, "candidates": candidates},
+    )
+
+
+def unresolved(what: str, query: str, suggestions: list[str], *, several: bool) -> Answer:
+    """Return the answer for a name that matched nothing, or several things equally well."""
+    if several and len(suggestions) > 1:
+        return ambiguous(what, query, suggestions)
+    return not_found(what, query, suggestions)

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.queries import lineup as lineups
 from bot.queries import results as outcomes
-from bot.queries.answers import Answer, Section, Source, not_found
+from bot.queries.answers import Answer, Section, Source, unresolved
 from bot.queries.common import (
     FIELD_VALUE_LIMIT,
     Citations,
@@ -186,7 +186,7 @@ async def driver(services: Services, name: str) -> Answer:
     """Show a driver's cars and teams by season, teammates, results, quotes, latest mention."""
     resolution = await resolve(services, "person", name)
     if resolution.entity_id is None or resolution.name is None:
-        return not_found("driver", name, resolution.suggestions)
+        return unresolved("driver", name, resolution.suggestions, several=resolution.ambiguous)
     record = await driver_record(services, resolution.entity_id, resolution.name)
     return Answer(
         title=record.name,

@@ -10,7 +10,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from bot.queries.answers import Answer, Section, Source, not_found
+from bot.queries.answers import Answer, Section, Source, not_found, unresolved
 from bot.queries.common import (
     FIELD_VALUE_LIMIT,
     Citations,
@@ -216,7 +216,9 @@ async def quote(
     if speaker:
         resolution = await resolve(services, "person", speaker)
         if resolution.entity_id is None:
-            return not_found("speaker", speaker, resolution.suggestions)
+            return unresolved(
+                "speaker", speaker, resolution.suggestions, several=resolution.ambiguous
+            )
         speaker_id, who = resolution.entity_id, resolution.name
     if about:
         found, total = await _about(services.store, about, speaker_id)

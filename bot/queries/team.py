@@ -6,7 +6,7 @@ import logging
 
 from bot.queries import lineup as lineups
 from bot.queries import results as outcomes
-from bot.queries.answers import Answer, not_found
+from bot.queries.answers import Answer, unresolved
 from bot.queries.common import (
     Citations,
     chunk_sections,
@@ -29,7 +29,7 @@ async def team(services: Services, name: str) -> Answer:
     """Show a team's cars (each line-up by season), drivers and results."""
     resolution = await resolve(services, "team", name)
     if resolution.entity_id is None or resolution.name is None:
-        return not_found("team", name, resolution.suggestions)
+        return unresolved("team", name, resolution.suggestions, several=resolution.ambiguous)
     team_id, full_name = resolution.entity_id, resolution.name
     facts, names, more_cars = await lineups.latest_per_car(
         services.store, lineups.BY_TEAM, (team_id,), TEAM_ROWS_PER_CAR
