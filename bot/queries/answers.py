@@ -41,6 +41,14 @@ class Section:
     inline: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that goes with an answer (an attachment on Discord, a file the console writes)."""
+
+    filename: str
+    data: bytes
+
+
 @dataclass(slots=True)
 class Answer:
     """What a query returns: text blocks, their sources, and machine-readable data."""
@@ -52,6 +60,7 @@ class Answer:
     status: AnswerStatus = "ok"
     suggestions: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    attachment: Attachment | None = None
 
     @property
     def ok(self) -> bool:
@@ -69,6 +78,11 @@ class Answer:
             }
             for s in self.sources
         ]
+        if self.attachment is not None:
+            out["attachment"] = {
+                "filename": self.attachment.filename,
+                "bytes": len(self.attachment.data),
+            }
         return out
 
 
