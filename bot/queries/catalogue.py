@@ -22,7 +22,7 @@ from bot.queries.quotes import quote
 from bot.queries.results import results
 from bot.queries.schedule import calendar_ics, next_weekend, schedule
 from bot.queries.search import search
-from bot.queries.server import change, show_settings, update_settings, zone_names
+from bot.queries.server import change, set_channel, show_settings, update_settings, zone_names
 from bot.queries.team import team
 from bot.services import Services
 
@@ -114,7 +114,7 @@ async def _schedule_ics(services: Services) -> Answer:
 
 async def _config_channel(services: Services, guild_id: int, channel: int) -> Answer:
     """Post reminders and the quote of the day in a channel."""
-    return await update_settings(services, guild_id, channel_id=channel)
+    return await set_channel(services, guild_id, channel)
 
 
 async def _config_role(services: Services, guild_id: int, role: int | None = None) -> Answer:

@@ -13,8 +13,9 @@ from rapidfuzz import process, utils
 
 from bot.queries.answers import Answer, Section
 from bot.queries.sessions import discord_time
+from bot.schedule.calendar import Calendar
 from bot.schedule.outbox import get_settings, posts, save_settings
-from bot.schedule.planning import DEFAULT_LEADS, GuildSettings
+from bot.schedule.planning import DEFAULT_LEADS, GuildSettings, PlannedPost, plan_posts
 from bot.services import Services
 
 MAX_LEADS = 6
@@ -149,6 +150,8 @@ async def show_settings(
         f"{discord_time(p.due, 'f')} · {p.kind} · {discord_time(p.due, 'R')}"
         for p in sorted(pending, key=lambda p: p.due)[:UPCOMING_SHOWN]
     )
+    if not upcoming and services.planner is None:  # the console: what the plan holds
+        upcoming = "\n".join(next_posts(services, settings))
     sections = _describe(settings)
     sections.append(Section("Next posts", upcoming or "none planned"))
     warning = role_warning(settings, role_check)
@@ -187,3 +190,63 @@ async def change(
     except SettingError as exc:
         return Answer("Setting not changed", str(exc), status="error", data={"key": key})
     return await update_settings(services, guild_id, role_check=role_check, **{key: value})
+
+
+DEFAULT_QOTD_TIME = time(9, 0)
+"""The quote of the day's time once a server sets a channel (until an admin changes it)."""
+POST_PREVIEW_DAYS = 1
+"""Days of quotes of the day the channel reply lists (they repeat daily)."""
+
+
+async def set_channel(
+    services: Services, guild_id: int, channel: int, *, role_check: RoleCheck | None = None
+) -> Answer:
+    """Post in a channel; the first time, with the quote of the day on; say what comes next."""
+    current = await get_settings(services.store, guild_id)
+    changes: dict[str, Any] = {"channel_id": channel}
+    if current.channel_id is None and current.qotd_time is None:
+        changes["qotd_time"] = DEFAULT_QOTD_TIME
+    answer = await update_settings(services, guild_id, role_check=role_check, **changes)
+    if not answer.ok:
+        return answer
+    settings = await get_settings(services.store, guild_id)
+    coming = next_posts(services, settings)
+    answer.description = f"Paddock will post in <#{channel}>. {qotd_text(settings)}"
+    answer.sections = [s for s in answer.sections if s.name != "Next posts"]
+    answer.sections.append(Section("Next posts", "\n".join(coming) or "none planned"))
+    answer.data["next_posts"] = coming
+    return answer
+
+
+def qotd_text(settings: GuildSettings) -> str:
+    """Say whether the quote of the day is on, when, and how to change it."""
+    if settings.qotd_time is None:
+        return "The quote of the day is off: `/config qotd at:09:00` turns it on."
+    at = settings.qotd_time.strftime("%H:%M")
+    return (
+        f"The quote of the day is on, every day at {at} ({settings.timezone}): "
+        "`/config qotd at:off` switches it off."
+    )
+
+
+def next_posts(services: Services, settings: GuildSettings) -> list[str]:
+    """Describe the next posts the plan holds for a server (one quote of the day of them)."""
+    calendar = services.calendar or Calendar()
+    now = services.clock.now()
+    planned = plan_posts(settings, calendar, start=now, qotd_days=POST_PREVIEW_DAYS)
+    return [
+        f"{discord_time(post.due, 'f')} · {_post_text(post, calendar)}"
+        for post in planned[:UPCOMING_SHOWN]
+    ]
+
+
+def _post_text(post: PlannedPost, calendar: Calendar) -> str:
+    """Say what a planned post is: a race-week preview, a reminder, the quote of the day."""
+    event = calendar.event(post.event_uid) if post.event_uid else None
+    found = calendar.session(post.session_uid) if post.session_uid else None
+    if post.kind == "preview" and event is not None:
+        return f"race-week preview: {event.name}"
+    if post.kind == "countdown" and found is not None:
+        event, session = found
+        return f"reminder: {event.name} {session.label.lower()}, {format_lead(post.lead)} before"
+    return "quote of the day" if post.kind == "qotd" else post.kind
