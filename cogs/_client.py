@@ -137,7 +137,7 @@ class PaddockBot(commands.Bot):
                 return DeliveryResult.channel_gone("the channel cannot hold messages")
             message = await channel.send(
                 content=f"<@&{role}>" if role else None,
-                embed=render_embeds(outgoing.answer)[0],
+                embed=render_embeds(outgoing.answer, spoilers=outgoing.spoilers)[0],
                 allowed_mentions=allowed,
                 nonce=outgoing.nonce,
             )

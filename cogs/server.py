@@ -21,6 +21,7 @@ MAKE_PINGABLE = (
 SHOW, CHANNEL, ROLE, TIMEZONE, LEADS, QOTD = (
     spec(f"config {name}") for name in ("show", "channel", "role", "timezone", "leads", "qotd")
 )
+SPOILERS = spec("config spoilers")
 
 
 def ping_problem(role: discord.Role, bot_permissions: discord.Permissions) -> str | None:
@@ -114,6 +115,13 @@ class ServerConfig(
     async def qotd(self, interaction: discord.Interaction, at: str) -> None:
         """Set the local time of the quote of the day, or turn it off."""
         await reply(interaction, partial(QOTD.handler, guild_id=guild_of(interaction), at=at))
+
+    @app_commands.command(name=SPOILERS.leaf, description=SPOILERS.description)
+    @app_commands.describe(**SPOILERS.descriptions())
+    async def spoilers(self, interaction: discord.Interaction, hide: str) -> None:
+        """Hide race results behind spoiler tags, or show them."""
+        guild_id = guild_of(interaction)
+        await reply(interaction, partial(SPOILERS.handler, guild_id=guild_id, hide=hide))
 
 
 async def setup(bot: commands.Bot) -> None:

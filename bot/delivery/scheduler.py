@@ -102,6 +102,8 @@ class OutgoingPost:
     channel_id: int
     ping_role_id: int | None
     answer: Answer
+    spoilers: bool = False
+    """The server hides race results behind spoiler tags (/config spoilers)."""
 
     @property
     def nonce(self) -> str:
@@ -373,7 +375,9 @@ class PostScheduler:
             return None
         # The role is for race reminders (previews, countdowns), never the quote of the day.
         role = settings.ping_role_id if post.kind != "qotd" else None
-        return OutgoingPost(post, post.guild_id, settings.channel_id, role, answer)
+        return OutgoingPost(
+            post, post.guild_id, settings.channel_id, role, answer, spoilers=settings.spoilers
+        )
 
     async def _quote_for(self, post: Post) -> StoredQuote | None:
         history = await qotd_history(self.store, post.guild_id)

@@ -137,6 +137,11 @@ async def _config_qotd(services: Services, guild_id: int, at: str) -> Answer:
     return await change(services, guild_id, "qotd_time", at)
 
 
+async def _config_spoilers(services: Services, guild_id: int, hide: str) -> Answer:
+    """Hide race results behind spoiler tags in this server, or show them."""
+    return await change(services, guild_id, "spoilers", hide)
+
+
 async def _help(services: Services, command: str | None = None) -> Answer:
     """Answer /help: every command by group with an example, or one command's options."""
     return help_answer(command)
@@ -297,6 +302,15 @@ CATALOGUE: tuple[Command, ...] = (
         SERVER,
         "/config qotd at:09:00",
         (Option("at", "Local time, 24-hour HH:MM (e.g. 09:00), or off", required=True),),
+        guild=True,
+    ),
+    Command(
+        "config spoilers",
+        "Hide race results behind spoiler tags (on) or show them (off).",
+        _config_spoilers,
+        SERVER,
+        "/config spoilers hide:on",
+        (Option("hide", "on: results behind spoiler tags; off: shown", required=True),),
         guild=True,
     ),
     Command("about", "Version, articles, facts, latency and uptime.", about, ABOUT, "/about"),

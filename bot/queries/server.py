@@ -103,7 +103,10 @@ def _describe(settings: GuildSettings) -> list[Section]:
     channel = f"<#{settings.channel_id}>" if settings.channel_id else "not set (no posts)"
     role = f"<@&{settings.ping_role_id}>" if settings.ping_role_id else "none (posts never ping)"
     qotd = settings.qotd_time.strftime("%H:%M") if settings.qotd_time else "off"
+    if settings.qotd_time is None and settings.channel_id is None:
+        qotd = f"off (on at {DEFAULT_QOTD_TIME:%H:%M} once a channel is set)"
     status = f"paused: {settings.pause_reason}" if settings.paused else "active"
+    results = "hidden behind spoiler tags" if settings.spoilers else "shown"
     return [
         Section("Channel", channel, inline=True),
         Section("Ping role", role, inline=True),
@@ -111,6 +114,7 @@ def _describe(settings: GuildSettings) -> list[Section]:
         Section("Reminder leads", ", ".join(map(format_lead, settings.leads)), inline=True),
         Section("Quote of the day", qotd, inline=True),
         Section("Posting", status, inline=True),
+        Section("Race results", results, inline=True),
     ]
 
 
@@ -125,6 +129,7 @@ def _settings_data(settings: GuildSettings) -> dict[str, Any]:
         "qotd_time": settings.qotd_time.strftime("%H:%M") if settings.qotd_time else None,
         "events_enabled": settings.events_enabled,
         "paused": settings.paused,
+        "spoilers": settings.spoilers,
     }
 
 
@@ -184,7 +189,12 @@ async def change(
     services: Services, guild_id: int, key: str, raw: str, *, role_check: RoleCheck | None = None
 ) -> Answer:
     """Parse one typed value (`leads`, `qotd`, `timezone`) and save it."""
-    parsers = {"leads": parse_leads, "qotd_time": parse_qotd, "timezone": parse_timezone}
+    parsers: dict[str, Callable[[str], Any]] = {
+        "leads": parse_leads,
+        "qotd_time": parse_qotd,
+        "timezone": parse_timezone,
+        "spoilers": parse_switch,
+    }
     try:
         value = parsers[key](raw)
     except SettingError as exc:
@@ -250,3 +260,22 @@ def _post_text(post: PlannedPost, calendar: Calendar) -> str:
         event, session = found
         return f"reminder: {event.name} {session.label.lower()}, {format_lead(post.lead)} before"
     return "quote of the day" if post.kind == "qotd" else post.kind
+
+
+ON_WORDS = frozenset({"on", "yes", "true", "hide", "hidden"})
+SHOWN_WORDS = frozenset({"off", "no", "false", "show", "shown"})
+
+
+def parse_switch(text: str) -> bool:
+    """Parse `on` or `off` (yes/no, true/false also do)."""
+    value = text.strip().lower()
+    if value in ON_WORDS:
+        return True
+    if value in SHOWN_WORDS:
+        return False
+    raise SettingError(f"“{text}” is neither on nor off: use on or off")
+
+
+async def spoilers_on(services: Services, guild_id: int) -> bool:
+    """Return whether a server wants race results behind spoiler tags."""
+    return (await get_settings(services.store, guild_id)).spoilers

@@ -62,7 +62,7 @@ async def team(services: Services, name: str) -> Answer:
     result_lines = [f"{e.heading}: {r.line(result_names)}" for e in events for r in e.results]
     if more_results > 0:
         result_lines.append(f"…and {plural(more_results, 'earlier result')}: see /results.")
-    sections += chunk_sections("Results", result_lines)
+    sections += chunk_sections("Results", result_lines, spoiler=True)
     return Answer(
         title=full_name,
         description=_counts_text(
