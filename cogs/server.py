@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -12,6 +13,13 @@ from bot.queries.answers import Answer
 from bot.queries.server import RoleCheck, change, show_settings, update_settings, zone_names
 from cogs._reply import choices, reply, send_answer
 
+if TYPE_CHECKING:
+    from cogs._client import PaddockBot
+
+NEED_MANAGE_EVENTS = (
+    "Paddock needs the Manage Events permission to keep race sessions as server events: "
+    "grant it to Paddock's role (Server Settings → Roles), then run /config events on again."
+)
 MAKE_PINGABLE = (
     "make the role mentionable (Server Settings → Roles → the role → “Allow anyone to @mention "
     "this role”), or give Paddock's role the Mention Everyone permission (it covers all roles)"
@@ -90,6 +98,20 @@ class ServerConfig(commands.GroupCog, group_name="config"):
         role_id = role.id if role else None
         update = partial(update_settings, guild_id=guild_id, ping_role_id=role_id)
         await reply(interaction, update)
+
+    @app_commands.command(name="events", description="Race sessions as Discord server events.")
+    @app_commands.describe(state="on: one event per upcoming race, with line-ups; off: none")
+    async def events(self, interaction: discord.Interaction, state: Literal["on", "off"]) -> None:
+        """Keep one server event per upcoming race session (or remove them)."""
+        guild_id = guild_of(interaction)
+        wanted = state == "on"
+        if wanted and not interaction.app_permissions.manage_events:
+            refusal = Answer("Setting not changed", NEED_MANAGE_EVENTS, status="error")
+            await send_answer(interaction, refusal, ephemeral=True)
+            return
+        await reply(interaction, partial(update_settings, guild_id=guild_id, server_events=wanted))
+        client: PaddockBot = interaction.client  # type: ignore[assignment]
+        client.sync_server_events(guild_id)
 
     @app_commands.command(name="timezone", description="This server's time zone.")
     @app_commands.describe(zone="An IANA time zone, e.g. America/New_York")
