@@ -43,7 +43,7 @@ def test_long_result_sections_stay_within_the_field_limit_with_their_tags():
 
 async def test_the_console_shows_results_plainly_with_spoilers_on(services):
     table = command_table()
-    switched, _ = await answer_line(services, table, "/config spoilers hide:on")
+    switched, _ = await answer_line(services, table, "/config spoilers state:on")
     results, _ = await answer_line(services, table, "/results")
 
     assert switched is not None and switched.data["spoilers"] is True

@@ -137,9 +137,19 @@ async def _config_qotd(services: Services, guild_id: int, at: str) -> Answer:
     return await change(services, guild_id, "qotd_time", at)
 
 
-async def _config_spoilers(services: Services, guild_id: int, hide: str) -> Answer:
+async def _config_spoilers(services: Services, guild_id: int, state: str) -> Answer:
     """Hide race results behind spoiler tags in this server, or show them."""
-    return await change(services, guild_id, "spoilers", hide)
+    return await change(services, guild_id, "spoilers", state)
+
+
+async def _config_events(services: Services, guild_id: int, state: str) -> Answer:
+    """Keep Discord server events for upcoming race sessions (on), or none (off)."""
+    wanted = state.strip().casefold()
+    if wanted not in ("on", "off"):
+        return Answer(
+            "Setting not changed", f"events: expected on or off, got {state!r}", status="error"
+        )
+    return await update_settings(services, guild_id, server_events=wanted == "on")
 
 
 async def _help(services: Services, command: str | None = None) -> Answer:
@@ -274,6 +284,19 @@ CATALOGUE: tuple[Command, ...] = (
         guild=True,
     ),
     Command(
+        "config events",
+        "Race sessions as Discord server events.",
+        _config_events,
+        SERVER,
+        "/config events state:on",
+        (
+            Option(
+                "state", "on: one event per upcoming race, with line-ups; off: none", required=True
+            ),
+        ),
+        guild=True,
+    ),
+    Command(
         "config timezone",
         "This server's time zone.",
         _config_timezone,
@@ -309,8 +332,8 @@ CATALOGUE: tuple[Command, ...] = (
         "Hide race results behind spoiler tags (on) or show them (off).",
         _config_spoilers,
         SERVER,
-        "/config spoilers hide:on",
-        (Option("hide", "on: results behind spoiler tags; off: shown", required=True),),
+        "/config spoilers state:on",
+        (Option("state", "on: results behind spoiler tags; off: shown", required=True),),
         guild=True,
     ),
     Command("about", "Version, articles, facts, latency and uptime.", about, ABOUT, "/about"),

@@ -115,6 +115,7 @@ def _describe(settings: GuildSettings) -> list[Section]:
         Section("Quote of the day", qotd, inline=True),
         Section("Posting", status, inline=True),
         Section("Race results", results, inline=True),
+        Section("Server events", "on" if settings.server_events else "off", inline=True),
     ]
 
 

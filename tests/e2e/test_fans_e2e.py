@@ -51,7 +51,7 @@ async def test_spoilers_hide_race_results_until_switched_off(
     before = await emu.invoke("results")
     assert result_fields(before) and not any(map(hidden, result_fields(before)))
 
-    switched = await emu.invoke("config spoilers", {"hide": "on"})
+    switched = await emu.invoke("config spoilers", {"state": "on"})
     assert "Race results" in fields(switched)
     assert fields(switched)["Race results"] == "hidden behind spoiler tags"
 
@@ -66,9 +66,9 @@ async def test_spoilers_hide_race_results_until_switched_off(
     lineup = await emu.invoke("lineup", {"car": "31"})
     assert not any(hidden(v) for v in fields(lineup).values())
 
-    typo = await emu.invoke("config spoilers", {"hide": "maybe"})
+    typo = await emu.invoke("config spoilers", {"state": "maybe"})
     assert "neither on nor off" in description(typo)
-    off = await emu.invoke("config spoilers", {"hide": "off"})
+    off = await emu.invoke("config spoilers", {"state": "off"})
     assert fields(off)["Race results"] == "shown"
     after = await emu.invoke("results")
     assert not any(map(hidden, result_fields(after)))
