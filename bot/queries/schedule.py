@@ -44,10 +44,12 @@ def _calendar(services: Services) -> Calendar | None:
     return services.calendar
 
 
-async def latest_lineups(services: Services, season: int, limit: int = CARS_TO_WATCH) -> Answer:
-    """Return each car's latest line-up of this season or the last, most recent first."""
-    first = season - WATCHED_SEASONS + 1
-    rows = await services.store.fetchall(_LATEST_LINEUPS, (first, season, limit))
+async def latest_lineups(
+    services: Services, limit: int = CARS_TO_WATCH, *, season: int | None = None
+) -> Answer:
+    """Return each car's latest line-up (of `season` or the one before), most recent first."""
+    first, last = (season - WATCHED_SEASONS + 1, season) if season is not None else (0, 9_999)
+    rows = await services.store.fetchall(_LATEST_LINEUPS, (first, last, limit))
     sections, sources = [], []
     for row in rows:
         team = f" · {row['team']}" if row["team"] else ""
@@ -92,7 +94,7 @@ async def next_weekend(services: Services) -> Answer:
         answer.sections.append(Section("In the news", lines))
         answer.data["news"] = [source.article_id for source in news]
     season = event.season if event else services.clock.now().year
-    cars = await latest_lineups(services, season)
+    cars = await latest_lineups(services, season=season)
     if cars.sections:
         seasons = f"{season - WATCHED_SEASONS + 1}–{season}"
         heading = Section(f"Cars to watch ({seasons} line-ups in the articles)", "\u200b")
