@@ -52,3 +52,10 @@ async def test_config_show_in_the_console_lists_what_the_plan_holds(services):
     posts = next(s.value for s in answer.sections if s.name == "Next posts")
     assert "reminder: Rolex 24 At Daytona race" in posts
     assert "none planned" not in posts
+
+
+async def test_leads_typed_in_words_in_the_console_are_said_back(services):
+    answer = await _ask(services, '/config leads leads:"1 week, 12h"')
+
+    assert answer.ok
+    assert "reminders go out 1 week and 12 hours before each race (7d, 12h)" in answer.description

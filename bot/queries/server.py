@@ -17,6 +17,7 @@ from bot.schedule.calendar import Calendar
 from bot.schedule.outbox import get_settings, posts, save_settings
 from bot.schedule.planning import DEFAULT_LEADS, GuildSettings, PlannedPost, plan_posts
 from bot.services import Services
+from bot.text import plural
 
 MAX_LEADS = 6
 MAX_LEAD = timedelta(days=30)
@@ -24,7 +25,15 @@ UPCOMING_SHOWN = 5
 ZONE_CHOICES = 25
 LEAD_UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1)}
 LEAD_UNITS["m"] = timedelta(minutes=1)
-_LEAD = re.compile(r"^(\d{1,3})\s*([wdhm])$")
+_LEAD = re.compile(r"\s*(\d{1,3})\s*([a-z]+)\s*")
+_LEAD_SEPARATORS = re.compile(r",|;|\band\b")
+LEAD_WORDS = {
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), "w"),
+    **dict.fromkeys(("d", "day", "days"), "d"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "h"),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "m"),
+}
+"""The unit words a lead time may use, each to its one-letter unit."""
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])[:h.]?([0-5]\d)$")
 OFF_WORDS = frozenset({"off", "none", "no", "disable", "disabled"})
 
@@ -34,21 +43,58 @@ class SettingError(ValueError):
 
 
 def parse_leads(text: str) -> tuple[timedelta, ...]:
-    """Parse lead times such as `7d, 1d, 1h` (or `default`), longest first."""
+    """Parse lead times such as `7d, 1d, 1h`, `2 days, 30m` or `1 week` (or `default`).
+
+    Commas, `and` and spaces separate leads; each is a number and a unit (w, week, d, day,
+    h, hour, m, min…). Returned longest first, each once.
+    """
     if text.strip().lower() == "default":
         return DEFAULT_LEADS
     leads: set[timedelta] = set()
-    for part in filter(None, (p.strip().lower() for p in re.split(r"[,\s]+", text))):
-        match = _LEAD.match(part)
-        if not match:
-            raise SettingError(f"“{part}” is not a lead time: use numbers with w, d, h or m")
-        lead = int(match.group(1)) * LEAD_UNITS[match.group(2)]
-        if not timedelta(minutes=1) <= lead <= MAX_LEAD:
-            raise SettingError(f"“{part}” is out of range: leads go from 1m to 30d")
-        leads.add(lead)
+    for part in filter(None, (p.strip() for p in _LEAD_SEPARATORS.split(text.lower()))):
+        for number, unit in _lead_pairs(part):
+            lead = int(number) * LEAD_UNITS[unit]
+            if not timedelta(minutes=1) <= lead <= MAX_LEAD:
+                raise SettingError(f"“{number}{unit}” is out of range: leads go from 1m to 30d")
+            leads.add(lead)
     if not leads or len(leads) > MAX_LEADS:
         raise SettingError(f"give between 1 and {MAX_LEADS} lead times, e.g. `7d, 1d, 1h`")
     return tuple(sorted(leads, reverse=True))
+
+
+def _lead_pairs(part: str) -> list[tuple[str, str]]:
+    """Return the (number, unit) pairs a part holds (`2 days 30m`); raise on anything else."""
+    pairs: list[tuple[str, str]] = []
+    at = 0
+    for match in _LEAD.finditer(part):
+        unit = LEAD_WORDS.get(match.group(2))
+        if match.start() != at or unit is None:
+            break
+        pairs.append((match.group(1), unit))
+        at = match.end()
+    if at != len(part) or not pairs:
+        raise SettingError(
+            f"“{part.strip()}” is not a lead time: use a number and a unit, e.g. "
+            "`7d`, `2 days`, `12h`, `30m` or `1 week`"
+        )
+    return pairs
+
+
+def describe_leads(leads: tuple[timedelta, ...]) -> str:
+    """Say lead times in words: `2 days and 30 minutes`, `1 week`."""
+    words = [_lead_words(lead) for lead in leads]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _lead_words(lead: timedelta) -> str:
+    """Say one lead time in words: `1 week`, `1 day 6 hours`, `90 minutes` → `1 hour 30 minutes`."""
+    minutes = int(lead.total_seconds()) // 60
+    parts = []
+    for unit, size in (("week", 7 * 24 * 60), ("day", 24 * 60), ("hour", 60), ("minute", 1)):
+        count, minutes = divmod(minutes, size)
+        if count:
+            parts.append(plural(count, unit))
+    return " ".join(parts)
 
 
 def format_lead(lead: timedelta) -> str:
@@ -200,7 +246,13 @@ async def change(
         value = parsers[key](raw)
     except SettingError as exc:
         return Answer("Setting not changed", str(exc), status="error", data={"key": key})
-    return await update_settings(services, guild_id, role_check=role_check, **{key: value})
+    answer = await update_settings(services, guild_id, role_check=role_check, **{key: value})
+    if key == "leads" and answer.ok:
+        answer.description = (
+            f"Understood “{raw.strip()}”: reminders go out {describe_leads(value)} "
+            f"before each race ({', '.join(map(format_lead, value))})."
+        )
+    return answer
 
 
 DEFAULT_QOTD_TIME = time(9, 0)

@@ -95,3 +95,7 @@ async def test_setting_a_channel_says_what_comes_next_and_turns_the_quote_of_the
     assert fields(off)["Quote of the day"] == "off"
     again = await emu.invoke("config channel", {"channel": OTHER_CHANNEL_ID})
     assert "The quote of the day is off" in description(again)
+
+    leads = await emu.invoke("config leads", {"leads": "2 days, 30m"})
+    assert "reminders go out 2 days and 30 minutes before each race" in description(leads)
+    assert fields(leads)["Reminder leads"] == "2d, 30m"
