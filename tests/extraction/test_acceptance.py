@@ -8,6 +8,8 @@ from bot.extraction.evaluate import EvalReport, evaluate
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
+SEED_GOLD = REPO / "tests" / "data" / "seeds-gold.json"
+"""The seed articles' gold facts: kept with the tests, so `paddock ingest seeds/` never reads it."""
 DEV = REPO.parent / "shared" / "corpus" / "dev"
 
 MIN_QUOTE_RECALL = 0.95
@@ -26,7 +28,7 @@ def check(report: EvalReport) -> None:
 
 
 def test_seed_articles_meet_the_minimums():
-    check(evaluate(SEEDS / "gold.json", SEEDS / "articles", SEEDS / "aliases.toml"))
+    check(evaluate(SEED_GOLD, SEEDS / "articles", SEEDS / "aliases.toml"))
 
 
 def test_dev_articles_meet_the_minimums():
