@@ -117,3 +117,24 @@ async def test_settings_show_relative_times_once_in_parentheses(services):
 
     assert "(in " in text
     assert "((" not in text and "))" not in text
+
+
+async def test_quotes_about_a_topic_come_from_the_articles_about_it_when_none_says_it(qs):
+    about = await _store_with(qs, "Quillon sets a lap record at Harbourside", quotes=2)
+    other = Article(
+        "other.txt", "Rain expected at the weekend", "Rain expected.\n“It will be wet,” said Rye."
+    )
+    await qs.store.put_article(
+        other,
+        ArticleFacts(quotes=[Quote("Ivo Rye", "It will be wet", 1)]),
+        path="other.txt",
+        fingerprint="o",
+        now=INGESTED_AT,
+    )
+
+    answer, _ = await answer_line(qs, command_table(), '/quote about:"lap record harbourside"')
+
+    assert answer is not None and answer.ok
+    assert "No quote says “lap record harbourside”" in answer.description
+    assert {q["source"]["article_id"] for q in answer.data["quotes"]} == {about}
+    assert len(answer.data["quotes"]) == 2
