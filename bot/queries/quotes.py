@@ -285,7 +285,7 @@ def _answer(
         )
     return Answer(
         title=title,
-        description="" if random_pick else _count_text(total, len(shown)),
+        description="" if random_pick else _count_text(total, len(shown), bool(about)),
         sections=[q.section() for q in shown],
         sources=citations.sources(),
         data={
@@ -297,9 +297,10 @@ def _answer(
     )
 
 
-def _count_text(total: int, shown: int) -> str:
+def _count_text(total: int, shown: int, ranked: bool = True) -> str:
     """Say how many quotes were found (1,000+ past the count limit) and how many more there are."""
+    order = "best first" if ranked else "latest first"
     if total > COUNT_LIMIT:
-        return f"{COUNT_LIMIT:,}+ quotes found; showing {shown}, best first, and many more."
+        return f"{COUNT_LIMIT:,}+ quotes found; showing {shown}, {order}, and many more."
     more = f", and {total - shown:,} more" if total > shown else ""
-    return f"{plural(total, 'quote')} found; showing {shown}, best first{more}."
+    return f"{plural(total, 'quote')} found; showing {shown}, {order}{more}."

@@ -214,6 +214,7 @@ async def test_a_make_lists_every_team_running_it_and_says_it_is_a_make(tmp_path
         velox = await ask(services, "/lineup team:velox")
         aurel = await ask(services, "/lineup team:Aurel")
         team = await ask(services, "/lineup team:Kestrel")
+        team_answer = await ask(services, "/team name:Velox")
 
     assert velox.ok
     assert "Velox is a make" in velox.description
@@ -221,6 +222,8 @@ async def test_a_make_lists_every_team_running_it_and_says_it_is_a_make(tmp_path
     assert {c["car"] for c in velox.data["cars"]} == {"7", "8"}
     assert aurel.data["make"]["teams"] == [ORBIT]
     assert "make" not in team.data and {c["car"] for c in team.data["cars"]} == {"7"}
+    assert team_answer.ok and "Velox is a make" in team_answer.description
+    assert team_answer.suggestions == [KESTREL, MARLOW]
 
 
 TYPOS = story(

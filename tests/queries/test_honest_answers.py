@@ -103,7 +103,7 @@ async def test_quote_count_says_how_many_more_than_shown(qs):
     assert answer is not None
     shown = len(answer.data["quotes"])
     assert shown == 10
-    assert answer.description == "12 quotes found; showing 10, best first, and 2 more."
+    assert answer.description == "12 quotes found; showing 10, latest first, and 2 more."
 
 
 async def test_settings_show_relative_times_once_in_parentheses(services):
