@@ -425,7 +425,9 @@ class KindIndex:
             if len(key) + SHORT_KEY_SLACK < len(query) and fuzz.ratio(query, key) < FUZZY_CUTOFF:
                 continue
             owner = self.owners[candidates[at]]
-            best[owner] = max(best.get(owner, 0.0), float(score), _word_score(query, key))
+            if score < RESOLVE_CUTOFF:  # a slip in a short word: compare whole words too
+                score = max(score, _word_score(query, key))
+            best[owner] = max(best.get(owner, 0.0), float(score))
         ranked = sorted(best.items(), key=lambda item: (-item[1], self._order(item[0])))
         return ranked[:limit]
 
