@@ -171,7 +171,7 @@ CATALOGUE: tuple[Command, ...] = (
         FACTS,
         "/lineup car:31",
         (
-            Option("car", "Car number, e.g. 31 or 01", complete="car"),
+            Option("car", "Car number, e.g. 31 or 01", complete="lineup_car"),
             Option("team", "Team name (lists each of its cars)", complete="team"),
             _season(),
             Option("event", "Event name, e.g. Rolex 24", complete="event"),

@@ -16,7 +16,7 @@ from bot.clock import OffsetClock
 from bot.console.repl import answer_line
 from bot.facts import Article, ArticleFacts, Entity, Lineup, Result
 from bot.queries.answers import Answer
-from bot.queries.catalogue import command_table
+from bot.queries.catalogue import command_table, complete
 from bot.schedule.calendar import Calendar, parse_calendar
 from bot.services import Services
 from bot.store import Store
@@ -195,6 +195,17 @@ async def test_line_up_suggestions_only_offer_cars_that_have_line_ups(tmp_path):
     assert all(a.ok for a in followed), [a.description for a in followed]
     assert result_only.status == "not_found"
     assert "#55" not in result_only.suggestions and result_only.suggestions
+
+
+async def test_line_up_car_autocomplete_offers_only_cars_with_line_ups(tmp_path):
+    async with services_for(tmp_path, [PADDED, RESULT_ONLY]) as services:
+        lineup_option = command_table()["lineup"].option("car")
+        assert lineup_option is not None and lineup_option.complete
+        for_lineup = await complete(services, lineup_option.complete, "5")
+        for_results = await complete(services, "car", "5")
+
+    assert "05" in for_lineup and "55" not in for_lineup
+    assert "55" in for_results
 
 
 MAKES = story(
