@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.queries.answers import ZERO_WIDTH, Answer, Section
+from bot.queries.inline import Bold, Channel, Code, Link, Rich, Role, Span, Spoiler, Text
 from bot.text import clip
 
 EMBED_TITLE_LIMIT = 256
@@ -29,6 +30,32 @@ def defuse_mentions(text: str) -> str:
     return text.replace("@everyone", f"@{ZERO_WIDTH}everyone").replace(
         "@here", f"@{ZERO_WIDTH}here"
     )
+
+
+def span_markdown(span: Span) -> str:
+    """Return one span as Discord markup."""
+    if isinstance(span, str):
+        return span
+    if isinstance(span, Bold):
+        return f"**{span.text}**"
+    if isinstance(span, Code):
+        return f"`{span.text.replace('`', 'ˋ')}`"
+    if isinstance(span, Spoiler):
+        return f"||{span.text}||"
+    if isinstance(span, Link):
+        return f"[{span.title}]({span.url})"
+    if isinstance(span, Channel):
+        return f"<#{span.id}>"
+    if isinstance(span, Role):
+        return f"<@&{span.id}>"
+    return f"<t:{int(span.at.timestamp())}:{span.style}>"
+
+
+def markdown(value: Rich) -> str:
+    """Return answer text as Discord markup."""
+    if isinstance(value, Text):
+        return "".join(map(span_markdown, value.spans))
+    return value
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -69,7 +96,7 @@ def _safe_section(section: Section) -> Section:
     """Return the section clipped to Discord's field limits and unable to ping."""
     return Section(
         name=clip(defuse_mentions(section.name) or ZERO_WIDTH, EMBED_FIELD_NAME_LIMIT),
-        value=clip(defuse_mentions(section.value) or ZERO_WIDTH, EMBED_FIELD_VALUE_LIMIT),
+        value=clip(defuse_mentions(markdown(section.value)) or ZERO_WIDTH, EMBED_FIELD_VALUE_LIMIT),
         inline=section.inline,
     )
 
@@ -77,7 +104,7 @@ def _safe_section(section: Section) -> Section:
 def paginate(answer: Answer) -> list[_Page]:
     """Lay an answer out over pages that each fit one embed (with title and footer)."""
     budget = EMBED_TOTAL_LIMIT - EMBED_TITLE_LIMIT - FOOTER_SOURCES_CHARS - PAGE_COUNTER_CHARS
-    description = defuse_mentions(answer.description)
+    description = defuse_mentions(markdown(answer.description))
     limit = PAGE_DESCRIPTION_CHARS if answer.sections else EMBED_DESCRIPTION_LIMIT
     pages = [_Page(chunk, []) for chunk in split_text(description, limit)]
     for section in map(_safe_section, answer.sections):

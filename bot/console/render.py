@@ -7,6 +7,7 @@ import textwrap
 from datetime import UTC, datetime
 
 from bot.queries.answers import Answer
+from bot.queries.inline import Bold, Channel, Code, Link, Rich, Role, Span, Spoiler, Text, Timestamp
 
 _DISCORD_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
 _MARKDOWN = re.compile(r"(\*\*|__|~~|`)")
@@ -40,6 +41,39 @@ def plain(text: str, now: datetime | None = None, places: dict[int, str] | None 
     return _MARKDOWN.sub("", text)
 
 
+def when(stamp: Timestamp, now: datetime | None) -> str:
+    """Return an instant as console text: relative to now for style R, else a UTC date and time."""
+    instant = stamp.at.astimezone(UTC)
+    if stamp.style == "R":
+        return relative(instant, now) if now else f"{instant:%Y-%m-%d %H:%M} UTC"
+    if stamp.style in ("d", "D"):
+        return f"{instant:%a %d %b %Y}"
+    if stamp.style in ("t", "T"):
+        return f"{instant:%H:%M} UTC"
+    return f"{instant:%a %d %b %Y %H:%M} UTC"
+
+
+def span_text(span: Span, now: datetime | None, places: dict[int, str] | None) -> str:
+    """Return one span as console text."""
+    if isinstance(span, str):
+        return plain(span, now, places)
+    if isinstance(span, Bold | Code | Spoiler):
+        return span.text
+    if isinstance(span, Link):
+        return f"{span.title} <{span.url}>"
+    if isinstance(span, Channel | Role):
+        mark = "#" if isinstance(span, Channel) else "@"
+        return (places or {}).get(span.id, f"{mark}{span.id}")
+    return when(span, now)
+
+
+def console_text(value: Rich, now: datetime | None, places: dict[int, str] | None) -> str:
+    """Return answer text as console text."""
+    if isinstance(value, Text):
+        return "".join(span_text(span, now, places) for span in value.spans)
+    return plain(value, now, places)
+
+
 def render_text(
     answer: Answer,
     width: int = 88,
@@ -49,9 +83,9 @@ def render_text(
     """Render an answer as readable text (relative times against `now`, when given)."""
     lines = [answer.title, "=" * min(len(answer.title), width)]
     if answer.description:
-        lines += [plain(answer.description, now, places), ""]
+        lines += [console_text(answer.description, now, places), ""]
     for section in answer.sections:
-        value = plain(section.value, now, places).strip("\u200b")
+        value = console_text(section.value, now, places).strip("\u200b")
         if "\n" not in value and len(section.name) + len(value) + 2 <= width:
             lines.append(f"{section.name}: {value}".rstrip())
             continue

@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from bot.queries.inline import Rich, Text, plain, span_json
 from bot.text import clip
 
 AnswerStatus = Literal["ok", "not_found", "error"]
@@ -32,7 +33,7 @@ class Section:
     """A titled block of an answer (an embed field on Discord)."""
 
     name: str
-    value: str
+    value: Rich
     inline: bool = False
 
 
@@ -49,7 +50,7 @@ class Answer:
     """What a query returns: text blocks, their sources, and machine-readable data."""
 
     title: str
-    description: str = ""
+    description: Rich = ""
     sections: list[Section] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     status: AnswerStatus = "ok"
@@ -65,6 +66,10 @@ class Answer:
     def to_json(self) -> dict[str, Any]:
         """Return the answer as JSON-ready data."""
         out = asdict(self)
+        out["description"] = plain(self.description)
+        out["sections"] = [_section_json(s) for s in self.sections]
+        if isinstance(self.description, Text):
+            out["description_spans"] = [span_json(s) for s in self.description.spans]
         out["sources"] = [
             {
                 "article_id": s.article_id,
@@ -79,6 +84,18 @@ class Answer:
                 "bytes": len(self.attachment.data),
             }
         return out
+
+
+def _section_json(section: Section) -> dict[str, Any]:
+    """Return a section as JSON-ready data: plain text, and its spans when structured."""
+    out: dict[str, Any] = {
+        "name": section.name,
+        "value": plain(section.value),
+        "inline": section.inline,
+    }
+    if isinstance(section.value, Text):
+        out["spans"] = [span_json(s) for s in section.value.spans]
+    return out
 
 
 def not_found(what: str, query: str, suggestions: list[str]) -> Answer:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from rapidfuzz import process, utils
 
 from bot.queries.answers import Answer, Section
-from bot.queries.sessions import discord_time
+from bot.queries.inline import LINES, Channel, Role, Text, Timestamp
 from bot.schedule.outbox import get_settings, posts, save_settings
 from bot.schedule.planning import DEFAULT_LEADS, GuildSettings
 from bot.services import Services
@@ -45,7 +45,7 @@ def parse_leads(text: str) -> tuple[timedelta, ...]:
             raise SettingError(f"“{part}” is out of range: leads go from 1m to 30d")
         leads.add(lead)
     if not leads or len(leads) > MAX_LEADS:
-        raise SettingError(f"give between 1 and {MAX_LEADS} lead times, e.g. `7d, 1d, 1h`")
+        raise SettingError(f"give between 1 and {MAX_LEADS} lead times, e.g. 7d, 1d, 1h")
     return tuple(sorted(leads, reverse=True))
 
 
@@ -98,8 +98,10 @@ def _zone_words(name: str) -> str:
 
 def _describe(settings: GuildSettings) -> list[Section]:
     """Return the settings as answer sections."""
-    channel = f"<#{settings.channel_id}>" if settings.channel_id else "not set (no posts)"
-    role = f"<@&{settings.ping_role_id}>" if settings.ping_role_id else "none (posts never ping)"
+    channel = Text.of(Channel(settings.channel_id)) if settings.channel_id else "not set (no posts)"
+    role = (
+        Text.of(Role(settings.ping_role_id)) if settings.ping_role_id else "none (posts never ping)"
+    )
     qotd = settings.qotd_time.strftime("%H:%M") if settings.qotd_time else "off"
     status = f"paused: {settings.pause_reason}" if settings.paused else "active"
     return [
@@ -130,12 +132,12 @@ async def show_settings(services: Services, guild_id: int, *, title: str = "") -
     """Answer /config show: the settings and the next planned posts."""
     settings = await get_settings(services.store, guild_id)
     pending = [p for p in await posts(services.store, guild_id) if p.status == "pending"]
-    upcoming = "\n".join(
-        f"{discord_time(p.due, 'f')} · {p.kind} ({discord_time(p.due, 'R')})"
+    upcoming = LINES.join(
+        Text.of(Timestamp(p.due, "f"), f" · {p.kind} (", Timestamp(p.due, "R"), ")")
         for p in sorted(pending, key=lambda p: p.due)[:UPCOMING_SHOWN]
     )
     sections = _describe(settings)
-    sections.append(Section("Next posts", upcoming or "none planned"))
+    sections.append(Section("Next posts", upcoming if upcoming.spans else "none planned"))
     return Answer(
         title or "Paddock settings for this server",
         sections=sections,

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any
 
 from bot.queries.answers import Answer, Section
+from bot.queries.inline import Code, Text, Timestamp
 from bot.schedule.calendar import Calendar, Event, Session
 
-TimestampStyle = Literal["t", "T", "d", "D", "f", "F", "R"]
-IMPORT_HINT = "Import one with `paddock calendar import FILE.ics`."
+IMPORT_HINT = Text.of("Import one with ", Code("paddock calendar import FILE.ics"), ".")
 NOT_PUBLISHED = "start time not published yet"
 FOLLOWED_FOR_NEXT = ("race",)
-
-
-def discord_time(moment: datetime, style: TimestampStyle = "F") -> str:
-    """Return a Discord timestamp, shown to each reader in their own time zone."""
-    return f"<t:{int(moment.timestamp())}:{style}>"
 
 
 def format_day(day: date) -> str:
@@ -35,12 +30,12 @@ def format_days(first: date, last: date) -> str:
     return f"{format_day(first)} – {format_day(last)}"
 
 
-def session_when(event: Event, session: Session) -> str:
+def session_when(event: Event, session: Session) -> str | Text:
     """Return when a session is: Discord timestamps, or its day and that no time is published."""
     start = session.start_utc()
     if start is None:
         return f"{format_day(session.local_date(event.zone))} · {NOT_PUBLISHED}"
-    return f"{discord_time(start, 'F')} · {discord_time(start, 'R')}"
+    return Text.of(Timestamp(start, "F"), " · ", Timestamp(start, "R"))
 
 
 def session_data(event: Event, session: Session) -> dict[str, Any]:
@@ -76,7 +71,9 @@ def next_race(calendar: Calendar, now: datetime) -> Answer:
     if event is None:
         return Answer(
             title="No race scheduled yet",
-            description=f"No race is scheduled after {format_day(now.date())}. {IMPORT_HINT}",
+            description=Text.of(
+                f"No race is scheduled after {format_day(now.date())}. ", IMPORT_HINT
+            ),
             status="not_found",
             data={"event": None, "now": now.isoformat()},
         )
@@ -87,7 +84,7 @@ def next_race(calendar: Calendar, now: datetime) -> Answer:
     )
     return Answer(
         title=event.name,
-        description=f"{description}\n{countdown}",
+        description=Text.of(description, "\n", countdown),
         sections=[Section(s.label, session_when(event, s)) for s in event.sessions],
         data={"event": event_data(event), "race": session_data(event, race)},
     )
@@ -105,12 +102,12 @@ def _after(event: Event, session: Session, now: datetime) -> bool:
     return session.local_date(event.zone) >= now.astimezone(event.zone).date()
 
 
-def _countdown_line(event: Event, race: Session) -> str:
+def _countdown_line(event: Event, race: Session) -> str | Text:
     start = race.start_utc()
     if start is None:
         day = format_day(race.local_date(event.zone))
         return f"Race day is {day}; the {NOT_PUBLISHED}."
-    return f"Race starts {discord_time(start, 'R')}"
+    return Text.of("Race starts ", Timestamp(start, "R"))
 
 
 def season_schedule(calendar: Calendar, year: int) -> Answer:
@@ -120,7 +117,7 @@ def season_schedule(calendar: Calendar, year: int) -> Answer:
         known = [str(s.year) for s in calendar.seasons]
         return Answer(
             title=f"No {year} calendar",
-            description=f"Paddock has no calendar for {year}. {IMPORT_HINT}",
+            description=Text.of(f"Paddock has no calendar for {year}. ", IMPORT_HINT),
             status="not_found",
             suggestions=known,
             data={"year": year, "known_years": [s.year for s in calendar.seasons]},
