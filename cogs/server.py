@@ -8,12 +8,40 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.queries.answers import Answer
 from bot.queries.catalogue import GROUP_DESCRIPTIONS, spec
-from cogs._reply import autocomplete, reply
+from bot.queries.server import RoleCheck
+from cogs._reply import autocomplete, reply, send_answer
+
+MAKE_PINGABLE = (
+    "make the role mentionable (Server Settings → Roles → the role → “Allow anyone to @mention "
+    "this role”), or give Paddock's role the Mention Everyone permission (it covers all roles)"
+)
 
 SHOW, CHANNEL, ROLE, TIMEZONE, LEADS, QOTD = (
     spec(f"config {name}") for name in ("show", "channel", "role", "timezone", "leads", "qotd")
 )
+
+
+def ping_problem(role: discord.Role, bot_permissions: discord.Permissions) -> str | None:
+    """Return why Paddock could not ping `role` (nobody would be notified), or None."""
+    if role.mentionable or bot_permissions.mention_everyone:
+        return None
+    return f"the role is not mentionable and Paddock may not mention every role; {MAKE_PINGABLE}"
+
+
+def role_check(interaction: discord.Interaction) -> RoleCheck:
+    """Return a check of saved ping roles against the server as Discord has it now."""
+    guild = interaction.guild
+    permissions = interaction.app_permissions
+
+    def check(role_id: int) -> str | None:
+        role = guild.get_role(role_id) if guild is not None else None
+        if role is None:
+            return "the role no longer exists; choose another with /config role"
+        return ping_problem(role, permissions)
+
+    return check
 
 
 def guild_of(interaction: discord.Interaction) -> int:
@@ -33,7 +61,12 @@ class ServerConfig(
     @app_commands.command(name=SHOW.leaf, description=SHOW.description)
     async def show(self, interaction: discord.Interaction) -> None:
         """Show the settings and the next planned posts."""
-        await reply(interaction, partial(SHOW.handler, guild_id=guild_of(interaction)))
+        await reply(
+            interaction,
+            partial(
+                SHOW.handler, guild_id=guild_of(interaction), role_check=role_check(interaction)
+            ),
+        )
 
     @app_commands.command(name=CHANNEL.leaf, description=CHANNEL.description)
     @app_commands.describe(**CHANNEL.descriptions())
@@ -47,11 +80,17 @@ class ServerConfig(
     async def role(
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
-        """Ping `role` in race reminders, or nobody when left empty."""
+        """Ping `role` in race reminders, or nobody when left empty; refuse a role nobody hears."""
+        guild_id = guild_of(interaction)
+        problem = ping_problem(role, interaction.app_permissions) if role else None
+        if role is not None and problem is not None:
+            refusal = f"Paddock could not ping {role.mention}: {problem}."
+            await send_answer(
+                interaction, Answer("Setting not changed", refusal, status="error"), ephemeral=True
+            )
+            return
         role_id = role.id if role else None
-        await reply(
-            interaction, partial(ROLE.handler, guild_id=guild_of(interaction), role=role_id)
-        )
+        await reply(interaction, partial(ROLE.handler, guild_id=guild_id, role=role_id))
 
     @app_commands.command(name=TIMEZONE.leaf, description=TIMEZONE.description)
     @app_commands.describe(**TIMEZONE.descriptions())

@@ -45,7 +45,7 @@ def when(stamp: Timestamp, now: datetime | None) -> str:
     """Return an instant as console text: relative to now for style R, else a UTC date and time."""
     instant = stamp.at.astimezone(UTC)
     if stamp.style == "R":
-        return relative(instant, now) if now else f"{instant:%Y-%m-%d %H:%M} UTC"
+        return f"({relative(instant, now)})" if now else f"({instant:%Y-%m-%d %H:%M} UTC)"
     if stamp.style in ("d", "D"):
         return f"{instant:%a %d %b %Y}"
     if stamp.style in ("t", "T"):

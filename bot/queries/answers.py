@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any, Literal
 
 from bot.queries.inline import Rich, Text, plain, span_json
-from bot.text import clip
+from bot.text import headline
 
 AnswerStatus = Literal["ok", "not_found", "error"]
 CITE_TITLE_CHARS = 90
@@ -25,7 +25,12 @@ class Source:
     def cite(self) -> str:
         """Return a short citation: the date (or 'undated'), the title and the article id."""
         when = self.published.isoformat() if self.published else "undated"
-        return f"{when} · {clip(self.title, CITE_TITLE_CHARS)} (article {self.article_id})"
+        return f"{when} · {self.headline} (article {self.article_id})"
+
+    @property
+    def headline(self) -> str:
+        """Return the article's headline: its title, cut at a word to about 90 characters."""
+        return headline(self.title, CITE_TITLE_CHARS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,3 +125,24 @@ def escape(text: str) -> str:
     """Escape article text for Discord: no markdown effects and no mentions."""
     safe = _LINE_START_MARKDOWN.sub(r"\1\\\2", text.translate(_INLINE_MARKDOWN))
     return safe.replace("@", f"@{ZERO_WIDTH}").replace("<#", f"<{ZERO_WIDTH}#")
+
+
+def ambiguous(what: str, query: str, candidates: list[str]) -> Answer:
+    """Return the answer for a name that several things match: the candidates, none picked."""
+    return Answer(
+        title=f"Which {what}?",
+        description=(
+            f"“{query}” matches {len(candidates)} {what}s: {', '.join(candidates)}. "
+            "Ask again with one of them."
+        ),
+        status="not_found",
+        suggestions=candidates,
+        data={"query": query, "candidates": candidates},
+    )
+
+
+def unresolved(what: str, query: str, suggestions: list[str], *, several: bool) -> Answer:
+    """Return the answer for a name that matched nothing, or several things equally well."""
+    if several and len(suggestions) > 1:
+        return ambiguous(what, query, suggestions)
+    return not_found(what, query, suggestions)
