@@ -1,17 +1,12 @@
-"""Render answers as plain text for the console."""
+"""Render answers as plain text for the console: times readable, places by name, no markup."""
 
 from __future__ import annotations
 
-import re
 import textwrap
 from datetime import UTC, datetime
 
 from bot.queries.answers import Answer
 from bot.queries.inline import Bold, Channel, Code, Link, Rich, Role, Span, Spoiler, Text, Timestamp
-
-_DISCORD_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
-_MARKDOWN = re.compile(r"(\*\*|__|~~|`)")
-_PLACE = re.compile(r"<(?:#|@&)(\d+)>")
 
 
 def relative(instant: datetime, now: datetime) -> str:
@@ -23,22 +18,6 @@ def relative(instant: datetime, now: datetime) -> str:
     parts = [f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (minutes, "m")) if n][:2]
     span = " ".join(parts) or "less than a minute"
     return f"in {span}" if seconds >= 0 else f"{span} ago"
-
-
-def plain(text: str, now: datetime | None = None, places: dict[int, str] | None = None) -> str:
-    """Turn Discord markup into console text: readable times, no emphasis marks."""
-
-    def timestamp(match: re.Match[str]) -> str:
-        instant = datetime.fromtimestamp(int(match.group(1)), UTC)
-        if match.group(2) == "R":
-            return f"({relative(instant, now)})" if now else f"({instant:%Y-%m-%d %H:%M} UTC)"
-        return f"{instant:%a %d %b %Y %H:%M} UTC"
-
-    def place(match: re.Match[str]) -> str:
-        return (places or {}).get(int(match.group(1)), f"#{match.group(1)}")
-
-    text = _PLACE.sub(place, _DISCORD_TIMESTAMP.sub(timestamp, text))
-    return _MARKDOWN.sub("", text)
 
 
 def when(stamp: Timestamp, now: datetime | None) -> str:
@@ -56,7 +35,7 @@ def when(stamp: Timestamp, now: datetime | None) -> str:
 def span_text(span: Span, now: datetime | None, places: dict[int, str] | None) -> str:
     """Return one span as console text."""
     if isinstance(span, str):
-        return plain(span, now, places)
+        return span
     if isinstance(span, Bold | Code | Spoiler):
         return span.text
     if isinstance(span, Link):
@@ -71,7 +50,7 @@ def console_text(value: Rich, now: datetime | None, places: dict[int, str] | Non
     """Return answer text as console text."""
     if isinstance(value, Text):
         return "".join(span_text(span, now, places) for span in value.spans)
-    return plain(value, now, places)
+    return value
 
 
 def render_text(
@@ -85,7 +64,7 @@ def render_text(
     if answer.description:
         lines += [console_text(answer.description, now, places), ""]
     for section in answer.sections:
-        value = console_text(section.value, now, places).strip("\u200b")
+        value = console_text(section.value, now, places)
         if "\n" not in value and len(section.name) + len(value) + 2 <= width:
             lines.append(f"{section.name}: {value}".rstrip())
             continue

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -113,18 +112,6 @@ def not_found(what: str, query: str, suggestions: list[str]) -> Answer:
         suggestions=suggestions,
         data={"query": query},
     )
-
-
-_INLINE_MARKDOWN = str.maketrans({ch: f"\\{ch}" for ch in "\\*_~`|"})
-_LINE_START_MARKDOWN = re.compile(r"^(\s*)([#>-])", re.MULTILINE)
-ZERO_WIDTH = "\u200b"
-"""An invisible character: breaks mentions and fills fields Discord needs non-empty."""
-
-
-def escape(text: str) -> str:
-    """Escape article text for Discord: no markdown effects and no mentions."""
-    safe = _LINE_START_MARKDOWN.sub(r"\1\\\2", text.translate(_INLINE_MARKDOWN))
-    return safe.replace("@", f"@{ZERO_WIDTH}").replace("<#", f"<{ZERO_WIDTH}#")
 
 
 def ambiguous(what: str, query: str, candidates: list[str]) -> Answer:

@@ -89,7 +89,7 @@ async def next_weekend(services: Services) -> Answer:
         answer.data["news"] = [source.article_id for source in news]
     cars = await latest_lineups(services)
     if cars.sections:
-        heading = Section("Cars to watch (latest line-ups in the articles)", "\u200b")
+        heading = Section("Cars to watch (latest line-ups in the articles)", "")
         answer = replace(
             answer,
             sections=[*answer.sections, heading, *cars.sections],
