@@ -164,6 +164,10 @@ def cmd_calendar(args: argparse.Namespace, config: Config) -> int:
     try:
         if args.action == "import":
             report = import_calendar_file(args.file, saved, config.calendar_file)
+            for line in report.skipped:
+                print(f"skipped {line}", file=sys.stderr)
+            for line in report.warnings:
+                print(f"warning: {line}", file=sys.stderr)
             print(
                 f"{args.file}: {len(report.added)} added, {len(report.updated)} updated, "
                 f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped → {saved}"
