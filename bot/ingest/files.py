@@ -28,7 +28,7 @@ from bot.extraction import Aliases, extract, load_aliases
 from bot.extraction.names import PARTICLES, normalize_name
 from bot.facts import ArticleFacts
 from bot.ingest.budget import BudgetExceeded, time_budget
-from bot.ingest.orphans import die_with_parent
+from bot.ingest.orphans import die_with
 from bot.store import Store
 from bot.store.writer import write_article
 
@@ -296,7 +296,10 @@ class Ingestor:
             yield self._extract_in_thread
             return
         with ProcessPoolExecutor(
-            self.workers, mp_context=_worker_context(), initializer=die_with_parent
+            self.workers,
+            mp_context=_worker_context(),
+            initializer=die_with,
+            initargs=(os.getpid(),),
         ) as pool:
             yield partial(self._extract_in_pool, pool)
 

@@ -140,18 +140,14 @@ class Store:
                 f"Paddock knows ({latest}): upgrade Paddock or use another database"
             )
         for number in range(current + 1, latest + 1):
-            script = MIGRATIONS[number - 1]
             try:
-                await self.db.executescript(
-                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
-                )
-            except aiosqlite.Error as exc:
-                if self.db.in_transaction:
-                    await self.db.execute("ROLLBACK")
+                applied = await self._writer.run(partial(_migrate_to, number=number))
+            except sqlite3.Error as exc:
                 raise StoreError(
                     f"database {self.path}: migration to version {number} failed: {exc}"
                 ) from exc
-            log.info("Database %s migrated to schema version %d", self.path, number)
+            if applied:
+                log.info("Database %s migrated to schema version %d", self.path, number)
         return latest
 
     @asynccontextmanager
@@ -254,6 +250,36 @@ class Store:
             row = await self.fetchone("PRAGMA data_version")
             self._external = int(row[0]) if row else 0
         return self._writes, self._external
+
+
+def _migrate_to(db: sqlite3.Connection, number: int) -> bool:
+    """Apply migration `number` inside the open write transaction, unless another did.
+
+    The version is read again under the write lock (BEGIN IMMEDIATE), so two processes
+    opening an old database at once migrate it once.
+    """
+    row = db.execute("PRAGMA user_version").fetchone()
+    if int(row[0]) >= number:
+        return False
+    for statement in split_statements(MIGRATIONS[number - 1]):
+        db.execute(statement)
+    db.execute(f"PRAGMA user_version = {int(number)}")
+    return True
+
+
+def split_statements(script: str) -> list[str]:
+    """Split an SQL script into complete statements (trigger bodies kept whole)."""
+    statements: list[str] = []
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip().strip(";").strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip().strip(";").strip():
+        statements.append(buffer.strip().removesuffix(";"))
+    return statements
 
 
 def _stored_article(row: aiosqlite.Row) -> StoredArticle:
