@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import shlex
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from bot.console.render import render_text
 from bot.queries.answers import Answer
 from bot.queries.catalogue import Command, UsageError, command_table, run_command
 from bot.services import Services
+from bot.store import describe_db_error
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,8 @@ async def answer_line(
         return await run_command(services, table, invocation.name, invocation.options), None
     except UsageError as exc:
         return None, str(exc)
+    except sqlite3.Error as exc:  # a damaged or locked database: say so, keep the session
+        return None, describe_db_error(services.store.path, exc)
 
 
 async def ask(services: Services, line: str, *, as_json: bool, out: TextIO) -> int:

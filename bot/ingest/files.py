@@ -212,6 +212,7 @@ class Ingestor:
     pool_min: int = POOL_MIN_ARTICLES
     file_budget_s: float = FILE_BUDGET_S
     missing_aliases: Path | None = None
+    pool_broken: bool = False
     people: list[Person] = field(default_factory=list)
     known: KnownPeople = field(default_factory=KnownPeople)
 
@@ -321,6 +322,8 @@ class Ingestor:
         """Extract articles in the worker processes, a slice each."""
         if not articles:
             return []
+        if self.pool_broken:
+            return await self._extract_in_thread(articles, people)
         loop = asyncio.get_running_loop()
         size = -(-len(articles) // self.workers)
         try:
@@ -339,7 +342,7 @@ class Ingestor:
             )
         except BrokenProcessPool:  # a worker died (killed, out of memory): go on without them
             log.warning("Ingest: an extraction worker died; extracting on in this process")
-            self.workers = 1
+            self.pool_broken = True
             return await self._extract_in_thread(articles, people)
         return [facts for part in done for facts in part]
 

@@ -30,8 +30,34 @@ PATHS_PER_QUERY = 500
 """Article paths looked up per statement (one SQL variable each)."""
 
 
+MAX_ROWID = 2**63 - 1
+"""The largest id SQLite stores."""
+
+
 class StoreError(RuntimeError):
     """The database cannot be used: the message says why and what to do."""
+
+
+def describe_db_error(path: Path, exc: sqlite3.Error) -> str:
+    """Return one line saying what is wrong with the database and what to do about it."""
+    text = " ".join(str(exc).split())
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return (
+            f"database {path} is locked by another process ({text}): "
+            "wait for the other Paddock (an ingest or the bot) to finish writing, then try again"
+        )
+    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        return (
+            f"database {path} is damaged ({text}): restore it from a backup, "
+            "or move it away and run `paddock ingest` again to rebuild it"
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return (
+            f"database {path} cannot be written ({text}): "
+            "check the file's and its folder's permissions"
+        )
+    return f"database {path}: {text}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +105,8 @@ class Store:
     @asynccontextmanager
     async def open(cls, path: Path, *, migrate: bool = True) -> AsyncIterator[Store]:
         """Open (creating if needed) and migrate the database at `path`, closing it after."""
+        if "\x00" in str(path):
+            raise StoreError(f"cannot open database {str(path)!r}: the path contains a NUL byte")
         try:
             await _mkdir(path.parent)
             db = await aiosqlite.connect(path, isolation_level=None)
@@ -92,9 +120,12 @@ class Store:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
         store = cls(db, path, writer)
         try:
-            await store._configure()
-            if migrate:
-                await store.migrate()
+            try:
+                await store._configure()
+                if migrate:
+                    await store.migrate()
+            except sqlite3.Error as exc:
+                raise StoreError(describe_db_error(path, exc)) from exc
             yield store
         finally:
             await writer.close()
@@ -125,6 +156,8 @@ class Store:
         except sqlite3.Error as exc:
             if self.db.in_transaction:
                 await self.db.execute("ROLLBACK")
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(describe_db_error(self.path, exc)) from exc
             raise StoreError(
                 f"database {self.path} cannot be written ({exc}): Paddock saves server settings "
                 "and posts there, so check the file's permissions and the free disk space"
@@ -200,7 +233,9 @@ class Store:
         return found
 
     async def article(self, article_id: int) -> StoredArticle | None:
-        """Return one article by id."""
+        """Return one article by id (None for an id SQLite cannot hold, too)."""
+        if not 0 < article_id <= MAX_ROWID:
+            return None
         row = await self.fetchone(
             "SELECT id, source, title, published, body, url FROM articles WHERE id = ?",
             (article_id,),
