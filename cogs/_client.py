@@ -18,6 +18,7 @@ import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import DISCORD_API_BASE, Config
 from bot.delivery.scheduler import DeliveryResult, OutgoingPost, PostScheduler
+from bot.delivery.sources import SourcePoller
 from bot.schedule.calendar import Calendar
 from bot.services import Services, open_services
 from cogs._render import render_embeds
@@ -101,6 +102,9 @@ class PaddockBot(commands.Bot):
             log.info("Synced %d commands to dev guild %d", len(synced), guild_id)
         if self.deliver_posts:
             await scheduler.start()
+            poller = SourcePoller(services)  # feeds and calendars, on their own intervals
+            self._resources.push_async_callback(poller.stop)
+            await poller.start()
 
     async def _follow_gateway(self) -> None:
         """Use the gateway URL that the configured API announces (not Discord's by default)."""

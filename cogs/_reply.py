@@ -13,6 +13,7 @@ from discord import app_commands
 
 from bot.admission import Admission, Ticket
 from bot.queries.answers import Answer
+from bot.queries.links import linked
 from cogs._render import render_embeds
 
 if TYPE_CHECKING:
@@ -118,6 +119,7 @@ async def reply(
     `bot.admission.QUERY_SLOTS` queries run at once: the others wait without holding memory.
     """
     services = services_of(interaction)
+    query = linked(query)  # every cited article links to where it was published
     gate = services.admission
     gate.nudge_waiting()  # those waiting on their budget: acknowledge now, the bot is busy
     busy = gate.active > 0

@@ -41,6 +41,26 @@ class ServerConfig(commands.GroupCog, group_name="config"):
         update = partial(update_settings, guild_id=guild_of(interaction), channel_id=channel.id)
         await reply(interaction, update)
 
+    @app_commands.command(name="news", description="The channel for news posts (empty: none).")
+    @app_commands.describe(channel="Where each new article from the feeds goes; empty to stop")
+    async def news(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        """Post each new article from the feeds in `channel`, or stop when left empty."""
+        channel_id = channel.id if channel else None
+        update = partial(
+            update_settings, guild_id=guild_of(interaction), news_channel_id=channel_id
+        )
+        await reply(interaction, update)
+
+    @app_commands.command(name="series", description="Which series' news and reminders, or all.")
+    @app_commands.describe(series="Series names, e.g. IMSA, WEC; or all")
+    async def series(self, interaction: discord.Interaction, series: str) -> None:
+        """Choose which series' news and reminders this server gets (default: all)."""
+        await reply(
+            interaction, partial(change, guild_id=guild_of(interaction), key="series", raw=series)
+        )
+
     @app_commands.command(name="role", description="A role to ping for reminders (empty: none).")
     @app_commands.describe(role="The role to ping; leave empty to never ping")
     async def role(

@@ -11,6 +11,7 @@ from bot.queries.answers import Answer
 from bot.queries.article import article
 from bot.queries.driver import driver
 from bot.queries.lineup import lineup
+from bot.queries.links import add_links
 from bot.queries.quotes import quote
 from bot.queries.results import results
 from bot.queries.schedule import next_weekend, schedule
@@ -147,4 +148,6 @@ async def run_command(
     command = table.get(name)
     if command is None:
         raise UsageError(f"unknown command /{name}; try one of: /{', /'.join(sorted(table))}")
-    return await command.handler(services, **bind_options(command, given))
+    return await add_links(
+        services, await command.handler(services, **bind_options(command, given))
+    )
