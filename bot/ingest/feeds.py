@@ -88,11 +88,16 @@ def canonical_url(url: str | None) -> str | None:
     )
 
 
-def parse_feed(data: bytes, url: str) -> ParsedFeed:
+TOLERATED = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+"""Parser complaints that still leave a well-formed feed (a charset or content type mislabel)."""
+
+
+def parse_feed(data: bytes, url: str, content_type: str = "") -> ParsedFeed:
     """Parse a feed document; raise `FeedError` when it is malformed or not a feed."""
-    parsed = feedparser.parse(data, response_headers={"content-location": url})
+    headers = {"content-location": url, "content-type": content_type or "application/xml"}
+    parsed = feedparser.parse(data, response_headers=headers)
     problem = parsed.get("bozo_exception")
-    if parsed.get("bozo") and not isinstance(problem, feedparser.CharacterEncodingOverride):
+    if parsed.get("bozo") and not isinstance(problem, TOLERATED):
         raise FeedError(f"malformed feed ({_reason(problem)})")
     if not parsed.get("version") and not parsed.entries:
         raise FeedError("not an RSS or Atom feed")

@@ -189,7 +189,7 @@ async def poll_feed(
             report.not_modified = True
             await store.write(partial(_record, state=state, now=now, fetched=fetched))
             return report
-        parsed = await asyncio.to_thread(parse_feed, fetched.body, source.url)
+        parsed = await asyncio.to_thread(parse_feed, fetched.body, source.url, fetched.content_type)
     except (FetchError, FeedError) as exc:
         report.error = exc.reason if isinstance(exc, FetchError) else str(exc)
         await _fail(store, report, state, now)

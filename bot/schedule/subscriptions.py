@@ -62,6 +62,8 @@ KIND_WORDS: dict[str, SessionKind] = {
     "testing": "test",
     "race": "race",
 }
+KIND_FILLER = frozenset({"free", "session", "official", "up", "the", "day", "final", "group"})
+"""Words that may stand beside a kind word in a session name ('Free Practice 2')."""
 SEPARATORS = (" - ", " – ", " — ", ": ", " | ")
 
 
@@ -193,7 +195,9 @@ def event_name(summary: str) -> str:
 def _is_kind_phrase(text: str) -> bool:
     """Return whether a piece of a summary only names a session ('Race', 'Free Practice 2')."""
     words = normalise_name(text).split()
-    return bool(words) and any(w in KIND_WORDS for w in words) and len(words) <= 3
+    filler = {w for w in words if w in KIND_FILLER or w.isdigit()}
+    kinds = {w for w in words if w in KIND_WORDS}
+    return bool(kinds) and set(words) <= kinds | filler
 
 
 def _day(start: datetime | date) -> date:
