@@ -22,6 +22,7 @@ from bot.delivery.sources import SourcePoller
 from bot.schedule.calendar import Calendar
 from bot.services import Services, open_services
 from cogs._render import render_embeds
+from cogs._reply import PageButton
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ class PaddockBot(commands.Bot):
         services.planner = scheduler
         self._services, self._scheduler = services, scheduler
         self._resources.push_async_callback(scheduler.stop)
+        self.add_dynamic_items(PageButton)  # page buttons of any earlier answer work again
         for name in extension_names():
             await self.load_extension(name)
         guild_id = self.config.discord.dev_guild_id

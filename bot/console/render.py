@@ -10,6 +10,7 @@ from bot.queries.answers import Answer
 
 _DISCORD_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
 _MARKDOWN = re.compile(r"(\*\*|__|~~|`)")
+_PLACE = re.compile(r"<(?:#|@&)(\d+)>")
 
 
 def relative(instant: datetime, now: datetime) -> str:
@@ -23,7 +24,7 @@ def relative(instant: datetime, now: datetime) -> str:
     return f"in {span}" if seconds >= 0 else f"{span} ago"
 
 
-def plain(text: str, now: datetime | None = None) -> str:
+def plain(text: str, now: datetime | None = None, places: dict[int, str] | None = None) -> str:
     """Turn Discord markup into console text: readable times, no emphasis marks."""
 
     def timestamp(match: re.Match[str]) -> str:
@@ -32,16 +33,25 @@ def plain(text: str, now: datetime | None = None) -> str:
             return f"({relative(instant, now)})" if now else f"({instant:%Y-%m-%d %H:%M} UTC)"
         return f"{instant:%a %d %b %Y %H:%M} UTC"
 
-    return _MARKDOWN.sub("", _DISCORD_TIMESTAMP.sub(timestamp, text))
+    def place(match: re.Match[str]) -> str:
+        return (places or {}).get(int(match.group(1)), f"#{match.group(1)}")
+
+    text = _PLACE.sub(place, _DISCORD_TIMESTAMP.sub(timestamp, text))
+    return _MARKDOWN.sub("", text)
 
 
-def render_text(answer: Answer, width: int = 88, now: datetime | None = None) -> str:
+def render_text(
+    answer: Answer,
+    width: int = 88,
+    now: datetime | None = None,
+    places: dict[int, str] | None = None,
+) -> str:
     """Render an answer as readable text (relative times against `now`, when given)."""
     lines = [answer.title, "=" * min(len(answer.title), width)]
     if answer.description:
-        lines += [plain(answer.description, now), ""]
+        lines += [plain(answer.description, now, places), ""]
     for section in answer.sections:
-        value = plain(section.value, now).strip("\u200b")
+        value = plain(section.value, now, places).strip("\u200b")
         if "\n" not in value and len(section.name) + len(value) + 2 <= width:
             lines.append(f"{section.name}: {value}".rstrip())
             continue

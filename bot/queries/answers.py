@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
-from bot.text import clip
+from bot.text import headline
 
 AnswerStatus = Literal["ok", "not_found", "error"]
 CITE_TITLE_CHARS = 90
@@ -25,7 +25,12 @@ class Source:
     def cite(self) -> str:
         """Return a short citation: the date (or 'undated'), the title and the article id."""
         when = self.published.isoformat() if self.published else "undated"
-        return f"{when} · {clip(self.title, CITE_TITLE_CHARS)} (article {self.article_id})"
+        return f"{when} · {self.headline} (article {self.article_id})"
+
+    @property
+    def headline(self) -> str:
+        """Return the article's headline: its title, cut at a word to about 90 characters."""
+        return headline(self.title, CITE_TITLE_CHARS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +40,14 @@ class Section:
     name: str
     value: str
     inline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file that goes with an answer (an attachment on Discord, a file the console writes)."""
+
+    filename: str
+    data: bytes
 
 
 @dataclass(slots=True)
@@ -48,6 +61,7 @@ class Answer:
     status: AnswerStatus = "ok"
     suggestions: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
+    attachment: Attachment | None = None
     url: str | None = None
     """Where the title links to (a news post's article)."""
 
@@ -68,6 +82,11 @@ class Answer:
             }
             for s in self.sources
         ]
+        if self.attachment is not None:
+            out["attachment"] = {
+                "filename": self.attachment.filename,
+                "bytes": len(self.attachment.data),
+            }
         return out
 
 
@@ -93,3 +112,24 @@ def escape(text: str) -> str:
     """Escape article text for Discord: no markdown effects and no mentions."""
     safe = _LINE_START_MARKDOWN.sub(r"\1\\\2", text.translate(_INLINE_MARKDOWN))
     return safe.replace("@", f"@{ZERO_WIDTH}").replace("<#", f"<{ZERO_WIDTH}#")
+
+
+def ambiguous(what: str, query: str, candidates: list[str]) -> Answer:
+    """Return the answer for a name that several things match: the candidates, none picked."""
+    return Answer(
+        title=f"Which {what}?",
+        description=(
+            f"“{query}” matches {len(candidates)} {what}s: {', '.join(candidates)}. "
+            "Ask again with one of them."
+        ),
+        status="not_found",
+        suggestions=candidates,
+        data={"query": query, "candidates": candidates},
+    )
+
+
+def unresolved(what: str, query: str, suggestions: list[str], *, several: bool) -> Answer:
+    """Return the answer for a name that matched nothing, or several things equally well."""
+    if several and len(suggestions) > 1:
+        return ambiguous(what, query, suggestions)
+    return not_found(what, query, suggestions)

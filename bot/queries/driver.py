@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.queries import lineup as lineups
 from bot.queries import results as outcomes
-from bot.queries.answers import Answer, Section, Source, not_found
+from bot.queries.answers import Answer, Section, Source, unresolved
 from bot.queries.common import (
     FIELD_VALUE_LIMIT,
     Citations,
@@ -25,6 +25,7 @@ from bot.queries.common import (
 from bot.queries.names import event_names, resolve
 from bot.services import Services
 from bot.store import Store
+from bot.text import plural
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,8 @@ class DriverRecord:
         mates = teammates(self.stints, self.me, self.names)
         stints = stint_lines(self.stints, self.names)
         if self.earlier_seasons:
-            stints.append(f"…and {self.earlier_seasons} earlier season(s) not shown.")
+            earlier = plural(self.earlier_seasons, "earlier season")
+            stints.append(f"…and {earlier} not shown.")
         sections = chunk_sections("Cars and teams", stints)
         sections += chunk_sections(
             "Teammates", [f"{m['name']} ({seasons_text(m['seasons'])})" for m in mates]
@@ -124,11 +126,12 @@ class DriverRecord:
             f"{e.heading}: {r.line(self.result_names)}" for e in self.events for r in e.results
         ]
         if self.more_results:
-            lines.append(f"…and {self.more_results:,} earlier result(s): see /results driver.")
+            earlier = plural(self.more_results, "earlier result")
+            lines.append(f"…and {earlier}: see /results driver.")
         sections += chunk_sections("Results", lines)
         sections.append(Section("Quotes", str(self.quotes), inline=True))
         if self.mention:
-            cite = f"{self.mention.title} ({short_cite(self.mention)})"
+            cite = f"{self.mention.headline} ({short_cite(self.mention)})"
             sections.append(Section("Latest mention", clip(cite, FIELD_VALUE_LIMIT), inline=True))
         return sections
 
@@ -183,7 +186,7 @@ async def driver(services: Services, name: str) -> Answer:
     """Show a driver's cars and teams by season, teammates, results, quotes, latest mention."""
     resolution = await resolve(services, "person", name)
     if resolution.entity_id is None or resolution.name is None:
-        return not_found("driver", name, resolution.suggestions)
+        return unresolved("driver", name, resolution.suggestions, several=resolution.ambiguous)
     record = await driver_record(services, resolution.entity_id, resolution.name)
     return Answer(
         title=record.name,

@@ -153,7 +153,7 @@ async def search(services: Services, query: str) -> Answer:
         description=f"{lead} ({_found_text(len(hits), matched)}).",
         sections=[
             Section(
-                clip(hit["title"], FIELD_NAME_LIMIT),
+                clip(src.headline, FIELD_NAME_LIMIT),
                 clip(bold_snippet(row["snip"] or ""), FIELD_VALUE_LIMIT - len(short_cite(src)) - 1)
                 + f"\n{short_cite(src)}",
             )

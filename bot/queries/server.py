@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import time, timedelta
 from typing import Any
@@ -145,16 +146,33 @@ def _settings_data(settings: GuildSettings) -> dict[str, Any]:
     }
 
 
-async def show_settings(services: Services, guild_id: int, *, title: str = "") -> Answer:
+RoleCheck = Callable[[int], str | None]  # a role id -> why it cannot be pinged, or None
+
+
+def role_warning(settings: GuildSettings, check: RoleCheck | None) -> Section | None:
+    """Return a warning when the saved ping role can no longer be pinged."""
+    role_id = settings.ping_role_id
+    problem = check(role_id) if check is not None and role_id else None
+    if problem is None:
+        return None
+    return Section("Warning", f"Reminders cannot ping <@&{role_id}> any more: {problem}")
+
+
+async def show_settings(
+    services: Services, guild_id: int, *, title: str = "", role_check: RoleCheck | None = None
+) -> Answer:
     """Answer /config show: the settings and the next planned posts."""
     settings = await get_settings(services.store, guild_id)
     pending = [p for p in await posts(services.store, guild_id) if p.status == "pending"]
     upcoming = "\n".join(
-        f"{discord_time(p.due, 'f')} · {p.kind} ({discord_time(p.due, 'R')})"
+        f"{discord_time(p.due, 'f')} · {p.kind} · {discord_time(p.due, 'R')}"
         for p in sorted(pending, key=lambda p: p.due)[:UPCOMING_SHOWN]
     )
     sections = _describe(settings)
     sections.append(Section("Next posts", upcoming or "none planned"))
+    warning = role_warning(settings, role_check)
+    if warning is not None:
+        sections.insert(0, warning)
     return Answer(
         title or "Paddock settings for this server",
         sections=sections,
@@ -162,7 +180,9 @@ async def show_settings(services: Services, guild_id: int, *, title: str = "") -
     )
 
 
-async def update_settings(services: Services, guild_id: int, **changes: Any) -> Answer:
+async def update_settings(
+    services: Services, guild_id: int, *, role_check: RoleCheck | None = None, **changes: Any
+) -> Answer:
     """Change some settings, save them (re-planning posts) and show the result."""
     current = await get_settings(services.store, guild_id)
     try:
@@ -173,10 +193,12 @@ async def update_settings(services: Services, guild_id: int, **changes: Any) -> 
         await services.planner.update_settings(updated)
     else:
         await save_settings(services.store, updated, services.clock.now())
-    return await show_settings(services, guild_id, title="Saved")
+    return await show_settings(services, guild_id, title="Saved", role_check=role_check)
 
 
-async def change(services: Services, guild_id: int, key: str, raw: str) -> Answer:
+async def change(
+    services: Services, guild_id: int, key: str, raw: str, *, role_check: RoleCheck | None = None
+) -> Answer:
     """Parse one typed value (`leads`, `qotd`, `timezone`, `series`) and save it."""
     parsers: dict[str, Any] = {
         "leads": parse_leads,
@@ -188,4 +210,4 @@ async def change(services: Services, guild_id: int, key: str, raw: str) -> Answe
         value = parsers[key](raw)
     except SettingError as exc:
         return Answer("Setting not changed", str(exc), status="error", data={"key": key})
-    return await update_settings(services, guild_id, **{key: value})
+    return await update_settings(services, guild_id, role_check=role_check, **{key: value})

@@ -31,18 +31,42 @@ def test_sources_and_their_defaults() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"feeds": [{"url": "ftp://example.com/x"}]}, "feeds[0].url = 'ftp://example.com/x': expected an http(s) URL"),
+        (
+            {"feeds": [{"url": "ftp://example.com/x"}]},
+            "feeds[0].url = 'ftp://example.com/x': expected an http(s) URL",
+        ),
         ({"feeds": [{"url": "https://"}]}, "feeds[0].url = 'https://': expected an http(s) URL"),
-        ({"feeds": [{"url": "https://e.com/x", "pol_minutes": 5}]}, "unknown key 'feeds[0].pol_minutes'"),
-        ({"feeds": [{"url": "https://e.com/x", "poll_minutes": "5"}]}, "feeds[0].poll_minutes = '5': expected a number > 0"),
-        ({"feeds": [{"url": "https://e.com/x", "poll_minutes": 0}]}, "feeds[0].poll_minutes = 0: expected a number > 0"),
-        ({"feeds": {"url": "https://e.com/x"}}, "feeds = {'url': 'https://e.com/x'}: expected an array of tables ([[feeds]])"),
-        ({"calendars": [{"url": "https://e.com/x.ics"}]}, "calendars[0].series = None: expected a series name (string)"),
-        ({"calendars": [{"url": "https://e.com/x.ics", "series": "IMSA", "poll_hours": True}]}, "calendars[0].poll_hours = True: expected a number > 0"),
+        (
+            {"feeds": [{"url": "https://e.com/x", "pol_minutes": 5}]},
+            "unknown key 'feeds[0].pol_minutes'",
+        ),
+        (
+            {"feeds": [{"url": "https://e.com/x", "poll_minutes": "5"}]},
+            "feeds[0].poll_minutes = '5': expected a number > 0",
+        ),
+        (
+            {"feeds": [{"url": "https://e.com/x", "poll_minutes": 0}]},
+            "feeds[0].poll_minutes = 0: expected a number > 0",
+        ),
+        (
+            {"feeds": {"url": "https://e.com/x"}},
+            "feeds = {'url': 'https://e.com/x'}: expected an array of tables ([[feeds]])",
+        ),
+        (
+            {"calendars": [{"url": "https://e.com/x.ics"}]},
+            "calendars[0].series = None: expected a series name (string)",
+        ),
+        (
+            {"calendars": [{"url": "https://e.com/x.ics", "series": "IMSA", "poll_hours": True}]},
+            "calendars[0].poll_hours = True: expected a number > 0",
+        ),
         ({"feed": []}, "unknown key 'feed'"),
-        ({"feeds": [{"url": "https://e.com/x"}, {"url": "https://e.com/x"}]}, "feeds[1].url = 'https://e.com/x': listed twice"),
+        (
+            {"feeds": [{"url": "https://e.com/x"}, {"url": "https://e.com/x"}]},
+            "feeds[1].url = 'https://e.com/x': listed twice",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_sources_fail_naming_the_key(data: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError) as error:
         parse(data)
