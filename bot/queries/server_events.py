@@ -94,7 +94,7 @@ async def plan_server_events(
 
 async def lineup_lines(services: Services) -> list[str]:
     """Return the latest line-ups the articles know, one car a line."""
-    cars = await latest_lineups(services, LINEUP_CARS)
+    cars = await latest_lineups(services, services.clock.now().year, LINEUP_CARS)
     return [f"{s.name}: {s.value}" for s in cars.sections]
 
 
