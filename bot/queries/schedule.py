@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.queries.answers import Answer, Section, Source
 from bot.queries.common import parse_date
+from bot.queries.inline import Text
 from bot.queries.sessions import IMPORT_HINT, next_race, season_schedule
 from bot.schedule.calendar import Calendar, Event, export_ics
 from bot.services import Services
@@ -44,12 +45,10 @@ def _calendar(services: Services) -> Calendar | None:
     return services.calendar
 
 
-async def latest_lineups(
-    services: Services, limit: int = CARS_TO_WATCH, *, season: int | None = None
-) -> Answer:
-    """Return each car's latest line-up (of `season` or the one before), most recent first."""
-    first, last = (season - WATCHED_SEASONS + 1, season) if season is not None else (0, 9_999)
-    rows = await services.store.fetchall(_LATEST_LINEUPS, (first, last, limit))
+async def latest_lineups(services: Services, season: int, limit: int = CARS_TO_WATCH) -> Answer:
+    """Return each car's latest line-up of this season or the last, most recent first."""
+    first = season - WATCHED_SEASONS + 1
+    rows = await services.store.fetchall(_LATEST_LINEUPS, (first, season, limit))
     sections, sources = [], []
     for row in rows:
         team = f" · {row['team']}" if row["team"] else ""
@@ -83,7 +82,9 @@ async def next_weekend(services: Services) -> Answer:
     """Answer /next: the next race weekend, its sessions, and the current line-ups."""
     calendar = _calendar(services)
     if calendar is None:
-        return Answer("No calendar", f"No calendar is loaded. {IMPORT_HINT}", status="not_found")
+        return Answer(
+            "No calendar", Text.of("No calendar is loaded. ", IMPORT_HINT), status="not_found"
+        )
     answer = next_race(calendar, services.clock.now())
     if not answer.ok:
         return answer
@@ -94,10 +95,10 @@ async def next_weekend(services: Services) -> Answer:
         answer.sections.append(Section("In the news", lines))
         answer.data["news"] = [source.article_id for source in news]
     season = event.season if event else services.clock.now().year
-    cars = await latest_lineups(services, season=season)
+    cars = await latest_lineups(services, season)
     if cars.sections:
         seasons = f"{season - WATCHED_SEASONS + 1}–{season}"
-        heading = Section(f"Cars to watch ({seasons} line-ups in the articles)", "\u200b")
+        heading = Section(f"Cars to watch ({seasons} line-ups in the articles)", "")
         answer = replace(
             answer,
             sections=[*answer.sections, heading, *cars.sections],
@@ -111,7 +112,9 @@ async def schedule(services: Services, year: int | None = None) -> Answer:
     """Answer /schedule: a season's rounds (this year's by default)."""
     calendar = _calendar(services)
     if calendar is None:
-        return Answer("No calendar", f"No calendar is loaded. {IMPORT_HINT}", status="not_found")
+        return Answer(
+            "No calendar", Text.of("No calendar is loaded. ", IMPORT_HINT), status="not_found"
+        )
     return season_schedule(calendar, year or services.clock.now().year)
 
 
