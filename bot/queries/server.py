@@ -70,12 +70,21 @@ def parse_qotd(text: str) -> time | None:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+MAX_ZONE_NAME_CHARS = 64
+"""The longest time zone name accepted (the longest IANA name has 32 characters)."""
+
+
 def parse_timezone(text: str) -> str:
     """Return a valid IANA time zone name, or raise with the closest ones."""
     name = text.strip()
+    if len(name) > MAX_ZONE_NAME_CHARS:
+        raise SettingError(
+            f"“{name[:40]}…” is not a time zone: names have at most {MAX_ZONE_NAME_CHARS} "
+            "characters, e.g. Europe/Berlin."
+        )
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         close = ", ".join(zone_names(name)[:3])
         raise SettingError(f"“{text}” is not a time zone. Did you mean: {close}?") from None
     return name
