@@ -89,16 +89,23 @@ import fnmatch
 import itertools
 import json
 import logging
+import os
 import re
 import secrets
 import time
+import warnings
+import weakref
 import zlib
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
 
 from aiohttp import WSMsgType, web
+
+from .openapi import ApiSpec
 
 __all__ = [
     "Emulator",
@@ -154,6 +161,36 @@ ROLE_MENTION_RE = re.compile(r"<@&(\d+)>")
 Json = dict[str, Any]
 
 
+SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "discord-api-spec" / "openapi.json"
+
+
+@cache
+def discord_spec(path: Path = SPEC_PATH) -> ApiSpec | None:
+    """Discord's OpenAPI description (read once), or None with a warning when it is absent."""
+    if not path.exists():
+        warnings.warn(
+            f"{path} is absent: the emulator does not validate requests and responses",
+            stacklevel=2,
+        )
+        return None
+    return ApiSpec.load(path)
+
+
+def _numbered(components: list[Json]) -> list[Json]:
+    """Return components as Discord stores them: numbered ``id`` each, no null emoji fields."""
+    counter = itertools.count(1)
+
+    def number(component: Json) -> Json:
+        out = {**component, "id": component.get("id") or next(counter)}
+        if isinstance(out.get("emoji"), dict):  # a unicode emoji comes back as its name only
+            out["emoji"] = {k: v for k, v in out["emoji"].items() if v is not None}
+        if "components" in out:
+            out["components"] = [number(c) for c in out["components"]]
+        return out
+
+    return [number(c) for c in components]
+
+
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -177,6 +214,8 @@ def make_user(user_id: int | str, username: str, *, bot: bool = False) -> Json:
         "avatar": None,
         "bot": bot,
         "public_flags": 0,
+        "flags": 0,
+        "primary_guild": None,
     }
 
 
@@ -360,13 +399,27 @@ class _HTTPError(Exception):
             self.body["errors"] = errors
 
 
+INVALID_FORM_BODY = 50035
+NULLABLE_COMMAND_KEYS = {"default_member_permissions", "contexts", "name_localizations"}
+
+
+def _error_tree(errors: dict[str, str]) -> Json:
+    """Nest ``{"embeds.0.title": message}`` as Discord does: ``{"embeds": {"0": {"title": ...}}}``.
+
+    Each leaf is ``{"_errors": [{"code": ..., "message": ...}]}``; Discord's description types
+    that ``code`` as an integer (its form-body error code), which is what the emulator sends.
+    """
+    tree: Json = {}
+    for path, message in errors.items():
+        node = tree
+        for part in path.split("."):
+            node = node.setdefault(part, {})
+        node.setdefault("_errors", []).append({"code": INVALID_FORM_BODY, "message": message})
+    return tree
+
+
 def _form_error(path: str, message: str, code: str = "BASE_TYPE_BAD_LENGTH") -> _HTTPError:
-    return _HTTPError(
-        400,
-        "Invalid Form Body",
-        50035,
-        {path: {"_errors": [{"code": code, "message": message}]}},
-    )
+    return _HTTPError(400, "Invalid Form Body", INVALID_FORM_BODY, _error_tree({path: message}))
 
 
 Handler = Callable[[RecordedRequest, dict[str, str]], Awaitable[tuple[int, Any]]]
@@ -374,6 +427,8 @@ Handler = Callable[[RecordedRequest, dict[str, str]], Awaitable[tuple[int, Any]]
 
 class Emulator:
     """In-process Discord API v10 + gateway emulator (see the module docstring)."""
+
+    live: ClassVar[weakref.WeakSet[Emulator]] = weakref.WeakSet()  # checked after each test
 
     def __init__(
         self,
@@ -386,12 +441,15 @@ class Emulator:
         compress_gateway: bool = True,
         default_user: Json | None = None,
         strict_commands: bool = True,
+        validate: bool = True,
     ) -> None:
         """Configure (but do not start) the emulator.
 
         ``token``: if given, REST calls must carry ``Authorization: Bot <token>`` (401 otherwise)
         and IDENTIFY/RESUME must use it (close 4004 otherwise). ``strict_commands``: like Discord,
         only commands the bot registered (guild or global; global only in DMs) can be invoked.
+        ``validate``: hold every request the bot sends, and every answer, to Discord's OpenAPI
+        description (``SPEC_PATH``); what breaks it is listed in ``violations``.
         """
         self.app_id = str(app_id)
         self.bot_user = bot_user or make_user(self.app_id, "Emubot", bot=True)
@@ -404,6 +462,8 @@ class Emulator:
         self.default_user = default_user or make_user(700000000000000001, "fan")
         self.strict_commands = strict_commands
 
+        self.spec = discord_spec() if validate else None
+        self.violations: list[str] = []
         self.requests: list[RecordedRequest] = []
         self.unknown_requests: list[RecordedRequest] = []
         self.gateway_received: list[Json] = []
@@ -461,6 +521,7 @@ class Emulator:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self._port = int(self._runner.addresses[0][1])
+        Emulator.live.add(self)
 
     async def stop(self) -> None:
         """Close every websocket and stop the server."""
@@ -1291,6 +1352,7 @@ class Emulator:
         self.requests.append(rec)
         try:
             resp = await self._handle(rec, request)
+            self._hold_to_discord(rec)
             # Put the answer on the wire before waking waiters: a test reacting to "the bot got
             # its callback" must not overtake this HTTP response with a gateway event.
             with contextlib.suppress(ConnectionError):  # the client is gone (e.g. killed)
@@ -1299,6 +1361,22 @@ class Emulator:
         finally:
             await self._notify()
         return resp
+
+    def _hold_to_discord(self, rec: RecordedRequest) -> None:
+        """Check the bot's request and the emulator's answer against Discord's description."""
+        if self.spec is None:
+            return
+        found: list[str] = []
+        if rec.headers.get("User-Agent", "").startswith("DiscordBot"):  # the bot, not a test
+            found += self.spec.check_request(rec.method, rec.path, rec.json)
+        if rec.status:
+            found += self.spec.check_response(rec.method, rec.path, rec.status, rec.response)
+        self.violations.extend(found)
+        if found and os.environ.get("EMULATOR_DUMP"):
+            with open(os.environ["EMULATOR_DUMP"], "a", encoding="utf-8") as dump:
+                dump.write(json.dumps({"path": rec.path, "response": rec.response}) + "\n")
+        for violation in found:
+            log.warning("emulator: %s", violation)
 
     async def _handle(self, rec: RecordedRequest, request: web.Request) -> web.Response:
         # Authentication (webhook-token routes are unauthenticated, like Discord's).
@@ -1342,6 +1420,7 @@ class Emulator:
                 "message": "You are being rate limited.",
                 "retry_after": fault.retry_after,
                 "global": fault.is_global,
+                "code": 0,
             }
             headers = {
                 # discord.py treats a 429 without Via as a Cloudflare ban and gives up.
@@ -1358,7 +1437,13 @@ class Emulator:
     # ------------------------------------------------------------------ REST handlers: misc
 
     async def _get_me(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
-        return 200, {**self.bot_user, "verified": True, "mfa_enabled": False, "flags": 0}
+        return 200, {
+            **self.bot_user,
+            "verified": True,
+            "mfa_enabled": False,
+            "flags": 0,
+            "locale": "en-US",
+        }
 
     async def _get_user(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
         for user in (self.bot_user, self.default_user):
@@ -1391,12 +1476,18 @@ class Emulator:
             "bot_require_code_grant": False,
             "verify_key": "0" * 64,
             "flags": 0,
+            "flags_new": "0",
             "owner": make_user(1, "owner"),
             "team": None,
             "interactions_endpoint_url": None,
+            "role_connections_verification_url": None,
             "redirect_uris": [],
             "tags": [],
             "approximate_guild_count": len(self.guilds),
+            "approximate_user_install_count": 0,
+            "approximate_user_authorization_count": 0,
+            "explicit_content_filter": 0,
+            "eligible_oauth2_scopes": ["bot", "applications.commands"],
         }
 
     async def _get_channel(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
@@ -1463,11 +1554,13 @@ class Emulator:
                 400,
                 "Invalid Form Body",
                 50035,
-                {k: {"_errors": [{"code": "INVALID", "message": v}]} for k, v in errors.items()},
+                _error_tree(errors),
             )
 
     def _store_command(self, cmd: Json, table: dict[str, Json], guild_id: str | None) -> Json:
         old = table.get(cmd["name"])
+        if cmd.get("default_member_permissions") is not None:  # answered as a string
+            cmd = {**cmd, "default_member_permissions": str(cmd["default_member_permissions"])}
         stored: Json = {
             "type": 1,
             "options": [],
@@ -1476,7 +1569,8 @@ class Emulator:
             "nsfw": False,
             "contexts": None,
             "integration_types": [0],
-            **cmd,
+            "description": "",
+            **{k: v for k, v in cmd.items() if v is not None or k in NULLABLE_COMMAND_KEYS},
             "id": old["id"] if old else snowflake(),
             "application_id": self.app_id,
             "version": snowflake(),
@@ -1596,12 +1690,13 @@ class Emulator:
             "mention_roles": self._role_mentions(channel, body),
             "attachments": self._attachments(files),
             "embeds": body.get("embeds") or [],
-            "components": body.get("components") or [],
+            "components": _numbered(body.get("components") or []),
             "pinned": False,
             "type": msg_type,
             "flags": flags | int(body.get("flags") or 0),
-            "application_id": self.app_id if webhook_id else None,
         }
+        if webhook_id:
+            msg["application_id"] = self.app_id
         if "guild_id" in channel:
             msg["guild_id"] = channel["guild_id"]
         if webhook_id:
@@ -1618,6 +1713,9 @@ class Emulator:
                     "authorizing_integration_owners", {}
                 ),
             }
+            if interaction.type == INTERACTION_MESSAGE_COMPONENT:
+                pressed = interaction.payload.get("message") or {}
+                msg["interaction_metadata"]["interacted_message_id"] = pressed.get("id")
         # Bookkeeping for tests (not part of Discord's message object).
         msg["_allowed_mentions"] = body.get("allowed_mentions")
         return msg
@@ -1671,6 +1769,7 @@ class Emulator:
         for key in ("content", "embeds", "components", "flags"):
             if key in body:
                 msg[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
+        msg["components"] = _numbered(msg.get("components") or [])
         msg["flags"] = (int(msg.get("flags") or 0) & ~EPHEMERAL) | private
         if "attachments" in body or files:
             kept_ids = {str(a.get("id")) for a in body.get("attachments") or []}
@@ -1812,6 +1911,8 @@ class Emulator:
         if message is not None:
             result["interaction"]["response_message_id"] = message["id"]
             result["resource"]["message"] = self._public(message)
+        if ctype not in (4, 7):  # Discord's description: a resource only for a message sent
+            del result["resource"]
         return 200, result
 
     async def _followup(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
@@ -1942,6 +2043,7 @@ class Emulator:
             "user_count": 0,
             "image": None,
             "recurrence_rule": None,
+            "guild_scheduled_event_exceptions": [],
             **body,
         }
         events[event["id"]] = event
