@@ -86,9 +86,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fnmatch
+import hashlib
 import itertools
 import json
 import logging
+import math
 import os
 import re
 import secrets
@@ -126,6 +128,10 @@ NONCE_WINDOW_S = 300.0  # Discord: enforce_nonce dedupes "within the past few mi
 FIRST_RESPONSE_S = 3.0  # Discord: an interaction must be answered (or deferred) within 3 s
 TOKEN_LIFETIME_S = 15 * 60.0  # Discord: an interaction token works for 15 minutes
 LOADING = 1 << 7
+GLOBAL_LIMIT = 50  # Discord: 50 requests a second per bot, interaction endpoints excepted
+GLOBAL_WINDOW_S = 1.0
+DEFAULT_ROUTE_LIMIT = (50, 1.0)  # requests, seconds (Discord's per-route limits vary)
+ROUTE_LIMITS = {("POST", "/channels/{cid}/messages"): (5, 5.0)}  # 5 messages / 5 s a channel
 
 # Gateway opcodes.
 OP_DISPATCH = 0
@@ -258,10 +264,12 @@ def make_guild(
             "managed": False,
             "mentionable": False,
             "flags": 0,
+            "icon": None,
+            "unicode_emoji": None,
         }
     ]
     for role in roles or ():
-        role_list.append({"permissions": "0", "position": 1, "color": 0, **role})
+        role_list.append(full_role({"permissions": "0", "position": 1, **role}))
     chans = list(channels) if channels is not None else [make_text_channel(int(gid) + 1, "general")]
     return {
         "id": gid,
@@ -283,7 +291,89 @@ def make_guild(
         "emojis": [],
         "stickers": [],
         "channels": chans,
+        **GUILD_DEFAULTS,
     }
+
+
+GUILD_DEFAULTS: Json = {
+    "description": None,
+    "home_header": None,
+    "splash": None,
+    "discovery_splash": None,
+    "banner": None,
+    "application_id": None,
+    "region": "deprecated",
+    "system_channel_flags": 0,
+    "widget_enabled": False,
+    "widget_channel_id": None,
+    "max_presences": None,
+    "max_members": 500000,
+    "max_stage_video_channel_users": 50,
+    "max_video_channel_users": 25,
+    "vanity_url_code": None,
+    "premium_subscription_count": 0,
+    "rules_channel_id": None,
+    "safety_alerts_channel_id": None,
+    "public_updates_channel_id": None,
+    "premium_progress_bar_enabled": False,
+    "incidents_data": None,
+    "nsfw": False,
+}
+
+
+def full_role(role: Json) -> Json:
+    """A role object with every field Discord sends (a test may give only a few)."""
+    colour = int(role.get("color") or 0)
+    return {
+        "name": str(role.get("id")),
+        "permissions": "0",
+        "position": 1,
+        "color": colour,
+        "hoist": False,
+        "managed": False,
+        "mentionable": False,
+        "icon": None,
+        "unicode_emoji": None,
+        "flags": 0,
+        **role,
+        "colors": {"primary_color": colour, "secondary_color": None, "tertiary_color": None},
+    }
+
+
+@dataclass
+class _Window:
+    """A fixed rate-limit window: ``limit`` requests per ``window_s`` from its first request."""
+
+    limit: int
+    window_s: float
+    start: float = 0.0
+    count: int = 0
+
+    def _roll(self, now: float) -> None:
+        if now - self.start >= self.window_s:
+            self.start, self.count = now, 0
+
+    def full(self, now: float) -> bool:
+        self._roll(now)
+        return self.count >= self.limit
+
+    def hit(self, now: float) -> None:
+        self._roll(now)
+        self.count += 1
+
+    def reset_after(self, now: float) -> float:
+        return max(0.0, self.start + self.window_s - now)
+
+    def headers(self, now: float, bucket: str, offset_s: float, *, floor: int) -> dict[str, str]:
+        """Return Discord's X-RateLimit-* headers for this window."""
+        after = self.reset_after(now)
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(max(floor, self.limit - self.count)),
+            "X-RateLimit-Reset": f"{time.time() + offset_s + after:.3f}",
+            "X-RateLimit-Reset-After": f"{after:.3f}",
+            "X-RateLimit-Bucket": bucket,
+        }
 
 
 @dataclass
@@ -492,7 +582,7 @@ class Emulator:
         self._cond: asyncio.Condition | None = None
         self._runner: web.AppRunner | None = None
         self._port = 0
-        self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
+        self._routes: list[tuple[str, re.Pattern[str], Handler, str]] = []
         self.stalled: list[RecordedRequest] = []
         self.deduplicated: list[RecordedRequest] = []
         self._nonces: dict[tuple[str, str], tuple[str, float]] = {}
@@ -501,6 +591,13 @@ class Emulator:
         # Discord's rules, as settings a test may change.
         self.nonce_window_s = NONCE_WINDOW_S
         self.bot_permissions = int(ALL_PERMISSIONS)  # what the bot may do in every guild
+        # Rate limits: always counted and reported in X-RateLimit-* headers; refused with 429
+        # only when ``rate_limits`` is on (off, ``Remaining`` never drops below 1).
+        self.rate_limits = False
+        self.global_limit = GLOBAL_LIMIT
+        self.limited: list[RecordedRequest] = []  # requests the emulator's own limits refused
+        self._buckets: dict[tuple[str, ...], _Window] = {}
+        self._global = _Window(GLOBAL_LIMIT, GLOBAL_WINDOW_S)
         self.first_response_s = FIRST_RESPONSE_S
         self.token_lifetime_s = TOKEN_LIFETIME_S
         self._build_routes()
@@ -1080,6 +1177,30 @@ class Emulator:
         permissions: str = ALL_PERMISSIONS,
     ) -> InteractionRecord:
         """Dispatch a raw INTERACTION_CREATE of type ``itype`` and return its record."""
+        record = self.new_interaction(
+            itype,
+            data,
+            guild_id=guild_id,
+            channel_id=channel_id,
+            user=user,
+            message=message,
+            permissions=permissions,
+        )
+        await self.dispatch("INTERACTION_CREATE", record.payload)
+        return record
+
+    def new_interaction(
+        self,
+        itype: int,
+        data: Json,
+        *,
+        guild_id: str | None,
+        channel_id: str,
+        user: Json,
+        message: Json | None = None,
+        permissions: str = ALL_PERMISSIONS,
+    ) -> InteractionRecord:
+        """Create an interaction (its id and token now valid) without dispatching it."""
         iid = snowflake()
         token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(32)
         channel = dict(self._channels.get(channel_id) or {"id": channel_id, "type": 0})
@@ -1115,7 +1236,6 @@ class Emulator:
         )
         self.interactions[iid] = record
         self._by_token[token] = record
-        await self.dispatch("INTERACTION_CREATE", payload)
         return record
 
     async def invoke(
@@ -1276,7 +1396,7 @@ class Emulator:
 
     def _add_route(self, method: str, template: str, handler: Handler) -> None:
         regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
-        self._routes.append((method, re.compile(regex), handler))
+        self._routes.append((method, re.compile(regex), handler, template))
 
     @staticmethod
     def _json_response(
@@ -1378,6 +1498,66 @@ class Emulator:
         for violation in found:
             log.warning("emulator: %s", violation)
 
+    # ------------------------------------------------------------------ rate limits
+
+    def _bucket_of(self, method: str, path: str) -> tuple[tuple[str, ...], str, int, float]:
+        """Return a request's bucket key, bucket hash, limit and window (Discord's buckets).
+
+        A bucket is a route (method + template) per major parameter: the channel, the guild,
+        or the webhook (interaction) token. Creating messages allows 5 per 5 s per channel.
+        """
+        template, params = path, {}
+        for route_method, regex, _, route_template in self._routes:
+            match = regex.fullmatch(path) if route_method == method else None
+            if match is not None:
+                template, params = route_template, match.groupdict()
+                break
+        major = tuple(params.get(k, "") for k in ("cid", "guild", "token", "iid"))
+        digest = hashlib.sha1(f"{method} {template}".encode()).hexdigest()[:16]  # noqa: S324
+        limit, window = ROUTE_LIMITS.get((method, template), DEFAULT_ROUTE_LIMIT)
+        return (method, template, *major), digest, limit, window
+
+    def _rate_limit(self, rec: RecordedRequest) -> tuple[dict[str, str], web.Response | None]:
+        """Count a request against its bucket (and the global limit); 429 when over one."""
+        key, digest, limit, window_s = self._bucket_of(rec.method, rec.path)
+        now = self.now()
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = self._buckets[key] = _Window(limit, window_s)
+        global_scope = not rec.path.startswith(("/interactions/", "/webhooks/"))
+        self._global.limit = self.global_limit
+        if self.rate_limits and global_scope and self._global.full(now):
+            return {}, self._limited(rec, self._global.reset_after(now), digest, is_global=True)
+        if self.rate_limits and bucket.full(now):
+            headers = bucket.headers(now, digest, self._offset_s, floor=0)
+            return headers, self._limited(rec, bucket.reset_after(now), digest, is_global=False)
+        bucket.hit(now)
+        if global_scope:
+            self._global.hit(now)
+        floor = 0 if self.rate_limits else 1
+        return bucket.headers(now, digest, self._offset_s, floor=floor), None
+
+    def _limited(
+        self, rec: RecordedRequest, retry_after: float, digest: str, *, is_global: bool
+    ) -> web.Response:
+        """Answer 429 as Discord does: body with code, retry_after and global; scope headers."""
+        self.limited.append(rec)
+        rec.status = 429
+        rec.response = {
+            "message": "You are being rate limited.",
+            "retry_after": round(retry_after, 3),
+            "global": is_global,
+            "code": 0,
+        }
+        headers = {
+            "Via": "1.1 google",
+            "Retry-After": str(max(1, math.ceil(retry_after))),
+            "X-RateLimit-Scope": "global" if is_global else "user",
+        }
+        if is_global:
+            headers["X-RateLimit-Global"] = "true"
+        return self._json_response(429, rec.response, headers)
+
     async def _handle(self, rec: RecordedRequest, request: web.Request) -> web.Response:
         # Authentication (webhook-token routes are unauthenticated, like Discord's).
         if (
@@ -1387,6 +1567,16 @@ class Emulator:
         ):
             rec.status, rec.response = 401, {"message": "401: Unauthorized", "code": 0}
             return self._json_response(rec.status, rec.response)
+        headers, refused = self._rate_limit(rec)
+        if refused is not None:
+            refused.headers.update(headers)
+            return refused
+        response = await self._faulted_or_routed(rec)
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    async def _faulted_or_routed(self, rec: RecordedRequest) -> web.Response:
         for fault in self.faults:
             if fault.matches(rec.method, rec.path):
                 fault.times -= 1
@@ -1396,7 +1586,7 @@ class Emulator:
         return await self._route(rec)
 
     async def _route(self, rec: RecordedRequest) -> web.Response:
-        for method, regex, handler in self._routes:
+        for method, regex, handler, _ in self._routes:
             if method != rec.method:
                 continue
             m = regex.fullmatch(rec.path)
@@ -1507,7 +1697,8 @@ class Emulator:
 
     async def _get_guild(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
         guild = self._guild_or_404(p["guild"])
-        return 200, {k: v for k, v in guild.items() if k != "channels"}
+        public = {k: v for k, v in guild.items() if k != "channels"}
+        return 200, {**GUILD_DEFAULTS, **public, "roles": [full_role(r) for r in guild["roles"]]}
 
     async def _get_guild_channels(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
         self._guild_or_404(p["guild"])
@@ -1614,6 +1805,8 @@ class Emulator:
 
     def _validate_message(self, body: Json, files: list[Json], *, partial: bool = False) -> None:
         content = body.get("content")
+        if content is not None and not isinstance(content, str):
+            raise _form_error("content", "Must be a string.", "STRING_TYPE_CONVERT")
         if content is not None and len(str(content)) > 2000:
             raise _form_error("content", "Must be 2000 or fewer in length.")
         embeds = body.get("embeds") or []
@@ -1811,12 +2004,20 @@ class Emulator:
 
     async def _list_messages(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
         self._channel_or_404(p["cid"])
-        limit = int(rec.query.get("limit", 50))
-        msgs = list(reversed(self.channel_messages(p["cid"])))[:limit]
-        return 200, [self._public(m) for m in msgs]
+        limit = max(1, min(100, int(rec.query.get("limit", 50))))
+        msgs = list(reversed(self.channel_messages(p["cid"])))
+        if "before" in rec.query:
+            msgs = [m for m in msgs if int(m["id"]) < int(rec.query["before"])]
+        if "after" in rec.query:
+            msgs = [m for m in msgs if int(m["id"]) > int(rec.query["after"])]
+        return 200, [self._stored(m) for m in msgs[:limit]]
+
+    def _stored(self, msg: Json) -> Json:
+        """A message as reading it back shows it: Discord returns the nonce only on creation."""
+        return {k: v for k, v in self._public(msg).items() if k != "nonce"}
 
     async def _get_message(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
-        return 200, self._public(self._message_or_404(p["cid"], p["mid"]))
+        return 200, self._stored(self._message_or_404(p["cid"], p["mid"]))
 
     async def _edit_message(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
         msg = self._message_or_404(p["cid"], p["mid"])
