@@ -125,7 +125,8 @@ async def test_quotes_about_a_topic_come_from_the_articles_about_it_when_none_sa
     other = Article(
         "other.txt", "Rain expected at the weekend", "Rain expected.\n“It will be wet,” said Rye."
     )
-    await qs.store.put_article(
+    await put_article(
+        qs.store,
         other,
         ArticleFacts(quotes=[Quote("Ivo Rye", "It will be wet", 1)]),
         path="other.txt",
