@@ -178,7 +178,11 @@ def _describe(settings: GuildSettings) -> list[Section]:
         qotd = f"off (on at {DEFAULT_QOTD_TIME:%H:%M} once a channel is set)"
     status = f"paused: {settings.pause_reason}" if settings.paused else "active"
     results = "hidden behind spoiler tags" if settings.spoilers else "shown"
-    news = f"<#{settings.news_channel_id}>" if settings.news_channel_id else "not set (no news)"
+    news = (
+        Text.of(Channel(settings.news_channel_id))
+        if settings.news_channel_id
+        else "not set (no news)"
+    )
     return [
         Section("Channel", channel, inline=True),
         Section("Ping role", role, inline=True),
