@@ -14,6 +14,8 @@ MAX_PRE_CREW_GAP_WORDS = 10
 FOCUS_LOOKBACK = 3
 SHARING_CHARS = 160
 MAX_SENTENCE_CHARS = 3000
+JOINED_WINDOW = 40
+"""Characters before a name searched for 'joins (the)' (the cue is short)."""
 
 _SLASH = re.compile(r"\A\s*/\s*\Z")
 _SHARES = re.compile(
@@ -135,7 +137,8 @@ def sentence_crews(index: int, sentence: Sentence) -> list[Crew]:
     crews: list[Crew] = []
     base = sentence.start
     for person in sentence.people:
-        if person.name is None and _JOINED.search(sentence.text, 0, person.start - base):
+        at = person.start - base
+        if person.name is None and _JOINED.search(sentence.text, max(0, at - JOINED_WINDOW), at):
             continue
         last = crews[-1] if crews else None
         if last and _linked(sentence.text, last.members[-1], person, base):

@@ -17,7 +17,7 @@ ABBREVIATIONS = frozenset(
 
 MAX_NUMBER_DIGITS = 2
 _SPACES = re.compile(r"\s+")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘'(\[#A-Z0-9À-Þ])")
+_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"”’)\]]*+\s+(?=[\"“‘'(\[#A-Z0-9À-Þ])")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*\Z")
 _CAR = re.compile(r"(?:#\s?|\bNo\.\s?|\bNos?\.\s)(\d{1,3})\b")
 _YEAR = re.compile(r"(?<![\d:.])(19[5-9]\d|20[0-4]\d)(?![\d:]|\.\d)")
