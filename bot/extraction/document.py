@@ -33,6 +33,11 @@ ORG_NAME = re.compile(
 _SINGLE_QUOTE = re.compile(r"(?:(?<=\s)|\A)‘([^‘]{1,2000}?[,.!?…])’(?=\s|\Z|[,;:])")
 _PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They|His|Her|Their)\b")
 CLOSING_QUOTES = "”»"
+OPENING_QUOTES = "“«„‟"
+LOW_OPENER = "„"
+SENTENCE_ENDS = (".", "!", "?", "…")
+LOW_CLOSERS = "“‟"
+"""The marks that close a quote opened low („So“, German and Polish style)."""
 _DOUBLE_QUOTE = re.compile(f"[{re.escape(DOUBLE_QUOTES)}]")
 _MISSING_OPENER = re.compile(r"[A-Z][^“”\"«»]{20,}?[,.!?…]\s*[”»]")
 _PHOTO_CREDIT = re.compile(r"\s*(?:photos?|images?|credit)s?\b[^:\n]{0,20}:", re.IGNORECASE)
@@ -127,7 +132,12 @@ class Document:
 
 
 def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
-    """Pair the double quote marks of a paragraph; an unclosed one runs to its end."""
+    """Pair the double quote marks of a paragraph by direction; an unclosed one runs to its end.
+
+    A closing mark (” ») or a straight one closes the open quote; an opening mark (“ « „) seen
+    after a finished sentence inside an open quote means the writer dropped a closing mark, so a
+    new quote starts there.
+    """
     marks = [
         m.start()
         for m in _DOUBLE_QUOTE.finditer(paragraph)
@@ -140,12 +150,23 @@ def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
         inner = paragraph[: marks[0]].strip()
         spans.append(QuoteSpan(index, 0, marks[0] + 1, inner, closed=True))
         marks = marks[1:]
-    for k in range(0, len(marks), 2):
-        start = marks[k]
-        closed = k + 1 < len(marks)
-        end = marks[k + 1] + 1 if closed else len(paragraph)
-        inner = paragraph[start + 1 : end - 1 if closed else end].strip()
-        spans.append(QuoteSpan(index, start, end, inner, closed))
+    open_at: int | None = None
+    for at in marks:
+        mark = paragraph[at]
+        if open_at is None:
+            open_at = at
+            continue
+        low_opener = paragraph[open_at] == LOW_OPENER
+        reopens = mark in OPENING_QUOTES and not (low_opener and mark in LOW_CLOSERS)
+        if reopens and paragraph[open_at + 1 : at].rstrip().endswith(SENTENCE_ENDS):
+            spans.append(QuoteSpan(index, open_at, at, paragraph[open_at + 1 : at].strip(), True))
+            open_at = at
+            continue
+        spans.append(QuoteSpan(index, open_at, at + 1, paragraph[open_at + 1 : at].strip(), True))
+        open_at = None
+    if open_at is not None:
+        inner = paragraph[open_at + 1 :].strip()
+        spans.append(QuoteSpan(index, open_at, len(paragraph), inner, closed=False))
     return spans
 
 

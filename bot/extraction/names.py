@@ -11,9 +11,13 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from bot.extraction.words import words as word_lists
+
 FUZZY_THRESHOLD = 85.0
 MIN_FUZZY_LENGTH = 5
 MAX_NAME_TOKENS = 4
+MIN_NAME_AFTER_PREFIX = 2
+"""A prefix word (Dane, Drivers) is dropped only when a full name follows it (Dane Cameron)."""
 
 PARTICLES = frozenset(
     {"van", "der", "den", "de", "da", "di", "von", "du", "dos", "del", "ter", "le"}
@@ -185,8 +189,11 @@ def _close_run(text: str, run: list[re.Match[str]], out: list[Mention]) -> None:
 
 
 def _emit(text: str, piece: list[re.Match[str]], out: list[Mention]) -> None:
+    prefixes, never_first = word_lists().name_prefixes, word_lists().never_first
     while piece and (
         piece[0].group().casefold() in STOP_WORDS
+        or piece[0].group().casefold() in never_first
+        or (piece[0].group().casefold() in prefixes and len(piece) > MIN_NAME_AFTER_PREFIX)
         or (piece[0].group() in PARTICLES and len(piece) < 2)
     ):
         piece = piece[1:]

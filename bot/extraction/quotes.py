@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
+from functools import cache
 
 from bot.extraction.document import Document, PersonRef, QuoteSpan, Sentence
+from bot.extraction.words import alternation, words
 from bot.facts import Quote
 
 MIN_UNCUED_WORDS = 6
@@ -16,21 +18,20 @@ MAX_LOOKBACK_PEOPLE = 12
 SUBJECT_LOOKBACK = 3
 SUBJECT_WINDOW = 400
 
-CUE_VERBS = (
-    r"said|says|say|added|adds|add|told|tells|explained|explains|commented|comments|noted|"
-    r"notes|continued|continues|emphasi[sz]ed|emphasi[sz]es|pointed\s+out|points\s+out|"
-    r"echoed|echoes|remarked|remarks|stated|states|admitted|admits|declared|declares|"
-    r"insisted|insists|recalled|recalls|revealed|reveals|reflected|reflects|conceded|concedes|"
-    r"laughed|joked|jokes|offered|asked|asks|replied|replies|answered|answers|concluded|"
-    r"concludes|stressed|stresses|observed|observes|acknowledged|acknowledges|confirmed|"
-    r"confirms|announced|announces|wrote|writes|reckoned|reckons|shared|shares|summed\s+up|"
-    r"sums\s+up|underlined|underlines|highlighted|highlights|enthused|enthuses|beamed|"
-    r"smiled|quipped|quips|mused|muses|exclaimed|exclaims|observed|predicted|predicts|"
-    r"warned|warns|agreed|agrees|praised|praises|elaborated|elaborates|affirmed|affirms|"
-    r"described|describes|called|calls|labell?ed|dubbed|insisted|vowed|vows|hailed|hails"
-)
-_CUE = re.compile(rf"\b(?:{CUE_VERBS})\b", re.IGNORECASE)
-_CUE_AT_END = re.compile(rf"\b(?:{CUE_VERBS})\s*[,:]?\s*\Z", re.IGNORECASE)
+
+
+@cache
+def _cue() -> re.Pattern[str]:
+    """Return the pattern of a speech verb (the list lives in data/words.toml)."""
+    return re.compile(rf"\b(?:{alternation(words().cue_verbs)})\b", re.IGNORECASE)
+
+
+@cache
+def _cue_at_end() -> re.Pattern[str]:
+    """Return the pattern of a speech verb ending a text ('X added:', 'said X,')."""
+    return re.compile(rf"\b(?:{alternation(words().cue_verbs)})\s*[,:]?\s*\Z", re.IGNORECASE)
+
+
 _WORD = re.compile(r"[\w'’\-]+")
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 _DESCRIPTOR = re.compile(r"\bthe\s+(?:[\w’'\-]+\s+){0,2}?[\w’'\-]+")
@@ -81,7 +82,7 @@ class _Focus:
                 if p.name and (p.paragraph, p.start) < (paragraph, offset)
             ]  # fmt: skip
             for person in people:
-                if _CUE.match(sentence.text, person.end - sentence.start + 1):
+                if _cue().match(sentence.text, person.end - sentence.start + 1):
                     return person.name
             if people:
                 return people[0].name
@@ -203,10 +204,10 @@ def _named_before(
         end = span.start if paragraph == span.paragraph else len(document.paragraphs[paragraph])
         text = document.masked[paragraph]
         for ref in reversed(focus.last(paragraph, end, MAX_LOOKBACK_PEOPLE)):
-            if _CUE.match(text, ref.end + 1) or _CUE.match(text, ref.end):
+            if _cue().match(text, ref.end + 1) or _cue().match(text, ref.end):
                 return ref.name
             aside = _ASIDE.match(text, ref.end)
-            if aside and _CUE.match(text, aside.end()):
+            if aside and _cue().match(text, aside.end()):
                 return ref.name
     if same_paragraph:
         return _sentence_subject(span, document, focus)
@@ -250,7 +251,7 @@ def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | 
     if stop:
         window_end = span.end + stop.start()
         window = text[span.end : window_end]
-    verb = _CUE.search(window)
+    verb = _cue().search(window)
     if not verb and span.text.endswith(",") and _REPORTING.match(window):
         return _Cue(None, pronoun=True)
     people = focus.within(span.paragraph, span.end, window_end)
@@ -278,7 +279,7 @@ def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | 
 def _before_cue(text: str, span: QuoteSpan, start: int, focus: _Focus) -> _Cue | None:
     """Read a cue before a quote: 'X added:', 'X, vice president of Y:', 'X said,'."""
     before = text[start : span.start].rstrip()
-    if not before.endswith(":") and not _CUE_AT_END.search(before):
+    if not before.endswith(":") and not _cue_at_end().search(before):
         return None
     sentence_start = start
     for stop in _SENTENCE_STOP.finditer(before):
