@@ -40,9 +40,16 @@ def extraction_record(article: Article, facts: ArticleFacts) -> dict[str, Any]:
         "file": Path(article.source).name,
         "date": article.published.isoformat() if article.published else None,
         "title": article.title,
-        "quotes": [{"speaker": q.speaker, "text": q.text} for q in facts.quotes],
+        "quotes": [
+            {"speaker": q.speaker, "text": q.text, "evidence": q.evidence} for q in facts.quotes
+        ],
         "lineups": [
-            {"car": car_number(x.car), "team": x.team, "drivers": list(x.drivers)}
+            {
+                "car": car_number(x.car),
+                "team": x.team,
+                "drivers": list(x.drivers),
+                "evidence": x.evidence,
+            }
             for x in facts.lineups
         ],
         "results": [
