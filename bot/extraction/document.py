@@ -43,6 +43,10 @@ _MISSING_OPENER = re.compile(r"[A-Z][^“”\"«»]{20,}?[,.!?…]\s*[”»]")
 _PHOTO_CREDIT = re.compile(r"\s*(?:photos?|images?|credit)s?\b[^:\n]{0,20}:", re.IGNORECASE)
 _CREDIT = re.compile(r"photo|image|credit|©|/|\A\s*(?:car|entry)\s*\Z", re.IGNORECASE)
 _CAPTION_MARK = re.compile(r":| [–—] ")
+_CREDIT_TAIL = re.compile(
+    r"\s+(?:photos?|images?|credits?)(?:\s+by)?\s*:[^:]{0,60}\Z", re.IGNORECASE
+)
+_NEXT_CAPTION = re.compile(r"(?<=[,;] )(?:#\s?|No\.\s?)\d{1,3}\s+[^:]{1,80}:")
 _CAPTION_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 _COMPETITION_NAME = re.compile(
     r"\b(?:[A-Z][\w'’.\-]*\s+){1,5}(?:Series|Championship|Cup|Trophy|Classic|Challenge)\b"
@@ -204,6 +208,27 @@ def car_descriptions(text: str, cars: list[Span]) -> list[tuple[int, int]]:
     return regions
 
 
+def find_captions(paragraph: str, index: int) -> list[Caption]:
+    """Read the photo captions of a paragraph: '#31 Team Car: A, B, C' (two may share a line)."""
+    if len(paragraph) > MAX_CAPTION_CHARS or not _CAPTION_MARK.search(paragraph):
+        return []
+    credit = _CREDIT_TAIL.search(paragraph)
+    text = paragraph[: credit.start()] if credit else paragraph
+    cars = find_cars(text)
+    starts = [
+        c.start for c in cars if c.start == cars[0].start or _NEXT_CAPTION.match(text, c.start)
+    ]
+    if len(starts) > 1:
+        ends = [*starts[1:], len(text)]
+        both = [
+            find_caption(text[a:b].rstrip(" ,;"), index) for a, b in zip(starts, ends, strict=True)
+        ]
+        if all(both):
+            return [c for c in both if c is not None]
+    caption = find_caption(text, index)
+    return [caption] if caption else []
+
+
 def find_caption(paragraph: str, index: int) -> Caption | None:
     """Read a photo caption: '#31 Team Car: Driver, Driver, Driver'."""
     if len(paragraph) > MAX_CAPTION_CHARS or not _CAPTION_MARK.search(paragraph):
@@ -243,9 +268,8 @@ def analyse(
         spans = quote_spans(paragraph, index)
         quotes.extend(spans)
         masked.append(_mask(paragraph, spans))
-        caption = find_caption(paragraph, index) if not spans else None
-        if caption:
-            captions.append(caption)
+        if not spans:
+            captions.extend(find_captions(paragraph, index))
     resolver = ArticlePeople(known_people)
     for caption in captions:
         for driver in caption.drivers:

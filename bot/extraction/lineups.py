@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from bot.extraction.document import Document, PersonRef, Sentence
+from bot.extraction.words import alternation, words
 
 MAX_LINK_WORDS = 14
 MIN_SLASHED = 2
@@ -14,6 +16,8 @@ MAX_PRE_CREW_GAP_WORDS = 10
 FOCUS_LOOKBACK = 3
 SHARING_CHARS = 160
 MAX_SENTENCE_CHARS = 3000
+MAX_CAR_GAP_CHARS = 120
+"""The longest make, model and connector between a car number and the crew it introduces."""
 JOINED_WINDOW = 40
 """Characters before a name searched for 'joins (the)' (the cue is short)."""
 
@@ -89,6 +93,37 @@ _GROUP_CAR = re.compile(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    """The line-up patterns built from the word lists of data/words.toml."""
+
+    connector: re.Pattern[str]
+    relative: re.Pattern[str]
+    slash_role: re.Pattern[str]
+    car_then_crew: re.Pattern[str]
+
+
+@cache
+def _patterns() -> _Patterns:
+    """Build the patterns made of word lists (once, on first use)."""
+    lists = words()
+    connector = alternation(lists.crew_connectors)
+    roles = alternation(lists.roles)
+    return _Patterns(
+        connector=re.compile(rf"\b(?:{connector})\b", re.IGNORECASE),
+        relative=re.compile(
+            rf"\A\s*,\s*who\s+[^,;.!?“”\"]{{0,120}}?\b(?:{connector})\s+\Z", re.IGNORECASE
+        ),
+        slash_role=re.compile(rf"\A\s*/\s*(?:[\w\-]+\s+){{0,4}}(?:{roles})\s+\Z", re.IGNORECASE),
+        car_then_crew=re.compile(
+            r"(?:\s+(?:[A-Z0-9][\w.\-/’']{0,40}|w/\S{0,40}|&|[–—](?=\s+[A-Z0-9])))*?"
+            rf"(?:\s+(?:{alternation(lists.car_nouns)}))?"
+            rf"\s*(?<!\S)(?:{alternation(lists.car_connectors)})"
+            rf"\s+(?:(?:[\w\-]+\s+){{0,3}}(?:{roles})\s+)?\Z"
+        ),
+    )
+
+
 @dataclass(slots=True)
 class Crew:
     """People named together as one car's drivers, in one sentence."""
@@ -114,6 +149,8 @@ def _linked(text: str, left: PersonRef, right: PersonRef, base: int) -> bool:
         return False
     if right.name is None:
         return bool(_AND.match(between))
+    if _patterns().relative.match(between) or _patterns().slash_role.match(between):
+        return True
     if _GLUE.match(between) or _APPOSITIVE.match(between):
         return text[right.end - base : right.end - base + 1] not in {"'", "’"}
     words = _WORD.findall(_JOINS_TEAM.sub(" join ", between))
@@ -121,7 +158,7 @@ def _linked(text: str, left: PersonRef, right: PersonRef, base: int) -> bool:
         return False
     if any(w[0].isupper() and not w.isupper() for w in words):
         return False
-    links = list(_LINK_WORD.finditer(between))
+    links = list(_LINK_WORD.finditer(between)) + list(_patterns().connector.finditer(between))
     if not links:
         return False
     comma = between.find(",")
@@ -215,6 +252,7 @@ def assign_cars(document: Document) -> list[list[Crew]]:
         groups = [c for c in crews if len(c.names) >= 2]
         if not groups or len(sentence.text) > MAX_SENTENCE_CHARS:
             continue
+        _bind_car_phrases(sentence, groups)
         _assign_in_sentence(sentence, groups)
         for crew in groups:
             if crew.car is None:
@@ -250,6 +288,20 @@ def _join_codriver_owner(document: Document, index: int, crews: list[Crew]) -> N
                 if named[0].name not in crew.names:
                     crew.members.insert(0, named[0])
                 return
+
+
+def _bind_car_phrases(sentence: Sentence, groups: list[Crew]) -> None:
+    """Give a crew the car named just before it with a connector: '#37 Oreca 07 of A and B'."""
+    for k, car in enumerate(sentence.cars):
+        crew = next((c for c in groups if c.start >= car.end), None)
+        if crew is None or crew.car is not None:
+            continue
+        following = sentence.cars[k + 1] if k + 1 < len(sentence.cars) else None
+        if following is not None and following.start < crew.start:
+            continue
+        gap = sentence.text[car.end : crew.start]
+        if len(gap) <= MAX_CAR_GAP_CHARS and _patterns().car_then_crew.match(gap):
+            crew.car = car.text
 
 
 def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:

@@ -20,6 +20,9 @@ class Words:
     cue_verbs: tuple[str, ...]
     crew_connectors: tuple[str, ...]
     one_driver_series: tuple[str, ...]
+    car_nouns: tuple[str, ...]
+    car_connectors: tuple[str, ...]
+    roles: tuple[str, ...]
 
 
 @cache
@@ -32,6 +35,9 @@ def words() -> Words:
         cue_verbs=tuple(data["quotes"]["cue_verbs"]),
         crew_connectors=tuple(data["lineups"]["crew_connectors"]),
         one_driver_series=tuple(data["lineups"]["one_driver_series"]),
+        car_nouns=tuple(data["lineups"]["car_nouns"]),
+        car_connectors=tuple(data["lineups"]["car_connectors"]),
+        roles=tuple(data["lineups"]["roles"]),
     )
 
 
