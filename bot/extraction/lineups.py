@@ -77,6 +77,10 @@ _OWNER_LINK = re.compile(
     r",?\s+(?:who\s+)?(?:brought|drove|drives|steered|guided|piloted|put|took\s+over|in)\s+"
     r"(?:the|his|her)\s+(?:#\s?|No\.\s?)(\d{1,3})\b"
 )
+_DRIVER_OF = re.compile(
+    r",?\s+(?:the\s+)?(?:driver\s+of|with(?:\s+sister)?|aboard)\s+(?:the\s+|his\s+|her\s+)?"
+    r"(?:[A-Z][\w&'’\-]*\s+){0,4}(?:\d{3}[A-Z]?\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b"
+)
 _OWNER_CODRIVERS = re.compile(r"\b(?:[Hh]is|[Hh]er)\s+(?:[a-z\-]+\s+)?co-drivers?\s+\Z")
 _CODRIVER_OF = re.compile(r",\s*(?:his|her)\s+(?:[a-z\-]+\s+)?co-drivers?\b")
 GROUP_SIZES = {"pair": 2, "duo": 2, "trio": 3, "quartet": 4, "foursome": 4}
@@ -243,9 +247,16 @@ def _join_subject(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
 
 
 def assign_cars(document: Document) -> list[list[Crew]]:
-    """Return each sentence's crews, with the car each crew of two or more drives."""
+    """Return each sentence's crews, with the car each crew of two or more drives.
+
+    First the cars each sentence states for its own crews, then, for the crews still without
+    one, the car of the sentences around (a car another crew there was given is not theirs)
+    or the one car its drivers are tied to elsewhere; never a car one of them is tied to a
+    different one.
+    """
     all_crews = [_join_sharers(s, sentence_crews(i, s)) for i, s in enumerate(document.sentences)]
     owned = _owned_cars(document)
+    pending: list[tuple[int, Crew]] = []
     for index, crews in enumerate(all_crews):
         sentence = document.sentences[index]
         _join_codriver_owner(document, index, crews)
@@ -254,22 +265,37 @@ def assign_cars(document: Document) -> list[list[Crew]]:
             continue
         _bind_car_phrases(sentence, groups)
         _assign_in_sentence(sentence, groups)
-        for crew in groups:
-            if crew.car is None:
-                crew.car = _car_in_focus(document, all_crews, index, crew)
-            if crew.car is None:
-                cars = {car for name in crew.names for car in owned.get(name, ())}
-                crew.car = cars.pop() if len(cars) == 1 else None
+        pending.extend((index, crew) for crew in groups if crew.car is None)
+    for index, crew in pending:
+        car = _car_in_focus(document, all_crews, index, crew)
+        if car is None:
+            cars = {car for name in crew.names for car in owned.get(name, ())}
+            car = cars.pop() if len(cars) == 1 else None
+        tied = {car for name in crew.names for car in owned.get(name, ())}
+        crew.car = car if car is not None and tied <= {car} else None
     return all_crews
 
 
+def _taken(all_crews: list[list[Crew]], index: int, crew: Crew) -> set[str]:
+    """Return the cars given to other crews of a sentence."""
+    return {
+        other.car
+        for other in all_crews[index]
+        if other.car and other is not crew and len(other.names) >= MIN_SLASHED
+    }
+
+
 def _owned_cars(document: Document) -> dict[str, set[str]]:
-    """Return the cars people are tied to in so many words ('X’s No. 7', 'X, in the No. 7')."""
+    """Return the cars people are tied to in so many words ('X’s No. 7', 'X, driver of the #7')."""
     owned: dict[str, set[str]] = {}
     for sentence in document.sentences:
         for person in sentence.people:
             at = person.end - sentence.start
-            match = _OWNED.match(sentence.text, at) or _OWNER_LINK.match(sentence.text, at)
+            match = (
+                _OWNED.match(sentence.text, at)
+                or _OWNER_LINK.match(sentence.text, at)
+                or _DRIVER_OF.match(sentence.text, at)
+            )
             if person.name and match:
                 owned.setdefault(person.name, set()).add(match.group(1))
     return owned
@@ -369,13 +395,15 @@ def _car_in_focus(
         neighbour = document.sentences[other]
         if abs(neighbour.paragraph - sentence.paragraph) > 1:
             continue
+        taken = _taken(all_crews, other, crew)
         group_car = _GROUP_CAR.search(neighbour.text)
         owned = bool(neighbour.cars) and _CAR_OF.match(neighbour.text, neighbour.cars[0].end)
         if group_car and other == index + 1 and not sentence.cars and not owned:
             size = GROUP_SIZES.get(group_car.group(3) or "", len(crew.names))
-            if size == len(crew.names):
-                return group_car.group(1) or group_car.group(2) or group_car.group(4)
-        cars = {c.text for c in neighbour.cars}
+            named_car = group_car.group(1) or group_car.group(2) or group_car.group(4)
+            if size == len(crew.names) and named_car not in taken:
+                return named_car
+        cars = {c.text for c in neighbour.cars} - taken
         if len(cars) != 1:
             continue
         named = {p.name for p in neighbour.people if p.name}
