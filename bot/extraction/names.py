@@ -42,7 +42,7 @@ NOT_NAME_WORDS = frozenset(
     [
         "racing", "motorsport", "motorsports", "team", "engineering", "autosport",
         "competition", "performance", "development", "championship", "championships", "series",
-        "cup", "hours", "grand", "prix", "petit", "mans", "rolex",
+        "cup", "hours", "hour", "grand", "prix", "petit", "mans", "rolex",
         "international", "speedway", "raceway", "park", "circuit", "road", "beach", "lane",
         "lap", "pro", "class", "award", "manufacturers", "endurance", "sprint", "images",
         "photo", "champion", "champions", "president", "vice", "director", "manager",
@@ -63,7 +63,10 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _POSSESSIVE = re.compile(r"['’]s?\Z")
 _SPACES = re.compile(r"\s+")
 _NEXT_TOKEN = re.compile(r"[ \t]+([\w.\-]+)")
-_MC = re.compile(r"(?:Mc|Mac|O['’]|D['’])?[^\W\d_][^\W\d_A-Z]+(?:-[A-ZÀ-Þ][^\W\d_A-Z]+)*\Z")
+_MC = re.compile(
+    r"(?:Mc|Mac|O['’]|D['’]|De|Di|Da|Du|La|Le|Van|Von)?[^\W\d_][^\W\d_A-Z]+"
+    r"(?:-[A-ZÀ-Þ][^\W\d_A-Z]+)*\Z"
+)
 
 
 @lru_cache(maxsize=NORMALIZED_NAMES)
