@@ -19,7 +19,18 @@ MAX_NUMBER_DIGITS = 2
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"”’)\]]*+\s+(?=[\"“‘'(\[#A-Z0-9À-Þ])")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*\Z")
-_CAR = re.compile(r"(?:#\s?|\bNo\.\s?|\bNos?\.\s)(\d{1,3})\b")
+NOT_CAR_UNITS = (
+    r"\s*(?:laps?|seconds?|secs?|s\b|minutes?|mins?|points?|places?|positions?|spots?|years?|"
+    r"hours?|kg|km|mph|kph|per\b|%|[.,:]\d|-)"
+)
+"""What follows a number after 'car' when it is not the car's number ('the car 25 seconds clear')."""
+_CAR = re.compile(
+    r"(?:#\s?|\bNo\.\s?|\bNos?\.\s|\b[Cc]ar\s+(?:No\.\s?|#\s?)?(?=\d{1,3}\b(?!" + NOT_CAR_UNITS + r")))"
+    r"(\d{1,3})\b"
+    r"|\b(?:[Tt]he|[Tt]heir|[Hh]is|[Hh]er|[Ii]ts)\s+(\d{1,3})\s+(?=car\b|cars\b|entry\b|crew\b)"
+    r"|\b(?:[Tt]he|[Tt]heir|[Hh]is|[Hh]er|[Ii]ts)\s+number\s+(one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|\d{1,3})\b"
+)
 _YEAR = re.compile(r"(?<![\d:.])(19[5-9]\d|20[0-4]\d)(?![\d:]|\.\d)")
 
 ORDINALS: Mapping[str, int] = MappingProxyType({
@@ -89,10 +100,19 @@ def split_sentences(text: str) -> list[Span]:
 
 
 def find_cars(text: str) -> list[Span]:
-    """Return car-number mentions (#31, No. 01) with the number as the span text."""
-    if "#" not in text and "No" not in text:  # what every car number starts with
-        return []
-    return [Span(m.start(), m.end(), m.group(1)) for m in _CAR.finditer(text)]
+    """Return car-number mentions with the number as the span text.
+
+    '#31', 'No. 01', 'car 25', 'car No. 25', 'the 25 car', 'the number seven crew'.
+    """
+    if "#" not in text and "No" not in text and "ar" not in text and "umber" not in text:
+        return []  # what every car number starts with, or the word before it
+    return [Span(m.start(), m.end(), _car_text(m)) for m in _CAR.finditer(text)]
+
+
+def _car_text(match: re.Match[str]) -> str:
+    """Return the number of a car mention as digits ('number seven' is 7)."""
+    number = match.group(1) or match.group(2) or match.group(3)
+    return str(CARDINALS.get(number.casefold(), number))
 
 
 def find_years(text: str) -> list[int]:
