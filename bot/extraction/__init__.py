@@ -14,7 +14,7 @@ from bot.extraction.gaps import add_gaps
 from bot.extraction.lineups import Crew, assign_cars
 from bot.extraction.quotes import extract_quotes
 from bot.extraction.results import ResultFinder
-from bot.extraction.text import Span, find_cars
+from bot.extraction.text import Span, collapse, find_cars
 from bot.facts import Article, ArticleFacts, Entity, Lineup, Quote, Result
 
 __all__ = ["DEFAULT_ALIASES_PATH", "Aliases", "extract", "load_aliases"]
@@ -87,6 +87,7 @@ def _caption_lineups(document: Document, published: date | None) -> list[Lineup]
                 car_model=car_model(caption.header),
                 season=find_season("", published),
                 event=None,
+                evidence=collapse(caption.text),
             )
         )
     return lineups
@@ -123,8 +124,17 @@ def _prose_lineups(
                 ),
                 event=_race(find_event(sentence.text, document.aliases, prefer_race=True))
                 or (previous.event if previous else None),
+                evidence=_joined_evidence(previous.evidence if previous else None, sentence.text),
             )
     return list(merged.values())
+
+
+def _joined_evidence(before: str | None, sentence: str) -> str:
+    """Return the sentences a line-up was read from, in order, each once."""
+    text = collapse(sentence)
+    if before is None or text in before:
+        return before or text
+    return f"{before} … {text}"
 
 
 def _lineup_team(teams: list[Found], car_span: Span | None) -> str | None:

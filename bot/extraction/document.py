@@ -43,6 +43,8 @@ _MISSING_OPENER = re.compile(r"[A-Z][^“”\"«»]{20,}?[,.!?…]\s*[”»]")
 _PHOTO_CREDIT = re.compile(r"\s*(?:photos?|images?|credit)s?\b[^:\n]{0,20}:", re.IGNORECASE)
 _CREDIT = re.compile(r"photo|image|credit|©|/|\A\s*(?:car|entry)\s*\Z", re.IGNORECASE)
 _CAPTION_MARK = re.compile(r":| [–—] ")
+_LIST_GOES_ON = re.compile(r"\s*(?:,|\band\b|&|/)\s*[A-ZÀ-Þ][^\W\d_]+\s+[A-ZÀ-Þ]")
+MIN_CAPTION_NAME_TOKENS = 2
 _CREDIT_TAIL = re.compile(
     r"\s+(?:photos?|images?|credits?)(?:\s+by)?\s*:[^:]{0,60}\Z", re.IGNORECASE
 )
@@ -97,6 +99,7 @@ class Caption:
     car: str
     header: str
     drivers: list[str]
+    text: str = ""
 
 
 class ArticlePeople:
@@ -204,8 +207,20 @@ def car_descriptions(text: str, cars: list[Span]) -> list[tuple[int, int]]:
     regions = []
     for car in cars:
         match = _CAR_DESCRIPTION.match(text, car.end)
-        regions.append((car.start, match.end() if match else car.end))
+        end = match.end() if match else car.end
+        regions.append((car.start, _crew_after_number(text, car.end, end)))
     return regions
+
+
+def _crew_after_number(text: str, start: int, end: int) -> int:
+    """Return where a car's description ends: before a list of people ('in #8 A B, C D and …')."""
+    for mention in find_mentions(text[start:end]):
+        at = start + mention.start
+        if len(mention.tokens) >= MIN_CAPTION_NAME_TOKENS and _LIST_GOES_ON.match(
+            text, start + mention.end
+        ):
+            return at
+    return end
 
 
 def find_captions(paragraph: str, index: int) -> list[Caption]:
@@ -254,7 +269,7 @@ def find_caption(paragraph: str, index: int) -> Caption | None:
     if len(drivers) < 2 or len(drivers) < len(pieces) - 1:
         return None
     header = paragraph[cars[0].end : tail_start].strip(" :–—")
-    return Caption(index, cars[0].text, header, drivers)
+    return Caption(index, cars[0].text, header, drivers, paragraph.strip())
 
 
 def analyse(

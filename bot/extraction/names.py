@@ -60,6 +60,8 @@ LOCATION_PREPOSITIONS = frozenset({"at", "in", "near"})
 NORMALIZED_NAMES = 65_536
 """Normalised names remembered (extraction normalises the same few names many times)."""
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+(?:['’\-][^\W\d_]+)*)[^\w]*\Z")
+"""The word just before a place, only punctuation and spaces between ('in #8 A' has none)."""
 _POSSESSIVE = re.compile(r"['’]s?\Z")
 _SPACES = re.compile(r"\s+")
 _NEXT_TOKEN = re.compile(r"[ \t]+([\w.\-]+)")
@@ -213,9 +215,9 @@ def _emit(text: str, piece: list[re.Match[str]], out: list[Mention]) -> None:
 
 
 def preceding_word(text: str, index: int) -> str:
-    """Return the word just before `index`, casefolded ('' at the start)."""
-    words = _TOKEN.findall(text[max(0, index - 30) : index])
-    return words[-1].casefold() if words else ""
+    """Return the word just before `index`, casefolded ('' at the start or after a number)."""
+    before = _WORD_BEFORE.search(text, max(0, index - 30), index)
+    return before.group(1).casefold() if before else ""
 
 
 class NameResolver:

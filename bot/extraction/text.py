@@ -23,9 +23,11 @@ NOT_CAR_UNITS = (
     r"\s*(?:laps?|seconds?|secs?|s\b|minutes?|mins?|points?|places?|positions?|spots?|years?|"
     r"hours?|kg|km|mph|kph|per\b|%|[.,:]\d|-)"
 )
-"""What follows a number after 'car' when it is not the car's number ('the car 25 seconds clear')."""
+"""What follows 'car' and a number that is not a car number ('the car 25 seconds clear')."""
 _CAR = re.compile(
-    r"(?:#\s?|\bNo\.\s?|\bNos?\.\s|\b[Cc]ar\s+(?:No\.\s?|#\s?)?(?=\d{1,3}\b(?!" + NOT_CAR_UNITS + r")))"
+    r"(?:#\s?|\bNo\.\s?|\bNos?\.\s|\b[Cc]ar\s+(?:No\.\s?|#\s?)?(?=\d{1,3}\b(?!"
+    + NOT_CAR_UNITS
+    + r")))"
     r"(\d{1,3})\b"
     r"|\b(?:[Tt]he|[Tt]heir|[Hh]is|[Hh]er|[Ii]ts)\s+(\d{1,3})\s+(?=car\b|cars\b|entry\b|crew\b)"
     r"|\b(?:[Tt]he|[Tt]heir|[Hh]is|[Hh]er|[Ii]ts)\s+number\s+(one|two|three|four|five|six|seven|"
