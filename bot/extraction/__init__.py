@@ -11,7 +11,7 @@ from bot.extraction.aliases import DEFAULT_ALIASES_PATH, Aliases, Found, load_al
 from bot.extraction.document import ORG_NAME, Caption, Document, analyse
 from bot.extraction.events import article_season, find_event, find_season, is_championship
 from bot.extraction.gaps import add_gaps
-from bot.extraction.lineups import Crew, assign_cars
+from bot.extraction.lineups import Crew, assign_cars, one_driver_cars
 from bot.extraction.quotes import extract_quotes
 from bot.extraction.results import ResultFinder
 from bot.extraction.text import Span, collapse, find_cars
@@ -42,7 +42,9 @@ def extract(
     if published is None:
         season = article_season(article.paragraphs)
         published = date(season, 12, 31) if season else None
-    lineups = _caption_lineups(document, published) + _prose_lineups(document, crews, published)
+    min_crew = 1 if one_driver_cars(document) else MIN_CREW
+    lineups = _caption_lineups(document, published)
+    lineups += _prose_lineups(document, crews, published, min_crew)
     results = add_gaps(document, ResultFinder(document, crews, published).find())
     entities = _entities(document, quotes, lineups, results)
     log.debug(
@@ -94,13 +96,13 @@ def _caption_lineups(document: Document, published: date | None) -> list[Lineup]
 
 
 def _prose_lineups(
-    document: Document, crews: list[list[Crew]], published: date | None
+    document: Document, crews: list[list[Crew]], published: date | None, min_crew: int
 ) -> list[Lineup]:
     merged: dict[tuple[int, str], Lineup] = {}
     for index, sentence_crews in enumerate(crews):
         sentence = document.sentences[index]
         for crew in sentence_crews:
-            if crew.car is None or len(crew.names) < 2:
+            if crew.car is None or len(crew.names) < min_crew:
                 continue
             car_span = next((c for c in sentence.cars if c.text == crew.car), None)
             description = sentence.text[car_span.end : car_span.end + 80] if car_span else ""

@@ -72,6 +72,8 @@ _TIGHT_CAR = re.compile(
     r"(?:the|their|his|her)\s+(?:[a-z][\w\-]*\s+)?\Z"
 )
 MAX_TIGHT_WORDS = 8
+MAX_SOLO_WORDS = 16
+"""Words at most between a one-driver series driver and the car they are said to be in."""
 _OWNED = re.compile(r"['’]s?\s+(?:#\s?|No\.\s?)(\d{1,3})\b")
 _OWNER_LINK = re.compile(
     r",?\s+(?:who\s+)?(?:brought|drove|drives|steered|guided|piloted|put|took\s+over|in)\s+"
@@ -102,6 +104,8 @@ class _Patterns:
     """The line-up patterns built from the word lists of data/words.toml."""
 
     connector: re.Pattern[str]
+    one_driver: re.Pattern[str]
+    shared_car: re.Pattern[str]
     relative: re.Pattern[str]
     slash_role: re.Pattern[str]
     car_then_crew: re.Pattern[str]
@@ -115,6 +119,8 @@ def _patterns() -> _Patterns:
     roles = alternation(lists.roles)
     return _Patterns(
         connector=re.compile(rf"\b(?:{connector})\b", re.IGNORECASE),
+        one_driver=re.compile(rf"\b(?:{alternation(lists.one_driver_series)})\b"),
+        shared_car=re.compile(rf"\b(?:{alternation(lists.shared_car_series)})\b"),
         relative=re.compile(
             rf"\A\s*,\s*who\s+[^,;.!?“”\"]{{0,120}}?\b(?:{connector})\s+\Z", re.IGNORECASE
         ),
@@ -254,6 +260,8 @@ def assign_cars(document: Document) -> list[list[Crew]]:
     or the one car its drivers are tied to elsewhere; never a car one of them is tied to a
     different one.
     """
+    if one_driver_cars(document):
+        return _solo_drivers(document)
     all_crews = [_join_sharers(s, sentence_crews(i, s)) for i, s in enumerate(document.sentences)]
     owned = _owned_cars(document)
     pending: list[tuple[int, Crew]] = []
@@ -274,6 +282,50 @@ def assign_cars(document: Document) -> list[list[Crew]]:
         tied = {car for name in crew.names for car in owned.get(name, ())}
         crew.car = car if car is not None and tied <= {car} else None
     return all_crews
+
+
+def one_driver_cars(document: Document) -> bool:
+    """Tell an article of a one-driver series (NASCAR, IndyCar) by the series it names."""
+    one = shared = 0
+    for text in document.masked:
+        one += len(_patterns().one_driver.findall(text))
+        shared += len(_patterns().shared_car.findall(text))
+    return one > shared
+
+
+def _solo_drivers(document: Document) -> list[list[Crew]]:
+    """Return each named driver as a crew of one, with the car the sentence puts them in.
+
+    In a one-driver series teammates drive different cars, so no two people make a crew; a
+    driver's car is one stated next to them ('X ... in the No. 43', 'X's No. 43').
+    """
+    all_crews: list[list[Crew]] = []
+    for index, sentence in enumerate(document.sentences):
+        crews = []
+        for k, person in enumerate(sentence.people):
+            if person.name is None:
+                continue
+            crew = Crew(index, person.start - sentence.start, person.end - sentence.start, [person])
+            following = sentence.people[k + 1].start if k + 1 < len(sentence.people) else None
+            crew.car = _solo_car(sentence, crew, following)
+            crews.append(crew)
+        all_crews.append(crews)
+    return all_crews
+
+
+def _solo_car(sentence: Sentence, crew: Crew, next_person: int | None) -> str | None:
+    """Return the car stated right after one driver, before anyone else is named."""
+    at = crew.end
+    owned = _OWNED.match(sentence.text, at) or _OWNER_LINK.match(sentence.text, at)
+    if owned:
+        return owned.group(1)
+    after = next((car for car in sentence.cars if car.start >= at), None)
+    if after is None or (next_person is not None and next_person - sentence.start < after.start):
+        return None
+    gap = sentence.text[at : after.start]
+    if len(_WORD.findall(gap)) > MAX_SOLO_WORDS or _STOP_BETWEEN.search(gap):
+        return None
+    return after.text if _TIGHT_CAR.search(gap) else None
 
 
 def _taken(all_crews: list[list[Crew]], index: int, crew: Crew) -> set[str]:

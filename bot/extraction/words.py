@@ -20,6 +20,7 @@ class Words:
     cue_verbs: tuple[str, ...]
     crew_connectors: tuple[str, ...]
     one_driver_series: tuple[str, ...]
+    shared_car_series: tuple[str, ...]
     car_nouns: tuple[str, ...]
     car_connectors: tuple[str, ...]
     roles: tuple[str, ...]
@@ -35,6 +36,7 @@ def words() -> Words:
         cue_verbs=tuple(data["quotes"]["cue_verbs"]),
         crew_connectors=tuple(data["lineups"]["crew_connectors"]),
         one_driver_series=tuple(data["lineups"]["one_driver_series"]),
+        shared_car_series=tuple(data["lineups"]["shared_car_series"]),
         car_nouns=tuple(data["lineups"]["car_nouns"]),
         car_connectors=tuple(data["lineups"]["car_connectors"]),
         roles=tuple(data["lineups"]["roles"]),
