@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -21,10 +22,12 @@ MAX_CAR_GAP_CHARS = 120
 JOINED_WINDOW = 40
 """Characters before a name searched for 'joins (the)' (the cue is short)."""
 
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _SLASH = re.compile(r"\A\s*/\s*\Z")
 _SHARES = re.compile(
     r"\A(?:\s*,[^,;]{1,120},)?\s+(?:will\s+)?(?:[a-z][\w\-’']*\s+){0,4}?"
-    r"(?:shares?|shared|sharing|drives?|drove|driving|co-drives?|co-drove|in|into)\s+"
+    r"(?:shares?|shared|sharing|drives?|drove|driving|co-drives?|co-drove|in|into|joins?|joined|"
+    r"rejoins?|returns?\s+to|moves?\s+to|switch(?:es)?\s+to)\s+"
     r"(?:the\s+|his\s+|her\s+|their\s+)?(?:[a-z][\w\-]*\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b"
     r"(?:(?!\bwith\b)[^,.;:]){0,60}?\s+(?:with|alongside)\s+\Z"
 )
@@ -271,6 +274,11 @@ def assign_cars(document: Document) -> list[list[Crew]]:
         groups = [c for c in crews if len(c.names) >= 2]
         if not groups or len(sentence.text) > MAX_SENTENCE_CHARS:
             continue
+        if _RESPECTIVELY.search(sentence.text):
+            groups = _respectively(sentence, crews)
+            if groups:
+                continue
+            groups = [c for c in crews if len(c.names) >= MIN_SLASHED]
         _bind_car_phrases(sentence, groups)
         _assign_in_sentence(sentence, groups)
         pending.extend((index, crew) for crew in groups if crew.car is None)
@@ -366,6 +374,33 @@ def _join_codriver_owner(document: Document, index: int, crews: list[Crew]) -> N
                 if named[0].name not in crew.names:
                     crew.members.insert(0, named[0])
                 return
+
+
+def _respectively(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
+    """Distribute '(A and B), and (C and D) ... the No. 7 and No. 8 respectively' in order.
+
+    The people of the sentence's crews are cut into groups where a comma separates them; with
+    as many groups as cars, each group gets the car in its place. Anything else: no decision.
+    """
+    groups: list[list[PersonRef]] = []
+    for crew in crews:
+        groups.append([crew.members[0]])
+        for left, right in itertools.pairwise(crew.members):
+            between = sentence.text[left.end - sentence.start : right.start - sentence.start]
+            if "," in between or ";" in between:
+                groups.append([right])
+            else:
+                groups[-1].append(right)
+    cars = list(dict.fromkeys(car.text for car in sentence.cars))
+    if len(groups) != len(cars) or len(groups) < MIN_SLASHED:
+        return []
+    index = crews[0].sentence
+    split = [
+        Crew(index, g[0].start - sentence.start, g[-1].end - sentence.start, g, car)
+        for g, car in zip(groups, cars, strict=True)
+    ]
+    crews[:] = split
+    return split
 
 
 def _bind_car_phrases(sentence: Sentence, groups: list[Crew]) -> None:
