@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -150,8 +151,6 @@ def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
         for m in _DOUBLE_QUOTE.finditer(paragraph)
         if not _seconds_mark(paragraph, m.start())
     ]
-    if not marks and "‘" in paragraph:
-        return _single_quote_spans(paragraph, index)
     spans = []
     if marks and paragraph[marks[0]] in CLOSING_QUOTES and _MISSING_OPENER.match(paragraph):
         inner = paragraph[: marks[0]].strip()
@@ -174,7 +173,22 @@ def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
     if open_at is not None:
         inner = paragraph[open_at + 1 :].strip()
         spans.append(QuoteSpan(index, open_at, len(paragraph), inner, closed=False))
+    if "‘" in paragraph:
+        spans = _with_single_quotes(spans, _single_quote_spans(paragraph, index))
     return spans
+
+
+def _with_single_quotes(double: list[QuoteSpan], single: list[QuoteSpan]) -> list[QuoteSpan]:
+    """Add the single-quoted speech that lies outside every double-quoted stretch, in order."""
+    starts = [span.start for span in double]
+    kept = []
+    for span in single:
+        at = bisect_right(starts, span.start)
+        inside_before = at > 0 and double[at - 1].end > span.start
+        overlaps_next = at < len(double) and double[at].start < span.end
+        if not inside_before and not overlaps_next:
+            kept.append(span)
+    return sorted(double + kept, key=lambda q: q.start)
 
 
 def _seconds_mark(paragraph: str, at: int) -> bool:

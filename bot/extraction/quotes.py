@@ -19,6 +19,7 @@ MAX_REPORTED_GAP = 8
 MAX_EVIDENCE_CHARS = 1000
 EVIDENCE_CONTEXT_CHARS = 300
 """Characters of narrative kept on each side of a quote in its evidence."""
+ASIDE_NAME_CHARS = 80
 MAX_LABEL_CHARS = 160
 """The longest speaker label or heading line ('LMP2 winner: René Rast #31 WRT, Oreca 07')."""
 MAX_LABEL_LOOKBACK = 6
@@ -191,6 +192,9 @@ def _cue_of(
     after = _after_cue(text, span, after_end, focus)
     if after is not None and not after.weak:
         return after
+    aside = _aside_speaker(text, span, document)
+    if aside:
+        return _Cue(aside, pronoun=False)
     before = _before_cue(text, span, before_start, focus, document)
     if before is not None and (before.speaker or before.pronoun or after is None):
         return before
@@ -404,6 +408,9 @@ def _before_cue(
         unknown = focus.anyone_within(span.paragraph, sentence_start, span.start)
         return _Cue(unknown[-1].text if unknown else None, pronoun=False, explicit=True)
     people = [p for p in people if not _ROLE_AFTER.match(text, p.end)] or people
+    for person in reversed(people):
+        if _cue().match(text, person.end + 1) and text[person.end : person.end + 1].isspace():
+            return _Cue(person.name, pronoun=False)
     for person in people:
         following = _WORD.search(text, person.end)
         gap = text[person.end : following.start()] if following else ""
@@ -411,6 +418,24 @@ def _before_cue(
         if not gap.strip() and word.islower() and word not in _NOT_VERB:
             return _Cue(person.name, pronoun=False)
     return _Cue(people[0].name, pronoun=False)
+
+
+def _aside_speaker(text: str, span: QuoteSpan, document: Document) -> str | None:
+    """Return the speaker an aside inside a quote names ('... – explains X, who ... – ...')."""
+    aside = _aside().search(text, span.start, span.end)
+    if aside is None:
+        return None
+    window = text[aside.end() : min(span.end, aside.end() + ASIDE_NAME_CHARS)]
+    mentions = find_mentions(window)
+    if mentions and mentions[0].start == 0 and len(mentions[0].tokens) >= MIN_LABEL_TOKENS:
+        return document.resolver.resolve(mentions[0].text)
+    return None
+
+
+@cache
+def _aside() -> re.Pattern[str]:
+    """Return the pattern of a speech verb opening an aside in a quote ('– explains X')."""
+    return re.compile(rf"(?:[–—]|,)\s+(?:{alternation(words().cue_verbs)})\s+(?=[A-ZÀ-Þ])")
 
 
 def _last_sentence(text: str) -> str:
