@@ -17,7 +17,7 @@ from bot.extraction.results import ResultFinder
 from bot.extraction.text import Span, collapse, find_cars
 from bot.facts import Article, ArticleFacts, Entity, Lineup, Quote, Result
 
-__all__ = ["DEFAULT_ALIASES_PATH", "Aliases", "extract", "load_aliases"]
+__all__ = ["DEFAULT_ALIASES_PATH", "Aliases", "extract", "find_lineups", "load_aliases"]
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,11 @@ _CAR_MODEL = re.compile(
 def extract(
     article: Article, *, aliases: Aliases | None = None, known_people: Collection[str] = ()
 ) -> ArticleFacts:
-    """Return the quotes, lineups, results and entities stated in an article."""
+    """Return the quotes, lineups, results and entities stated in an article.
+
+    Three stages: mentions (`analyse`: quotes, sentences, people, cars, teams), candidates and
+    decisions per kind of fact (crews and their cars, quotes and their speakers, results).
+    """
     aliases = aliases or Aliases()
     document = analyse(article.paragraphs, aliases, known_people)
     crews = assign_cars(document)
@@ -42,9 +46,7 @@ def extract(
     if published is None:
         season = article_season(article.paragraphs)
         published = date(season, 12, 31) if season else None
-    min_crew = 1 if one_driver_cars(document) else MIN_CREW
-    lineups = _caption_lineups(document, published)
-    lineups += _prose_lineups(document, crews, published, min_crew)
+    lineups = find_lineups(document, crews, published)
     results = add_gaps(document, ResultFinder(document, crews, published).find())
     entities = _entities(document, quotes, lineups, results)
     log.debug(
@@ -52,6 +54,16 @@ def extract(
         len(quotes), len(lineups), len(results), article.source,
     )  # fmt: skip
     return ArticleFacts(quotes=quotes, lineups=lineups, results=results, entities=entities)
+
+
+def find_lineups(
+    document: Document, crews: list[list[Crew]], published: date | None
+) -> list[Lineup]:
+    """Return the line-ups of captions and of the crews read in prose (with a car each)."""
+    min_crew = 1 if one_driver_cars(document) else MIN_CREW
+    return _caption_lineups(document, published) + _prose_lineups(
+        document, crews, published, min_crew
+    )
 
 
 def _race(event: str | None) -> str | None:
