@@ -31,7 +31,10 @@ def test_record_shape_and_car_numbers():
         "date": "2024-01-02",
         "title": "T",
         "quotes": [
-            {"speaker": "Nora Falk", "text": "Great day.", "evidence": "“Great day,” said Nora Falk."}
+            {
+                "speaker": "Nora Falk", "text": "Great day.",
+                "evidence": "“Great day,” said Nora Falk.",
+            }
         ],
         "lineups": [
             {
