@@ -294,10 +294,10 @@ def assign_cars(document: Document) -> list[list[Crew]]:
 
 def one_driver_cars(document: Document) -> bool:
     """Tell an article of a one-driver series (NASCAR, IndyCar) by the series it names."""
-    one = shared = 0
-    for text in document.masked:
-        one += len(_patterns().one_driver.findall(text))
-        shared += len(_patterns().shared_car.findall(text))
+    one = sum(len(_patterns().one_driver.findall(text)) for text in document.masked)
+    if not one:
+        return False
+    shared = sum(len(_patterns().shared_car.findall(text)) for text in document.masked)
     return one > shared
 
 

@@ -24,6 +24,9 @@ NOT_CAR_UNITS = (
     r"hours?|kg|km|mph|kph|per\b|%|[.,:]\d|-)"
 )
 """What follows 'car' and a number that is not a car number ('the car 25 seconds clear')."""
+_MARKED_CAR = re.compile(r"(?:#\s?|\bNo\.\s?|\bNos?\.\s)(\d{1,3})\b")
+_CAR_WORDS = ("car", "Car", "umber", "crew", "entry")
+"""Words one of which a car number written without '#' or 'No.' comes with."""
 _CAR = re.compile(
     r"(?:#\s?|\bNo\.\s?|\bNos?\.\s|\b[Cc]ar\s+(?:No\.\s?|#\s?)?(?=\d{1,3}\b(?!"
     + NOT_CAR_UNITS
@@ -106,8 +109,10 @@ def find_cars(text: str) -> list[Span]:
 
     '#31', 'No. 01', 'car 25', 'car No. 25', 'the 25 car', 'the number seven crew'.
     """
-    if "#" not in text and "No" not in text and "ar" not in text and "umber" not in text:
-        return []  # what every car number starts with, or the word before it
+    if not any(word in text for word in _CAR_WORDS):
+        if "#" not in text and "No" not in text:  # what every other car number starts with
+            return []
+        return [Span(m.start(), m.end(), m.group(1)) for m in _MARKED_CAR.finditer(text)]
     return [Span(m.start(), m.end(), _car_text(m)) for m in _CAR.finditer(text)]
 
 
