@@ -22,6 +22,7 @@ MAX_CAR_GAP_CHARS = 120
 JOINED_WINDOW = 40
 """Characters before a name searched for 'joins (the)' (the cue is short)."""
 
+_AND_WORD = re.compile(r"\band\b|&|,")
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _SLASH = re.compile(r"\A\s*/\s*\Z")
 _SHARES = re.compile(
@@ -107,6 +108,7 @@ class _Patterns:
     """The line-up patterns built from the word lists of data/words.toml."""
 
     connector: re.Pattern[str]
+    glue: re.Pattern[str]
     one_driver: re.Pattern[str]
     shared_car: re.Pattern[str]
     relative: re.Pattern[str]
@@ -120,8 +122,13 @@ def _patterns() -> _Patterns:
     lists = words()
     connector = alternation(lists.crew_connectors)
     roles = alternation(lists.roles)
+    prefixes = alternation(tuple(lists.name_prefixes))
     return _Patterns(
         connector=re.compile(rf"\b(?:{connector})\b", re.IGNORECASE),
+        glue=re.compile(
+            r"\A\s*(?:,\s*|,?\s*(?:and|&|as\s+well\s+as)\s+)(?:the\s+(?:two\s+|three\s+)?)?"
+            rf"(?i:{prefixes})\s*\Z"
+        ),
         one_driver=re.compile(rf"\b(?:{alternation(lists.one_driver_series)})\b"),
         shared_car=re.compile(rf"\b(?:{alternation(lists.shared_car_series)})\b"),
         relative=re.compile(
@@ -131,8 +138,8 @@ def _patterns() -> _Patterns:
         car_then_crew=re.compile(
             r"(?:\s+(?:[A-Z0-9][\w.\-/’']{0,40}|w/\S{0,40}|&|[–—](?=\s+[A-Z0-9])))*?"
             rf"(?:\s+(?:{alternation(lists.car_nouns)}))?"
-            rf"\s*(?<!\S)(?:{alternation(lists.car_connectors)})"
-            rf"\s+(?:(?:[\w\-]+\s+){{0,3}}(?:{roles})\s+)?\Z"
+            rf"\s*,?\s*(?<!\S)(?:{alternation(lists.car_connectors)})"
+            rf"\s+(?:(?:[\w\-]+\s+){{0,3}}(?i:{roles})\s+)?\Z"
         ),
     )
 
@@ -164,7 +171,7 @@ def _linked(text: str, left: PersonRef, right: PersonRef, base: int) -> bool:
         return bool(_AND.match(between))
     if _patterns().relative.match(between) or _patterns().slash_role.match(between):
         return True
-    if _GLUE.match(between) or _APPOSITIVE.match(between):
+    if _GLUE.match(between) or _APPOSITIVE.match(between) or _patterns().glue.match(between):
         return text[right.end - base : right.end - base + 1] not in {"'", "’"}
     words = _WORD.findall(_JOINS_TEAM.sub(" join ", between))
     if len(words) > MAX_LINK_WORDS or _LINK_BLOCK.search(between):
@@ -438,7 +445,10 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
         leading = before and _LIST_HEAD.match(sentence.text[: cars[before[-1]].start])
         listed = leading and not _SENTENCE_STOP.search(gap)
         listed = listed or (before and _COLLECTIVE.search(gap) and not _HARD_STOP.search(gap))
-        if listed or (before and not _STOP_BETWEEN.search(gap) and not _CLAUSE_BREAK.search(gap)):
+        loose = before and not _STOP_BETWEEN.search(gap) and not _CLAUSE_BREAK.search(gap)
+        if (listed or loose) and not leading and _coordinated(sentence, before, groups):
+            continue
+        if listed or loose:
             crew.car = cars[before[-1]].text
             claimed.add(before[-1])
     pre = [c for c in groups if c.car is None and c.end <= cars[0].start]
@@ -457,6 +467,17 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
             close = len(_WORD.findall(gap)) <= MAX_PRE_CREW_GAP_WORDS
             if after and close and not _STOP_BETWEEN.search(gap):
                 crew.car = after[0].text
+
+
+def _coordinated(sentence: Sentence, before: list[int], groups: list[Crew]) -> bool:
+    """Tell whether the last two cars before a crew are named together ('#30 X and #991 Y')."""
+    if len(before) < MIN_SLASHED:
+        return False
+    first, last = sentence.cars[before[-2]], sentence.cars[before[-1]]
+    if any(first.end <= crew.start < last.start for crew in groups):
+        return False
+    between = sentence.text[first.end : last.start]
+    return bool(_AND_WORD.search(between)) and not _STOP_BETWEEN.search(between)
 
 
 def _tight_car(sentence: Sentence, crew: Crew, groups: list[Crew]) -> str | None:
@@ -504,7 +525,7 @@ def _car_in_focus(
         neighbour = document.sentences[other]
         if sentence.paragraph - neighbour.paragraph > 1:
             break
-        cars = {c.text for c in neighbour.cars}
+        cars = {c.text for c in neighbour.cars} - _taken(all_crews, other, crew)
         if len(cars) == 1 and members & {p.name for p in neighbour.people if p.name}:
             return next(iter(cars))
     if index:
