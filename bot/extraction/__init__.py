@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import date
 
 from bot.extraction.aliases import DEFAULT_ALIASES_PATH, Aliases, Found, load_aliases
 from bot.extraction.document import ORG_NAME, Caption, Document, analyse
 from bot.extraction.events import article_season, find_event, find_season, is_championship
 from bot.extraction.gaps import add_gaps
+from bot.extraction.labels import CarLabel, car_labels
 from bot.extraction.lineups import Crew, assign_cars, one_driver_cars
 from bot.extraction.quotes import extract_quotes
 from bot.extraction.results import ResultFinder
@@ -61,9 +63,46 @@ def find_lineups(
 ) -> list[Lineup]:
     """Return the line-ups of captions and of the crews read in prose (with a car each)."""
     min_crew = 1 if one_driver_cars(document) else MIN_CREW
-    return _caption_lineups(document, published) + _prose_lineups(
-        document, crews, published, min_crew
-    )
+    lineups = _caption_lineups(document, published)
+    lineups += _prose_lineups(document, crews, published, min_crew)
+    return _with_labels(document, lineups, published, min_crew)
+
+
+def _with_labels(
+    document: Document, lineups: list[Lineup], published: date | None, min_crew: int
+) -> list[Lineup]:
+    """Add the drivers speaker labels tie to a car ('A, #51 AF Corse: “…”', 'B / #51 …').
+
+    A label names one driver; the drivers labels give one car make its line-up when there are
+    enough of them, or join the line-up the article states for that car otherwise.
+    """
+    by_car: dict[str, list[CarLabel]] = {}
+    for label in car_labels(document):
+        by_car.setdefault(label.car, []).append(label)
+    for car, labels in by_car.items():
+        drivers = tuple(dict.fromkeys(label.person for label in labels))
+        stated = [k for k, lineup in enumerate(lineups) if lineup.car == car]
+        for k in stated:
+            joined = tuple(dict.fromkeys(lineups[k].drivers + drivers))
+            lineups[k] = replace(lineups[k], drivers=joined)
+        if not stated and len(drivers) >= min_crew:
+            lineups.append(
+                Lineup(
+                    car=car,
+                    team=_caption_team_of(document, labels[0].text),
+                    drivers=drivers,
+                    paragraph=labels[0].paragraph,
+                    season=find_season("", published),
+                    evidence=" … ".join(dict.fromkeys(label.text for label in labels)),
+                )
+            )
+    return lineups
+
+
+def _caption_team_of(document: Document, text: str) -> str | None:
+    """Return the team a label or caption names, if it names a known one."""
+    teams = document.aliases.find_teams(text)
+    return teams[0].canonical if teams else None
 
 
 def _race(event: str | None) -> str | None:

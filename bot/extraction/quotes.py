@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from bot.extraction.document import Document, PersonRef, QuoteSpan, Sentence
+from bot.extraction.labels import MAX_LABEL_CHARS, label_person
 from bot.extraction.names import find_mentions
 from bot.extraction.text import split_sentences
 from bot.extraction.words import alternation, words
@@ -20,13 +21,9 @@ MAX_EVIDENCE_CHARS = 1000
 EVIDENCE_CONTEXT_CHARS = 300
 """Characters of narrative kept on each side of a quote in its evidence."""
 ASIDE_NAME_CHARS = 80
-MAX_LABEL_CHARS = 160
-"""The longest speaker label or heading line ('LMP2 winner: René Rast #31 WRT, Oreca 07')."""
 MAX_LABEL_LOOKBACK = 6
 """Paragraphs walked back from a quote to find its heading label."""
 MIN_LABEL_TOKENS = 2
-UPPER_LABEL_SHARE = 0.6
-"""A label with more upper-case letters than this share is recased to find names in it."""
 MAX_WORDS_BEFORE_CUE = 7
 AFTER_WINDOW = 200
 MAX_LOOKBACK_PEOPLE = 12
@@ -58,7 +55,6 @@ _ROLE_AFTER = re.compile(
     r"spokesperson)\b",
     re.IGNORECASE,
 )
-_UPPER_WORD = re.compile(r"\b[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*\b")
 _SUBJECT_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\s+(?:[a-z]+ly\s+)?\Z")
 _QUESTION = re.compile(r"\A[^.!]{0,300}\?\Z")
 _SENTENCE_END_MARKS = (".", "!", "?", "…", "”", '"', "»", "’")
@@ -402,7 +398,7 @@ def _before_cue(
         clause = text[sentence_start : span.start]
         if _PRONOUN.search(clause):
             return _Cue(None, pronoun=True)
-        labelled = _label_name(_last_sentence(before), document) if before.endswith(":") else None
+        labelled = label_person(_last_sentence(before), document) if before.endswith(":") else None
         if labelled:
             return _Cue(labelled, pronoun=False)
         unknown = focus.anyone_within(span.paragraph, sentence_start, span.start)
@@ -444,23 +440,6 @@ def _last_sentence(text: str) -> str:
     return sentences[-1].text if sentences else ""
 
 
-def _label_name(label: str, document: Document) -> str | None:
-    """Return the person a speaker label names ('ANTONIO GARCIA, NO. 3 ... – WINNER:')."""
-    label = label.strip()
-    if not label or len(label) > MAX_LABEL_CHARS:
-        return None
-    letters = [ch for ch in label if ch.isalpha()]
-    if sum(ch.isupper() for ch in letters) > UPPER_LABEL_SHARE * len(letters):
-        label = _UPPER_WORD.sub(
-            lambda m: m.group().title() if m.group().isupper() else m.group(), label
-        )
-    blocked = [(t.start, t.end) for t in document.aliases.find_teams(label)]
-    for mention in find_mentions(label, blocked=blocked):
-        if len(mention.tokens) >= MIN_LABEL_TOKENS or document.resolver.lookup(mention.text):
-            return document.resolver.resolve(mention.text)
-    return None
-
-
 def _heading_label(document: Document, span: QuoteSpan, focus: _Focus) -> _Cue | None:
     """Return the speaker a heading line names for the quote paragraphs under it.
 
@@ -476,6 +455,6 @@ def _heading_label(document: Document, span: QuoteSpan, focus: _Focus) -> _Cue |
             continue
         if len(masked) > MAX_LABEL_CHARS or masked.endswith(_SENTENCE_END_MARKS):
             return None
-        name = _label_name(masked.rstrip(":–—- "), document)
+        name = label_person(masked.rstrip(":–—- "), document)
         return _Cue(name, pronoun=False) if name else None
     return None
