@@ -234,6 +234,8 @@ def _speaker(
         return focus.subject_before(span.paragraph, span.start)
     if cue is not None and cue.explicit:
         return None
+    if previous is not None and previous[1] and _goes_on(document, previous, span, focus):
+        return previous[1]
     introduced = _named_before(span, document, focus, same_paragraph=True)
     if introduced:
         return introduced
@@ -245,6 +247,24 @@ def _speaker(
     return _named_before(span, document, focus, same_paragraph=False) or _sole_person_before(
         span, document, focus
     )
+
+
+def _goes_on(
+    document: Document, previous: tuple[QuoteSpan, str | None], span: QuoteSpan, focus: _Focus
+) -> bool:
+    """Tell whether a quote goes on from the one before it in its paragraph.
+
+    Between them at most one sentence, naming nobody but the previous speaker ('“A,” said X,
+    the director of Y. “B”'): the attribution of the first, not a new subject.
+    """
+    before, speaker = previous
+    if before.paragraph != span.paragraph:
+        return False
+    between = document.masked[span.paragraph][before.end : span.start]
+    if len(split_sentences(between)) > 1:
+        return False
+    names = [person.name for person in focus.within(span.paragraph, before.end, span.start)]
+    return not names or names[0] == speaker
 
 
 def _sole_person_before(span: QuoteSpan, document: Document, focus: _Focus) -> str | None:
