@@ -46,7 +46,9 @@ _CREDIT = re.compile(r"photo|image|credit|©|/|\A\s*(?:car|entry)\s*\Z", re.IGNO
 _CAPTION_MARK = re.compile(r":| [–—] ")
 _LIST_GOES_ON = re.compile(r"\s*(?:,|\band\b|&|/)\s*[A-ZÀ-Þ][^\W\d_]+\s+[A-ZÀ-Þ]")
 MIN_CAPTION_NAME_TOKENS = 2
-MIN_LIST_CHARS = 12
+MIN_LIST_CHARS = 4
+LIST_AHEAD = 40
+"""Characters after a car's description where the rest of a list of people must start."""
 """Characters a car's description must span to hold a name with a list after it."""
 _CREDIT_TAIL = re.compile(
     r"\s+(?:photos?|images?|credits?)(?:\s+by)?\s*:[^:]{0,60}\Z", re.IGNORECASE
@@ -230,7 +232,7 @@ def car_descriptions(text: str, cars: list[Span]) -> list[tuple[int, int]]:
 
 def _crew_after_number(text: str, start: int, end: int) -> int:
     """Return where a car's description ends: before a list of people ('in #8 A B, C D and …')."""
-    if end - start < MIN_LIST_CHARS or not _LIST_GOES_ON.search(text, start, end + MIN_LIST_CHARS):
+    if end - start < MIN_LIST_CHARS or not _LIST_GOES_ON.search(text, start, end + LIST_AHEAD):
         return end
     for mention in find_mentions(text[start:end]):
         at = start + mention.start
