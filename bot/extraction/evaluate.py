@@ -160,7 +160,7 @@ def score_quotes(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) ->
         if match is False:
             continue
         found += 1
-        if match and item.get("speaker") and surname(match) == surname(item["speaker"]):
+        if match and item.get("speaker") and surname(str(match)) == surname(item["speaker"]):
             right += 1
     return found, right
 

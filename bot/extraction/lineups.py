@@ -529,7 +529,7 @@ def _car_in_focus(
         if len(cars) == 1 and members & {p.name for p in neighbour.people if p.name}:
             return next(iter(cars))
     if index:
-        for other in all_crews[index - 1]:
-            if other.car and members & {m.name for m in other.members if m.name}:
-                return other.car
+        for earlier in all_crews[index - 1]:
+            if earlier.car and members & {m.name for m in earlier.members if m.name}:
+                return earlier.car
     return None

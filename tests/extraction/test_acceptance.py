@@ -1,7 +1,7 @@
 """Minimum scores on real articles (dev and dev2, read in place) and on the seed articles.
 
 The yardstick is real journalism: ../shared/corpus/dev and dev2, scored with the project's
-matching rules (bot/evaluate.py). The invented corpus stays as a regression test only.
+matching rules (bot/extraction/evaluate.py). The invented corpus stays as a regression test only.
 """
 
 from pathlib import Path
