@@ -68,14 +68,19 @@ _JOINING_THEM = re.compile(
     r"\s+(?:(?:joining|will\s+join|joins)\s+(?:them|him|her)|"
     r"(?:completing|completes|rounding\s+out|rounds\s+out)\s+the\s+line-?up)\b"
 )
-_JOINING_OPENER = re.compile(r"\s*Joining\b")
-_WILL_BE = re.compile(r"\b(?:will\s+be|is|are|was|were)\s+\Z")
+_JOINING_OPENER = re.compile(r"\s*(?:Joining|Alongside|Partnering)\b")
+_WILL_BE = re.compile(
+    r"\b(?:will\s+be|is|are|was|were)\s+(?:(?:[\w\-]+\s+){0,3}?(?:driver|champion|racer|star))?\s*\Z",
+    re.IGNORECASE,
+)
 _HARD_STOP = re.compile(r"[;!?]|(?<!No)\.(?=\s|\Z)")
 _TIGHT_CAR = re.compile(
     r"(?:\A|\b(?:in|aboard|driving|drove|drives|sharing|shared|shares))\s+"
     r"(?:the|their|his|her)\s+(?:[a-z][\w\-]*\s+)?\Z"
 )
 MAX_TIGHT_WORDS = 8
+MIN_ONE_DRIVER_MENTIONS = 2
+"""Mentions of one-driver series an article needs to be read as one of theirs."""
 MAX_SOLO_WORDS = 16
 """Words at most between a one-driver series driver and the car they are said to be in."""
 _OWNED = re.compile(r"['’]s?\s+(?:#\s?|No\.\s?)(\d{1,3})\b")
@@ -302,7 +307,7 @@ def assign_cars(document: Document) -> list[list[Crew]]:
 def one_driver_cars(document: Document) -> bool:
     """Tell an article of a one-driver series (NASCAR, IndyCar) by the series it names."""
     one = sum(len(_patterns().one_driver.findall(text)) for text in document.masked)
-    if not one:
+    if one < MIN_ONE_DRIVER_MENTIONS:
         return False
     shared = sum(len(_patterns().shared_car.findall(text)) for text in document.masked)
     return one > shared

@@ -113,6 +113,14 @@ def test_people_without_nationality_or_role_words(text, names):
             "The Dane Anna Berg joins the No. 25 that she shares with Ivo Lund.",
             {("25", "Anna Berg"), ("25", "Ivo Lund")},
         ),
+        (
+            "Alongside Anna Berg and Ivo Lund in the No. 7 will be ex-Formula 1 driver Nora Falk.",
+            {("7", "Anna Berg"), ("7", "Ivo Lund"), ("7", "Nora Falk")},
+        ),
+        (
+            "IndyCar’s Anna Berg shares the No. 10 with Ivo Lund. The IMSA field is full.",
+            {("10", "Anna Berg"), ("10", "Ivo Lund")},
+        ),
     ],
 )
 def test_crews_and_their_cars(facts_of, body, expected):
