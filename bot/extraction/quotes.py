@@ -15,6 +15,7 @@ from bot.extraction.words import alternation, words
 from bot.facts import Quote
 
 MIN_UNCUED_WORDS = 6
+MIN_REPORTED_WORDS = 3
 MAX_REPORTED_GAP = 8
 """Words at most between a reporting verb and the quoted phrase it reports."""
 MAX_EVIDENCE_CHARS = 1000
@@ -294,6 +295,8 @@ def _reporting_verb(
     sentence = focus.sentence_before(span.paragraph, span.start)
     if sentence is None or sentence.paragraph != span.paragraph:
         return None
+    if len(_WORD.findall(span.text)) < MIN_REPORTED_WORDS:
+        return None  # a word or two in the writer's sentence: not a quote
     start = max(sentence.start, before_start)
     masked = document.masked[span.paragraph]
     verbs = list(_cue().finditer(masked, start, span.start))
@@ -380,7 +383,8 @@ def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | 
     if not verb and span.text.endswith(",") and _REPORTING.match(window):
         return _Cue(None, pronoun=True)
     people = focus.within(span.paragraph, span.end, window_end)
-    if not verb and len(people) == 1 and not _WORD.search(text, people[0].end, window_end):
+    bare = len(people) == 1 and not _WORD.search(text, span.end, people[0].start)
+    if not verb and bare and not _WORD.search(text, people[0].end, window_end):
         return _Cue(people[0].name, pronoun=False, weak=True)
     if not verb:
         return None
