@@ -115,12 +115,7 @@ class Event:
         """
         if self.round is not None:
             return f"Round {self.round}"
-        return "Race weekend" if self.has_kind(("race",)) else "Test"
-
-    def has_kind(self, kinds: Iterable[str]) -> bool:
-        """Return whether any session is one of `kinds`."""
-        wanted = set(kinds)
-        return any(s.kind in wanted for s in self.sessions)
+        return "Race weekend" if any(s.kind == "race" for s in self.sessions) else "Test"
 
     def is_upcoming(self, now: datetime, kinds: Iterable[str] | None = None) -> bool:
         """Return whether a session (of `kinds`, if given) is still to come at `now`."""
