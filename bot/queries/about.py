@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import __version__
-from bot.answers import Answer, Section
+from bot.queries.answers import Answer, Section
 from bot.services import Services
 
 
