@@ -279,6 +279,9 @@ class PostScheduler:
                 holder_alive,
             )
         except (sqlite3.Error, StoreError) as exc:
+            if not _busy(exc):
+                self._halt(exc)  # leases that cannot be written expire: others take over
+                return
             log.warning("Could not renew the delivery leases: %s", exc)
             return
         self.held = claim.held
