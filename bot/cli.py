@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
@@ -12,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import Clock, OffsetClock, SystemClock, parse_instant
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, check_log_level, load_config
 from bot.log import setup_logging
-from bot.store import Store, StoreError
+from bot.store import Store, StoreError, describe_db_error
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +97,14 @@ async def cmd_ingest(args: argparse.Namespace, config: Config) -> int:
     from bot.ingest.files import Ingestor
 
     async with Store.open(config.database) as store:
+        await store.check_writable()
         ingestor = await Ingestor.create(store, config.aliases_file, SystemClock())
         ingestor.on_file = lambda name, what: print(f"{name}: {what}")
         report = await ingestor.ingest(args.paths)
     for name, reason in report.skipped:
         print(f"skipped {name}: {reason}", file=sys.stderr)
+    for name, reason in report.warnings:
+        print(f"warning: {name}: {reason}", file=sys.stderr)
     print(f"{report.summary()} → {config.database}")
     return 0 if report.ok else 1
 
@@ -164,6 +168,10 @@ def cmd_calendar(args: argparse.Namespace, config: Config) -> int:
     try:
         if args.action == "import":
             report = import_calendar_file(args.file, saved, config.calendar_file)
+            for line in report.skipped:
+                print(f"skipped {line}", file=sys.stderr)
+            for line in report.warnings:
+                print(f"warning: {line}", file=sys.stderr)
             print(
                 f"{args.file}: {len(report.added)} added, {len(report.updated)} updated, "
                 f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped → {saved}"
@@ -219,13 +227,22 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.db is not None:
         config = replace(config, database=args.db)
-    setup_logging(args.log_level or config.log_level)
+    try:
+        level = check_log_level(args.log_level) if args.log_level else config.log_level
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(level)
     try:
         if args.command in SYNC_COMMANDS:
             return SYNC_COMMANDS[args.command](args, config)
         return asyncio.run(ASYNC_COMMANDS[args.command](args, config))
     except (StoreError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:  # locked, damaged or read-only mid-command: one line, no traceback
+        log.debug("Database error", exc_info=True)
+        print(f"error: {describe_db_error(config.database, exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

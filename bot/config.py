@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
@@ -13,6 +14,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.clock import parse_instant
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
+MAX_SHOWN_CHARS = 60
+"""A bad value longer than this is cut in error messages."""
+SHIPPED_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+"""The seeds folder beside the package (a source checkout or an editable install)."""
 DISCORD_API_BASE = "https://discord.com/api/v10"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -120,9 +125,10 @@ def _timezone(key: str, value: Any) -> str:
     name = _expect(key, value, str, "an IANA time zone name such as 'America/New_York'")
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
+        shown = name if len(name) <= MAX_SHOWN_CHARS else name[:MAX_SHOWN_CHARS] + "…"
         raise ConfigError(
-            f"{key} = {name!r}: expected an IANA time zone name such as 'America/New_York'"
+            f"{key} = {shown!r}: expected an IANA time zone name such as 'America/New_York'"
         ) from None
     return name
 
@@ -197,7 +203,7 @@ def _clock(table: dict[str, Any]) -> ClockConfig:
                 f"clock.start = {text!r}: expected an ISO 8601 instant with a time zone"
             ) from None
     speed = float(_expect("clock.speed", table.get("speed", 1.0), (int, float), "a number > 0"))
-    if speed <= 0:
+    if not math.isfinite(speed) or speed <= 0:
         raise ConfigError(f"clock.speed = {speed!r}: expected a number > 0")
     return ClockConfig(start=start, speed=speed)
 
@@ -214,7 +220,9 @@ def parse_config(data: dict[str, Any], base: Path) -> Config:
         raise ConfigError(f"paddock.log_level = {level!r}: expected one of {', '.join(LOG_LEVELS)}")
     return Config(
         database=_path("paddock.database", paddock.get("database", "data/paddock.db"), base),
-        seeds=_path("paddock.seeds", paddock.get("seeds", "seeds"), base),
+        seeds=_path("paddock.seeds", paddock["seeds"], base)
+        if "seeds" in paddock
+        else default_seeds(base),
         timezone=_timezone("paddock.timezone", paddock.get("timezone", "UTC")),
         log_level=level.upper(),
         discord=_discord(data.get("discord", {}), base),
@@ -235,6 +243,11 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
             data = tomllib.loads(chosen.read_text(encoding="utf-8"))
         except OSError as exc:
             raise ConfigError(f"config file {chosen}: cannot be read ({exc.strerror})") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"config file {chosen}: not UTF-8 (byte {exc.start} cannot be decoded); "
+                "expected a UTF-8 TOML file"
+            ) from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"config file {chosen}: invalid TOML ({exc})") from None
         config = parse_config(data, chosen.resolve().parent)
@@ -263,3 +276,24 @@ def _apply_env(config: Config, env: dict[str, str] | os._Environ[str]) -> Config
                 ) from None
         config = replace(config, clock=_clock(clock))
     return config
+
+
+# --- defaults found relative to the package --------------------------------------------------
+
+
+def default_seeds(base: Path) -> Path:
+    """Return the seeds folder when the config names none: `base`/seeds, else the shipped one.
+
+    So `paddock` run from another folder still finds the calendar and the aliases file.
+    """
+    local = base / "seeds"
+    if local.is_dir() or not SHIPPED_SEEDS.is_dir():
+        return local
+    return SHIPPED_SEEDS
+
+
+def check_log_level(level: str, key: str = "--log-level") -> str:
+    """Return a log level name in capitals, or raise a `ConfigError` naming the choices."""
+    if level.upper() not in LOG_LEVELS:
+        raise ConfigError(f"{key} = {level!r}: expected one of {', '.join(LOG_LEVELS)}")
+    return level.upper()

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from bot.admission import Admission
 from bot.clock import Clock, SystemClock
-from bot.config import Config
+from bot.config import Config, ConfigError
 from bot.schedule.calendar import Calendar, current_calendar
 from bot.schedule.planning import GuildSettings
 from bot.store import Store
@@ -35,9 +35,16 @@ def saved_calendar_path(config: Config) -> Path:
 
 async def load_current_calendar(config: Config) -> Calendar:
     """Load the imported calendar if there is one, else the shipped one (off the event loop)."""
-    return await asyncio.to_thread(
-        current_calendar, saved_calendar_path(config), config.calendar_file
-    )
+    saved = saved_calendar_path(config)
+    try:
+        return await asyncio.to_thread(current_calendar, saved, config.calendar_file)
+    except FileNotFoundError:
+        raise ConfigError(
+            f"paddock.seeds: no calendar at {config.calendar_file}: set paddock.seeds in "
+            "config.toml to the folder holding calendar.toml (or run from the Paddock folder)"
+        ) from None
+    except (ValueError, OSError) as exc:
+        raise ConfigError(f"calendar: {' '.join(str(exc).split())}") from None
 
 
 @dataclass(slots=True)

@@ -21,9 +21,12 @@ import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import DISCORD_API_BASE, Config
 from bot.delivery.scheduler import DeliveryResult, OutgoingPost, PostScheduler
+from bot.delivery.server_events import ServerEventGone, ServerEventsForbidden, ServerEventSync
+from bot.queries.server_events import PlannedServerEvent
 from bot.schedule.calendar import Calendar
 from bot.services import Services, load_current_calendar, open_services, saved_calendar_path
 from cogs._render import render_embeds
+from cogs._reply import PageButton
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +83,8 @@ class PaddockBot(commands.Bot):
         self._scheduler: PostScheduler | None = None
         self._delivery_started = False
         self._background: set[asyncio.Task[None]] = set()
+        self._server_events: ServerEventSync | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
 
     @property
     def services(self) -> Services:
@@ -115,6 +120,16 @@ class PaddockBot(commands.Bot):
         services.planner = scheduler
         self._services, self._scheduler = services, scheduler
         self._resources.push_async_callback(scheduler.stop)
+        events = ServerEventSync(
+            services,
+            lambda: scheduler.calendar,
+            self,
+            self.clock,
+            may_sync=lambda: scheduler.is_deliverer,
+        )
+        self._server_events = events
+        self._resources.push_async_callback(events.stop)
+        self.add_dynamic_items(PageButton)  # page buttons of any earlier answer work again
         for name in extension_names():
             await self.load_extension(name)
         guild_id = self.config.discord.dev_guild_id
@@ -145,6 +160,8 @@ class PaddockBot(commands.Bot):
         if self.config.discord.shards is not None and scheduler.shard_count != count:
             scheduler.configure_shards(count, self.config.discord.shard_ids)
         await scheduler.start()
+        if self._server_events is not None:
+            self._server_events.start()
         self._spawn(self._watch_calendar(scheduler))
 
     async def _watch_calendar(self, scheduler: PostScheduler) -> None:
@@ -204,6 +221,44 @@ class PaddockBot(commands.Bot):
             return DeliveryResult.retry(str(exc))
         return DeliveryResult.sent(message.id)
 
+    def sync_server_events(self, guild_id: int) -> None:
+        """Bring one server's Discord events in line with its settings, in the background."""
+        if self._server_events is None or not self.deliver_posts:
+            return
+        task = asyncio.create_task(self._server_events.sync_guild(guild_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def create_server_event(self, guild_id: int, event: PlannedServerEvent) -> int:
+        """Create an external scheduled event for a race session; return its id."""
+        try:
+            created = await self.http.create_guild_scheduled_event(
+                guild_id, **server_event_payload(event)
+            )
+        except (discord.Forbidden, discord.NotFound) as exc:
+            raise ServerEventsForbidden(str(exc)) from exc
+        return int(created["id"])
+
+    async def edit_server_event(
+        self, guild_id: int, event_id: int, event: PlannedServerEvent
+    ) -> None:
+        """Update a scheduled event Paddock created (the calendar moved the session)."""
+        try:
+            await self.http.edit_scheduled_event(guild_id, event_id, **server_event_payload(event))
+        except discord.NotFound as exc:
+            raise ServerEventGone(str(exc)) from exc
+        except discord.Forbidden as exc:
+            raise ServerEventsForbidden(str(exc)) from exc
+
+    async def delete_server_event(self, guild_id: int, event_id: int) -> None:
+        """Delete a scheduled event Paddock created (the session was cancelled)."""
+        try:
+            await self.http.delete_scheduled_event(guild_id, event_id)
+        except discord.NotFound as exc:
+            raise ServerEventGone(str(exc)) from exc
+        except discord.Forbidden as exc:
+            raise ServerEventsForbidden(str(exc)) from exc
+
     async def close(self) -> None:
         """Disconnect, then release the store and every other resource."""
         for task in list(self._background):
@@ -236,6 +291,19 @@ async def _mtime(path: Path) -> float | None:
         return (await asyncio.to_thread(path.stat)).st_mtime
     except OSError:
         return None
+
+
+def server_event_payload(event: PlannedServerEvent) -> dict[str, Any]:
+    """Return Discord's body for an external, server-only scheduled event."""
+    return {
+        "name": event.name,
+        "privacy_level": discord.PrivacyLevel.guild_only.value,
+        "entity_type": discord.EntityType.external.value,
+        "entity_metadata": {"location": event.location},
+        "scheduled_start_time": event.start.isoformat(),
+        "scheduled_end_time": event.end.isoformat(),
+        "description": event.description,
+    }
 
 
 def _stop_on_signals(bot: PaddockBot) -> None:

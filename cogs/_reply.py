@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
+import re
 from collections.abc import Awaitable, Callable, Coroutine
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -13,6 +15,8 @@ from discord import app_commands
 
 from bot.admission import Admission, Ticket
 from bot.queries.answers import Answer
+from bot.queries.catalogue import complete
+from bot.queries.saved import SavedQuery, remember, rerun, saved_query_of
 from cogs._render import render_embeds
 
 if TYPE_CHECKING:
@@ -23,9 +27,35 @@ log = logging.getLogger(__name__)
 
 ANSWER_BUDGET_S = 0.25  # idle: answer directly if ready this soon, else defer first
 FIRST = asyncio.FIRST_COMPLETED
-PAGER_TIMEOUT_S = 180.0
+PAGE_BUDGET_S = 1.5  # a page turn edits the message directly if ready this soon, else defers
+PAGE_TEMPLATE = r"pg:(?P<key>[0-9a-f]{1,16}):(?P<step>[pn]):(?P<page>\d{1,4}):(?P<owner>\d{1,20})"
 AUTOCOMPLETE_LIMIT = 25
 NO_PINGS = discord.AllowedMentions.none()
+# Kept in `interaction.extras`: how the interaction was deferred, and whether it was answered.
+DEFERRED = "paddock.deferred"
+ANSWERED = "paddock.answered"
+
+
+async def defer(interaction: discord.Interaction, *, ephemeral: bool) -> None:
+    """Acknowledge with "thinking...", private when the answer is going to be private."""
+    await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+    interaction.extras[DEFERRED] = "ephemeral" if ephemeral else "public"
+
+
+def mark_answered(interaction: discord.Interaction) -> None:
+    """Note that the thinking message (if any) has been used up: replaced or deleted."""
+    interaction.extras[ANSWERED] = True
+
+
+def thinking_in_public(interaction: discord.Interaction) -> bool:
+    """Return whether the channel sees a "thinking..." message that the next follow-up edits."""
+    if interaction.extras.get(ANSWERED):
+        return False
+    how = interaction.extras.get(DEFERRED)
+    if how is not None:
+        return bool(how == "public")
+    # deferred elsewhere: assume public (deleting a private thinking message is harmless)
+    return interaction.response.type == discord.InteractionResponseType.deferred_channel_message
 
 
 def services_of(interaction: discord.Interaction) -> Services:
@@ -34,24 +64,42 @@ def services_of(interaction: discord.Interaction) -> Services:
     return client.services
 
 
-class Pager(discord.ui.View):
-    """Previous/Next buttons over the pages of one answer, for the person who asked."""
+class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_TEMPLATE):
+    """A Previous/Next button that carries its whole state: saved query, page, who asked.
 
-    def __init__(self, origin: discord.Interaction, pages: list[discord.Embed]) -> None:
-        super().__init__(timeout=PAGER_TIMEOUT_S)
-        self.origin = origin
-        self.pages = pages
-        self.page = 0
-        self._sync_buttons()
+    Nothing lives in memory: a press after a restart, or days later, runs the saved query
+    again and shows the page (the template is registered with `bot.add_dynamic_items`).
+    """
 
-    def _sync_buttons(self) -> None:
-        """Enable only the buttons that lead somewhere."""
-        self.previous.disabled = self.page == 0
-        self.next.disabled = self.page >= len(self.pages) - 1
+    def __init__(self, key: str, step: str, page: int, owner_id: int, *, disabled: bool) -> None:
+        label, emoji = ("Previous", "◀") if step == "p" else ("Next", "▶")
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                emoji=emoji,
+                style=discord.ButtonStyle.secondary,
+                disabled=disabled,
+                custom_id=f"pg:{key}:{step}:{page}:{owner_id}",
+            )
+        )
+        self.key, self.page, self.owner_id = key, page, owner_id
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> PageButton:
+        """Rebuild a pressed button from its `custom_id`."""
+        return cls(
+            match["key"], match["step"], int(match["page"]), int(match["owner"]), disabled=False
+        )
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         """Let only the person who asked turn the pages."""
-        if interaction.user.id == self.origin.user.id:
+        if interaction.user.id == self.owner_id:
             return True
         await interaction.response.send_message(
             "Only the person who asked can turn these pages. Run the command yourself to browse.",
@@ -60,46 +108,87 @@ class Pager(discord.ui.View):
         )
         return False
 
-    async def _show(self, interaction: discord.Interaction, step: int) -> None:
-        """Move `step` pages and update the message."""
-        self.page = max(0, min(len(self.pages) - 1, self.page + step))
-        self._sync_buttons()
-        await interaction.response.edit_message(embed=self.pages[self.page], view=self)
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Run the saved query again and show the wanted page."""
+        await turn_page(interaction, self.key, self.page, self.owner_id)
 
-    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary, emoji="◀")
-    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        """Show the previous page."""
-        await self._show(interaction, -1)
 
-    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary, emoji="▶")
-    async def next(self, interaction: discord.Interaction, _: discord.ui.Button[Any]) -> None:
-        """Show the next page."""
-        await self._show(interaction, +1)
+def pager_view(key: str, page: int, pages: int, owner_id: int) -> discord.ui.View:
+    """Return lasting Previous/Next buttons for `page` of `pages`."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(PageButton(key, "p", max(page - 1, 0), owner_id, disabled=page == 0))
+    last = pages - 1
+    view.add_item(PageButton(key, "n", min(page + 1, last), owner_id, disabled=page >= last))
+    return view
 
-    async def on_timeout(self) -> None:
-        """Disable the buttons once nobody can use them any more."""
-        for item in self.children:
-            if isinstance(item, discord.ui.Button):
-                item.disabled = True
-        try:
-            await self.origin.edit_original_response(view=self, allowed_mentions=NO_PINGS)
-        except discord.HTTPException as exc:
-            log.info("Pager timeout: could not disable buttons (%s)", exc)
+
+async def turn_page(interaction: discord.Interaction[Any], key: str, page: int, owner: int) -> None:
+    """Show `page` of a saved query's answer in the pressed message."""
+    services = services_of(interaction)
+    task = asyncio.ensure_future(rerun(services, key))
+    try:
+        await asyncio.wait({task}, timeout=PAGE_BUDGET_S)
+        deferred = not task.done()
+        if deferred:
+            await interaction.response.defer()  # the message stays as it is meanwhile
+        answer = await task
+    finally:
+        task.cancel()
+    if answer is None:
+        await _expired(interaction)
+        return
+    embeds = render_embeds(answer)
+    page = max(0, min(page, len(embeds) - 1))
+    view = pager_view(key, page, len(embeds), owner) if len(embeds) > 1 else None
+    if deferred:
+        await interaction.edit_original_response(
+            embed=embeds[page], view=view, allowed_mentions=NO_PINGS
+        )
+    else:
+        await interaction.response.edit_message(embed=embeds[page], view=view)
+
+
+async def _expired(interaction: discord.Interaction[Any]) -> None:
+    """Say privately that these pages cannot be shown any more."""
+    note = "These pages cannot be shown any more: run the command again."
+    if interaction.response.is_done():
+        await interaction.followup.send(note, ephemeral=True, allowed_mentions=NO_PINGS)
+    else:
+        await interaction.response.send_message(note, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
 async def send_answer(
-    interaction: discord.Interaction, answer: Answer, *, ephemeral: bool = False
+    interaction: discord.Interaction,
+    answer: Answer,
+    *,
+    ephemeral: bool = False,
+    saved: SavedQuery | None = None,
 ) -> None:
-    """Send a rendered answer as the interaction's reply (or follow-up after a defer)."""
+    """Send a rendered answer as the interaction's reply (or follow-up after a defer).
+
+    A long answer gets lasting page buttons when its query can be saved (`saved`); without
+    one only its first page is shown.
+    """
     embeds = render_embeds(answer)
-    view: discord.ui.View = Pager(interaction, embeds) if len(embeds) > 1 else discord.utils.MISSING
+    view: discord.ui.View = discord.utils.MISSING
+    if len(embeds) > 1 and saved is not None:
+        services = services_of(interaction)
+        key = await remember(services.store, saved, services.clock.now())
+        view = pager_view(key, 0, len(embeds), interaction.user.id)
+    attached = answer.attachment
+    file = (
+        discord.File(io.BytesIO(attached.data), filename=attached.filename)
+        if attached is not None
+        else discord.utils.MISSING
+    )
     if interaction.response.is_done():
         await interaction.followup.send(
-            embed=embeds[0], view=view, ephemeral=ephemeral, allowed_mentions=NO_PINGS
+            embed=embeds[0], view=view, file=file, ephemeral=ephemeral, allowed_mentions=NO_PINGS
         )
+        mark_answered(interaction)
     else:
         await interaction.response.send_message(
-            embed=embeds[0], view=view, ephemeral=ephemeral, allowed_mentions=NO_PINGS
+            embed=embeds[0], view=view, file=file, ephemeral=ephemeral, allowed_mentions=NO_PINGS
         )
 
 
@@ -124,12 +213,12 @@ async def reply(
     ticket = gate.enter()
     try:
         if busy:
-            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            await defer(interaction, ephemeral=ephemeral)
             gate.acknowledged(ticket)
             answer = await gate.run(partial(query, services))
         else:
             answer = await _answer_or_defer(interaction, gate, ticket, query, services, ephemeral)
-        await send_answer(interaction, answer, ephemeral=ephemeral)
+        await send_answer(interaction, answer, ephemeral=ephemeral, saved=saved_query_of(query))
     finally:
         gate.leave(ticket)
 
@@ -149,7 +238,7 @@ async def _answer_or_defer(
     try:
         await asyncio.wait({task, nudge}, timeout=ANSWER_BUDGET_S, return_when=FIRST)
         if not task.done():
-            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
+            await defer(interaction, ephemeral=ephemeral)
             gate.acknowledged(ticket)
         return await task
     finally:
@@ -173,8 +262,7 @@ def autocomplete(
     async def complete_names(
         interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        from bot.queries.names import complete
-
         return choices(await complete(services_of(interaction), kind, current))
 
+    complete_names.__name__ = f"complete_{kind}"  # names the kind (tests/test_catalogue.py)
     return complete_names

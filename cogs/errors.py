@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 
@@ -10,7 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.store import StoreError
-from cogs._reply import NO_PINGS
+from cogs._reply import NO_PINGS, mark_answered, thinking_in_public
 
 log = logging.getLogger(__name__)
 
@@ -64,14 +65,26 @@ class ErrorHandler(commands.Cog):
         elif isinstance(original, StoreError | sqlite3.Error):
             log.error("Command /%s: the database is unavailable: %s", name, original)
         try:
-            if interaction.response.is_done():
-                await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_PINGS)
-            else:
-                await interaction.response.send_message(
-                    message, ephemeral=True, allowed_mentions=NO_PINGS
-                )
+            await tell_privately(interaction, message)
         except discord.HTTPException as exc:
             log.warning("Could not report an error to the user: %s", exc)
+
+
+async def tell_privately(interaction: discord.Interaction, message: str) -> None:
+    """Show `message` to the person who asked only, whatever was sent before.
+
+    Discord's first follow-up after a defer edits the "thinking..." message and ignores its
+    ephemeral flag: after a public defer the thinking message is deleted first, so the note
+    goes out as a private follow-up instead of replacing a message the whole channel sees.
+    """
+    if not interaction.response.is_done():
+        await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_PINGS)
+        return
+    if thinking_in_public(interaction):
+        with contextlib.suppress(discord.NotFound):  # already gone: the follow-up is new anyway
+            await interaction.delete_original_response()
+        mark_answered(interaction)
+    await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -18,6 +18,7 @@ class FakeResponse:
         self.sent: list[dict[str, Any]] = []
         self.deferred = False
         self.edits: list[dict[str, Any]] = []
+        self.type: discord.InteractionResponseType | None = None
 
     def is_done(self) -> bool:
         return self.deferred or bool(self.sent) or bool(self.edits)
@@ -29,6 +30,7 @@ class FakeResponse:
     async def defer(self, **kwargs: Any) -> None:
         assert not self.is_done()
         self.deferred = True
+        self.type = discord.InteractionResponseType.deferred_channel_message
 
     async def edit_message(self, **kwargs: Any) -> None:
         assert not self.is_done()
@@ -43,6 +45,7 @@ def make_interaction(services: Services, *, user_id: int = 1001, guild_id: int |
     interaction.user.id = user_id
     interaction.guild_id = guild_id
     interaction.response = FakeResponse()
+    interaction.extras = {}
     interaction.followup = mock.create_autospec(discord.Webhook, instance=True)
     interaction.command = None
     return interaction

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 from unittest import mock
 
 import discord
@@ -10,10 +11,12 @@ import pytest
 from discord import app_commands
 
 from bot.queries.answers import Answer, Section
-from cogs._reply import Pager, send_answer
+from bot.queries.article import article
+from bot.queries.saved import saved_query_of
+from cogs._reply import PageButton, defer, send_answer
 from cogs.errors import GENERIC_FAILURE, ErrorHandler
 from cogs.meta import Meta
-from tests.helpers import FakeResponse, embed_text, make_interaction, pings_nobody, sent
+from tests.helpers import embed_text, make_interaction, pings_nobody, sent
 
 
 async def test_about_reports_articles_and_never_pings(services):
@@ -25,34 +28,39 @@ async def test_about_reports_articles_and_never_pings(services):
     assert pings_nobody(reply["allowed_mentions"])
 
 
-async def test_long_answers_get_a_pager_only_the_invoker_can_turn(services):
-    answer = Answer("Many", sections=[Section(f"S{n}", "v" * 900) for n in range(20)])
+async def test_long_answers_get_lasting_page_buttons_only_the_asker_can_turn(services):
+    query = partial(article, id=1)
     interaction = make_interaction(services, user_id=1)
-    await send_answer(interaction, answer)
+    await send_answer(interaction, await query(services), saved=saved_query_of(query))
     view = sent(interaction)["view"]
-    assert isinstance(view, Pager) and len(view.pages) > 1
-    assert view.previous.disabled and not view.next.disabled
+    assert view.timeout is None, "buttons that never expire"
+    previous, following = view.children
+    assert isinstance(following, PageButton)
+    assert previous.item.disabled and not following.item.disabled
+    assert all(len(button.custom_id) <= 100 for button in view.children)
 
     stranger = make_interaction(services, user_id=2)
-    assert await view.interaction_check(stranger) is False
+    assert await following.interaction_check(stranger) is False
     assert "Only the person who asked" in stranger.response.sent[0]["content"]
     assert stranger.response.sent[0]["ephemeral"] is True
 
+    # A press is rebuilt from the custom_id alone (as after a restart) and runs the query again.
     owner = make_interaction(services, user_id=1)
-    assert await view.interaction_check(owner) is True
-    await view.next.callback(owner)
-    assert owner.response.edits[0]["embed"] is view.pages[1]
-    assert view.page == 1 and not view.previous.disabled
+    match = PageButton.__discord_ui_compiled_template__.fullmatch(following.custom_id)
+    pressed = await PageButton.from_custom_id(owner, following.item, match)
+    assert await pressed.interaction_check(owner) is True
+    await pressed.callback(owner)
+    (edit,) = owner.response.edits
+    assert "Page 2/" in edit["embed"].footer.text
+    turned_previous, _ = edit["view"].children
+    assert not turned_previous.item.disabled
 
 
-async def test_pager_disables_its_buttons_on_timeout(services):
+async def test_answers_whose_query_cannot_be_saved_show_their_first_page_only(services):
     answer = Answer("Many", sections=[Section(f"S{n}", "v" * 900) for n in range(20)])
     interaction = make_interaction(services)
     await send_answer(interaction, answer)
-    view = sent(interaction)["view"]
-    await view.on_timeout()
-    assert all(button.disabled for button in view.children)
-    interaction.edit_original_response.assert_awaited_once()
+    assert sent(interaction)["view"] is discord.utils.MISSING
 
 
 def handler():
@@ -80,13 +88,21 @@ async def test_permission_errors_say_what_is_missing(services):
     assert "Manage Guild permission" in interaction.response.sent[0]["content"]
 
 
-async def test_errors_after_a_defer_go_to_the_follow_up(services):
+async def test_errors_after_a_public_defer_replace_the_thinking_message_privately(services):
     interaction = make_interaction(services)
-    interaction.response = FakeResponse()
-    await interaction.response.defer()
+    await defer(interaction, ephemeral=False)
     await handler().on_app_command_error(interaction, app_commands.NoPrivateMessage())
+    interaction.delete_original_response.assert_awaited_once()
     kwargs = interaction.followup.send.await_args.kwargs
     assert kwargs["ephemeral"] is True and pings_nobody(kwargs["allowed_mentions"])
+
+
+async def test_errors_after_a_private_defer_keep_the_thinking_message(services):
+    interaction = make_interaction(services)
+    await defer(interaction, ephemeral=True)
+    await handler().on_app_command_error(interaction, app_commands.NoPrivateMessage())
+    interaction.delete_original_response.assert_not_awaited()
+    assert interaction.followup.send.await_args.kwargs["ephemeral"] is True
 
 
 @pytest.mark.parametrize("guild_id", [42, None])
@@ -105,10 +121,34 @@ async def test_short_answers_with_inline_fields_stay_on_one_page(services):
 
 
 async def test_pager_follows_a_deferred_reply(services):
-    answer = Answer("Many", sections=[Section(f"S{n}", "v" * 900) for n in range(20)])
+    query = partial(article, id=1)
     interaction = make_interaction(services)
     await interaction.response.defer()
-    await send_answer(interaction, answer)
+    await send_answer(interaction, await query(services), saved=saved_query_of(query))
     kwargs = interaction.followup.send.await_args.kwargs
-    assert isinstance(kwargs["view"], Pager) and kwargs["embed"] is kwargs["view"].pages[0]
+    assert all(isinstance(b, PageButton) for b in kwargs["view"].children)
+    assert "Page 1/" in kwargs["embed"].footer.text
     assert pings_nobody(kwargs["allowed_mentions"])
+
+
+async def test_help_groups_every_command_with_an_example_only_for_the_asker(services):
+    from bot.queries.catalogue import CATALOGUE
+
+    interaction = make_interaction(services)
+    await Meta.help.callback(Meta(), interaction)
+    reply = sent(interaction)
+    assert reply["ephemeral"] is True and pings_nobody(reply["allowed_mentions"])
+    fields = {f.name: f.value for f in reply["embed"].fields}
+    assert "/lineup car:31" in fields["Line-ups and results"]
+    assert "/config show" in fields["Server settings (admins)"]
+    assert "/config show" not in fields["Line-ups and results"]
+    shown = embed_text(reply["embed"])
+    assert all(c.example in shown for c in CATALOGUE)
+
+
+async def test_help_for_one_command_shows_its_options(services):
+    interaction = make_interaction(services)
+    await Meta.help.callback(Meta(), interaction, command="schedule season")
+    fields = {f.name: f.value for f in sent(interaction)["embed"].fields}
+    assert fields["year:1950–2100"] == "Season year, e.g. 2024 (optional)"
+    assert fields["Example"] == "`/schedule season year:2024`"

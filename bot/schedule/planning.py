@@ -57,9 +57,10 @@ class GuildSettings:
     def __post_init__(self) -> None:
         try:
             ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name too long
             raise ValueError(
-                f"timezone: expected an IANA time zone such as Europe/Berlin, got {self.timezone!r}"
+                "timezone: expected an IANA time zone such as Europe/Berlin, "
+                f"got {self.timezone[:60]!r}"
             ) from exc
         if any(lead <= NO_LEAD for lead in self.leads):
             raise ValueError("leads: expected positive durations before the session")

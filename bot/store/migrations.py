@@ -230,7 +230,38 @@ CREATE INDEX outbox_status_due ON outbox (status, due_utc);
 """What a server can choose besides reminders (a news channel, its series, Discord server events,
 spoiler tags), and room in the outbox for news posts and for posts whose sending is under way."""
 
-V5_DELIVERY_AT_SCALE = """
+V5_CONSOLE_PLACES = """
+CREATE TABLE console_places (
+    id    INTEGER PRIMARY KEY,
+    kind  TEXT NOT NULL CHECK (kind IN ('channel', 'role')),
+    name  TEXT NOT NULL,
+    UNIQUE (kind, name)
+);
+"""
+"""The console's channels and roles: it is one local server whose channels are named as typed
+(`/config channel channel:racing`); settings keep their ids like a guild's."""
+
+V6_DISCORD_STATE = """
+CREATE TABLE saved_queries (
+    key         TEXT PRIMARY KEY,
+    query       TEXT NOT NULL,
+    options     TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE server_events (
+    guild_id     INTEGER NOT NULL REFERENCES guild_settings (guild_id) ON DELETE CASCADE,
+    session_uid  TEXT NOT NULL,
+    event_id     INTEGER NOT NULL,
+    fingerprint  TEXT NOT NULL,
+    PRIMARY KEY (guild_id, session_uid)
+) WITHOUT ROWID;
+"""
+"""State that Discord keeps on its side and Paddock must find again after a restart: the queries
+behind lasting pager buttons (a button carries only a short key) and the ids of the server
+events Paddock created for race sessions."""
+
+V7_DELIVERY_AT_SCALE = """
 UPDATE outbox SET status = 'pending' WHERE status = 'late' AND sent_at IS NULL;
 ALTER TABLE outbox ADD COLUMN retry_at TEXT;
 CREATE INDEX outbox_retry ON outbox (retry_at) WHERE retry_at IS NOT NULL;
@@ -261,5 +292,7 @@ MIGRATIONS: tuple[str, ...] = (
     V2_GUILD_POSTS,
     V3_QUERY_INDEXES,
     V4_SERVER_CHOICES,
-    V5_DELIVERY_AT_SCALE,
+    V5_CONSOLE_PLACES,
+    V6_DISCORD_STATE,
+    V7_DELIVERY_AT_SCALE,
 )

@@ -116,6 +116,8 @@ DISCORD_EPOCH_MS = 1420070400000
 API_PREFIX = "/api/v10"
 EPHEMERAL = 1 << 6
 NONCE_WINDOW_S = 300.0  # Discord: enforce_nonce dedupes "within the past few minutes"
+FIRST_RESPONSE_S = 3.0  # Discord: an interaction must be answered (or deferred) within 3 s
+TOKEN_LIFETIME_S = 15 * 60.0  # Discord: an interaction token works for 15 minutes
 LOADING = 1 << 7
 
 # Gateway opcodes.
@@ -143,6 +145,11 @@ CALLBACK_TYPES = {4, 5, 6, 7, 8, 9}
 
 NAME_RE = re.compile(r"^[-_\w]{1,32}$")
 ALL_PERMISSIONS = str((1 << 50) - 1)
+ADMINISTRATOR = 1 << 3
+MANAGE_GUILD = 1 << 5
+MENTION_EVERYONE = 1 << 17
+MANAGE_EVENTS = 1 << 33
+ROLE_MENTION_RE = re.compile(r"<@&(\d+)>")
 
 Json = dict[str, Any]
 
@@ -296,6 +303,8 @@ class InteractionRecord:
     original: Json | None = None
     followups: list[Json] = field(default_factory=list)
     edits: list[Json] = field(default_factory=list)
+    created: float = 0.0  # the emulator's clock (``Emulator.now()``) when it was dispatched
+    original_deleted: bool = False
 
     @property
     def callback(self) -> Json | None:
@@ -428,6 +437,12 @@ class Emulator:
         self.deduplicated: list[RecordedRequest] = []
         self._nonces: dict[tuple[str, str], tuple[str, float]] = {}
         self._release: asyncio.Event | None = None
+        self._offset_s = 0.0
+        # Discord's rules, as settings a test may change.
+        self.nonce_window_s = NONCE_WINDOW_S
+        self.bot_permissions = int(ALL_PERMISSIONS)  # what the bot may do in every guild
+        self.first_response_s = FIRST_RESPONSE_S
+        self.token_lifetime_s = TOKEN_LIFETIME_S
         self._build_routes()
 
     # ------------------------------------------------------------------ lifecycle
@@ -480,6 +495,16 @@ class Emulator:
     def gateway_url(self) -> str:
         """The websocket URL returned by ``/gateway/bot`` and used as ``resume_gateway_url``."""
         return f"ws://127.0.0.1:{self._port}/gateway"
+
+    # ------------------------------------------------------------------ the clock
+
+    def now(self) -> float:
+        """The emulator's clock in seconds (monotonic, plus whatever :meth:`advance` added)."""
+        return time.monotonic() + self._offset_s
+
+    def advance(self, seconds: float) -> None:
+        """Move the emulator's clock forward: tokens age, nonce windows pass, limits reset."""
+        self._offset_s += seconds
 
     # ------------------------------------------------------------------ waiting
 
@@ -1006,7 +1031,7 @@ class Emulator:
             "version": 1,
             "channel_id": channel_id,
             "channel": channel,
-            "app_permissions": ALL_PERMISSIONS,
+            "app_permissions": str(self.bot_permissions),
             "locale": "en-US",
             "entitlements": [],
             "attachment_size_limit": 10 * 1024 * 1024,
@@ -1024,7 +1049,9 @@ class Emulator:
             payload["authorizing_integration_owners"] = {"0": "0"}
         if message is not None:
             payload["message"] = message
-        record = InteractionRecord(id=iid, token=token, type=itype, payload=payload)
+        record = InteractionRecord(
+            id=iid, token=token, type=itype, payload=payload, created=self.now()
+        )
         self.interactions[iid] = record
         self._by_token[token] = record
         await self.dispatch("INTERACTION_CREATE", payload)
@@ -1041,6 +1068,7 @@ class Emulator:
         dm: bool = False,
         followups: int = 0,
         timeout_s: float = 5.0,
+        permissions: int | str = ALL_PERMISSIONS,
     ) -> InteractionRecord:
         """Run a slash command (type 2) and return once it is answered.
 
@@ -1048,12 +1076,20 @@ class Emulator:
         names to values (types come from the synced command, else from the Python type) or is a
         raw option list. Defaults: first guild, its first text channel, ``default_user``;
         ``dm=True`` invokes from the user's DM instead. Waits for the callback plus
-        ``followups`` follow-up messages.
+        ``followups`` follow-up messages. ``permissions`` are the member's: like Discord, a
+        command whose ``default_member_permissions`` they lack is not offered to them
+        (:class:`PermissionError`).
         """
         gid, cid, who = self._context(guild_id, channel_id, user, dm)
         data = self._command_data(command, options, gid)
+        self._check_member_may_use(command, gid, int(permissions))
         record = await self.send_interaction(
-            INTERACTION_APPLICATION_COMMAND, data, guild_id=gid, channel_id=cid, user=who
+            INTERACTION_APPLICATION_COMMAND,
+            data,
+            guild_id=gid,
+            channel_id=cid,
+            user=who,
+            permissions=str(permissions),
         )
         await self.wait_until(
             lambda: record.callbacks and len(record.followups) >= followups,
@@ -1062,6 +1098,27 @@ class Emulator:
         )
         await self.settle()
         return record
+
+    def _check_member_may_use(self, command: str, guild_id: str | None, permissions: int) -> None:
+        """Refuse, as Discord's client does, a command the member's permissions do not allow."""
+        cmd, _ = self._find_command(command.split()[0], guild_id)
+        required = (cmd or {}).get("default_member_permissions")
+        if guild_id is None or required is None or permissions & ADMINISTRATOR:
+            return
+        if permissions & int(required) != int(required):
+            msg = f"/{command} needs permissions {required}; Discord does not offer it here"
+            raise PermissionError(msg)
+
+    def update_role(self, guild_id: int | str, role_id: int | str, **changes: Any) -> Json:
+        """Change a role (e.g. ``mentionable=False``); see :meth:`dispatch_role_update`."""
+        guild = self.guilds[str(guild_id)]
+        role = next(r for r in guild["roles"] if r["id"] == str(role_id))
+        role.update(changes)
+        return role
+
+    async def dispatch_role_update(self, guild_id: int | str, role: Json) -> None:
+        """Tell the bot about a changed role (GUILD_ROLE_UPDATE)."""
+        await self.dispatch("GUILD_ROLE_UPDATE", {"guild_id": str(guild_id), "role": role})
 
     async def autocomplete(
         self,
@@ -1536,7 +1593,7 @@ class Emulator:
             "tts": bool(body.get("tts", False)),
             "mention_everyone": False,
             "mentions": [],
-            "mention_roles": [],
+            "mention_roles": self._role_mentions(channel, body),
             "attachments": self._attachments(files),
             "embeds": body.get("embeds") or [],
             "components": body.get("components") or [],
@@ -1564,6 +1621,23 @@ class Emulator:
         # Bookkeeping for tests (not part of Discord's message object).
         msg["_allowed_mentions"] = body.get("allowed_mentions")
         return msg
+
+    def _role_mentions(self, channel: Json, body: Json) -> list[str]:
+        """Roles a message notifies: mentioned, allowed, and mentionable (or the bot pings all)."""
+        guild = self.guilds.get(str(channel.get("guild_id")))
+        if guild is None:
+            return []
+        allowed = body.get("allowed_mentions")
+        may_all = self.bot_permissions & MENTION_EVERYONE
+        roles = {r["id"]: r for r in guild.get("roles", [])}
+        out = []
+        for rid in ROLE_MENTION_RE.findall(str(body.get("content") or "")):
+            listed = allowed is None or "roles" in (allowed.get("parse") or [])
+            listed = listed or rid in [str(r) for r in (allowed or {}).get("roles") or []]
+            role = roles.get(rid)
+            if listed and role is not None and (role.get("mentionable") or may_all):
+                out.append(rid)
+        return out
 
     def _public(self, msg: Json) -> Json:
         return {k: v for k, v in msg.items() if not k.startswith("_")}
@@ -1593,9 +1667,11 @@ class Emulator:
         await self.dispatch(event, data)
 
     def _apply_edit(self, msg: Json, body: Json, files: list[Json]) -> Json:
+        private = int(msg.get("flags") or 0) & EPHEMERAL  # no edit makes a message (un)private
         for key in ("content", "embeds", "components", "flags"):
             if key in body:
                 msg[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
+        msg["flags"] = (int(msg.get("flags") or 0) & ~EPHEMERAL) | private
         if "attachments" in body or files:
             kept_ids = {str(a.get("id")) for a in body.get("attachments") or []}
             msg["attachments"] = [a for a in msg["attachments"] if a["id"] in kept_ids]
@@ -1616,7 +1692,7 @@ class Emulator:
             # Like Discord: a message with the same nonce in the last few minutes is returned
             # instead of creating a duplicate.
             seen = self._nonces.get(key)
-            if seen is not None and time.monotonic() - seen[1] < NONCE_WINDOW_S:
+            if seen is not None and self.now() - seen[1] < self.nonce_window_s:
                 existing = self.messages.get(seen[0])
                 if existing is not None:
                     self.deduplicated.append(rec)
@@ -1624,7 +1700,7 @@ class Emulator:
         msg = self._new_message(p["cid"], body, rec.files)
         if nonce is not None:
             msg["nonce"] = nonce
-            self._nonces[key] = (msg["id"], time.monotonic())
+            self._nonces[key] = (msg["id"], self.now())
         await self._store_message(msg)
         return 200, self._public(msg)
 
@@ -1660,9 +1736,11 @@ class Emulator:
 
     def _interaction_by_token(self, token: str) -> InteractionRecord:
         record = self._by_token.get(token)
-        if record is not None:
-            return record
-        raise _HTTPError(404, "Unknown Webhook", 10015)
+        if record is None:
+            raise _HTTPError(404, "Unknown Webhook", 10015)
+        if self.now() - record.created > self.token_lifetime_s:
+            raise _HTTPError(401, "Invalid Webhook Token", 50027)
+        return record
 
     async def _callback(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
         record = self.interactions.get(p["iid"])
@@ -1670,6 +1748,8 @@ class Emulator:
             raise _HTTPError(404, "Unknown interaction", 10062)
         if record.callbacks:
             raise _HTTPError(400, "Interaction has already been acknowledged.", 40060)
+        if self.now() - record.created > self.first_response_s:
+            raise _HTTPError(404, "Unknown interaction", 10062)
         body = rec.json or {}
         ctype = body.get("type")
         if ctype not in CALLBACK_TYPES:
@@ -1747,8 +1827,10 @@ class Emulator:
             and record.original["flags"] & LOADING
             and not record.followups
         ):
-            # The first follow-up after a defer edits the "thinking..." message.
-            message = self._apply_edit(record.original, body, rec.files)
+            # The first follow-up after a defer edits the "thinking..." message, and its
+            # ephemeral flag is ignored: the message stays as public (or private) as the defer.
+            edit = {k: v for k, v in body.items() if k != "flags"}
+            message = self._apply_edit(record.original, edit, rec.files)
             await self._message_event("MESSAGE_UPDATE", message)
         else:
             message = self._new_message(
@@ -1796,8 +1878,9 @@ class Emulator:
         record = self._interaction_by_token(p["token"])
         msg = self._webhook_message(record, p["mid"])
         self.messages.pop(msg["id"], None)
-        if p["mid"] == "@original":
+        if p["mid"] == "@original" or msg is record.original:
             record.original = None
+            record.original_deleted = True
         await self._message_event("MESSAGE_DELETE", msg)
         return 204, None
 
@@ -1821,6 +1904,8 @@ class Emulator:
 
     def _events(self, gid: str) -> dict[str, Json]:
         self._guild_or_404(gid)
+        if not self.bot_permissions & (MANAGE_EVENTS | ADMINISTRATOR):
+            raise _HTTPError(403, "Missing Permissions", 50013)
         return self.scheduled_events.setdefault(gid, {})
 
     def _event_or_404(self, gid: str, eid: str) -> Json:

@@ -166,6 +166,7 @@ async def test_registered_commands_fit_discord(shared: Emulator) -> None:
         "next",
         "schedule",
         "config",
+        "help",
     }
 
     def check(option: Json, where: str) -> None:
@@ -193,6 +194,7 @@ async def test_registered_commands_fit_discord(shared: Emulator) -> None:
         "timezone",
         "leads",
         "qotd",
+        "events",
     }
     for name, command in commands.items():
         if name != "config":
@@ -288,6 +290,17 @@ async def test_search_finds_the_pole_article_first(shared: Emulator) -> None:
     first = embed["fields"][0]
     assert "pole position" in first["name"]
     assert "article 3" in first["value"]
+
+
+@shared_bot
+async def test_typed_input_echoed_in_an_embed_is_never_a_link_or_a_pill(shared: Emulator) -> None:
+    typed = "[free tickets](https://evil.example/phish) <@&123> **loud**"
+    record = await shared.invoke("search", {"query": typed})
+    text = answer_text(record)
+    assert "free tickets" in text, "the input is echoed, as typed"
+    assert "[free tickets](" not in text and "\\[free tickets\\](" in text
+    assert "<@&123>" not in text and "**loud**" not in text
+    assert record.data["allowed_mentions"] == {"parse": []}
 
 
 @shared_bot
@@ -443,6 +456,34 @@ async def test_slow_database_write_is_deferred_then_answered(
     # The settings fit one page: the follow-up carries no pager buttons.
     assert "Page" not in footer(answer)
     assert button_ids(answer) == {}
+
+
+@shared_bot
+async def test_an_error_after_a_defer_is_shown_to_the_asker_only(
+    shared: Emulator, shared_workdir: Path
+) -> None:
+    """The database stays locked past its busy timeout: the error reaches the asker only."""
+    other = sqlite3.connect(shared_workdir / "paddock.db", isolation_level=None, timeout=5.0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        record = await shared.invoke("config leads", {"leads": "5d"}, timeout_s=5)
+        assert record.response_type == 5  # "Paddock is thinking..." in the channel
+        thinking = record.message
+        assert thinking is not None and not thinking["flags"] & EPHEMERAL
+        await shared.wait_until(lambda: record.followups, 15.0, "the error note")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    (note,) = record.followups
+    assert "database is unavailable" in note["content"]
+    assert note["flags"] & EPHEMERAL
+    assert note["_allowed_mentions"] == {"parse": []}
+    # The thinking message the channel saw is gone, and nothing in the channel tells of it.
+    assert record.original_deleted
+    channel = shared.channel_messages(CHANNEL_ID)
+    assert thinking["id"] not in {m["id"] for m in channel}
+    assert not any("database" in (m.get("content") or "") for m in channel)
+    assert "Traceback" not in note["content"]
 
 
 @shared_bot
