@@ -22,6 +22,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import DISCORD_API_BASE, Config
 from bot.delivery.scheduler import DeliveryResult, OutgoingPost, PostScheduler
 from bot.delivery.server_events import ServerEventGone, ServerEventsForbidden, ServerEventSync
+from bot.delivery.sources import SourcePoller
 from bot.queries.server_events import PlannedServerEvent
 from bot.schedule.calendar import Calendar
 from bot.services import Services, load_current_calendar, open_services, saved_calendar_path
@@ -162,6 +163,9 @@ class PaddockBot(commands.Bot):
         await scheduler.start()
         if self._server_events is not None:
             self._server_events.start()
+        poller = SourcePoller(self.services)  # feeds and calendars, on their own intervals
+        self._resources.push_async_callback(poller.stop)
+        await poller.start()
         self._spawn(self._watch_calendar(scheduler))
 
     async def _watch_calendar(self, scheduler: PostScheduler) -> None:

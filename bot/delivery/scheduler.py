@@ -33,7 +33,7 @@ from bot.clock import Clock
 from bot.delivery.ratelimit import ChannelBuckets, GlobalLimiter
 from bot.delivery.store import DeliveryStore, SqliteDeliveryStore
 from bot.queries.answers import Answer
-from bot.queries.posts import StoredQuote, render_post
+from bot.queries.posts import StoredQuote, render_news, render_post
 from bot.schedule.calendar import Calendar
 from bot.schedule.outbox import OUTBOX_GRACE, Post, Shards, SyncReport
 from bot.schedule.planning import GuildSettings, events_near, plan_posts
@@ -314,6 +314,10 @@ class PostScheduler:
         self.calendar = calendar
         await self.replan()
 
+    async def posts_queued(self) -> None:
+        """Arm the wake-up for posts queued outside the plan (news)."""
+        await self._arm()
+
     async def update_settings(self, settings: GuildSettings) -> None:
         """Save a server's settings (resuming it if paused); re-plan it if this process owns it.
 
@@ -501,6 +505,8 @@ class PostScheduler:
 
     async def _outgoing(self, post: Post) -> OutgoingPost | None:
         settings = await self.outbox.get_settings(post.guild_id)
+        if post.kind == "news":
+            return await self._news(post, settings)
         if settings.channel_id is None:
             await self.outbox.drop_post(post.key, "no channel configured")
             return None
@@ -513,6 +519,16 @@ class PostScheduler:
         # The role is for race reminders (previews, countdowns), never the quote of the day.
         role = settings.ping_role_id if post.kind != "qotd" else None
         return OutgoingPost(post, post.guild_id, settings.channel_id, role, answer)
+
+    async def _news(self, post: Post, settings: GuildSettings) -> OutgoingPost | None:
+        """Return a news post to the server's news channel (never pinging)."""
+        item = await self.outbox.news_item(int(post.payload.get("article_id") or 0))
+        reason = "no news channel configured" if settings.news_channel_id is None else ""
+        reason = reason or ("the article is gone" if item is None else "")
+        if reason or item is None or settings.news_channel_id is None:
+            await self.outbox.drop_post(post.key, reason)
+            return None
+        return OutgoingPost(post, post.guild_id, settings.news_channel_id, None, render_news(item))
 
     async def _quote_for(self, post: Post) -> StoredQuote | None:
         today = post.day or post.due.date()

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from bot.queries.posts import StoredQuote, load_quote
+from bot.queries.posts import NewsItem, StoredQuote, load_news, load_quote
 from bot.schedule import leases, outbox
 from bot.schedule.leases import LeaseClaim
 from bot.schedule.outbox import OUTBOX_GRACE, Post, Shards, SyncReport
@@ -109,6 +109,10 @@ class DeliveryStore(Protocol):
 
     async def record_qotd(self, guild_id: int, quote_id: int, day: date) -> None:
         """Remember a server's quote of the day."""
+        ...
+
+    async def news_item(self, article_id: int) -> NewsItem | None:
+        """Return the article a news post links to."""
         ...
 
     async def claim_leases(
@@ -233,6 +237,10 @@ class SqliteDeliveryStore:
     async def record_qotd(self, guild_id: int, quote_id: int, day: date) -> None:
         """Remember a server's quote of the day."""
         await outbox.record_qotd(self.store, guild_id, quote_id, day)
+
+    async def news_item(self, article_id: int) -> NewsItem | None:
+        """Return the article a news post links to."""
+        return await load_news(self.store, article_id)
 
     async def claim_leases(
         self,

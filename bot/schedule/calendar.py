@@ -151,12 +151,24 @@ class Calendar:
         """Return the season of `year`, if known."""
         return next((s for s in self.seasons if s.year == year), None)
 
-    def events(self) -> Iterator[Event]:
-        """Yield every event in date order."""
+    def events(self, series: Iterable[str] = ()) -> Iterator[Event]:
+        """Yield every event (of `series`, when given) in date order."""
+        wanted = tuple(series)
         yield from sorted(
-            (e for s in self.seasons for e in s.events if e.sessions),
+            (
+                e
+                for s in self.seasons
+                if not wanted or series_matches(s.series, wanted)
+                for e in s.events
+                if e.sessions
+            ),
             key=lambda e: (e.first_day, e.round or 0),
         )
+
+    def series_of(self, event: Event) -> str:
+        """Return the series an event belongs to."""
+        season = next((s for s in self.seasons if event in s.events), None)
+        return season.series if season is not None else DEFAULT_SERIES
 
     def next_event(self, now: datetime, kinds: Iterable[str] | None = None) -> Event | None:
         """Return the first event with a session (of `kinds`, if given) still to come."""
@@ -194,6 +206,20 @@ class Calendar:
     def event(self, uid: str) -> Event | None:
         """Return the event with uid `uid`."""
         return next((e for s in self.seasons for e in s.events if e.uid == uid), None)
+
+
+def series_matches(series: str | None, wanted: Iterable[str]) -> bool:
+    """Return whether a series is one of `wanted`: 'IMSA' matches 'IMSA WeatherTech …'."""
+    if series is None:
+        return False
+    words = set(normalise_name(series).split())
+    if not words:
+        return False
+    for name in wanted:
+        other = set(normalise_name(name).split())
+        if other and (other <= words or words <= other):
+            return True
+    return False
 
 
 def normalise_name(name: str) -> str:

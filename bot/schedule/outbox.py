@@ -423,9 +423,9 @@ async def _rows_of(
 ) -> dict[PostKey, Post]:
     ids = sorted(guilds)
     marks = ", ".join("?" * len(ids))
-    sql = (
+    sql = (  # news posts are queued, not planned: a re-plan leaves them alone
         f"SELECT {_COLUMNS} FROM outbox WHERE guild_id IN ({marks})"  # noqa: S608 - only ? marks
-        " AND (due_utc >= ? OR status IN ('pending', 'paused', 'sending'))"
+        " AND kind != 'news' AND (due_utc >= ? OR status IN ('pending', 'paused', 'sending'))"
     )
     async with db.execute(sql, [*ids, stamp(since)]) as cur:
         return {post.key: post for post in map(_post, await cur.fetchall())}

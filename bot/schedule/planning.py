@@ -21,9 +21,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.schedule.calendar import SESSION_KINDS, Calendar, Event, Session
+from bot.schedule.calendar import SESSION_KINDS, Calendar, Event, Session, series_matches
 
-PostKind = Literal["preview", "countdown", "qotd"]
+PostKind = Literal["preview", "countdown", "qotd", "news"]
 DEFAULT_LEADS = (timedelta(days=7), timedelta(days=1), timedelta(hours=1))
 DEFAULT_SESSION_KINDS = ("race",)
 PREVIEW_WEEKDAY = 0  # Monday
@@ -124,13 +124,24 @@ def plan_posts(
         return []
     posts: list[PlannedPost] = []
     if settings.events_enabled:
-        for event in calendar.events() if events is None else events:
+        for event in _of_series(calendar, settings.series, events):
             posts += plan_event(settings, event)
     posts += plan_qotd(settings, start, qotd_days)
     return sorted(
         (p for p in posts if p.due >= start and (end is None or p.due < end)),
         key=lambda p: (p.due, p.key),
     )
+
+
+def _of_series(
+    calendar: Calendar, series: Sequence[str], events: Iterable[Event] | None
+) -> Iterable[Event]:
+    """Return the events of a server's series (of `events`, when given)."""
+    if events is None:
+        return calendar.events(series)
+    if not series:
+        return events
+    return [e for e in events if series_matches(calendar.series_of(e), series)]
 
 
 def events_near(
