@@ -144,10 +144,12 @@ async def test_refresh_reads_feeds_and_calendars_and_names_what_failed(
     race = datetime(2027, 1, 30, 13, 30, tzinfo=ZoneInfo("America/New_York"))
     quali = datetime(2027, 1, 28, 15, 15, tzinfo=ZoneInfo("America/New_York"))
     assert answer["title"] == "Rolex 24 At Daytona"
-    assert f"<t:{int(race.timestamp())}:R>" in answer["description"]
-    shown = {s["name"]: s["value"] for s in answer["sections"]}
-    assert shown["Qualifying"].startswith(f"<t:{int(quali.timestamp())}:F>")
-    assert shown["Race"].startswith(f"<t:{int(race.timestamp())}:F>")
+    # start times are Discord timestamps (spans the Discord renderer writes as <t:UNIX:style>)
+    race_at = {"timestamp": race.astimezone(UTC).isoformat(), "style": "R"}
+    assert race_at in answer["description_spans"]
+    shown = {s["name"]: s.get("spans", [None])[0] for s in answer["sections"]}
+    assert shown["Qualifying"] == {"timestamp": quali.astimezone(UTC).isoformat(), "style": "F"}
+    assert shown["Race"] == {"timestamp": race.astimezone(UTC).isoformat(), "style": "F"}
     assert answer["data"]["race"]["start_utc"] == race.astimezone(UTC).isoformat()
 
     # a second refresh adds nothing and costs conditional GETs answered 304
