@@ -155,3 +155,10 @@ def test_dates_of_an_imported_plain_event_are_its_own():
     report = import_ics(vcalendar(vevent("d", ";VALUE=DATE:20250601")).encode(), Calendar())
     event = report.calendar.event("d-event")
     assert event is not None and event.first_day == date(2025, 6, 1)
+
+
+def test_a_floating_start_time_is_read_as_utc_with_a_warning():
+    data = vcalendar(vevent("float", ":20250601T180000", "Floating race")).encode()
+    report = import_ics(data, Calendar())
+    assert report.added == ["float"]
+    assert report.warnings == ["float: start time has no time zone (floating); read as UTC"]
