@@ -8,6 +8,7 @@ import math
 import pkgutil
 import signal
 from contextlib import AsyncExitStack
+from typing import Any
 
 import aiohttp
 import discord
@@ -18,6 +19,8 @@ import cogs
 from bot.clock import Clock, SystemClock
 from bot.config import DISCORD_API_BASE, Config
 from bot.delivery.scheduler import DeliveryResult, OutgoingPost, PostScheduler
+from bot.delivery.server_events import ServerEventGone, ServerEventsForbidden, ServerEventSync
+from bot.queries.server_events import PlannedServerEvent
 from bot.schedule.calendar import Calendar
 from bot.services import Services, open_services
 from cogs._render import render_embeds
@@ -65,6 +68,8 @@ class PaddockBot(commands.Bot):
         self._resources = AsyncExitStack()
         self._services: Services | None = None
         self._scheduler: PostScheduler | None = None
+        self._server_events: ServerEventSync | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
 
     @property
     def services(self) -> Services:
@@ -92,6 +97,15 @@ class PaddockBot(commands.Bot):
         services.planner = scheduler
         self._services, self._scheduler = services, scheduler
         self._resources.push_async_callback(scheduler.stop)
+        events = ServerEventSync(
+            services,
+            lambda: scheduler.calendar,
+            self,
+            self.clock,
+            may_sync=lambda: scheduler.is_deliverer,
+        )
+        self._server_events = events
+        self._resources.push_async_callback(events.stop)
         self.add_dynamic_items(PageButton)  # page buttons of any earlier answer work again
         for name in extension_names():
             await self.load_extension(name)
@@ -103,6 +117,7 @@ class PaddockBot(commands.Bot):
             log.info("Synced %d commands to dev guild %d", len(synced), guild_id)
         if self.deliver_posts:
             await scheduler.start()
+            events.start()
 
     async def _follow_gateway(self) -> None:
         """Use the gateway URL that the configured API announces (not Discord's by default)."""
@@ -149,10 +164,61 @@ class PaddockBot(commands.Bot):
             return DeliveryResult.retry(str(exc))
         return DeliveryResult.sent(message.id)
 
+    def sync_server_events(self, guild_id: int) -> None:
+        """Bring one server's Discord events in line with its settings, in the background."""
+        if self._server_events is None or not self.deliver_posts:
+            return
+        task = asyncio.create_task(self._server_events.sync_guild(guild_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def create_server_event(self, guild_id: int, event: PlannedServerEvent) -> int:
+        """Create an external scheduled event for a race session; return its id."""
+        try:
+            created = await self.http.create_guild_scheduled_event(
+                guild_id, **server_event_payload(event)
+            )
+        except (discord.Forbidden, discord.NotFound) as exc:
+            raise ServerEventsForbidden(str(exc)) from exc
+        return int(created["id"])
+
+    async def edit_server_event(
+        self, guild_id: int, event_id: int, event: PlannedServerEvent
+    ) -> None:
+        """Update a scheduled event Paddock created (the calendar moved the session)."""
+        try:
+            await self.http.edit_scheduled_event(guild_id, event_id, **server_event_payload(event))
+        except discord.NotFound as exc:
+            raise ServerEventGone(str(exc)) from exc
+        except discord.Forbidden as exc:
+            raise ServerEventsForbidden(str(exc)) from exc
+
+    async def delete_server_event(self, guild_id: int, event_id: int) -> None:
+        """Delete a scheduled event Paddock created (the session was cancelled)."""
+        try:
+            await self.http.delete_scheduled_event(guild_id, event_id)
+        except discord.NotFound as exc:
+            raise ServerEventGone(str(exc)) from exc
+        except discord.Forbidden as exc:
+            raise ServerEventsForbidden(str(exc)) from exc
+
     async def close(self) -> None:
         """Disconnect, then release the store and every other resource."""
         await super().close()
         await self._resources.aclose()
+
+
+def server_event_payload(event: PlannedServerEvent) -> dict[str, Any]:
+    """Return Discord's body for an external, server-only scheduled event."""
+    return {
+        "name": event.name,
+        "privacy_level": discord.PrivacyLevel.guild_only.value,
+        "entity_type": discord.EntityType.external.value,
+        "entity_metadata": {"location": event.location},
+        "scheduled_start_time": event.start.isoformat(),
+        "scheduled_end_time": event.end.isoformat(),
+        "description": event.description,
+    }
 
 
 def _stop_on_signals(bot: PaddockBot) -> None:

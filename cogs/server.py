@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, Literal
 
 import discord
 from discord import app_commands
@@ -13,13 +14,21 @@ from bot.queries.catalogue import GROUP_DESCRIPTIONS, spec
 from bot.queries.server import RoleCheck
 from cogs._reply import autocomplete, reply, send_answer
 
+if TYPE_CHECKING:
+    from cogs._client import PaddockBot
+
+NEED_MANAGE_EVENTS = (
+    "Paddock needs the Manage Events permission to keep race sessions as server events: "
+    "grant it to Paddock's role (Server Settings → Roles), then run /config events on again."
+)
 MAKE_PINGABLE = (
     "make the role mentionable (Server Settings → Roles → the role → “Allow anyone to @mention "
     "this role”), or give Paddock's role the Mention Everyone permission (it covers all roles)"
 )
 
-SHOW, CHANNEL, ROLE, TIMEZONE, LEADS, QOTD = (
-    spec(f"config {name}") for name in ("show", "channel", "role", "timezone", "leads", "qotd")
+SHOW, CHANNEL, ROLE, EVENTS, TIMEZONE, LEADS, QOTD = (
+    spec(f"config {name}")
+    for name in ("show", "channel", "role", "events", "timezone", "leads", "qotd")
 )
 
 
@@ -91,6 +100,20 @@ class ServerConfig(
             return
         role_id = role.id if role else None
         await reply(interaction, partial(ROLE.handler, guild_id=guild_id, role=role_id))
+
+    @app_commands.command(name=EVENTS.leaf, description=EVENTS.description)
+    @app_commands.describe(**EVENTS.descriptions())
+    async def events(self, interaction: discord.Interaction, state: Literal["on", "off"]) -> None:
+        """Keep one server event per upcoming race session (or remove them)."""
+        guild_id = guild_of(interaction)
+        wanted = state == "on"
+        if wanted and not interaction.app_permissions.manage_events:
+            refusal = Answer("Setting not changed", NEED_MANAGE_EVENTS, status="error")
+            await send_answer(interaction, refusal, ephemeral=True)
+            return
+        await reply(interaction, partial(EVENTS.handler, guild_id=guild_id, state=state))
+        client: PaddockBot = interaction.client  # type: ignore[assignment]
+        client.sync_server_events(guild_id)
 
     @app_commands.command(name=TIMEZONE.leaf, description=TIMEZONE.description)
     @app_commands.describe(**TIMEZONE.descriptions())

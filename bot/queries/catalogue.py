@@ -137,6 +137,16 @@ async def _config_qotd(services: Services, guild_id: int, at: str) -> Answer:
     return await change(services, guild_id, "qotd_time", at)
 
 
+async def _config_events(services: Services, guild_id: int, state: str) -> Answer:
+    """Keep Discord server events for upcoming race sessions (on), or none (off)."""
+    wanted = state.strip().casefold()
+    if wanted not in ("on", "off"):
+        return Answer(
+            "Setting not changed", f"events: expected on or off, got {state!r}", status="error"
+        )
+    return await update_settings(services, guild_id, server_events=wanted == "on")
+
+
 async def _help(services: Services, command: str | None = None) -> Answer:
     """Answer /help: every command by group with an example, or one command's options."""
     return help_answer(command)
@@ -266,6 +276,19 @@ CATALOGUE: tuple[Command, ...] = (
         SERVER,
         "/config role role:@Race fans",
         (Option("role", "The role to ping; leave empty to never ping", "role"),),
+        guild=True,
+    ),
+    Command(
+        "config events",
+        "Race sessions as Discord server events.",
+        _config_events,
+        SERVER,
+        "/config events state:on",
+        (
+            Option(
+                "state", "on: one event per upcoming race, with line-ups; off: none", required=True
+            ),
+        ),
         guild=True,
     ),
     Command(

@@ -119,6 +119,7 @@ def _describe(settings: GuildSettings) -> list[Section]:
         Section("Reminder leads", ", ".join(map(format_lead, settings.leads)), inline=True),
         Section("Quote of the day", qotd, inline=True),
         Section("Posting", status, inline=True),
+        Section("Server events", "on" if settings.server_events else "off", inline=True),
     ]
 
 

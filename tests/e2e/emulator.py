@@ -1904,6 +1904,8 @@ class Emulator:
 
     def _events(self, gid: str) -> dict[str, Json]:
         self._guild_or_404(gid)
+        if not self.bot_permissions & (MANAGE_EVENTS | ADMINISTRATOR):
+            raise _HTTPError(403, "Missing Permissions", 50013)
         return self.scheduled_events.setdefault(gid, {})
 
     def _event_or_404(self, gid: str, eid: str) -> Json:

@@ -194,6 +194,7 @@ async def test_registered_commands_fit_discord(shared: Emulator) -> None:
         "timezone",
         "leads",
         "qotd",
+        "events",
     }
     for name, command in commands.items():
         if name != "config":
