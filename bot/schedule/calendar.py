@@ -233,7 +233,8 @@ def import_calendar_file(ics: Path, saved: Path, seed: Path) -> ImportReport:
     The result is saved only once it has been read back as a valid calendar, so an import
     never leaves a calendar that stops Paddock from starting.
     """
-    report = import_ics(read_regular_file(ics, MAX_ICS_BYTES), current_calendar(saved, seed))
+    data = read_regular_file(ics, MAX_ICS_BYTES, source=str(ics))
+    report = import_ics(data, current_calendar(saved, seed))
     if report.changed:
         parse_calendar(tomllib.loads(dump_calendar(report.calendar)), where=f"import of {ics}")
         save_calendar(report.calendar, saved)
