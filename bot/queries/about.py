@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot import __version__
 from bot.queries.answers import Answer, Section
+from bot.queries.inline import Code, Text
 from bot.services import Services
 
 
@@ -43,7 +44,7 @@ async def about(services: Services) -> Answer:
             Section("Entities", str(stats.entities), inline=True),
             Section("Latency", latency, inline=True),
             Section("Uptime", _duration(uptime), inline=True),
-            Section("Database", f"`{services.store.path}`"),
+            Section("Database", Text.of(Code(str(services.store.path)))),
         ],
         data={
             "version": __version__,

@@ -12,8 +12,8 @@ from bot.queries.common import (
     FIELD_VALUE_LIMIT,
     chunk_sections,
     clip,
-    safe,
 )
+from bot.queries.inline import Text
 from bot.queries.names import event_names
 from bot.services import Services
 from bot.store import StoredArticle
@@ -73,9 +73,9 @@ async def article(services: Services, id: int) -> Answer:
         )
     ]
 
-    sections = chunk_sections("Line-ups", [f"#{g.car} {g.line(names)}" for g in groups])
+    sections = chunk_sections("Line-ups", [Text.of(f"#{g.car} ", g.line(names)) for g in groups])
     sections += chunk_sections(
-        "Results", [f"{e.heading}: {r.line(result_names)}" for e, r in shown_results]
+        "Results", [Text.of(f"{e.heading}: ", r.line(result_names)) for e, r in shown_results]
     )
     sections += chunk_sections("Quotes", [_quote_line(row) for row in quotes])
     for kind, heading in ENTITY_HEADINGS.items():
@@ -123,12 +123,12 @@ async def _entities(services: Services, article_id: int) -> dict[str, list[str]]
 def _quote_line(row: Any) -> str:
     """Return a quote as one short line: speaker and the start of the quote."""
     speaker = row["speaker"] or "Unattributed"
-    return f"{speaker}: “{clip(safe(row['text']), QUOTE_PREVIEW_CHARS)}”"
+    return f"{speaker}: “{clip(row['text'], QUOTE_PREVIEW_CHARS)}”"
 
 
 def _text_sections(paragraphs: list[str]) -> list[Section]:
     """Return the article text as sections of whole paragraphs (long ones split)."""
-    pieces = [piece for p in paragraphs for piece in split_long(safe(p))]
+    pieces = [piece for p in paragraphs for piece in split_long(p)]
     return chunk_sections("Text", pieces)
 
 

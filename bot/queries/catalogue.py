@@ -17,6 +17,7 @@ from bot.queries.about import about
 from bot.queries.answers import Answer, Attachment, Section
 from bot.queries.article import article
 from bot.queries.driver import driver
+from bot.queries.inline import LINES, Code, Text
 from bot.queries.lineup import lineup
 from bot.queries.quotes import quote
 from bot.queries.results import results
@@ -380,11 +381,17 @@ def help_answer(command: str | None = None) -> Answer:
         return _command_help(found)
     sections: list[Section] = []
     for group in dict.fromkeys(c.group for c in CATALOGUE):
-        lines = [f"{c.example} · {c.description}" for c in CATALOGUE if c.group == group]
-        sections.append(Section(group, "\n".join(lines)))
+        lines = [
+            Text.of(Code(c.example), f" · {c.description}") for c in CATALOGUE if c.group == group
+        ]
+        sections.append(Section(group, LINES.join(lines)))
     return Answer(
         "Paddock commands",
-        "Type a command with its options as name:value. /help command:NAME shows its options.",
+        Text.of(
+            "Type a command with its options as name:value. ",
+            Code("/help command:NAME"),
+            " shows one command's options.",
+        ),
         sections=sections,
         data={"commands": [c.name for c in CATALOGUE]},
     )
@@ -392,7 +399,7 @@ def help_answer(command: str | None = None) -> Answer:
 
 def _command_help(command: Command) -> Answer:
     """Return one command's help: what it does, an example and each option."""
-    sections = [Section("Example", command.example)]
+    sections = [Section("Example", Text.of(Code(command.example)))]
     for option in command.options:
         need = "required" if option.required else "optional"
         sections.append(Section(option.usage(), f"{option.description} ({need})"))

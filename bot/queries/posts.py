@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.queries.answers import Answer, Section, Source
+from bot.queries.inline import Text, Timestamp
 from bot.queries.sessions import (
-    discord_time,
     event_data,
     format_day,
     format_days,
@@ -61,12 +61,15 @@ def render_preview(event: Event) -> Answer:
 def render_countdown(event: Event, session: Session, lead: timedelta) -> Answer:
     """Return a countdown reminder: '<Session> starts <t:…:R>' or the day when no time is set."""
     start = session.start_utc()
+    line: str | Text
     if start is None:
         day = format_day(session.local_date(event.zone))
         days = f"{lead.days} day" if lead.days == 1 else f"{lead.days} days"
         line = f"{session.label} day is {day} (in {days}); start time not published yet."
     else:
-        line = f"{session.label} starts {discord_time(start, 'R')} ({discord_time(start, 'F')})"
+        line = Text.of(
+            f"{session.label} starts ", Timestamp(start, "R"), " (", Timestamp(start, "F"), ")"
+        )
     return Answer(
         title=f"{event.name}: {session.label.lower()} countdown",
         description=line,

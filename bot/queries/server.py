@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from rapidfuzz import process, utils
 
 from bot.queries.answers import Answer, Section
-from bot.queries.sessions import discord_time
+from bot.queries.inline import LINES, Channel, Role, Text, Timestamp
 from bot.schedule.outbox import get_settings, posts, save_settings
 from bot.schedule.planning import DEFAULT_LEADS, GuildSettings
 from bot.services import Services
@@ -46,7 +46,7 @@ def parse_leads(text: str) -> tuple[timedelta, ...]:
             raise SettingError(f"“{part}” is out of range: leads go from 1m to 30d")
         leads.add(lead)
     if not leads or len(leads) > MAX_LEADS:
-        raise SettingError(f"give between 1 and {MAX_LEADS} lead times, e.g. `7d, 1d, 1h`")
+        raise SettingError(f"give between 1 and {MAX_LEADS} lead times, e.g. 7d, 1d, 1h")
     return tuple(sorted(leads, reverse=True))
 
 
@@ -108,8 +108,10 @@ def _zone_words(name: str) -> str:
 
 def _describe(settings: GuildSettings) -> list[Section]:
     """Return the settings as answer sections."""
-    channel = f"<#{settings.channel_id}>" if settings.channel_id else "not set (no posts)"
-    role = f"<@&{settings.ping_role_id}>" if settings.ping_role_id else "none (posts never ping)"
+    channel = Text.of(Channel(settings.channel_id)) if settings.channel_id else "not set (no posts)"
+    role = (
+        Text.of(Role(settings.ping_role_id)) if settings.ping_role_id else "none (posts never ping)"
+    )
     qotd = settings.qotd_time.strftime("%H:%M") if settings.qotd_time else "off"
     status = f"paused: {settings.pause_reason}" if settings.paused else "active"
     return [
@@ -144,9 +146,11 @@ def role_warning(settings: GuildSettings, check: RoleCheck | None) -> Section | 
     """Return a warning when the saved ping role can no longer be pinged."""
     role_id = settings.ping_role_id
     problem = check(role_id) if check is not None and role_id else None
-    if problem is None:
+    if problem is None or role_id is None:
         return None
-    return Section("Warning", f"Reminders cannot ping <@&{role_id}> any more: {problem}")
+    return Section(
+        "Warning", Text.of("Reminders cannot ping ", Role(role_id), f" any more: {problem}")
+    )
 
 
 async def show_settings(
@@ -155,12 +159,12 @@ async def show_settings(
     """Answer /config show: the settings and the next planned posts."""
     settings = await get_settings(services.store, guild_id)
     pending = [p for p in await posts(services.store, guild_id) if p.status == "pending"]
-    upcoming = "\n".join(
-        f"{discord_time(p.due, 'f')} · {p.kind} · {discord_time(p.due, 'R')}"
+    upcoming = LINES.join(
+        Text.of(Timestamp(p.due, "f"), f" · {p.kind} · ", Timestamp(p.due, "R"))
         for p in sorted(pending, key=lambda p: p.due)[:UPCOMING_SHOWN]
     )
     sections = _describe(settings)
-    sections.append(Section("Next posts", upcoming or "none planned"))
+    sections.append(Section("Next posts", upcoming if upcoming.spans else "none planned"))
     warning = role_warning(settings, role_check)
     if warning is not None:
         sections.insert(0, warning)

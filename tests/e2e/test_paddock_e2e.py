@@ -293,6 +293,17 @@ async def test_search_finds_the_pole_article_first(shared: Emulator) -> None:
 
 
 @shared_bot
+async def test_typed_input_echoed_in_an_embed_is_never_a_link_or_a_pill(shared: Emulator) -> None:
+    typed = "[free tickets](https://evil.example/phish) <@&123> **loud**"
+    record = await shared.invoke("search", {"query": typed})
+    text = answer_text(record)
+    assert "free tickets" in text, "the input is echoed, as typed"
+    assert "[free tickets](" not in text and "\\[free tickets\\](" in text
+    assert "<@&123>" not in text and "**loud**" not in text
+    assert record.data["allowed_mentions"] == {"parse": []}
+
+
+@shared_bot
 async def test_unknown_article_is_a_polite_answer(shared: Emulator) -> None:
     record = await shared.invoke("article", {"id": 999})
     assert record.response_type == 4

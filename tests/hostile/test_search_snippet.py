@@ -28,15 +28,15 @@ async def _put(store: Store, name: str, size: int) -> int:
     )
 
 
-async def _search_seconds(services: Services, query: str) -> tuple[float, str]:
+async def _search_seconds(services: Services, query: str) -> tuple[float, dict]:
     best = float("inf")
-    snippet = ""
+    hit: dict = {}
     for _ in range(3):
         began = time.perf_counter()
         answer = await search(services, query=query)
         best = min(best, time.perf_counter() - began)
-        snippet = answer.data["hits"][0]["snippet"]
-    return best, snippet
+        hit = answer.data["hits"][0]
+    return best, hit
 
 
 async def test_a_snippet_of_a_1_mb_article_costs_about_what_a_small_one_does(
@@ -53,9 +53,9 @@ async def test_a_snippet_of_a_1_mb_article_costs_about_what_a_small_one_does(
         small, small_snippet = await _search_seconds(
             Services(small_store, config, clock), "pole traffic"
         )
-    assert "**pole**" in big_snippet and "**traffic**" in big_snippet
-    assert big_snippet.startswith("Harlow took the **pole**")
-    assert len(big_snippet) < 400
-    assert "**pole**" in small_snippet
+    assert {"pole", "traffic"} <= set(big_snippet["highlights"])
+    assert big_snippet["snippet"].startswith("Harlow took the pole at Daytona")
+    assert len(big_snippet["snippet"]) < 400
+    assert "pole" in small_snippet["highlights"]
     print(f"search: 95 kB article {small * 1000:.1f} ms, 950 kB {big * 1000:.1f} ms")
     assert big / small < 4, f"95 kB article {small * 1000:.1f} ms, 950 kB {big * 1000:.1f} ms"
