@@ -12,8 +12,9 @@ from bot.queries.catalogue import CATALOGUE, command_table
 from bot.queries.inline import Text
 from bot.services import load_current_calendar
 
-MARKUP = re.compile(r"<[#@:]|<t:\d|\*\*|\|\||\]\(|`")
-"""Mentions, channels, emoji, timestamps, bold, spoilers, masked links, code."""
+MARKUP = re.compile(r"<[#@:]|<t:\d|\*\*|\|\||\]\(|`|\d{4}-\d\d-\d\d \d\d:\d\d UTC")
+"""Mentions, channels, emoji, timestamps, bold, spoilers, masked links, code; and a timestamp
+span flattened into a string (an f-string around a `Text` loses its spans)."""
 
 
 def literal_texts(answer: Answer) -> list[str]:
