@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine
@@ -14,6 +15,8 @@ from discord import app_commands
 
 from bot.admission import Admission, Ticket
 from bot.queries.answers import Answer
+from bot.queries.catalogue import complete
+from bot.queries.links import add_links, linked
 from bot.queries.saved import SavedQuery, remember, rerun, saved_query_of
 from cogs._render import render_embeds
 
@@ -132,6 +135,8 @@ async def turn_page(interaction: discord.Interaction[Any], key: str, page: int, 
         answer = await task
     finally:
         task.cancel()
+    if answer is not None:
+        answer = await add_links(services, answer)
     if answer is None:
         await _expired(interaction)
         return
@@ -173,14 +178,20 @@ async def send_answer(
         services = services_of(interaction)
         key = await remember(services.store, saved, services.clock.now())
         view = pager_view(key, 0, len(embeds), interaction.user.id)
+    attached = answer.attachment
+    file = (
+        discord.File(io.BytesIO(attached.data), filename=attached.filename)
+        if attached is not None
+        else discord.utils.MISSING
+    )
     if interaction.response.is_done():
         await interaction.followup.send(
-            embed=embeds[0], view=view, ephemeral=ephemeral, allowed_mentions=NO_PINGS
+            embed=embeds[0], view=view, file=file, ephemeral=ephemeral, allowed_mentions=NO_PINGS
         )
         mark_answered(interaction)
     else:
         await interaction.response.send_message(
-            embed=embeds[0], view=view, ephemeral=ephemeral, allowed_mentions=NO_PINGS
+            embed=embeds[0], view=view, file=file, ephemeral=ephemeral, allowed_mentions=NO_PINGS
         )
 
 
@@ -199,6 +210,8 @@ async def reply(
     `bot.admission.QUERY_SLOTS` queries run at once: the others wait without holding memory.
     """
     services = services_of(interaction)
+    saved = saved_query_of(query)
+    query = linked(query)  # every cited article links to where it was published
     gate = services.admission
     gate.nudge_waiting()  # those waiting on their budget: acknowledge now, the bot is busy
     busy = gate.active > 0
@@ -210,7 +223,7 @@ async def reply(
             answer = await gate.run(partial(query, services))
         else:
             answer = await _answer_or_defer(interaction, gate, ticket, query, services, ephemeral)
-        await send_answer(interaction, answer, ephemeral=ephemeral, saved=saved_query_of(query))
+        await send_answer(interaction, answer, ephemeral=ephemeral, saved=saved)
     finally:
         gate.leave(ticket)
 
@@ -254,8 +267,7 @@ def autocomplete(
     async def complete_names(
         interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        from bot.queries.names import complete
-
         return choices(await complete(services_of(interaction), kind, current))
 
+    complete_names.__name__ = f"complete_{kind}"  # names the kind (tests/test_catalogue.py)
     return complete_names

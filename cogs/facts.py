@@ -8,25 +8,22 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.queries.catalogue import SEASON_MAX, SEASON_MIN, spec
 from bot.queries.driver import driver
 from bot.queries.lineup import lineup
 from bot.queries.results import results
 from bot.queries.team import team
 from cogs._reply import autocomplete, reply
 
-Season = app_commands.Range[int, 1950, 2100]
+Season = app_commands.Range[int, SEASON_MIN, SEASON_MAX]
+LINEUP, DRIVER, TEAM, RESULTS = map(spec, ("lineup", "driver", "team", "results"))
 
 
 class Facts(commands.Cog):
     """Who drives what, and what they won."""
 
-    @app_commands.command(name="lineup", description="Who drives a car, now and before.")
-    @app_commands.describe(
-        car="Car number, e.g. 31 or 01",
-        team="Team name (lists each of its cars)",
-        season="Season year, e.g. 2024",
-        event="Event name, e.g. Rolex 24",
-    )
+    @app_commands.command(name=LINEUP.leaf, description=LINEUP.description)
+    @app_commands.describe(**LINEUP.descriptions())
     @app_commands.autocomplete(
         car=autocomplete("car"), team=autocomplete("team"), event=autocomplete("event")
     )
@@ -41,27 +38,22 @@ class Facts(commands.Cog):
         """Show a car's drivers as of the latest article, with earlier line-ups below."""
         await reply(interaction, partial(lineup, car=car, team=team, season=season, event=event))
 
-    @app_commands.command(name="driver", description="A driver's cars, teammates and results.")
-    @app_commands.describe(name="Driver name (typos are fine)")
+    @app_commands.command(name=DRIVER.leaf, description=DRIVER.description)
+    @app_commands.describe(**DRIVER.descriptions())
     @app_commands.autocomplete(name=autocomplete("person"))
     async def driver(self, interaction: discord.Interaction, name: str) -> None:
         """Show a driver's cars and teams by season, teammates, results and quotes."""
         await reply(interaction, partial(driver, name=name))
 
-    @app_commands.command(name="team", description="A team's cars, drivers and results.")
-    @app_commands.describe(name="Team name or abbreviation, e.g. AXR")
+    @app_commands.command(name=TEAM.leaf, description=TEAM.description)
+    @app_commands.describe(**TEAM.descriptions())
     @app_commands.autocomplete(name=autocomplete("team"))
     async def team(self, interaction: discord.Interaction, name: str) -> None:
         """Show a team's cars, drivers and results."""
         await reply(interaction, partial(team, name=name))
 
-    @app_commands.command(name="results", description="Poles, wins, positions and titles.")
-    @app_commands.describe(
-        event="Event name, e.g. Daytona",
-        season="Season year, e.g. 2024",
-        driver="Driver name",
-        car="Car number",
-    )
+    @app_commands.command(name=RESULTS.leaf, description=RESULTS.description)
+    @app_commands.describe(**RESULTS.descriptions())
     @app_commands.autocomplete(
         event=autocomplete("event"), driver=autocomplete("person"), car=autocomplete("car")
     )

@@ -9,16 +9,19 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.queries.article import article
+from bot.queries.catalogue import SEARCH_MAX_CHARS, spec
 from bot.queries.quotes import quote
 from bot.queries.search import search
 from cogs._reply import autocomplete, reply
+
+QUOTE, SEARCH, ARTICLE = map(spec, ("quote", "search", "article"))
 
 
 class Reading(commands.Cog):
     """Who said what, and the articles behind every answer."""
 
-    @app_commands.command(name="quote", description="Quotes by speaker or topic, or a random one.")
-    @app_commands.describe(speaker="Who said it", about="A word or phrase in the quote")
+    @app_commands.command(name=QUOTE.leaf, description=QUOTE.description)
+    @app_commands.describe(**QUOTE.descriptions())
     @app_commands.autocomplete(speaker=autocomplete("person"))
     async def quote(
         self,
@@ -29,16 +32,16 @@ class Reading(commands.Cog):
         """Show the matching quotes, best first, or a random quote without options."""
         await reply(interaction, partial(quote, speaker=speaker, about=about))
 
-    @app_commands.command(name="search", description="Search the articles.")
-    @app_commands.describe(query='Words, or a "quoted phrase"')
+    @app_commands.command(name=SEARCH.leaf, description=SEARCH.description)
+    @app_commands.describe(**SEARCH.descriptions())
     async def search(
-        self, interaction: discord.Interaction, query: app_commands.Range[str, 1, 200]
+        self, interaction: discord.Interaction, query: app_commands.Range[str, 1, SEARCH_MAX_CHARS]
     ) -> None:
         """Find articles by full-text search, best match first."""
         await reply(interaction, partial(search, query=query))
 
-    @app_commands.command(name="article", description="Read an article and the facts found in it.")
-    @app_commands.describe(id="Article id, as cited in answers")
+    @app_commands.command(name=ARTICLE.leaf, description=ARTICLE.description)
+    @app_commands.describe(**ARTICLE.descriptions())
     async def article(
         self,
         interaction: discord.Interaction,

@@ -10,8 +10,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.queries.answers import Answer
-from bot.queries.server import RoleCheck, change, show_settings, update_settings, zone_names
-from cogs._reply import choices, reply, send_answer
+from bot.queries.catalogue import GROUP_DESCRIPTIONS, spec
+from bot.queries.server import RoleCheck
+from cogs._reply import autocomplete, reply, send_answer
 
 if TYPE_CHECKING:
     from cogs._client import PaddockBot
@@ -25,10 +26,11 @@ MAKE_PINGABLE = (
     "this role”), or give Paddock's role the Mention Everyone permission (it covers all roles)"
 )
 
-
-async def _zones(_: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
-    """Offer IANA time zone names."""
-    return choices(zone_names(current))
+SHOW, CHANNEL, ROLE, EVENTS, TIMEZONE, LEADS, QOTD = (
+    spec(f"config {name}")
+    for name in ("show", "channel", "role", "events", "timezone", "leads", "qotd")
+)
+NEWS, SERIES = spec("config news"), spec("config series")
 
 
 def ping_problem(role: discord.Role, bot_permissions: discord.Permissions) -> str | None:
@@ -61,28 +63,49 @@ def guild_of(interaction: discord.Interaction) -> int:
 
 @app_commands.default_permissions(manage_guild=True)
 @app_commands.guild_only()
-class ServerConfig(commands.GroupCog, group_name="config"):
+class ServerConfig(
+    commands.GroupCog, group_name="config", group_description=GROUP_DESCRIPTIONS["config"]
+):
     """Where and when Paddock posts in this server."""
 
-    @app_commands.command(name="show", description="Show this server's settings and next posts.")
+    @app_commands.command(name=SHOW.leaf, description=SHOW.description)
     async def show(self, interaction: discord.Interaction) -> None:
         """Show the settings and the next planned posts."""
         await reply(
             interaction,
             partial(
-                show_settings, guild_id=guild_of(interaction), role_check=role_check(interaction)
+                SHOW.handler, guild_id=guild_of(interaction), role_check=role_check(interaction)
             ),
         )
 
-    @app_commands.command(name="channel", description="The channel for reminders and posts.")
-    @app_commands.describe(channel="Where reminders and the quote of the day go")
+    @app_commands.command(name=CHANNEL.leaf, description=CHANNEL.description)
+    @app_commands.describe(**CHANNEL.descriptions())
     async def channel(self, interaction: discord.Interaction, channel: discord.TextChannel) -> None:
         """Post reminders and the quote of the day in `channel`."""
-        update = partial(update_settings, guild_id=guild_of(interaction), channel_id=channel.id)
-        await reply(interaction, update)
+        guild_id = guild_of(interaction)
+        await reply(interaction, partial(CHANNEL.handler, guild_id=guild_id, channel=channel.id))
 
-    @app_commands.command(name="role", description="A role to ping for reminders (empty: none).")
-    @app_commands.describe(role="The role to ping; leave empty to never ping")
+    @app_commands.command(name=NEWS.leaf, description=NEWS.description)
+    @app_commands.describe(**NEWS.descriptions())
+    async def news(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        """Post each new article from the feeds in `channel`, or stop when left empty."""
+        channel_id = channel.id if channel else None
+        await reply(
+            interaction, partial(NEWS.handler, guild_id=guild_of(interaction), channel=channel_id)
+        )
+
+    @app_commands.command(name=SERIES.leaf, description=SERIES.description)
+    @app_commands.describe(**SERIES.descriptions())
+    async def series(self, interaction: discord.Interaction, series: str) -> None:
+        """Choose which series' news and reminders this server gets (default: all)."""
+        await reply(
+            interaction, partial(SERIES.handler, guild_id=guild_of(interaction), series=series)
+        )
+
+    @app_commands.command(name=ROLE.leaf, description=ROLE.description)
+    @app_commands.describe(**ROLE.descriptions())
     async def role(
         self, interaction: discord.Interaction, role: discord.Role | None = None
     ) -> None:
@@ -96,11 +119,10 @@ class ServerConfig(commands.GroupCog, group_name="config"):
             )
             return
         role_id = role.id if role else None
-        update = partial(update_settings, guild_id=guild_id, ping_role_id=role_id)
-        await reply(interaction, update)
+        await reply(interaction, partial(ROLE.handler, guild_id=guild_id, role=role_id))
 
-    @app_commands.command(name="events", description="Race sessions as Discord server events.")
-    @app_commands.describe(state="on: one event per upcoming race, with line-ups; off: none")
+    @app_commands.command(name=EVENTS.leaf, description=EVENTS.description)
+    @app_commands.describe(**EVENTS.descriptions())
     async def events(self, interaction: discord.Interaction, state: Literal["on", "off"]) -> None:
         """Keep one server event per upcoming race session (or remove them)."""
         guild_id = guild_of(interaction)
@@ -109,34 +131,32 @@ class ServerConfig(commands.GroupCog, group_name="config"):
             refusal = Answer("Setting not changed", NEED_MANAGE_EVENTS, status="error")
             await send_answer(interaction, refusal, ephemeral=True)
             return
-        await reply(interaction, partial(update_settings, guild_id=guild_id, server_events=wanted))
+        await reply(interaction, partial(EVENTS.handler, guild_id=guild_id, state=state))
         client: PaddockBot = interaction.client  # type: ignore[assignment]
         client.sync_server_events(guild_id)
 
-    @app_commands.command(name="timezone", description="This server's time zone.")
-    @app_commands.describe(zone="An IANA time zone, e.g. America/New_York")
-    @app_commands.autocomplete(zone=_zones)
+    @app_commands.command(name=TIMEZONE.leaf, description=TIMEZONE.description)
+    @app_commands.describe(**TIMEZONE.descriptions())
+    @app_commands.autocomplete(zone=autocomplete("zone"))
     async def timezone(self, interaction: discord.Interaction, zone: str) -> None:
         """Set the time zone for the quote of the day and previews."""
         await reply(
-            interaction, partial(change, guild_id=guild_of(interaction), key="timezone", raw=zone)
+            interaction, partial(TIMEZONE.handler, guild_id=guild_of(interaction), zone=zone)
         )
 
-    @app_commands.command(name="leads", description="When reminders go out, e.g. 7d, 1d, 1h.")
-    @app_commands.describe(leads="Times before each race, e.g. 7d, 1d, 1h (or default)")
+    @app_commands.command(name=LEADS.leaf, description=LEADS.description)
+    @app_commands.describe(**LEADS.descriptions())
     async def leads(self, interaction: discord.Interaction, leads: str) -> None:
         """Set how long before each race the reminders go out."""
         await reply(
-            interaction, partial(change, guild_id=guild_of(interaction), key="leads", raw=leads)
+            interaction, partial(LEADS.handler, guild_id=guild_of(interaction), leads=leads)
         )
 
-    @app_commands.command(name="qotd", description="Quote of the day time (HH:MM) or off.")
-    @app_commands.describe(at="Local time, 24-hour HH:MM (e.g. 09:00), or off")
+    @app_commands.command(name=QOTD.leaf, description=QOTD.description)
+    @app_commands.describe(**QOTD.descriptions())
     async def qotd(self, interaction: discord.Interaction, at: str) -> None:
         """Set the local time of the quote of the day, or turn it off."""
-        await reply(
-            interaction, partial(change, guild_id=guild_of(interaction), key="qotd_time", raw=at)
-        )
+        await reply(interaction, partial(QOTD.handler, guild_id=guild_of(interaction), at=at))
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -129,3 +129,26 @@ async def test_pager_follows_a_deferred_reply(services):
     assert all(isinstance(b, PageButton) for b in kwargs["view"].children)
     assert "Page 1/" in kwargs["embed"].footer.text
     assert pings_nobody(kwargs["allowed_mentions"])
+
+
+async def test_help_groups_every_command_with_an_example_only_for_the_asker(services):
+    from bot.queries.catalogue import CATALOGUE
+
+    interaction = make_interaction(services)
+    await Meta.help.callback(Meta(), interaction)
+    reply = sent(interaction)
+    assert reply["ephemeral"] is True and pings_nobody(reply["allowed_mentions"])
+    fields = {f.name: f.value for f in reply["embed"].fields}
+    assert "/lineup car:31" in fields["Line-ups and results"]
+    assert "/config show" in fields["Server settings (admins)"]
+    assert "/config show" not in fields["Line-ups and results"]
+    shown = embed_text(reply["embed"])
+    assert all(c.example in shown for c in CATALOGUE)
+
+
+async def test_help_for_one_command_shows_its_options(services):
+    interaction = make_interaction(services)
+    await Meta.help.callback(Meta(), interaction, command="schedule season")
+    fields = {f.name: f.value for f in sent(interaction)["embed"].fields}
+    assert fields["year:1950–2100"] == "Season year, e.g. 2024 (optional)"
+    assert fields["Example"] == "`/schedule season year:2024`"

@@ -6,22 +6,32 @@ import asyncio
 import json
 import logging
 import shlex
+import sqlite3
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TextIO
 
+from bot.console.completion import Completer, show_choices
+from bot.console.places import place_id, place_names
 from bot.console.render import render_text
 from bot.queries.answers import Answer
-from bot.queries.catalogue import Command, UsageError, command_table, run_command
+from bot.queries.catalogue import (
+    CONSOLE_GUILD_ID,
+    Command,
+    UsageError,
+    bind_options,
+    command_table,
+    find_command,
+    invoke,
+)
 from bot.services import Services
+from bot.store import describe_db_error
 
 log = logging.getLogger(__name__)
 
 PROMPT = "paddock> "
 EXIT_WORDS = frozenset({"exit", "quit", "/exit", "/quit"})
-COMPLETION_TIMEOUT_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +65,43 @@ def parse_invocation(line: str) -> Invocation:
     return Invocation(" ".join(words).lower(), options)
 
 
-def render(answer: Answer, *, as_json: bool, now: datetime | None = None) -> str:
+def render(
+    answer: Answer,
+    *,
+    as_json: bool,
+    now: datetime | None = None,
+    places: dict[int, str] | None = None,
+) -> str:
     """Render an answer for the console, as text or as JSON."""
     if as_json:
         return json.dumps(answer.to_json(), ensure_ascii=False, default=str) + "\n"
-    return render_text(answer, now=now)
+    return render_text(answer, now=now, places=places)
+
+
+async def run_line(services: Services, table: dict[str, Command], line: str) -> Answer:
+    """Run one console line in the console's own server; UsageError when it cannot run."""
+    invocation = parse_invocation(line)
+    command = find_command(table, invocation.name)
+    bound = bind_options(command, invocation.options)
+    for option in command.options:
+        if option.kind in ("channel", "role") and option.name in bound:
+            try:
+                bound[option.name] = await place_id(services.store, option.kind, bound[option.name])
+            except ValueError as exc:
+                raise UsageError(f"/{command.name} {option.name}: {exc}") from None
+    answer = await invoke(services, command, bound, guild_id=CONSOLE_GUILD_ID)
+    if answer.attachment is not None:
+        await _save_attachment(services, answer)
+    return answer
+
+
+async def _save_attachment(services: Services, answer: Answer) -> None:
+    """Write an answer's file beside the database and say where it is."""
+    assert answer.attachment is not None  # noqa: S101 - checked by the caller
+    path = (services.config.database.parent / answer.attachment.filename).resolve()
+    await asyncio.to_thread(path.write_bytes, answer.attachment.data)
+    answer.description = f"{answer.description}\nSaved to {path}".strip()
+    answer.data["path"] = str(path)
 
 
 async def answer_line(
@@ -67,10 +109,17 @@ async def answer_line(
 ) -> tuple[Answer | None, str | None]:
     """Run one console line; return its answer or a usage message."""
     try:
-        invocation = parse_invocation(line)
-        return await run_command(services, table, invocation.name, invocation.options), None
+        return await run_line(services, table, line), None
     except UsageError as exc:
         return None, str(exc)
+    except sqlite3.Error as exc:  # a damaged or locked database: say so, keep the session
+        return None, describe_db_error(services.store.path, exc)
+
+
+async def render_answer(services: Services, answer: Answer, *, as_json: bool) -> str:
+    """Render an answer with the console's channel and role names and the current time."""
+    places = None if as_json else await place_names(services.store)
+    return render(answer, as_json=as_json, now=services.clock.now(), places=places)
 
 
 async def ask(services: Services, line: str, *, as_json: bool, out: TextIO) -> int:
@@ -79,7 +128,7 @@ async def ask(services: Services, line: str, *, as_json: bool, out: TextIO) -> i
     if answer is None:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    out.write(render(answer, as_json=as_json, now=services.clock.now()))
+    out.write(await render_answer(services, answer, as_json=as_json))
     return 0 if answer.ok else 1
 
 
@@ -103,7 +152,7 @@ async def run_console(
             failures += 1
             out.write(f"error: {problem}\n")
         else:
-            out.write(render(answer, as_json=as_json, now=services.clock.now()))
+            out.write(await render_answer(services, answer, as_json=as_json))
         out.flush()
     return 1 if failures else 0
 
@@ -119,68 +168,16 @@ async def _read_line(stdin: TextIO, interactive: bool) -> str | None:
     return line or None
 
 
-class Completer:
-    """Readline completion: command names, option names, and option values by entity name.
-
-    Readline calls it from the thread that waits for input, so value lookups (async, on the
-    store) run on the event loop through `run_coroutine_threadsafe`.
-    """
-
-    def __init__(
-        self,
-        services: Services,
-        table: dict[str, Command],
-        loop: asyncio.AbstractEventLoop,
-        buffer: Callable[[], str],
-    ) -> None:
-        self.services = services
-        self.table = table
-        self.loop = loop
-        self.buffer = buffer
-        self._matches: list[str] = []
-
-    def __call__(self, text: str, state: int) -> str | None:
-        """Return the state-th completion of `text` (readline's protocol)."""
-        if state == 0:
-            self._matches = self.candidates(self.buffer(), text)
-        return self._matches[state] if state < len(self._matches) else None
-
-    def candidates(self, line: str, text: str) -> list[str]:
-        """Return completions of the word `text` at the end of `line`."""
-        words = line.split()
-        if len(words) <= 1 and not line.endswith(" "):
-            return [f"/{name}" for name in sorted(self.table) if f"/{name}".startswith(text)]
-        command = self.table.get(words[0].lstrip("/").lower())
-        if command is None:
-            return []
-        name, sep, value = text.partition(":")
-        if not sep:
-            return [f"{o.name}:" for o in command.options if o.name.startswith(text)]
-        option = command.option(name)
-        if option is None or option.complete is None:
-            return []
-        names = self._lookup(option.complete, value.strip('"'))
-        return [f'{name}:"{n}"' if " " in n else f"{name}:{n}" for n in names]
-
-    def _lookup(self, kind: str, current: str) -> list[str]:
-        """Ask the core autocomplete for names of `kind`, waiting at most a second."""
-        from bot.queries.names import complete
-
-        future = asyncio.run_coroutine_threadsafe(complete(self.services, kind, current), self.loop)
-        try:
-            return future.result(timeout=COMPLETION_TIMEOUT_S)
-        except (TimeoutError, OSError):
-            future.cancel()
-            return []
-
-
 def _enable_completion(services: Services, table: dict[str, Command]) -> None:
     """Complete commands, options and names at the prompt, when readline is available."""
     try:
         import readline
     except ImportError:
         return
-    completer = Completer(services, table, asyncio.get_running_loop(), readline.get_line_buffer)
-    readline.set_completer_delims(" \t")
+    completer = Completer(services, table, asyncio.get_running_loop())
+    readline.set_completer_delims("")  # the completer sees the whole line (quoted values)
     readline.set_completer(completer)
+    readline.set_completion_display_matches_hook(
+        lambda *_: show_choices(completer, PROMPT, readline.get_line_buffer())
+    )
     readline.parse_and_bind("tab: complete")

@@ -12,22 +12,18 @@ from bot.queries.common import (
     FIELD_VALUE_LIMIT,
     chunk_sections,
     clip,
-    safe,
 )
+from bot.queries.inline import Text
 from bot.queries.names import event_names
 from bot.services import Services
 from bot.store import StoredArticle
+from bot.text import headline, plural
 
 log = logging.getLogger(__name__)
 
 QUOTE_PREVIEW_CHARS = 200
 SUGGESTED_ARTICLES = 5
 ENTITY_HEADINGS = {"person": "People", "team": "Teams", "event": "Events", "car": "Cars"}
-_COUNTS_SQL = (
-    "SELECT (SELECT count(*) FROM quotes WHERE article_id = ?1),"
-    " (SELECT count(*) FROM lineups WHERE article_id = ?1),"
-    " (SELECT count(*) FROM results WHERE article_id = ?1)"
-)
 
 
 def split_long(text: str, limit: int = FIELD_VALUE_LIMIT) -> list[str]:
@@ -50,7 +46,7 @@ async def _suggestions(services: Services) -> list[str]:
         "SELECT id, title FROM articles ORDER BY published DESC, id DESC LIMIT ?",
         (SUGGESTED_ARTICLES,),
     )
-    return [f"{row['id']}: {row['title']}" for row in rows]
+    return [f"{row['id']}: {headline(row['title'])}" for row in rows]
 
 
 async def article(services: Services, id: int) -> Answer:
@@ -59,8 +55,6 @@ async def article(services: Services, id: int) -> Answer:
     stored = await store.article(id)
     if stored is None:
         return not_found("article", str(id), await _suggestions(services))
-    counts_row = await store.fetchone(_COUNTS_SQL, (id,))
-    counts = dict(zip(("quotes", "lineups", "results"), counts_row or (0, 0, 0), strict=True))
     facts, names = await lineups.fetch_lineups(store, "l.article_id = ?", (id,))
     groups = [g for gs in lineups.group_lineups(facts).values() for g in gs]
     result_facts, result_names = await outcomes.fetch_results(store, "r.article_id = ?", (id,))
@@ -69,6 +63,8 @@ async def article(services: Services, id: int) -> Answer:
         "SELECT speaker, text, paragraph FROM quotes WHERE article_id = ? ORDER BY paragraph, id",
         (id,),
     )
+    shown_results = [(e, r) for e in events for r in e.results]
+    counts = {"quotes": len(quotes), "lineups": len(groups), "results": len(shown_results)}
     entities = await _entities(services, id)
     paragraphs = [
         row["text"]
@@ -77,9 +73,9 @@ async def article(services: Services, id: int) -> Answer:
         )
     ]
 
-    sections = chunk_sections("Line-ups", [f"#{g.car} {g.line(names)}" for g in groups])
+    sections = chunk_sections("Line-ups", [Text.of(f"#{g.car} ", g.line(names)) for g in groups])
     sections += chunk_sections(
-        "Results", [f"{e.heading}: {r.line(result_names)}" for e in events for r in e.results]
+        "Results", [Text.of(f"{e.heading}: ", r.line(result_names)) for e, r in shown_results]
     )
     sections += chunk_sections("Quotes", [_quote_line(row) for row in quotes])
     for kind, heading in ENTITY_HEADINGS.items():
@@ -88,7 +84,7 @@ async def article(services: Services, id: int) -> Answer:
     sections += _text_sections(paragraphs)
     source = Source(stored.id, stored.title, stored.published)
     return Answer(
-        title=stored.title,
+        title=source.headline,
         description=_description(stored, counts),
         sections=sections,
         sources=[source],
@@ -127,12 +123,12 @@ async def _entities(services: Services, article_id: int) -> dict[str, list[str]]
 def _quote_line(row: Any) -> str:
     """Return a quote as one short line: speaker and the start of the quote."""
     speaker = row["speaker"] or "Unattributed"
-    return f"{speaker}: “{clip(safe(row['text']), QUOTE_PREVIEW_CHARS)}”"
+    return f"{speaker}: “{clip(row['text'], QUOTE_PREVIEW_CHARS)}”"
 
 
 def _text_sections(paragraphs: list[str]) -> list[Section]:
     """Return the article text as sections of whole paragraphs (long ones split)."""
-    pieces = [piece for p in paragraphs for piece in split_long(safe(p))]
+    pieces = [piece for p in paragraphs for piece in split_long(p)]
     return chunk_sections("Text", pieces)
 
 
@@ -140,9 +136,8 @@ def _description(stored: StoredArticle, counts: dict[str, int]) -> str:
     """Return the date, origin and fact counts of an article."""
     when = stored.published.isoformat() if stored.published else "Undated"
     origin = stored.url or stored.source
-    total = sum(counts.values())
-    return (
-        f"{when} · {origin}\n"
-        f"{total} fact{'s' if total != 1 else ''} found: {counts['quotes']} quotes, "
-        f"{counts['lineups']} line-ups, {counts['results']} results."
+    found = ", ".join(
+        plural(counts[key], word)
+        for key, word in (("quotes", "quote"), ("lineups", "line-up"), ("results", "result"))
     )
+    return f"{when} · {origin}\n{plural(sum(counts.values()), 'fact')} found: {found}."

@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.queries import lineup as lineups
 from bot.queries import results as outcomes
-from bot.queries.answers import Answer, Section, Source, not_found
+from bot.queries.answers import Answer, Section, Source, unresolved
 from bot.queries.common import (
     FIELD_VALUE_LIMIT,
     Citations,
@@ -22,9 +22,11 @@ from bot.queries.common import (
     source_data,
     source_from,
 )
+from bot.queries.inline import Bold, Rich, Text
 from bot.queries.names import event_names, resolve
 from bot.services import Services
 from bot.store import Store
+from bot.text import plural
 
 log = logging.getLogger(__name__)
 
@@ -61,14 +63,14 @@ async def latest_mention(store: Store, entity_id: int) -> Source | None:
     return source_from(row) if row else None
 
 
-def stint_lines(stints: list[lineups.LineupGroup], names: Spellings) -> list[str]:
+def stint_lines(stints: list[lineups.LineupGroup], names: Spellings) -> list[Text]:
     """Return one line per season and car: `2024 · #31 Team (model)`."""
-    lines: list[str] = []
+    lines: list[Text] = []
     for stint in stints:
         season = str(stint.season) if stint.season is not None else "undated"
         team = names.name(stint.team)
         model = f" ({stint.car_model})" if stint.car_model else ""
-        line = f"**{season}** · #{stint.car}" + (f" {team}" if team else "") + model
+        line = Text.of(Bold(season), f" · #{stint.car}" + (f" {team}" if team else "") + model)
         if line not in lines:
             lines.append(line)
     return lines
@@ -113,22 +115,26 @@ class DriverRecord:
     def sections(self) -> list[Section]:
         """Return cars and teams, teammates, results, quotes and the latest mention."""
         mates = teammates(self.stints, self.me, self.names)
-        stints = stint_lines(self.stints, self.names)
+        stints: list[Rich] = [*stint_lines(self.stints, self.names)]
         if self.earlier_seasons:
-            stints.append(f"…and {self.earlier_seasons} earlier season(s) not shown.")
+            earlier = plural(self.earlier_seasons, "earlier season")
+            stints.append(f"…and {earlier} not shown.")
         sections = chunk_sections("Cars and teams", stints)
         sections += chunk_sections(
             "Teammates", [f"{m['name']} ({seasons_text(m['seasons'])})" for m in mates]
         )
-        lines = [
-            f"{e.heading}: {r.line(self.result_names)}" for e in self.events for r in e.results
+        lines: list[Rich] = [
+            Text.of(f"{e.heading}: ", r.line(self.result_names))
+            for e in self.events
+            for r in e.results
         ]
         if self.more_results:
-            lines.append(f"…and {self.more_results:,} earlier result(s): see /results driver.")
+            earlier = plural(self.more_results, "earlier result")
+            lines.append(f"…and {earlier}: see /results driver.")
         sections += chunk_sections("Results", lines)
         sections.append(Section("Quotes", str(self.quotes), inline=True))
         if self.mention:
-            cite = f"{self.mention.title} ({short_cite(self.mention)})"
+            cite = f"{self.mention.headline} ({short_cite(self.mention)})"
             sections.append(Section("Latest mention", clip(cite, FIELD_VALUE_LIMIT), inline=True))
         return sections
 
@@ -183,7 +189,7 @@ async def driver(services: Services, name: str) -> Answer:
     """Show a driver's cars and teams by season, teammates, results, quotes, latest mention."""
     resolution = await resolve(services, "person", name)
     if resolution.entity_id is None or resolution.name is None:
-        return not_found("driver", name, resolution.suggestions)
+        return unresolved("driver", name, resolution.suggestions, several=resolution.ambiguous)
     record = await driver_record(services, resolution.entity_id, resolution.name)
     return Answer(
         title=record.name,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
-from bot.queries.answers import Answer, Section, Source, not_found
+from bot.queries.answers import Answer, Section, Source, not_found, unresolved
 from bot.queries.common import (
     Citations,
     EventMatcher,
@@ -18,16 +18,19 @@ from bot.queries.common import (
     join_names,
     keep_season_event,
     name_key,
-    normalize_car,
     season_of,
     short_cite,
     source_data,
     source_from,
     team_key,
 )
-from bot.queries.names import event_matcher_for, resolve
+from bot.queries.inline import Bold, Rich, Text
+from bot.queries.makes import find_make
+from bot.queries.names import car_suggestions, event_matcher_for, resolve, resolve_car
+from bot.schedule.calendar import Calendar
 from bot.services import Services
 from bot.store import Store
+from bot.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ GRID_ROWS_PER_CAR = 6
 GRID_CARS = 12
 """Cars listed at most (latest season first); the answer says how many more there are."""
 SUGGESTED_SEASONS = 5
+SUGGESTED_CARS = 5
 LATEST_SEASON = 9_999
 """A season later than any stored, as the top of an open season window."""
 
@@ -183,12 +187,12 @@ class LineupGroup:
             "sources": [source_data(s) for s in self.sources],
         }
 
-    def line(self, names: Spellings, *, with_team: bool = True) -> str:
+    def line(self, names: Spellings, *, with_team: bool = True) -> Text:
         """Return a one-line summary: season, drivers, team and the latest citation."""
         season = str(self.season) if self.season is not None else "undated"
         team = f" — {names.name(self.team)}" if self.team and with_team else ""
         cite = f" ({short_cite(self.sources[0])})" if self.sources else ""
-        return f"**{season}** · {join_names(names.names(self.drivers))}{team}{cite}"
+        return Text.of(Bold(season), f" · {join_names(names.names(self.drivers))}{team}{cite}")
 
 
 async def fetch_lineups(
@@ -309,21 +313,77 @@ async def lineup(
     matcher = await event_matcher_for(services, event) if event else None
     if matcher is not None and season is None:
         season = matcher.year
-    team_id: int | None = None
-    team_name: str | None = None
+    teams: TeamFilter = TeamFilter()
     if team:
-        resolution = await resolve(services, "team", team)
-        if resolution.entity_id is None:
-            return not_found("team", team, resolution.suggestions)
-        team_id, team_name = resolution.entity_id, resolution.name
+        found = await _team_filter(services, team)
+        if isinstance(found, Answer):
+            return found
+        teams = found
     if car:
-        return await _car_lineup(services, car, (team_id, team_name), season, matcher)
-    where, params = (BY_TEAM, (team_id,)) if team_id is not None else (EVERY, ())
+        return await _car_lineup(services, car, teams, season, matcher)
+    where, params = (teams.where, teams.ids) if teams.ids else (EVERY, ())
     if season is not None:
         where, params = f"({where}) AND (l.season = ? OR l.season IS NULL)", (*params, season)
     facts, names, more = await latest_per_car(services.store, where, params, GRID_ROWS_PER_CAR)
-    title = f"{team_name} line-ups" if team_id is not None else "Line-ups"
-    return _grid(facts, names, (season, matcher), title, team_name, more)
+    if matcher is not None:
+        await about_events(services.store, facts, matcher, services.calendar)
+    title = f"{teams.name} line-ups" if teams.name else "Line-ups"
+    answer = _grid(facts, names, (season, matcher), title, teams.name, more)
+    if teams.make and answer.ok:
+        answer.description = f"{teams.note()}\n{answer.description}"
+        answer.data["make"] = {"name": teams.name, "teams": list(teams.names)}
+    return answer
+
+
+@dataclass(frozen=True, slots=True)
+class TeamFilter:
+    """The teams a `team:` option names: one team, or every team running a make."""
+
+    ids: tuple[int, ...] = ()
+    name: str | None = None
+    names: tuple[str, ...] = ()
+    make: bool = False
+
+    @property
+    def where(self) -> str:
+        """Return the SQL condition on line-ups (parameters: the ids)."""
+        return f"l.team_id IN ({', '.join('?' * len(self.ids))})"
+
+    def team_keys(self) -> set[str]:
+        """Return the person-or-team keys of the teams."""
+        return {name_key(team_id, "") for team_id in self.ids}
+
+    def note(self) -> str:
+        """Say that the name is a make and which teams run it."""
+        count = len(self.names)
+        teams = f"{count} team{'s' if count != 1 else ''} run{'s' if count == 1 else ''} it"
+        return f"{self.name} is a make: {teams} — {', '.join(self.names)}."
+
+
+async def _team_filter(services: Services, team: str) -> TeamFilter | Answer:
+    """Resolve `team:` to a team, or to a make's teams; or answer why it cannot be."""
+    exact = await resolve(services, "team", team, exact=True)
+    make = None if exact.found else await find_make(services.store, team)
+    if make is not None and make.team_ids:
+        return TeamFilter(make.team_ids, make.name, make.team_names, make=True)
+    resolution = exact if exact.found else await resolve(services, "team", team)
+    if resolution.entity_id is None or resolution.name is None:
+        suggestions = await _teams_with_lineups(services.store, resolution.suggestions)
+        return unresolved("team", team, suggestions, several=resolution.ambiguous)
+    return TeamFilter((resolution.entity_id,), resolution.name, (resolution.name,))
+
+
+_LINEUP_CARS_SQL = "SELECT DISTINCT l.car FROM lineups l WHERE {where}"
+_TEAMS_WITH_LINEUPS_SQL = (
+    "SELECT DISTINCT t.name FROM lineups l JOIN entities t ON t.id = l.team_id"
+)
+
+
+async def _teams_with_lineups(store: Store, names: list[str]) -> list[str]:
+    """Keep the suggested teams that have line-ups (a suggestion must answer)."""
+    rows = await store.fetchall(_TEAMS_WITH_LINEUPS_SQL)
+    known = {fold(row[0]) for row in rows}
+    return [name for name in names if fold(name) in known]
 
 
 async def latest_per_car(
@@ -387,15 +447,84 @@ def window_start(counts: list[tuple[int, int]], rows: int) -> tuple[int, int]:
 async def _event_lineups(
     store: Store, where: str, params: tuple[object, ...], matcher: EventMatcher
 ) -> tuple[list[LineupFact], Spellings]:
-    """Return the latest statements at the events a matcher accepts."""
+    """Return the latest statements at the events a matcher accepts.
+
+    A line-up naming no event counts for the events its article mentions (the article is
+    about them); `about_events` then keeps only those the article came before.
+    """
     rows = await store.fetchall(_EVENTS_SQL.format(where=where), params)
     events = [row[0] for row in rows if matcher.matches(row[0])]
-    if not events:
+    entities = [
+        row[0] for row in await store.fetchall(_EVENT_ENTITIES_SQL) if matcher.matches(row[1])
+    ]
+    if not events and not entities:
         return [], Spellings()
-    marks = ", ".join("?" * len(events))
-    where = f"({where}) AND l.event IN ({marks})"
-    facts, names, _ = await recent_lineups(store, where, (*params, *events), None, EVENT_ROWS)
+    conditions = []
+    if events:
+        conditions.append(f"l.event IN ({', '.join('?' * len(events))})")
+    if entities:
+        conditions.append(_MENTIONED.format(marks=", ".join("?" * len(entities))))
+    where = f"({where}) AND ({' OR '.join(conditions)})"
+    facts, names, _ = await recent_lineups(
+        store, where, (*params, *events, *entities), None, EVENT_ROWS
+    )
     return facts, names
+
+
+_EVENT_ENTITIES_SQL = "SELECT id, name FROM entities WHERE kind = 'event'"
+_MENTIONED = (
+    "l.event IS NULL AND l.article_id IN"
+    " (SELECT article_id FROM mentions WHERE entity_id IN ({marks}))"
+)
+_ARTICLE_EVENTS_SQL = (
+    "SELECT m.article_id, e.name FROM mentions m JOIN entities e ON e.id = m.entity_id"
+    " WHERE e.kind = 'event' AND m.article_id IN (SELECT value FROM json_each(?))"
+    " ORDER BY m.article_id, e.name"
+)
+
+
+async def about_events(
+    store: Store,
+    facts: Iterable[LineupFact],
+    matcher: EventMatcher,
+    calendar: Calendar | None,
+) -> None:
+    """Give each line-up naming no event the asked event its article is about, if any.
+
+    The article must mention the event and, when the calendar knows that event in the
+    line-up's season, be published before the event ended (a race report mentioning last
+    January's race is not about it).
+    """
+    open_facts = [f for f in facts if f.event is None]
+    if not open_facts:
+        return
+    ids = sorted({f.source.article_id for f in open_facts})
+    mentioned: dict[int, list[str]] = {}
+    for row in await store.fetchall(_ARTICLE_EVENTS_SQL, (json.dumps(ids),)):
+        if matcher.matches(row["name"]):
+            mentioned.setdefault(row["article_id"], []).append(row["name"])
+    for fact in open_facts:
+        fact.event = next(
+            (
+                name
+                for name in mentioned.get(fact.source.article_id, [])
+                if _before_event(calendar, matcher, fact)
+            ),
+            None,
+        )
+
+
+def _before_event(calendar: Calendar | None, matcher: EventMatcher, fact: LineupFact) -> bool:
+    """Return whether an article came before the asked event in its line-up's season."""
+    published = fact.source.published
+    if calendar is None or published is None or fact.season is None:
+        return True
+    ends = [
+        event.last_day
+        for event in calendar.events()
+        if event.season == fact.season and any(map(matcher.matches, event.names()))
+    ]
+    return not ends or published <= max(ends)
 
 
 async def _car_facts(
@@ -404,6 +533,7 @@ async def _car_facts(
     params: tuple[object, ...],
     season: int | None,
     matcher: EventMatcher | None,
+    calendar: Calendar | None = None,
 ) -> tuple[list[LineupFact], Spellings, int]:
     """Return a car's statements for the asked season or event, with the seasons before them."""
     upper = season + 1 if season is not None else None
@@ -411,11 +541,15 @@ async def _car_facts(
     names = Spellings()
     if matcher is not None:
         asked, names = await _event_lineups(store, where, params, matcher)
+        await about_events(store, asked, matcher, calendar)
         seasons = [f.season for f in asked if f.season is not None]
         if upper is None and seasons:
             upper = max(seasons) + 1
     facts, window_names, earlier = await recent_lineups(store, where, params, upper, LINEUP_ROWS)
     names.update(window_names)
+    borrowed = {f.id: f.event for f in asked}
+    for fact in facts:
+        fact.event = fact.event or borrowed.get(fact.id)
     known = {f.id for f in facts}
     return [*facts, *(f for f in asked if f.id not in known)], names, earlier
 
@@ -423,29 +557,36 @@ async def _car_facts(
 async def _car_lineup(
     services: Services,
     car: str,
-    team: tuple[int | None, str | None],
+    teams: TeamFilter,
     season: int | None,
     matcher: EventMatcher | None,
 ) -> Answer:
     """Answer for one car (of a team, when given): the current line-up and the earlier ones."""
-    team_id, team_name = team
-    number = normalize_car(car)
-    resolution = await resolve(services, "car", number or car)
-    if number is None or not resolution.found:
-        return not_found("car", car, [f"#{s}" for s in resolution.suggestions])
+    match = await resolve_car(services, car)
+    number = match.number
+    if number is None:
+        suggestions = await _cars_with_lineups(services, match.suggestions, teams)
+        return not_found("car", car, [f"#{s}" for s in suggestions])
     where, params = BY_CAR, cast(tuple[object, ...], (number,))
-    if team_id is not None:
-        where, params = f"{BY_CAR} AND {BY_TEAM}", (number, team_id)
-    facts, names, earlier = await _car_facts(services.store, where, params, season, matcher)
-    if team_id is not None:
-        facts = [f for f in facts if f.team == name_key(team_id, "")]
+    if teams.ids:
+        where, params = f"{BY_CAR} AND {teams.where}", (number, *teams.ids)
+    facts, names, earlier = await _car_facts(
+        services.store, where, params, season, matcher, services.calendar
+    )
+    if teams.ids:
+        facts = [f for f in facts if f.team in teams.team_keys()]
     everything = group_lineups(facts).get(number, [])
     groups = everything
     if season is not None or matcher is not None:
         groups = group_lineups(keep_season_event(facts, season, matcher)).get(number, [])
     if not groups:
-        what = _filters_text(number, season, matcher, team_name)
-        return not_found("line-up", what, await _seasons(services.store, number, where, params))
+        what = _filters_text(number, season, matcher, teams.name)
+        suggestions = await _seasons(services.store, number, where, params)
+        if not suggestions and season is None and matcher is None:
+            nearby = await car_suggestions(services, number)
+            cars = await _cars_with_lineups(services, nearby, teams)
+            suggestions = [f"#{c}" for c in cars if c != number]
+        return not_found("line-up", what, suggestions)
     current = groups[0]
     shown = {(g.season, frozenset(g.drivers)) for g in groups}
     older = [
@@ -454,7 +595,25 @@ async def _car_lineup(
         if recency(g) > recency(current) and (g.season, frozenset(g.drivers)) not in shown
     ]
     history = sorted([*groups[1:], *older], key=recency)
-    return _car_answer(number, current, history, names, earlier)
+    answer = _car_answer(number, current, history, names, earlier)
+    if match.note:
+        answer.description = f"{match.note}\n{answer.description}"
+        answer.data["typed_car"] = match.typed
+    return answer
+
+
+async def _cars_with_lineups(services: Services, cars: list[str], teams: TeamFilter) -> list[str]:
+    """Keep the suggested cars that have line-ups (of the teams asked): a suggestion must answer.
+
+    When none has, suggest the most mentioned cars that have.
+    """
+    where, params = (teams.where, teams.ids) if teams.ids else (EVERY, ())
+    rows = await services.store.fetchall(_LINEUP_CARS_SQL.format(where=where), params)
+    known = {row[0] for row in rows}
+    kept = [car for car in cars if car in known]
+    if not kept:
+        kept = [car for car in await car_suggestions(services, "") if car in known]
+    return kept[:SUGGESTED_CARS]
 
 
 async def _seasons(store: Store, number: str, where: str, params: tuple[object, ...]) -> list[str]:
@@ -485,7 +644,7 @@ def _car_answer(
     if current.events:
         sections.append(Section("Event", ", ".join(current.events), inline=True))
     sections += chunk_sections("As of", [short_cite(s) for s in current.sources])
-    lines = [g.line(names) for g in history]
+    lines: list[Rich] = [g.line(names) for g in history]
     if earlier:
         lines.append(
             f"…and {earlier} earlier season{'s' if earlier != 1 else ''}: ask with season."
@@ -494,10 +653,9 @@ def _car_answer(
     team = names.name(current.team)
     return Answer(
         title=f"#{number} line-up",
-        description=(
-            f"**{join_names(names.names(current.drivers))}**"
-            + (f" — {team}" if team else "")
-            + f" ({season})"
+        description=Text.of(
+            Bold(join_names(names.names(current.drivers))),
+            (f" — {team}" if team else "") + f" ({season})",
         ),
         sections=sections,
         sources=citations.sources(),

@@ -123,6 +123,8 @@ class Resolution:
     name: str | None
     suggestions: list[str] = field(default_factory=list)
     entity_id: int | None = None
+    ambiguous: bool = False
+    """Several names match the text equally well: `suggestions` lists them, best first."""
 
     @property
     def found(self) -> bool:
@@ -423,7 +425,7 @@ class KindIndex:
             if len(key) + SHORT_KEY_SLACK < len(query) and fuzz.ratio(query, key) < FUZZY_CUTOFF:
                 continue
             owner = self.owners[candidates[at]]
-            best[owner] = max(best.get(owner, 0.0), float(score))
+            best[owner] = max(best.get(owner, 0.0), float(score), _word_score(query, key))
         ranked = sorted(best.items(), key=lambda item: (-item[1], self._order(item[0])))
         return ranked[:limit]
 
@@ -448,11 +450,14 @@ class KindIndex:
         if exact_only:
             return Resolution(None, self.suggest(query))
         _, whole, prefix = self.prefixed(query)
+        if len(whole) == 1 and len(prefix) > 1:  # `Alex`: Alex Palou, and Alexander Sims too
+            others = [owner for owner in prefix if owner != whole[0]]
+            return self._ambiguous([whole[0], *self._best_owners(others)])
         for candidates in (whole, prefix):
             if len(candidates) == 1:
                 return self._resolved(candidates[0])
             if candidates:
-                return Resolution(None, self._best_names(candidates, SUGGESTION_LIMIT))
+                return self._ambiguous(self._best_owners(candidates))
         close = self.fuzzy(query, SUGGESTION_LIMIT)
         if close and close[0][1] >= RESOLVE_CUTOFF:
             clear = len(close) == 1 or close[0][1] - close[1][1] >= RESOLVE_MARGIN
@@ -460,10 +465,15 @@ class KindIndex:
                 return self._resolved(close[0][0])
         return Resolution(None, self.suggest(query))
 
-    def _best_names(self, owners: list[int], limit: int) -> list[str]:
-        """Return the names of the best ranked of some owners."""
+    def _best_owners(self, owners: list[int]) -> list[int]:
+        """Return some owners, best ranked first."""
         ranks = sorted(map(self.place.__getitem__, owners))
-        return [self.names[self.ranked[rank]] for rank in ranks[:limit]]
+        return [self.ranked[rank] for rank in ranks]
+
+    def _ambiguous(self, owners: list[int]) -> Resolution:
+        """Return the resolution listing the several names a text matches equally well."""
+        names = [self.names[owner] for owner in owners[:SUGGESTION_LIMIT]]
+        return Resolution(None, names, ambiguous=True)
 
     def suggest(self, query: str) -> list[str]:
         """Return the closest names to a query, or the most mentioned when none is close."""
@@ -472,6 +482,20 @@ class KindIndex:
     def _resolved(self, owner: int) -> Resolution:
         """Return the resolution naming one owner (cars have no entity id)."""
         return Resolution(self.names[owner], [], owner if owner > 0 else None)
+
+
+def _word_score(query: str, key: str) -> float:
+    """Score typed words against a key's words, each against its closest (`ganasi`, `ganassi`).
+
+    A one-letter slip in a short word costs more than rapidfuzz's partial ratio forgives
+    (it compares windows the typed length long), so whole words are compared too.
+    """
+    typed = query.split(" ")
+    words = key.split(" ")
+    if len(typed) > len(words):
+        return 0.0
+    scores = [max(fuzz.ratio(t, w) for w in words) for t in typed]
+    return min(scores) if all(len(t) >= MIN_FUZZY_CHARS for t in typed) else 0.0
 
 
 def _at_word_start(key: str, query: str) -> bool:
@@ -604,11 +628,14 @@ async def complete(
     return index.complete(query_key(kind, current), max(0, min(limit, COMPLETE_LIMIT)))
 
 
-async def resolve(services: Services, kind: str, text: str) -> Resolution:
-    """Resolve typed text to one canonical name (and entity id), or the closest suggestions."""
+async def resolve(services: Services, kind: str, text: str, *, exact: bool = False) -> Resolution:
+    """Resolve typed text to one canonical name (and entity id), or the closest suggestions.
+
+    `exact` accepts only a name or alias spelled as typed (cars always are).
+    """
     kind = canonical_kind(kind)
     index = await name_index(services.store, kind)
-    return index.resolve(query_key(kind, text), exact_only=kind == "car")
+    return index.resolve(query_key(kind, text), exact_only=exact or kind == "car")
 
 
 async def event_matcher_for(services: Services, text: str) -> EventMatcher:
@@ -634,3 +661,52 @@ async def event_names(services: Services) -> dict[frozenset[str], str]:
             names.setdefault(event_tokens(key), index.names[owner])
     names.pop(frozenset(), None)
     return names
+
+
+CAR_DIGITS = 3
+"""Longest car number: `1`, `01` and `001` are the same number written differently."""
+
+
+@dataclass(frozen=True, slots=True)
+class CarMatch:
+    """The car number a typed one is on record as (maybe written with(out) leading zeros)."""
+
+    number: str | None
+    typed: str | None
+    suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def note(self) -> str:
+        """Say when the number on record is written differently from the typed one."""
+        if self.number is None or self.typed is None or self.number == self.typed:
+            return ""
+        return f"No #{self.typed} on record; showing #{self.number}, the same number."
+
+
+def car_spellings(number: str) -> list[str]:
+    """Return the ways a car number is written: `1`, `01`, `001`."""
+    bare = number.lstrip("0") or "0"
+    return [bare.rjust(width, "0") for width in range(len(bare), CAR_DIGITS + 1)]
+
+
+async def resolve_car(services: Services, text: str) -> CarMatch:
+    """Resolve a typed car number: as typed, else the one other way it is written on record."""
+    typed = normalize_car(text)
+    index = await name_index(services.store, "car")
+    if typed is None:
+        return CarMatch(None, None, await car_suggestions(services, text))
+    if index.resolve(typed, exact_only=True).found:
+        return CarMatch(typed, typed)
+    written = [
+        n for n in car_spellings(typed) if n != typed and index.resolve(n, exact_only=True).found
+    ]
+    if len(written) == 1:
+        return CarMatch(written[0], typed)
+    return CarMatch(None, typed, written or await car_suggestions(services, typed))
+
+
+async def car_suggestions(services: Services, text: str) -> list[str]:
+    """Return up to 25 car numbers like the typed one, else the most mentioned."""
+    index = await name_index(services.store, "car")
+    query = query_key("car", text)
+    return index.complete(query, COMPLETE_LIMIT) or index.top(COMPLETE_LIMIT)

@@ -10,21 +10,19 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from bot.queries.answers import Answer, Section, Source, not_found
+from bot.queries.answers import Answer, Section, Source, not_found, unresolved
 from bot.queries.common import (
     FIELD_VALUE_LIMIT,
     Citations,
     best_spelling,
     clip,
-    safe,
-    short_cite,
     source_data,
     source_from,
 )
 from bot.queries.names import resolve
 from bot.services import Services
 from bot.store import Store
-from bot.text import fold
+from bot.text import fold, plural
 
 log = logging.getLogger(__name__)
 
@@ -81,13 +79,13 @@ class FoundQuote:
         }
 
     def section(self) -> Section:
-        """Return the quote as a section: speaker and date, quote and citation."""
+        """Return the quote as a section: speaker and date, quote and its article (cited below)."""
         when = self.source.published.isoformat() if self.source.published else "undated"
-        cite = f"\n— {self.source.title} ({short_cite(self.source)})"
+        cite = f"\n— article {self.source.article_id}"
         room = FIELD_VALUE_LIMIT - len(cite) - 2
         return Section(
             f"{self.speaker or 'Unattributed'} · {when}",
-            f"“{clip(safe(self.text.strip(QUOTE_MARKS)), room)}”{cite}",
+            f"“{clip(self.text.strip(QUOTE_MARKS), room)}”{cite}",
         )
 
 
@@ -217,7 +215,9 @@ async def quote(
     if speaker:
         resolution = await resolve(services, "person", speaker)
         if resolution.entity_id is None:
-            return not_found("speaker", speaker, resolution.suggestions)
+            return unresolved(
+                "speaker", speaker, resolution.suggestions, several=resolution.ambiguous
+            )
         speaker_id, who = resolution.entity_id, resolution.name
     if about:
         found, total = await _about(services.store, about, speaker_id)
@@ -268,7 +268,8 @@ def _answer(
 
 
 def _count_text(total: int, shown: int) -> str:
-    """Say how many quotes were found (1,000+ past the count limit) and how many are shown."""
-    counted = f"{COUNT_LIMIT:,}+" if total > COUNT_LIMIT else f"{total:,}"
-    more = f" (showing {shown})" if total > shown else ""
-    return f"{counted} found, best first{more}."
+    """Say how many quotes were found (1,000+ past the count limit) and how many more there are."""
+    if total > COUNT_LIMIT:
+        return f"{COUNT_LIMIT:,}+ quotes found; showing {shown}, best first, and many more."
+    more = f", and {total - shown:,} more" if total > shown else ""
+    return f"{plural(total, 'quote')} found; showing {shown}, best first{more}."

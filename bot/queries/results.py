@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
-from bot.queries.answers import Answer, Section, Source, not_found
+from bot.queries.answers import Answer, Section, Source, not_found, unresolved
 from bot.queries.common import (
     SESSION_WORDS,
     Citations,
@@ -29,7 +29,8 @@ from bot.queries.common import (
     team_key,
     year_in,
 )
-from bot.queries.names import event_matcher_for, event_names, resolve
+from bot.queries.inline import Bold, Text
+from bot.queries.names import event_matcher_for, event_names, resolve, resolve_car
 from bot.services import Services
 from bot.store import Store
 from bot.text import fold
@@ -128,12 +129,12 @@ class ResultFact:
             return f"Championship P{self.position}"
         return KIND_LABELS.get(self.kind, self.kind.title())
 
-    def line(self, names: Spellings) -> str:
+    def line(self, names: Spellings) -> Text:
         """Return the result as one line: what, car, drivers, team, detail, citation."""
         who = join_names(names.names(self.drivers))
         car = f"#{self.car} " if self.car else ""
         team = names.name(self.team)
-        parts = [f"**{self.label()}** · {car}{who}".rstrip()]
+        parts = [f" · {car}{who}".rstrip()]
         if team:
             parts.append(f"({team})" if who or car else team)
         detail = format_detail(self.detail)
@@ -141,7 +142,7 @@ class ResultFact:
             parts.append(f"· {detail}")
         if self.sources:
             parts.append(f"({short_cite(self.sources[0])})")
-        return " ".join(parts)
+        return Text.of(Bold(self.label()), " ".join(parts))
 
     def to_data(self, names: Spellings) -> dict[str, Any]:
         """Return the result as JSON-ready data."""
@@ -362,9 +363,12 @@ async def results(
     if driver:
         resolution = await resolve(services, "person", driver)
         if resolution.entity_id is None:
-            return not_found("driver", driver, resolution.suggestions)
+            return unresolved(
+                "driver", driver, resolution.suggestions, several=resolution.ambiguous
+            )
         where, params, who = BY_DRIVER, (resolution.entity_id,), resolution.name
-    number = normalize_car(car) if car else None
+    match = await resolve_car(services, car) if car else None
+    number = (match.number or match.typed) if match else None
     if car and not driver:
         where, params = BY_CAR, (number,)
     matcher = await event_matcher_for(services, event) if event else None
@@ -375,13 +379,14 @@ async def results(
     if car:
         facts = [f for f in facts if number is not None and f.car == number]
     groups = group_by_event(keep_season_event(facts, season, matcher), await event_names(services))
-    filters = {"event": event, "season": season, "driver": who, "car": car}
+    filters = {"event": event, "season": season, "driver": who, "car": number or car}
     if not groups:
         return await _no_results(services, filters, matcher)
     title = _title(filters)
+    note = f"{match.note}\n" if match and match.note else ""
     return Answer(
         title=title,
-        description=_count_text(groups, more),
+        description=note + _count_text(groups, more),
         sections=results_sections(groups, names),
         sources=cite_results(groups),
         data={"filters": filters, "events": events_data(groups, names)},

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.queries.answers import Answer, Section, Source
 from bot.queries.common import parse_date
+from bot.queries.inline import Text
 from bot.queries.sessions import IMPORT_HINT, next_race, season_schedule
 from bot.schedule.calendar import Calendar, Event, export_ics
 from bot.services import Services
@@ -19,19 +20,24 @@ ICS_FILENAME = "paddock-calendar.ics"
 _LATEST_LINEUPS = """
 WITH ranked AS (
     SELECT l.id, l.car, l.team, a.id AS article_id, a.title, a.published,
+           CAST(coalesce(l.season, substr(a.published, 1, 4)) AS INTEGER) AS season,
            row_number() OVER (
                PARTITION BY l.car
                ORDER BY coalesce(l.season, substr(a.published, 1, 4)) DESC,
                         a.published DESC, l.id DESC
            ) AS rank
     FROM lineups l JOIN articles a ON a.id = l.article_id
+    WHERE CAST(coalesce(l.season, substr(a.published, 1, 4)) AS INTEGER) BETWEEN ? AND ?
 )
-SELECT r.car, r.team, r.article_id, r.title, r.published,
+SELECT r.car, r.team, r.article_id, r.title, r.published, r.season,
        (SELECT group_concat(driver, ', ') FROM
            (SELECT driver FROM lineup_drivers WHERE lineup_id = r.id ORDER BY ord)) AS drivers
 FROM ranked r WHERE r.rank = 1
-ORDER BY r.published DESC, r.car LIMIT ?
+ORDER BY r.season DESC, r.published DESC, r.car LIMIT ?
 """
+"""Each car's latest line-up of the seasons asked (stated, or its article's year)."""
+WATCHED_SEASONS = 2
+"""Cars to watch come from the event's season and the one before."""
 
 
 def _calendar(services: Services) -> Calendar | None:
@@ -39,13 +45,15 @@ def _calendar(services: Services) -> Calendar | None:
     return services.calendar
 
 
-async def latest_lineups(services: Services, limit: int = CARS_TO_WATCH) -> Answer:
-    """Return each car's most recent line-up as sections, most recently reported first."""
-    rows = await services.store.fetchall(_LATEST_LINEUPS, (limit,))
+async def latest_lineups(services: Services, season: int, limit: int = CARS_TO_WATCH) -> Answer:
+    """Return each car's latest line-up of this season or the last, most recent first."""
+    first = season - WATCHED_SEASONS + 1
+    rows = await services.store.fetchall(_LATEST_LINEUPS, (first, season, limit))
     sections, sources = [], []
     for row in rows:
         team = f" · {row['team']}" if row["team"] else ""
-        sections.append(Section(f"#{row['car']}{team}", row["drivers"] or "drivers not named"))
+        drivers = row["drivers"] or "drivers not named"
+        sections.append(Section(f"#{row['car']}{team} ({row['season']})", drivers))
         source = Source(row["article_id"], row["title"], parse_date(row["published"]))
         if source not in sources:
             sources.append(source)
@@ -74,19 +82,23 @@ async def next_weekend(services: Services) -> Answer:
     """Answer /next: the next race weekend, its sessions, and the current line-ups."""
     calendar = _calendar(services)
     if calendar is None:
-        return Answer("No calendar", f"No calendar is loaded. {IMPORT_HINT}", status="not_found")
+        return Answer(
+            "No calendar", Text.of("No calendar is loaded. ", IMPORT_HINT), status="not_found"
+        )
     answer = next_race(calendar, services.clock.now())
     if not answer.ok:
         return answer
-    event = calendar.next_event(services.clock.now(), ("race",))
+    event = calendar.event(answer.data["event"]["uid"])
     news = await event_news(services, event, services.clock.now()) if event else []
     if news:
         lines = "\n".join(f"• {source.cite()}" for source in news)
         answer.sections.append(Section("In the news", lines))
         answer.data["news"] = [source.article_id for source in news]
-    cars = await latest_lineups(services)
+    season = event.season if event else services.clock.now().year
+    cars = await latest_lineups(services, season)
     if cars.sections:
-        heading = Section("Cars to watch (latest line-ups in the articles)", "\u200b")
+        seasons = f"{season - WATCHED_SEASONS + 1}–{season}"
+        heading = Section(f"Cars to watch ({seasons} line-ups in the articles)", "")
         answer = replace(
             answer,
             sections=[*answer.sections, heading, *cars.sections],
@@ -100,7 +112,9 @@ async def schedule(services: Services, year: int | None = None) -> Answer:
     """Answer /schedule: a season's rounds (this year's by default)."""
     calendar = _calendar(services)
     if calendar is None:
-        return Answer("No calendar", f"No calendar is loaded. {IMPORT_HINT}", status="not_found")
+        return Answer(
+            "No calendar", Text.of("No calendar is loaded. ", IMPORT_HINT), status="not_found"
+        )
     return season_schedule(calendar, year or services.clock.now().year)
 
 

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any, Literal
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from bot.queries.answers import Answer, Section
+from bot.queries.inline import LINES, Code, Text, Timestamp
 from bot.schedule.calendar import Calendar, Event, Session
+from bot.text import fold
 
-TimestampStyle = Literal["t", "T", "d", "D", "f", "F", "R"]
-IMPORT_HINT = "Import one with `paddock calendar import FILE.ics`."
+IMPORT_HINT = Text.of("Import one with ", Code("paddock calendar import FILE.ics"), ".")
 NOT_PUBLISHED = "start time not published yet"
 FOLLOWED_FOR_NEXT = ("race",)
-
-
-def discord_time(moment: datetime, style: TimestampStyle = "F") -> str:
-    """Return a Discord timestamp, shown to each reader in their own time zone."""
-    return f"<t:{int(moment.timestamp())}:{style}>"
+SESSION_LENGTHS = {
+    "race": timedelta(hours=2, minutes=40),  # an IMSA sprint race
+    "qualifying": timedelta(hours=1),
+    "practice": timedelta(hours=1, minutes=30),
+    "test": timedelta(hours=8),
+}
+"""How long a session runs when its event's name does not say (`Twelve Hours of …`)."""
+HOUR_WORDS = {"four": 4, "six": 6, "eight": 8, "ten": 10, "twelve": 12}
+_RACE_HOURS = re.compile(r"\b(\d{1,2}|four|six|eight|ten|twelve)\s*(?:hours?|h)\b|\b(24)\b")
 
 
 def format_day(day: date) -> str:
@@ -35,12 +42,12 @@ def format_days(first: date, last: date) -> str:
     return f"{format_day(first)} – {format_day(last)}"
 
 
-def session_when(event: Event, session: Session) -> str:
+def session_when(event: Event, session: Session) -> str | Text:
     """Return when a session is: Discord timestamps, or its day and that no time is published."""
     start = session.start_utc()
     if start is None:
         return f"{format_day(session.local_date(event.zone))} · {NOT_PUBLISHED}"
-    return f"{discord_time(start, 'F')} · {discord_time(start, 'R')}"
+    return Text.of(Timestamp(start, "F"), " · ", Timestamp(start, "R"))
 
 
 def session_data(event: Event, session: Session) -> dict[str, Any]:
@@ -71,12 +78,17 @@ def event_data(event: Event) -> dict[str, Any]:
 
 
 def next_race(calendar: Calendar, now: datetime) -> Answer:
-    """Return the next race weekend and its sessions, or how to import a calendar."""
+    """Return the session live now (with the next one after it), or the next race weekend."""
+    live = live_session(calendar, now)
+    if live is not None:
+        return _live_answer(calendar, live, now)
     event = calendar.next_event(now, FOLLOWED_FOR_NEXT)
     if event is None:
         return Answer(
             title="No race scheduled yet",
-            description=f"No race is scheduled after {format_day(now.date())}. {IMPORT_HINT}",
+            description=Text.of(
+                f"No race is scheduled after {format_day(now.date())}. ", IMPORT_HINT
+            ),
             status="not_found",
             data={"event": None, "now": now.isoformat()},
         )
@@ -87,10 +99,129 @@ def next_race(calendar: Calendar, now: datetime) -> Answer:
     )
     return Answer(
         title=event.name,
-        description=f"{description}\n{countdown}",
-        sections=[Section(s.label, session_when(event, s)) for s in event.sessions],
-        data={"event": event_data(event), "race": session_data(event, race)},
+        description=Text.of(description, "\n", countdown),
+        sections=weekend_sections(calendar, event, now),
+        data={"event": event_data(event), "race": session_data(event, race), "live": None},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class LiveSession:
+    """A session under way: its event, when it started and when it is expected to end."""
+
+    event: Event
+    session: Session
+    start: datetime
+    end: datetime
+
+
+def session_length(event: Event, session: Session) -> timedelta:
+    """Return how long a session runs: a race the hours in its event's name, else the default."""
+    if session.kind == "race":
+        match = _RACE_HOURS.search(fold(event.name))
+        if match:
+            word = match.group(1) or match.group(2)
+            hours = int(word) if word.isdigit() else HOUR_WORDS[word]
+            return timedelta(hours=hours)
+    return SESSION_LENGTHS[session.kind]
+
+
+def live_session(calendar: Calendar, now: datetime) -> LiveSession | None:
+    """Return the timed session under way at `now` (the latest started), if any."""
+    live: LiveSession | None = None
+    for event in calendar.events():
+        for session in event.sessions:
+            start = session.start_utc()
+            if start is None or start > now:
+                continue
+            end = start + session_length(event, session)
+            if now < end and (live is None or start > live.start):
+                live = LiveSession(event, session, start, end)
+    return live
+
+
+def _session_after(calendar: Calendar, now: datetime) -> tuple[Event, Session] | None:
+    """Return the first session (of any event) still to come after `now`."""
+    upcoming = [
+        (_sort_instant(event, session), event, session)
+        for event in calendar.events()
+        for session in event.sessions
+        if _after(event, session, now)
+    ]
+    if not upcoming:
+        return None
+    _, event, session = min(upcoming, key=lambda item: item[0])
+    return event, session
+
+
+def _sort_instant(event: Event, session: Session) -> datetime:
+    """Return a session's start, or its day's local midnight when no time is published."""
+    return session.start_utc() or session.day_start_utc(event.zone)
+
+
+def elapsed_text(span: timedelta) -> str:
+    """Return an elapsed time as `20m`, `3h 05m` or `1d 2h`."""
+    minutes = max(0, int(span.total_seconds()) // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days}d {hours}h"
+    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m"
+
+
+def _live_answer(calendar: Calendar, live: LiveSession, now: datetime) -> Answer:
+    """Answer /next during a session: live now, for how long, and what comes after it."""
+    event, session = live.event, live.session
+    elapsed = elapsed_text(now - live.start)
+    lines: list[str | Text] = [
+        f"{event.round_label} · {event.venue} · {format_days(event.first_day, event.last_day)}",
+        Text.of(
+            f"Live now: {session.label}, {elapsed} in (started ", Timestamp(live.start, "t"), ")."
+        ),
+    ]
+    after = _session_after(calendar, now)
+    if after is not None:
+        next_event, next_session = after
+        where = "" if next_event.uid == event.uid else f" ({next_event.name})"
+        when = session_when(next_event, next_session)
+        lines.append(Text.of(f"Next: {next_session.label}{where}, ", when))
+    return Answer(
+        title=f"Live now: {event.name}",
+        description=LINES.join(lines),
+        sections=weekend_sections(calendar, event, now),
+        data={
+            "event": event_data(event),
+            "race": session_data(event, session),
+            "live": {
+                **session_data(event, session),
+                "elapsed_minutes": int((now - live.start).total_seconds()) // 60,
+                "expected_end_utc": live.end.isoformat(),
+            },
+            "next": session_data(*after) if after else None,
+        },
+    )
+
+
+def weekend_sections(calendar: Calendar, event: Event, now: datetime) -> list[Section]:
+    """Return every session of the weekend (events on the same days), each marked when over."""
+    first, last = event.first_day, event.last_day
+    events = [e for e in calendar.events() if e.first_day <= last and e.last_day >= first]
+    sessions = sorted(
+        ((e, s) for e in events for s in e.sessions), key=lambda pair: _sort_instant(*pair)
+    )
+    sections = []
+    for other, session in sessions:
+        label = session.label if other.uid == event.uid else f"{session.label} · {other.name}"
+        sections.append(Section(label, session_when(other, session) + _state(other, session, now)))
+    return sections
+
+
+def _state(event: Event, session: Session, now: datetime) -> str:
+    """Return ` · live now` or ` · over` for a session that has started."""
+    start = session.start_utc()
+    if start is None or start > now:
+        return ""
+    return " · live now" if now < start + session_length(event, session) else " · over"
 
 
 def _next_race_session(event: Event, now: datetime) -> Session:
@@ -105,12 +236,12 @@ def _after(event: Event, session: Session, now: datetime) -> bool:
     return session.local_date(event.zone) >= now.astimezone(event.zone).date()
 
 
-def _countdown_line(event: Event, race: Session) -> str:
+def _countdown_line(event: Event, race: Session) -> str | Text:
     start = race.start_utc()
     if start is None:
         day = format_day(race.local_date(event.zone))
         return f"Race day is {day}; the {NOT_PUBLISHED}."
-    return f"Race starts {discord_time(start, 'R')}"
+    return Text.of("Race starts ", Timestamp(start, "R"))
 
 
 def season_schedule(calendar: Calendar, year: int) -> Answer:
@@ -120,7 +251,7 @@ def season_schedule(calendar: Calendar, year: int) -> Answer:
         known = [str(s.year) for s in calendar.seasons]
         return Answer(
             title=f"No {year} calendar",
-            description=f"Paddock has no calendar for {year}. {IMPORT_HINT}",
+            description=Text.of(f"Paddock has no calendar for {year}. ", IMPORT_HINT),
             status="not_found",
             suggestions=known,
             data={"year": year, "known_years": [s.year for s in calendar.seasons]},

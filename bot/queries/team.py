@@ -6,15 +6,17 @@ import logging
 
 from bot.queries import lineup as lineups
 from bot.queries import results as outcomes
-from bot.queries.answers import Answer, not_found
+from bot.queries.answers import Answer, unresolved
 from bot.queries.common import (
     Citations,
     chunk_sections,
     person_seasons,
     seasons_text,
 )
+from bot.queries.inline import Rich, Text
 from bot.queries.names import event_names, resolve
 from bot.services import Services
+from bot.text import plural
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,7 @@ async def team(services: Services, name: str) -> Answer:
     """Show a team's cars (each line-up by season), drivers and results."""
     resolution = await resolve(services, "team", name)
     if resolution.entity_id is None or resolution.name is None:
-        return not_found("team", name, resolution.suggestions)
+        return unresolved("team", name, resolution.suggestions, several=resolution.ambiguous)
     team_id, full_name = resolution.entity_id, resolution.name
     facts, names, more_cars = await lineups.latest_per_car(
         services.store, lineups.BY_TEAM, (team_id,), TEAM_ROWS_PER_CAR
@@ -58,9 +60,11 @@ async def team(services: Services, name: str) -> Answer:
         sections += chunk_sections(f"#{number}", [g.line(names, with_team=False) for g in groups])
     driver_lines = [f"{names.name(k)} ({seasons_text(v)})" for k, v in _by_latest(drivers)]
     sections += chunk_sections("Drivers", driver_lines)
-    result_lines = [f"{e.heading}: {r.line(result_names)}" for e in events for r in e.results]
+    result_lines: list[Rich] = [
+        Text.of(f"{e.heading}: ", r.line(result_names)) for e in events for r in e.results
+    ]
     if more_results > 0:
-        result_lines.append(f"…and {more_results:,} earlier result(s): see /results.")
+        result_lines.append(f"…and {plural(more_results, 'earlier result')}: see /results.")
     sections += chunk_sections("Results", result_lines)
     return Answer(
         title=full_name,

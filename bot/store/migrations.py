@@ -230,7 +230,18 @@ CREATE INDEX outbox_status_due ON outbox (status, due_utc);
 """What a server can choose besides reminders (a news channel, its series, Discord server events,
 spoiler tags), and room in the outbox for news posts and for posts whose sending is under way."""
 
-V5_DISCORD_STATE = """
+V5_CONSOLE_PLACES = """
+CREATE TABLE console_places (
+    id    INTEGER PRIMARY KEY,
+    kind  TEXT NOT NULL CHECK (kind IN ('channel', 'role')),
+    name  TEXT NOT NULL,
+    UNIQUE (kind, name)
+);
+"""
+"""The console's channels and roles: it is one local server whose channels are named as typed
+(`/config channel channel:racing`); settings keep their ids like a guild's."""
+
+V6_DISCORD_STATE = """
 CREATE TABLE saved_queries (
     key         TEXT PRIMARY KEY,
     query       TEXT NOT NULL,
@@ -250,10 +261,55 @@ CREATE TABLE server_events (
 behind lasting pager buttons (a button carries only a short key) and the ids of the server
 events Paddock created for race sessions."""
 
+V7_SOURCES = """
+ALTER TABLE articles ADD COLUMN series TEXT;
+
+CREATE TABLE sources (
+    url            TEXT PRIMARY KEY,
+    kind           TEXT NOT NULL CHECK (kind IN ('feed', 'calendar')),
+    series         TEXT,
+    name           TEXT,
+    etag           TEXT,
+    last_modified  TEXT,
+    last_polled    TEXT,
+    last_success   TEXT,
+    last_error     TEXT,
+    item_count     INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE feed_items (
+    source_url     TEXT NOT NULL REFERENCES sources (url) ON DELETE CASCADE,
+    guid           TEXT NOT NULL,
+    canonical_url  TEXT,
+    article_path   TEXT NOT NULL,
+    content_hash   TEXT NOT NULL,
+    seen_at        TEXT NOT NULL,
+    PRIMARY KEY (source_url, guid)
+);
+CREATE INDEX feed_items_canonical ON feed_items (canonical_url);
+CREATE INDEX feed_items_article ON feed_items (article_path);
+
+CREATE TABLE calendar_events (
+    source_url  TEXT NOT NULL REFERENCES sources (url) ON DELETE CASCADE,
+    feed_uid    TEXT NOT NULL,
+    event_uid   TEXT NOT NULL,
+    series      TEXT NOT NULL,
+    event       TEXT NOT NULL,
+    cancelled   INTEGER NOT NULL DEFAULT 0,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (source_url, feed_uid)
+);
+"""
+"""Polled sources (news feeds, calendar subscriptions) with their conditional-GET validators and
+health, the feed items seen (by GUID and canonical URL, so an item is ingested once), the events
+each subscribed calendar holds (JSON), and the series of an article."""
+
 MIGRATIONS: tuple[str, ...] = (
     V1_ARTICLES_AND_FACTS,
     V2_GUILD_POSTS,
     V3_QUERY_INDEXES,
     V4_SERVER_CHOICES,
-    V5_DISCORD_STATE,
+    V5_CONSOLE_PLACES,
+    V6_DISCORD_STATE,
+    V7_SOURCES,
 )

@@ -12,11 +12,13 @@ async def test_article_shows_facts_and_text(qs, article_ids):
     assert answer.ok
     assert answer.title == "The Aurelia V8 already roars before the 24h of Sunfield"
     assert answer.data["date"] == "2024-01-16"
-    assert answer.data["facts"] == {"quotes": 1, "lineups": 4, "results": 1}
+    assert answer.data["facts"] == {"quotes": 1, "lineups": 3, "results": 1}
+    assert answer.data["facts"]["lineups"] == len(answer.data["lineups"])
+    assert "3 line-ups, 1 result." in answer.description
     assert {lu["car"] for lu in answer.data["lineups"]} == {"31", "01", "1"}
     assert answer.data["quotes"][0]["speaker"] == "Chris Mattox"
     assert len(answer.data["paragraphs"]) == 6
-    text = "\n".join(s.value for s in answer.sections if s.name.startswith("Text"))
+    text = "\n".join(str(s.value) for s in answer.sections if s.name.startswith("Text"))
     assert "Brightline Motorsport brings back" in text
     assert [s.article_id for s in answer.sources] == [article_id]
     assert "2024-01-16" in answer.description

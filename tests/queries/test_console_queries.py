@@ -71,8 +71,8 @@ def test_commands_are_registered_with_their_options():
     table = command_table()
 
     assert [o.name for o in table["lineup"].options] == ["car", "team", "season", "event"]
-    assert table["lineup"].option("season").kind is int
-    assert table["article"].option("id").kind is int
+    assert table["lineup"].option("season").kind == "integer"
+    assert table["article"].option("id").kind == "integer"
     assert table["article"].option("id").required
     assert table["driver"].option("name").complete == "person"
     assert table["quote"].option("speaker").complete == "person"

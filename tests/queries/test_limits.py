@@ -21,7 +21,7 @@ async def test_quotes_say_how_many_match_beyond_those_shown(qs, monkeypatch):
 
     assert len(answer.data["quotes"]) == 1
     assert answer.data["total"] == 3
-    assert answer.description == "3 found, best first (showing 1)."
+    assert answer.description == "3 quotes found; showing 1, best first, and 2 more."
 
 
 async def test_quote_count_stops_at_the_count_limit(qs, monkeypatch):
@@ -29,7 +29,7 @@ async def test_quote_count_stops_at_the_count_limit(qs, monkeypatch):
 
     answer = await quote_query.quote(qs, about="the")
 
-    assert answer.description.startswith("1+ found, best first")
+    assert answer.description.startswith("1+ quotes found; showing")
 
 
 async def test_keyword_quotes_are_latest_first(qs):
@@ -116,6 +116,6 @@ async def test_team_counts_the_results_it_does_not_list(qs, monkeypatch):
     answer = await team_query.team(qs, name="Harbor Express")
 
     results = [s for s in answer.sections if s.name == "Results"]
-    assert "earlier result(s)" in results[0].value
+    assert "…and 3 earlier results: see /results." in results[0].value
     listed = sum(len(e["results"]) for e in answer.data["results"])
     assert listed == 1
