@@ -8,6 +8,7 @@ import math
 import pkgutil
 import signal
 from contextlib import AsyncExitStack
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -34,6 +35,8 @@ EXIT_UNREACHABLE = 4
 # HTTP connections kept to the API: a burst of interactions reuses these (keep-alive) instead of
 # opening one connection (and, against Discord, one TLS handshake) per concurrent request.
 HTTP_CONNECTIONS = 32
+RECONCILE_LIMIT = 100  # messages read after a post's due time to find an earlier attempt
+SENT_MARGIN = timedelta(minutes=1)  # a post never goes out before it is due; clocks drift
 
 
 def extension_names() -> list[str]:
@@ -94,7 +97,9 @@ class PaddockBot(commands.Bot):
             open_services(self.config, self.clock, check=self.deliver_posts)
         )
         calendar = services.calendar or Calendar()
-        scheduler = PostScheduler(services.store, calendar, self.deliver, self.clock)
+        scheduler = PostScheduler(
+            services.store, calendar, self.deliver, self.clock, find_sent=self.find_sent
+        )
         services.planner = scheduler
         self._services, self._scheduler = services, scheduler
         self._resources.push_async_callback(scheduler.stop)
@@ -156,7 +161,7 @@ class PaddockBot(commands.Bot):
                 return DeliveryResult.channel_gone("the channel cannot hold messages")
             message = await channel.send(
                 content=f"<@&{role}>" if role else None,
-                embed=render_embeds(outgoing.answer)[0],
+                embed=post_embed(outgoing),
                 allowed_mentions=allowed,
                 nonce=outgoing.nonce,
             )
@@ -164,9 +169,33 @@ class PaddockBot(commands.Bot):
             return DeliveryResult.channel_gone()
         except discord.Forbidden:
             return DeliveryResult.forbidden()
-        except (discord.HTTPException, OSError) as exc:
+        except discord.DiscordServerError:
+            raise  # no telling whether the message was created: it is looked for before a retry
+        except discord.HTTPException as exc:  # refused (e.g. rate limited): it did not arrive
             return DeliveryResult.retry(str(exc))
         return DeliveryResult.sent(message.id)
+
+    async def find_sent(self, outgoing: OutgoingPost) -> int | None:
+        """Return the id of this post if an earlier attempt left it in the channel, else None.
+
+        Discord dedupes a nonce for a few minutes only and history does not return nonces, so
+        a post is recognised by its marker: Paddock's own message, sent no earlier than the
+        post was due, with the post's title and the due time as its embed timestamp.
+        """
+        channel = self.get_channel(outgoing.channel_id) or await self.fetch_channel(
+            outgoing.channel_id
+        )
+        if not isinstance(channel, discord.abc.Messageable):
+            return None
+        wanted = post_embed(outgoing)
+        since = discord.Object(id=discord.utils.time_snowflake(outgoing.post.due - SENT_MARGIN))
+        async for message in channel.history(limit=RECONCILE_LIMIT, after=since):
+            if self.user is None or message.author.id != self.user.id or not message.embeds:
+                continue
+            embed = message.embeds[0]
+            if (embed.title, embed.timestamp) == (wanted.title, wanted.timestamp):
+                return message.id
+        return None
 
     def sync_server_events(self, guild_id: int) -> None:
         """Bring one server's Discord events in line with its settings, in the background."""
@@ -210,6 +239,13 @@ class PaddockBot(commands.Bot):
         """Disconnect, then release the store and every other resource."""
         await super().close()
         await self._resources.aclose()
+
+
+def post_embed(outgoing: OutgoingPost) -> discord.Embed:
+    """Return a scheduled post's embed, stamped with its due time (also its marker)."""
+    embed = render_embeds(outgoing.answer)[0]
+    embed.timestamp = outgoing.post.due
+    return embed
 
 
 def server_event_payload(event: PlannedServerEvent) -> dict[str, Any]:

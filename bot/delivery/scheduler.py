@@ -46,6 +46,8 @@ from bot.schedule.outbox import (
     forget_guild,
     get_settings,
     mark_failed,
+    mark_not_sent,
+    mark_sending,
     mark_sent,
     pause_guild,
     qotd_history,
@@ -124,6 +126,8 @@ class OutgoingPost:
 
 
 Deliver = Callable[[OutgoingPost], Awaitable[DeliveryResult]]
+# Look in the post's channel for a message an earlier attempt left; its id, or None.
+FindSent = Callable[[OutgoingPost], Awaitable[int | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,8 +208,10 @@ class PostScheduler:
         *,
         lock_path: Path | None = None,
         grace: timedelta = OUTBOX_GRACE,
+        find_sent: FindSent | None = None,
     ) -> None:
         self.store = store
+        self._find_sent = find_sent
         self.calendar = calendar
         self.clock = clock
         self.grace = grace
@@ -364,14 +370,27 @@ class PostScheduler:
         outgoing = await self._outgoing(post)
         if outgoing is None:
             return None
+        if post.status != "sending":  # a post that cannot be recorded as going out never goes
+            await mark_sending(self.store, post.key)
         try:
             async with asyncio.timeout(DELIVERY_TIMEOUT.total_seconds()):
-                result = await self._deliver(outgoing)
+                result = await self._attempt(post, outgoing)
+            if result.status == "retry":  # Discord answered and refused: it did not arrive
+                await mark_not_sent(self.store, post.key)
         except Exception as exc:  # the adapter must not stop the other posts
             log.exception("Delivering post %s for server %d failed", post.key.ref, post.guild_id)
             result = DeliveryResult.retry(f"{type(exc).__name__}: {exc}")
         await self._record(post, outgoing, result, now)
         return DeliveryOutcome(post, result)
+
+    async def _attempt(self, post: Post, outgoing: OutgoingPost) -> DeliveryResult:
+        """Send a post, unless an earlier attempt that may have reached Discord did arrive."""
+        if post.status == "sending" and self._find_sent is not None:
+            found = await self._find_sent(outgoing)
+            if found is not None:
+                log.info("Post %s for server %d had arrived already", post.key.ref, post.guild_id)
+                return DeliveryResult.sent(found)
+        return await self._deliver(outgoing)
 
     async def _outgoing(self, post: Post) -> OutgoingPost | None:
         settings = await get_settings(self.store, post.guild_id)

@@ -28,7 +28,7 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 
-PostStatus = Literal["pending", "sent", "late", "dropped", "paused"]
+PostStatus = Literal["pending", "sending", "sent", "late", "dropped", "paused"]
 OUTBOX_GRACE = timedelta(minutes=30)
 LATE_AFTER = timedelta(minutes=1)
 MAX_ATTEMPTS = 5
@@ -209,7 +209,8 @@ async def pause_guild(store: Store, guild_id: int, reason: str) -> None:
             (guild_id, reason),
         )
         await db.execute(
-            "UPDATE outbox SET status = 'paused' WHERE guild_id = ? AND status = 'pending'",
+            "UPDATE outbox SET status = 'paused' WHERE guild_id = ?"
+            " AND status IN ('pending', 'sending')",
             (guild_id,),
         )
     log.warning("Posts to server %d paused: %s", guild_id, reason)
@@ -345,7 +346,7 @@ async def due_posts(store: Store, now: datetime, grace: timedelta = OUTBOX_GRACE
     ready: list[Post] = []
     async with store.transaction() as db:
         async with db.execute(
-            f"SELECT {_COLUMNS} FROM outbox WHERE status IN ('pending', 'late')"  # noqa: S608
+            f"SELECT {_COLUMNS} FROM outbox WHERE status IN ('pending', 'late', 'sending')"  # noqa: S608
             " AND sent_at IS NULL AND due_utc <= ? ORDER BY due_utc, id",
             (stamp(now),),
         ) as cur:
@@ -382,14 +383,38 @@ async def mark_sent(store: Store, key: PostKey, message_id: int | None, now: dat
     """Record that a post went out; return False when it was already recorded (idempotent)."""
     async with store.transaction() as db:
         cur = await db.execute(
-            "UPDATE outbox SET status = CASE status WHEN 'late' THEN 'late' ELSE 'sent' END,"
-            " sent_at = ?, message_id = ? WHERE guild_id = ? AND ref = ? AND lead = ?"
-            " AND sent_at IS NULL",
-            (stamp(now), message_id, *key),
+            "UPDATE outbox SET status = CASE WHEN status = 'late' OR due_utc < ? THEN 'late'"
+            " ELSE 'sent' END, sent_at = ?, message_id = ? WHERE guild_id = ? AND ref = ?"
+            " AND lead = ? AND sent_at IS NULL",
+            (stamp(now - LATE_AFTER), stamp(now), message_id, *key),
         )
         changed = cur.rowcount > 0
         await cur.close()
     return changed
+
+
+async def mark_sending(store: Store, key: PostKey) -> None:
+    """Record that an attempt is under way: until its outcome is known, it may have arrived.
+
+    A post left 'sending' (the process died, or the attempt ended without an answer) is looked
+    for in its channel before it is sent again, whatever the delay.
+    """
+    async with store.transaction() as db:
+        await db.execute(
+            "UPDATE outbox SET status = 'sending' WHERE guild_id = ? AND ref = ? AND lead = ?"
+            " AND sent_at IS NULL AND status IN ('pending', 'late')",
+            tuple(key),
+        )
+
+
+async def mark_not_sent(store: Store, key: PostKey) -> None:
+    """Record that Discord refused an attempt (e.g. a 429): it certainly did not arrive."""
+    async with store.transaction() as db:
+        await db.execute(
+            "UPDATE outbox SET status = 'pending' WHERE guild_id = ? AND ref = ? AND lead = ?"
+            " AND sent_at IS NULL AND status = 'sending'",
+            tuple(key),
+        )
 
 
 async def mark_failed(store: Store, key: PostKey, error: str) -> bool:
@@ -402,7 +427,7 @@ async def mark_failed(store: Store, key: PostKey, error: str) -> bool:
             (error, MAX_ATTEMPTS, *key),
         )
     post = await get_post(store, key)
-    retry = post is not None and post.status in ("pending", "late")
+    retry = post is not None and post.status in ("pending", "late", "sending")
     if not retry:
         log.warning("Gave up on post %s for server %d: %s", key.ref, key.guild_id, error)
     return retry
@@ -422,7 +447,7 @@ async def drop_post(store: Store, key: PostKey, reason: str) -> None:
 async def unsent_posts(store: Store) -> list[Post]:
     """Return the posts still to deliver (pending or late, not paused), in due order."""
     rows = await store.fetchall(
-        f"SELECT {_COLUMNS} FROM outbox WHERE status IN ('pending', 'late')"  # noqa: S608
+        f"SELECT {_COLUMNS} FROM outbox WHERE status IN ('pending', 'late', 'sending')"  # noqa: S608
         " AND sent_at IS NULL ORDER BY due_utc, id"
     )
     return [_post(row) for row in rows]
@@ -450,7 +475,8 @@ async def posts(store: Store, guild_id: int | None = None) -> list[Post]:
 async def next_due(store: Store) -> datetime | None:
     """Return when the earliest unsent, unpaused post is due."""
     row = await store.fetchone(
-        "SELECT min(due_utc) FROM outbox WHERE status IN ('pending', 'late') AND sent_at IS NULL"
+        "SELECT min(due_utc) FROM outbox WHERE status IN ('pending', 'late', 'sending')"
+        " AND sent_at IS NULL"
     )
     return unstamp(row[0]) if row and row[0] else None
 

@@ -2005,12 +2005,12 @@ class Emulator:
     async def _list_messages(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
         self._channel_or_404(p["cid"])
         limit = max(1, min(100, int(rec.query.get("limit", 50))))
-        msgs = list(reversed(self.channel_messages(p["cid"])))
+        msgs = self.channel_messages(p["cid"])  # oldest first
+        if "after" in rec.query:  # the oldest `limit` after the id (newest first, as always)
+            msgs = [m for m in msgs if int(m["id"]) > int(rec.query["after"])][:limit]
         if "before" in rec.query:
             msgs = [m for m in msgs if int(m["id"]) < int(rec.query["before"])]
-        if "after" in rec.query:
-            msgs = [m for m in msgs if int(m["id"]) > int(rec.query["after"])]
-        return 200, [self._stored(m) for m in msgs[:limit]]
+        return 200, [self._stored(m) for m in list(reversed(msgs))[:limit]]
 
     def _stored(self, msg: Json) -> Json:
         """A message as reading it back shows it: Discord returns the nonce only on creation."""
