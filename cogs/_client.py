@@ -215,6 +215,19 @@ class PaddockBot(commands.Bot):
             raise ServerEventsForbidden(str(exc)) from exc
         return int(created["id"])
 
+    async def find_server_event(self, guild_id: int, event: PlannedServerEvent) -> int | None:
+        """Return an event Paddock created for this session (same name) but did not record."""
+        try:
+            events = await self.http.get_scheduled_events(guild_id, False)
+        except (discord.Forbidden, discord.NotFound) as exc:
+            raise ServerEventsForbidden(str(exc)) from exc
+        mine = self.user.id if self.user is not None else None
+        for found in events:
+            creator = found.get("creator_id")
+            if found.get("name") == event.name and creator is not None and int(creator) == mine:
+                return int(found["id"])
+        return None
+
     async def edit_server_event(
         self, guild_id: int, event_id: int, event: PlannedServerEvent
     ) -> None:
