@@ -58,6 +58,22 @@ created with ``nonce`` and ``enforce_nonce`` (as discord.py sends) is not create
 gets the first message back (listed in ``emu.deduplicated``). Snowflake-typed options (user,
 channel, role, mentionable) come with Discord's ``resolved`` data.
 
+Discord's rules (held and modelled)
+-----------------------------------
+Every request the bot sends (User-Agent ``DiscordBot``) and every answer is validated against
+Discord's OpenAPI description (``SPEC_PATH``, see ``tests/e2e/openapi.py``); what breaks it is
+listed in ``emu.violations`` and fails the test (the ``held_to_discord`` fixture). Set
+``EMULATOR_DUMP=/path`` to append each offending answer to that file while debugging. Modelled
+by hand, as settings a test may change: ``emu.now()`` / ``emu.advance(seconds)`` (the emulator's
+clock), ``first_response_s`` (3 s, then ``10062 Unknown interaction``), ``token_lifetime_s``
+(15 min, then ``50027 Invalid Webhook Token``), ``nonce_window_s`` (5 min), ``bot_permissions``
+(app permissions; Mention Everyone decides whether a non-mentionable role is pinged, Manage
+Events guards scheduled events), ``rate_limits`` (off: counted and reported in
+``X-RateLimit-*`` headers; on: 429s, 5 messages / 5 s a channel) and ``global_limit`` (50/s).
+``invoke(..., permissions=)`` refuses a command whose ``default_member_permissions`` the member
+lacks (:class:`PermissionError`); ``new_interaction`` makes one without dispatching it;
+``update_role`` + ``dispatch_role_update`` change a role; ``emu.limited`` lists the 429s.
+
 Fidelity notes (things discord.py relies on)
 --------------------------------------------
 * JSON responses must carry ``Content-Type: application/json`` *exactly*: discord.py's
