@@ -182,19 +182,30 @@ class PaddockBot(commands.Bot):
         a post is recognised by its marker: Paddock's own message, sent no earlier than the
         post was due, with the post's title and the due time as its embed timestamp.
         """
-        channel = self.get_channel(outgoing.channel_id) or await self.fetch_channel(
-            outgoing.channel_id
-        )
+        try:
+            channel = self.get_channel(outgoing.channel_id) or await self.fetch_channel(
+                outgoing.channel_id
+            )
+        except discord.NotFound:
+            return None  # sending then finds the channel gone and pauses the server's posts
         if not isinstance(channel, discord.abc.Messageable):
             return None
         wanted = post_embed(outgoing)
         since = discord.Object(id=discord.utils.time_snowflake(outgoing.post.due - SENT_MARGIN))
-        async for message in channel.history(limit=RECONCILE_LIMIT, after=since):
-            if self.user is None or message.author.id != self.user.id or not message.embeds:
-                continue
-            embed = message.embeds[0]
-            if (embed.title, embed.timestamp) == (wanted.title, wanted.timestamp):
-                return message.id
+        try:
+            async for message in channel.history(limit=RECONCILE_LIMIT, after=since):
+                if self.user is None or message.author.id != self.user.id or not message.embeds:
+                    continue
+                embed = message.embeds[0]
+                if (embed.title, embed.timestamp) == (wanted.title, wanted.timestamp):
+                    return message.id
+        except discord.Forbidden:
+            log.warning(
+                "Cannot read the history of channel %d (Read Message History): sending post %s"
+                " again without checking whether it arrived",
+                outgoing.channel_id,
+                outgoing.post.key.ref,
+            )
         return None
 
     def sync_server_events(self, guild_id: int) -> None:
