@@ -304,12 +304,16 @@ async def test_full_disk_while_running_stops_delivery_without_reposting(
     paddock_emu: Emulator, start_paddock: StartPaddock
 ) -> None:
     emu = paddock_emu
-    bot = await configured_paddock(emu, start_paddock, pipe_output=True)
+    # Due 5 s after the start: the scheduler starts after READY, then the disk fills.
+    bot = await configured_paddock(
+        emu, start_paddock, fake_now=REMINDER_DUE - timedelta(minutes=50), pipe_output=True
+    )
+    await wait_for_log(bot, "Re-planned", 5.0)  # delivering (the scheduler starts after READY)
     resource.prlimit(bot.pid, resource.RLIMIT_FSIZE, (0, 0))  # the disk is now full
     assert post_requests(emu) == [], "the bot started too slowly: the reminder was already out"
 
-    # The reminder is due, but the outbox cannot record that it is going out (so a restart
-    # could not tell whether it arrived): delivery stops, loudly, once, and nothing is sent.
+    # The reminder comes due but cannot be claimed for sending (a write): delivery stops,
+    # loudly, once, before posting what it could not record.
     await wait_for_log(bot, "Post delivery stopped", 20.0)
     with pytest.raises(TimeoutError):
         await emu.wait_until(lambda: post_requests(emu), 1.5, "a post")
