@@ -623,7 +623,9 @@ def _read_vevent(component: icalendar.cal.Component, occurrence: str | None) -> 
         start = start.replace(tzinfo=zone)
     kind = str(component.get(X_KIND, "")) or _guess_kind(summary)
     if kind not in SESSION_KINDS:
-        raise ValueError(f"unknown session kind {kind!r}")
+        raise ValueError(
+            f"{X_KIND}: expected one of {', '.join(SESSION_KINDS)}, got {kind[:MAX_SHOWN_CHARS]!r}"
+        )
     year = _int(component, X_SEASON) or _day_of(start).year
     aliases = str(component.get(X_ALIASES, ""))
     ends = str(component.get(X_ENDS, ""))
@@ -638,10 +640,19 @@ def _read_vevent(component: icalendar.cal.Component, occurrence: str | None) -> 
         season=year,
         round=_int(component, X_ROUND),
         aliases=tuple(a for a in aliases.split("|") if a),
-        ends=date.fromisoformat(ends) if ends else None,
+        ends=_ics_date(ends, X_ENDS) if ends else None,
     )
     session = Session(uid=uid, kind=cast(SessionKind, kind), start=start)
     return _IcsSession(event, str(component.get(X_SERIES, "")) or DEFAULT_SERIES, session)
+
+
+def _ics_date(text: str, key: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{key}: expected a date (YYYY-MM-DD), got {text[:MAX_SHOWN_CHARS]!r}"
+        ) from None
 
 
 PLAIN_EVENT_SUFFIX = "-event"
