@@ -1,4 +1,4 @@
-"""The `paddock` command line: run, ingest, ask, console, extract, eval, sync, calendar."""
+"""The `paddock` command line: run, ingest, ask, console, extract, eval, sync, calendar, sources."""
 
 from __future__ import annotations
 
@@ -66,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("file", type=Path)
     exporting = calendar_sub.add_parser("export", help="write the calendar as .ics")
     exporting.add_argument("--out", type=Path, help="file to write (default: standard output)")
+
+    sub.add_parser("refresh", help="poll every configured feed and calendar once")
+    sub.add_parser("sources", help="list the configured feeds and calendars and their health")
 
     sync = sub.add_parser("sync", help="sync slash commands to Discord (globally by default)")
     sync.add_argument("--guild", type=int, help="sync to this guild only")
@@ -205,12 +208,49 @@ def cmd_eval(args: argparse.Namespace, config: Config) -> int:
     return run_eval(args.gold, args.articles, out=sys.stdout, aliases_path=config.aliases_file)
 
 
+async def cmd_refresh(args: argparse.Namespace, config: Config) -> int:
+    """Poll every configured feed and calendar once; exit 1 naming the sources that failed."""
+    from bot.ingest.fetch import Fetcher
+    from bot.ingest.files import Ingestor
+    from bot.ingest.sources import refresh_all
+    from bot.services import load_current_calendar
+
+    if not config.feeds and not config.calendars:
+        print("No sources configured: add [[feeds]] or [[calendars]] to the config file.")
+        return 0
+    clock = make_clock(None, config)
+    base = await load_current_calendar(config)
+    async with Store.open(config.database) as store, Fetcher.open() as fetcher:
+        ingestor = await Ingestor.create(store, config.aliases_file, clock)
+        report = await refresh_all(store, config, fetcher, ingestor, base, clock.now())
+    for source in report.sources:
+        print(source.line())
+    if report.failed:
+        print(f"error: could not read {', '.join(report.failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def cmd_sources(args: argparse.Namespace, config: Config) -> int:
+    """List each configured source with its last success, last error and item count."""
+    from bot.ingest.sources import source_states
+    from bot.queries.sources import describe_sources
+
+    async with Store.open(config.database) as store:
+        states = await source_states(store)
+    lines = describe_sources(config, states)
+    print("\n".join(lines) if lines else "No sources configured.")
+    return 0
+
+
 ASYNC_COMMANDS: dict[str, Callable[[argparse.Namespace, Config], Coroutine[Any, Any, int]]] = {
     "run": cmd_run,
     "ingest": cmd_ingest,
     "ask": cmd_ask,
     "console": cmd_console,
     "sync": cmd_sync,
+    "refresh": cmd_refresh,
+    "sources": cmd_sources,
 }
 SYNC_COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "extract": cmd_extract,

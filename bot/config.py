@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import parse_instant
@@ -43,6 +44,39 @@ class ClockConfig:
     speed: float = 1.0
 
 
+DEFAULT_FEED_POLL_MINUTES = 15
+DEFAULT_CALENDAR_POLL_HOURS = 6
+URL_SCHEMES = ("http", "https")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSource:
+    """A news feed (RSS or Atom) Paddock polls: `[[feeds]]`."""
+
+    url: str
+    series: str | None = None
+    poll_minutes: float = DEFAULT_FEED_POLL_MINUTES
+
+    @property
+    def interval_s(self) -> float:
+        """Return the time between polls, in seconds."""
+        return self.poll_minutes * 60
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarSource:
+    """An iCalendar subscription Paddock polls: `[[calendars]]`."""
+
+    url: str
+    series: str
+    poll_hours: float = DEFAULT_CALENDAR_POLL_HOURS
+
+    @property
+    def interval_s(self) -> float:
+        """Return the time between polls, in seconds."""
+        return self.poll_hours * 3600
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """Paddock's settings."""
@@ -53,6 +87,8 @@ class Config:
     log_level: str = "INFO"
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     clock: ClockConfig = field(default_factory=ClockConfig)
+    feeds: tuple[FeedSource, ...] = ()
+    calendars: tuple[CalendarSource, ...] = ()
 
     @property
     def articles_dir(self) -> Path:
@@ -166,10 +202,87 @@ def _clock(table: dict[str, Any]) -> ClockConfig:
     return ClockConfig(start=start, speed=speed)
 
 
+# --- sources: [[feeds]] and [[calendars]] ------------------------------------------------
+
+
+def source_url(key: str, value: Any) -> str:
+    """Return an http(s) URL with a host, else raise a `ConfigError` naming the key."""
+    url = _expect(key, value, str, "an http(s) URL")
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in URL_SCHEMES or not parts.hostname:
+        raise ConfigError(f"{key} = {url!r}: expected an http(s) URL")
+    return url.strip()
+
+
+def _positive(key: str, value: Any) -> float:
+    """Return a number > 0, else raise a `ConfigError` naming the key."""
+    number = float(_expect(key, value, (int, float), "a number > 0"))
+    if number <= 0:
+        raise ConfigError(f"{key} = {value!r}: expected a number > 0")
+    return number
+
+
+def _tables(key: str, value: Any) -> list[dict[str, Any]]:
+    """Return an array of tables (`[[key]]`), else raise a `ConfigError` naming the key."""
+    items = _expect(key, value, list, f"an array of tables ([[{key}]])")
+    for i, item in enumerate(items):
+        _expect(f"{key}[{i}]", item, dict, "a table")
+    return items
+
+
+def _feeds(value: Any) -> tuple[FeedSource, ...]:
+    """Read the [[feeds]] tables."""
+    feeds = []
+    for i, table in enumerate(_tables("feeds", value)):
+        where = f"feeds[{i}]"
+        _check_keys(where, table, {f.name for f in fields(FeedSource)})
+        series = table.get("series")
+        feeds.append(
+            FeedSource(
+                url=source_url(f"{where}.url", table.get("url")),
+                series=_expect(f"{where}.series", series, str, "a string") if series else None,
+                poll_minutes=_positive(
+                    f"{where}.poll_minutes", table.get("poll_minutes", DEFAULT_FEED_POLL_MINUTES)
+                ),
+            )
+        )
+    _check_unique("feeds", [feed.url for feed in feeds])
+    return tuple(feeds)
+
+
+def _calendars(value: Any) -> tuple[CalendarSource, ...]:
+    """Read the [[calendars]] tables."""
+    calendars = []
+    for i, table in enumerate(_tables("calendars", value)):
+        where = f"calendars[{i}]"
+        _check_keys(where, table, {f.name for f in fields(CalendarSource)})
+        series = _expect(f"{where}.series", table.get("series"), str, "a series name (string)")
+        if not series.strip():
+            raise ConfigError(f"{where}.series = {series!r}: expected a series name (string)")
+        calendars.append(
+            CalendarSource(
+                url=source_url(f"{where}.url", table.get("url")),
+                series=series.strip(),
+                poll_hours=_positive(
+                    f"{where}.poll_hours", table.get("poll_hours", DEFAULT_CALENDAR_POLL_HOURS)
+                ),
+            )
+        )
+    _check_unique("calendars", [calendar.url for calendar in calendars])
+    return tuple(calendars)
+
+
+def _check_unique(key: str, urls: list[str]) -> None:
+    """Reject a source URL listed twice."""
+    for i, url in enumerate(urls):
+        if url in urls[:i]:
+            raise ConfigError(f"{key}[{i}].url = {url!r}: listed twice; expected each URL once")
+
+
 def parse_config(data: dict[str, Any], base: Path) -> Config:
     """Build a `Config` from parsed TOML, resolving paths against `base`."""
     paddock = data.get("paddock", {})
-    _check_keys("", data, {"paddock", "discord", "clock"})
+    _check_keys("", data, {"paddock", "discord", "clock", "feeds", "calendars"})
     for section in ("paddock", "discord", "clock"):
         _expect(section, data.get(section, {}), dict, "a table")
     _check_keys("paddock", paddock, {"database", "seeds", "timezone", "log_level"})
@@ -185,6 +298,8 @@ def parse_config(data: dict[str, Any], base: Path) -> Config:
         log_level=level.upper(),
         discord=_discord(data.get("discord", {}), base),
         clock=_clock(data.get("clock", {})),
+        feeds=_feeds(data.get("feeds", [])),
+        calendars=_calendars(data.get("calendars", [])),
     )
 
 

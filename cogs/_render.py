@@ -24,6 +24,7 @@ INLINE_PER_ROW = 3
 PAGE_DESCRIPTION_CHARS = 2000
 FOOTER_SOURCES_CHARS = 1000
 PAGE_COUNTER_CHARS = 40
+LINK_TITLE_CHARS = 80
 COLOURS = {"ok": 0xC8102E, "not_found": 0xF2A900, "error": 0x5A5A5A}
 
 
@@ -164,6 +165,29 @@ def footer_text(answer: Answer, page: int, pages: int) -> str:
     return " · ".join(parts)
 
 
+def title_link(answer: Answer) -> str | None:
+    """Return where the title links: the answer's own link, else its one linked source."""
+    if answer.url:
+        return answer.url
+    linked = [s.url for s in answer.sources if s.url]
+    return linked[0] if len(linked) == 1 else None
+
+
+def source_links(answer: Answer) -> str:
+    """Return masked links to the cited articles that have a URL (beyond the title's link)."""
+    linked = [s for s in answer.sources if s.url]
+    if len(linked) < 2 and not (linked and answer.url and linked[0].url != answer.url):
+        return ""
+    lines: list[str] = []
+    for source in linked:
+        title = clip(source.title, LINK_TITLE_CHARS).replace("[", "(").replace("]", ")")
+        line = f"[{defuse_mentions(title)}]({source.url})"
+        if sum(len(x) + 1 for x in lines) + len(line) > EMBED_FIELD_VALUE_LIMIT:
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def render_embeds(answer: Answer) -> list[discord.Embed]:
     """Render an answer as one embed per page, each within Discord's limits."""
     layout = paginate(answer)
@@ -172,11 +196,15 @@ def render_embeds(answer: Answer) -> list[discord.Embed]:
     for number, page in enumerate(layout):
         embed = discord.Embed(
             title=title,
+            url=title_link(answer),
             description=page.description or None,
             colour=COLOURS.get(answer.status, COLOURS["ok"]),
         )
         for section in page.sections:
             embed.add_field(name=section.name, value=section.value, inline=section.inline)
+        links = source_links(answer)
+        if links and number == len(layout) - 1 and len(embed.fields) < EMBED_FIELDS_LIMIT:
+            embed.add_field(name="Read the articles", value=links, inline=False)
         footer = footer_text(answer, number, len(layout))
         if footer:
             embed.set_footer(text=footer)

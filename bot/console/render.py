@@ -73,5 +73,8 @@ def render_text(
             lines.extend(textwrap.wrap(line, width, initial_indent="  ", subsequent_indent="    "))
     if answer.sources:
         lines += ["", "Sources:"]
-        lines += [f"  - {source.cite()}" for source in answer.sources]
+        for source in answer.sources:
+            lines.append(f"  - {source.cite()}")
+            if source.url:
+                lines.append(f"    {source.url}")
     return "\n".join(lines).rstrip() + "\n"

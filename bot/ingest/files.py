@@ -10,7 +10,7 @@ import os
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
@@ -59,6 +59,8 @@ class IngestReport:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     """What was passed over without losing an article: dangling links, FIFOs in a folder,
     unreadable folders, the same file by a second path, a missing aliases file."""
+    article_ids: dict[str, int] = field(default_factory=dict)
+    """The store id of every article added or updated, by its key (path)."""
 
     @property
     def ok(self) -> bool:
@@ -215,6 +217,8 @@ class Ingestor:
     pool_broken: bool = False
     people: list[Person] = field(default_factory=list)
     known: KnownPeople = field(default_factory=KnownPeople)
+    _turn: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """One ingest at a time: the known people are shared between them."""
 
     @classmethod
     async def create(
@@ -238,18 +242,42 @@ class Ingestor:
         )
 
     async def ingest(self, paths: list[Path]) -> IngestReport:
-        """Ingest every article file under `paths`; bad files are reported and skipped.
+        """Ingest every article file under `paths`; bad files are reported and skipped."""
+        report = IngestReport()
+        files = await self._scan(paths, report)
+
+        async def load(at: int, report: IngestReport) -> list[_Pending]:
+            return await self._compare(files[at : at + CHUNK_ARTICLES], report)
+
+        return await self._run(len(files), load, report)
+
+    async def ingest_articles(self, articles: list[tuple[str, Article]]) -> IngestReport:
+        """Ingest articles read elsewhere (news feeds), each under its key, as files are."""
+
+        async def load(at: int, report: IngestReport) -> list[_Pending]:
+            chunk = articles[at : at + CHUNK_ARTICLES]
+            stored = await self.store.stored_hashes([key for key, _ in chunk])
+            return self._pending(chunk, stored, report)
+
+        return await self._run(len(articles), load)
+
+    async def _run(
+        self,
+        count: int,
+        load: Callable[[int, IngestReport], Awaitable[list[_Pending]]],
+        report: IngestReport | None = None,
+    ) -> IngestReport:
+        """Ingest `count` articles, `load`ed a chunk at a time.
 
         Chunk k is extracted while chunk k-1 is written, against the people known when
         chunk k-2 was written, so the facts do not depend on timing or on the worker count.
         """
-        report = IngestReport()
-        files = await self._scan(paths, report)
+        report = report if report is not None else IngestReport()
         previous: _Chunk | None = None
-        async with self._extraction(len(files)) as extract_all:
+        async with self._turn, self._extraction(count) as extract_all:
             try:
-                for at in range(0, len(files), CHUNK_ARTICLES):
-                    pending = await self._compare(files[at : at + CHUNK_ARTICLES], report)
+                for at in range(0, count, CHUNK_ARTICLES):
+                    pending = await load(at, report)
                     people = await self._people()
                     articles = [item.article for item in pending]
                     chunk = _Chunk(pending, asyncio.ensure_future(extract_all(articles, people)))
@@ -350,16 +378,27 @@ class Ingestor:
         """Read a chunk of files and return the new or changed articles among them."""
         read = await asyncio.to_thread(_read_all, files)
         stored = await self.store.stored_hashes([str(path) for path in files])
+        return self._pending(
+            [(str(path), item) for path, item in zip(files, read, strict=True)], stored, report
+        )
+
+    def _pending(
+        self,
+        keyed: Sequence[tuple[str, Article | ArticleError]],
+        stored: dict[str, str],
+        report: IngestReport,
+    ) -> list[_Pending]:
+        """Return the new or changed articles of a chunk; report the bad and unchanged ones."""
         pending: list[_Pending] = []
-        for path, item in zip(files, read, strict=True):
+        for key, item in keyed:
             if isinstance(item, ArticleError):
-                self._skip(report, str(path), item.reason)
+                self._skip(report, key, item.reason)
                 continue
             fingerprint = f"{item.content_hash}:{self.extractor}"
-            if stored.get(str(path)) == fingerprint:
-                report.unchanged.append(str(path))
+            if stored.get(key) == fingerprint:
+                report.unchanged.append(key)
                 continue
-            pending.append(_Pending(item, str(path), fingerprint, replaces=str(path) in stored))
+            pending.append(_Pending(item, key, fingerprint, replaces=key in stored))
         return pending
 
     async def _people(self) -> tuple[Person, ...]:
@@ -385,6 +424,7 @@ class Ingestor:
             if isinstance(outcome, str):
                 self._skip(report, item.key, outcome)
                 continue
+            report.article_ids[item.key] = outcome
             (report.updated if item.replaces else report.added).append(item.key)
             self._tell(item.key, "updated" if item.replaces else "added")
 

@@ -20,6 +20,7 @@ class Source:
     article_id: int
     title: str
     published: date | None = None
+    url: str | None = None
 
     def cite(self) -> str:
         """Return a short citation: the date (or 'undated'), the title and the article id."""
@@ -61,6 +62,8 @@ class Answer:
     suggestions: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     attachment: Attachment | None = None
+    url: str | None = None
+    """Where the title links to (a news post's article)."""
 
     @property
     def ok(self) -> bool:
@@ -79,6 +82,7 @@ class Answer:
                 "article_id": s.article_id,
                 "title": s.title,
                 "date": s.published.isoformat() if s.published else None,
+                "url": s.url,
             }
             for s in self.sources
         ]

@@ -19,6 +19,7 @@ from bot.queries.article import article
 from bot.queries.driver import driver
 from bot.queries.inline import LINES, Code, Text
 from bot.queries.lineup import lineup
+from bot.queries.links import add_links
 from bot.queries.quotes import quote
 from bot.queries.results import results
 from bot.queries.schedule import calendar_ics, next_weekend, schedule
@@ -116,6 +117,16 @@ async def _schedule_ics(services: Services) -> Answer:
 async def _config_channel(services: Services, guild_id: int, channel: int) -> Answer:
     """Post reminders and the quote of the day in a channel."""
     return await update_settings(services, guild_id, channel_id=channel)
+
+
+async def _config_news(services: Services, guild_id: int, channel: int | None = None) -> Answer:
+    """Post each new article from the feeds in a channel, or stop."""
+    return await update_settings(services, guild_id, news_channel_id=channel)
+
+
+async def _config_series(services: Services, guild_id: int, series: str) -> Answer:
+    """Choose the series whose news and reminders the server gets."""
+    return await change(services, guild_id, "series", series)
 
 
 async def _config_role(services: Services, guild_id: int, role: int | None = None) -> Answer:
@@ -268,6 +279,28 @@ CATALOGUE: tuple[Command, ...] = (
         SERVER,
         "/config channel channel:#racing",
         (Option("channel", "Where reminders and the quote of the day go", "channel", True),),
+        guild=True,
+    ),
+    Command(
+        "config news",
+        "The channel for news posts (empty: none).",
+        _config_news,
+        SERVER,
+        "/config news channel:#news",
+        (
+            Option(
+                "channel", "Where each new article from the feeds goes; empty to stop", "channel"
+            ),
+        ),
+        guild=True,
+    ),
+    Command(
+        "config series",
+        "Which series' news and reminders this server gets.",
+        _config_series,
+        SERVER,
+        '/config series series:"IMSA, WEC"',
+        (Option("series", "Series names, e.g. IMSA, WEC; or all", required=True),),
         guild=True,
     ),
     Command(
@@ -465,7 +498,7 @@ async def invoke(
     """Run a command's query with checked options (per-server ones in server `guild_id`)."""
     if command.guild:
         bound = {**bound, "guild_id": guild_id}
-    return await command.handler(services, **bound)
+    return await add_links(services, await command.handler(services, **bound))
 
 
 async def complete(services: Services, kind: str, current: str) -> list[str]:

@@ -106,6 +106,20 @@ def _zone_words(name: str) -> str:
     return utils.default_process(name.replace("_", " ").replace("/", " "))
 
 
+ALL_WORDS = frozenset({"all", "any", "every", "default", "*"})
+MAX_SERIES = 10
+
+
+def parse_series(text: str) -> tuple[str, ...]:
+    """Parse the series a server follows, e.g. `IMSA, WEC`; `all` (or nothing) means every one."""
+    names = [part.strip() for part in re.split(r"[,;]+", text) if part.strip()]
+    if not names or (len(names) == 1 and names[0].lower() in ALL_WORDS):
+        return ()
+    if len(names) > MAX_SERIES:
+        raise SettingError(f"give at most {MAX_SERIES} series, e.g. `IMSA, WEC`, or `all`")
+    return tuple(dict.fromkeys(names))
+
+
 def _describe(settings: GuildSettings) -> list[Section]:
     """Return the settings as answer sections."""
     channel = Text.of(Channel(settings.channel_id)) if settings.channel_id else "not set (no posts)"
@@ -114,6 +128,7 @@ def _describe(settings: GuildSettings) -> list[Section]:
     )
     qotd = settings.qotd_time.strftime("%H:%M") if settings.qotd_time else "off"
     status = f"paused: {settings.pause_reason}" if settings.paused else "active"
+    news = f"<#{settings.news_channel_id}>" if settings.news_channel_id else "not set (no news)"
     return [
         Section("Channel", channel, inline=True),
         Section("Ping role", role, inline=True),
@@ -122,6 +137,8 @@ def _describe(settings: GuildSettings) -> list[Section]:
         Section("Quote of the day", qotd, inline=True),
         Section("Posting", status, inline=True),
         Section("Server events", "on" if settings.server_events else "off", inline=True),
+        Section("News channel", news, inline=True),
+        Section("Series", ", ".join(settings.series) or "all", inline=True),
     ]
 
 
@@ -136,6 +153,8 @@ def _settings_data(settings: GuildSettings) -> dict[str, Any]:
         "qotd_time": settings.qotd_time.strftime("%H:%M") if settings.qotd_time else None,
         "events_enabled": settings.events_enabled,
         "paused": settings.paused,
+        "news_channel_id": settings.news_channel_id,
+        "series": list(settings.series),
     }
 
 
@@ -194,8 +213,13 @@ async def update_settings(
 async def change(
     services: Services, guild_id: int, key: str, raw: str, *, role_check: RoleCheck | None = None
 ) -> Answer:
-    """Parse one typed value (`leads`, `qotd`, `timezone`) and save it."""
-    parsers = {"leads": parse_leads, "qotd_time": parse_qotd, "timezone": parse_timezone}
+    """Parse one typed value (`leads`, `qotd`, `timezone`, `series`) and save it."""
+    parsers: dict[str, Any] = {
+        "leads": parse_leads,
+        "qotd_time": parse_qotd,
+        "timezone": parse_timezone,
+        "series": parse_series,
+    }
     try:
         value = parsers[key](raw)
     except SettingError as exc:

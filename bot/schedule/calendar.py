@@ -112,11 +112,6 @@ class Event:
         """Return 'Round N', or 'Test' for an event outside the championship."""
         return f"Round {self.round}" if self.round is not None else "Test"
 
-    def has_kind(self, kinds: Iterable[str]) -> bool:
-        """Return whether any session is one of `kinds`."""
-        wanted = set(kinds)
-        return any(s.kind in wanted for s in self.sessions)
-
     def is_upcoming(self, now: datetime, kinds: Iterable[str] | None = None) -> bool:
         """Return whether a session (of `kinds`, if given) is still to come at `now`."""
         wanted = set(kinds) if kinds is not None else set(SESSION_KINDS)
@@ -151,12 +146,24 @@ class Calendar:
         """Return the season of `year`, if known."""
         return next((s for s in self.seasons if s.year == year), None)
 
-    def events(self) -> Iterator[Event]:
-        """Yield every event in date order."""
+    def events(self, series: Iterable[str] = ()) -> Iterator[Event]:
+        """Yield every event (of `series`, when given) in date order."""
+        wanted = tuple(series)
         yield from sorted(
-            (e for s in self.seasons for e in s.events if e.sessions),
+            (
+                e
+                for s in self.seasons
+                if not wanted or series_matches(s.series, wanted)
+                for e in s.events
+                if e.sessions
+            ),
             key=lambda e: (e.first_day, e.round or 0),
         )
+
+    def series_of(self, event: Event) -> str:
+        """Return the series an event belongs to."""
+        season = next((s for s in self.seasons if event in s.events), None)
+        return season.series if season is not None else DEFAULT_SERIES
 
     def next_event(self, now: datetime, kinds: Iterable[str] | None = None) -> Event | None:
         """Return the first event with a session (of `kinds`, if given) still to come."""
@@ -194,6 +201,20 @@ class Calendar:
     def event(self, uid: str) -> Event | None:
         """Return the event with uid `uid`."""
         return next((e for s in self.seasons for e in s.events if e.uid == uid), None)
+
+
+def series_matches(series: str | None, wanted: Iterable[str]) -> bool:
+    """Return whether a series is one of `wanted`: 'IMSA' matches 'IMSA WeatherTech …'."""
+    if series is None:
+        return False
+    words = set(normalise_name(series).split())
+    if not words:
+        return False
+    for name in wanted:
+        other = set(normalise_name(name).split())
+        if other and (other <= words or words <= other):
+            return True
+    return False
 
 
 def normalise_name(name: str) -> str:

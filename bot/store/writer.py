@@ -81,7 +81,7 @@ def write_article(
     db.execute("DELETE FROM articles WHERE path = ?", (path,))
     cur = db.execute(
         "INSERT INTO articles (id, path, source, content_hash, published, title, body, url,"
-        " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " ingested_at, series) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             old[0] if old else None,
             path,
@@ -92,6 +92,7 @@ def write_article(
             article.body,
             article.url,
             now.isoformat(),
+            article.series,
         ),
     )
     article_id = int(cur.lastrowid or 0)
