@@ -498,9 +498,10 @@ def import_ics(data: bytes, calendar: Calendar) -> ImportReport:
         raise ValueError(f"not a valid iCalendar file: {_one_line(exc)}") from exc
     report = ImportReport(calendar)
     merger = _Merger(calendar, report)
+    floating_tz = _calendar_zone(parsed, report)
     for component, occurrence in _occurrences(parsed, report):
         try:
-            item = _read_vevent(component, occurrence)
+            item = _read_vevent(component, occurrence, floating_tz)
         except (ValueError, OSError, OverflowError) as exc:
             uid = str(component.get("uid", "?"))
             report.skipped.append(f"{uid}: {_one_line(exc)}")
@@ -630,7 +631,22 @@ def _start_of(component: icalendar.cal.Component) -> datetime | date:
     return value
 
 
-def _read_vevent(component: icalendar.cal.Component, occurrence: str | None) -> _IcsSession:
+def _calendar_zone(parsed: icalendar.Calendar, report: ImportReport) -> str:
+    """Return the zone of floating times: the calendar's X-WR-TIMEZONE, else UTC."""
+    name = str(parsed.get("X-WR-TIMEZONE", "")).strip()
+    if not name:
+        return DEFAULT_IMPORT_TZ
+    try:
+        _zone(name, "X-WR-TIMEZONE")
+    except ValueError as exc:
+        report.warnings.append(f"{exc}; floating times read as {DEFAULT_IMPORT_TZ}")
+        return DEFAULT_IMPORT_TZ
+    return name
+
+
+def _read_vevent(
+    component: icalendar.cal.Component, occurrence: str | None, floating_tz: str
+) -> _IcsSession:
     uid = str(component.get("uid", "")).removesuffix(ICS_UID_DOMAIN)
     if not uid:
         raise ValueError("no UID")
@@ -638,7 +654,7 @@ def _read_vevent(component: icalendar.cal.Component, occurrence: str | None) -> 
         uid = f"{uid}-{occurrence}"
     start = _start_of(component)
     summary = str(component.get("summary", uid))
-    tz_name = str(component.get(X_TZ, "")) or _tz_name_of(start)
+    tz_name = str(component.get(X_TZ, "")) or _tz_name_of(start, floating_tz)
     zone = _zone(tz_name, f"{X_TZ}" if component.get(X_TZ) else "time zone")
     if isinstance(start, datetime) and start.tzinfo is None:
         start = start.replace(tzinfo=zone)
@@ -694,10 +710,13 @@ def _day_of(start: date) -> date:
     return start.date() if isinstance(start, datetime) else start
 
 
-def _tz_name_of(start: date) -> str:
-    tzinfo = start.tzinfo if isinstance(start, datetime) else None
-    key = getattr(tzinfo, "key", None)
-    return key if isinstance(key, str) else DEFAULT_IMPORT_TZ
+def _tz_name_of(start: date, floating_tz: str) -> str:
+    if not isinstance(start, datetime):
+        return floating_tz
+    key = getattr(start.tzinfo, "key", None)
+    if isinstance(key, str):
+        return key
+    return floating_tz if start.tzinfo is None else DEFAULT_IMPORT_TZ
 
 
 def _guess_kind(summary: str) -> str:

@@ -174,3 +174,17 @@ def test_calendar_import_of_a_fifo_or_a_device_is_refused_at_once(tmp_path: Path
         result = paddock("--db", str(tmp_path / "p.db"), "calendar", "import", str(path))
         assert result.returncode == 2
         assert result.stderr.strip() == f"error: {path}: not a regular file ({kind}), not read"
+
+
+def test_floating_times_take_the_calendars_x_wr_timezone():
+    data = vcalendar(
+        vevent("sebring", ":20250315T101000", "Sebring"),
+        head="X-WR-TIMEZONE:America/New_York\r\n",
+    ).encode()
+    report = import_ics(data, Calendar())
+    found = report.calendar.session("sebring")
+    assert found is not None
+    assert found[1].start_utc() == datetime(2025, 3, 15, 14, 10, tzinfo=UTC)
+    assert report.warnings == [
+        "sebring: start time has no time zone (floating); read as America/New_York"
+    ]
