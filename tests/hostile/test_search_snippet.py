@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from bot.clock import OffsetClock, parse_instant
@@ -12,6 +13,7 @@ from bot.facts import Article, ArticleFacts
 from bot.queries.search import search
 from bot.services import Services
 from bot.store import Store
+from bot.store.writer import write_article
 
 PARAGRAPH = (
     "Harlow took the pole at Daytona with a lap of 1:34.5 while the rest of the field "
@@ -19,13 +21,25 @@ PARAGRAPH = (
 )
 
 
+async def _store_article(store: Store, article: Article) -> int:
+    """Write an article with no facts through the store's writer (as ingest does)."""
+    return await store.write(
+        partial(
+            write_article,
+            article=article,
+            facts=ArticleFacts(),
+            path=article.source,
+            fingerprint=article.content_hash,
+            now=datetime.now(UTC),
+        )
+    )
+
+
 async def _put(store: Store, name: str, size: int) -> int:
     count = size // (len(PARAGRAPH) + 2)
     body = "\n\n".join(f"{PARAGRAPH} Stint {n}." for n in range(count))
     article = Article(source=name, title=f"Notes {name}", body=body, content_hash=name)
-    return await store.put_article(
-        article, ArticleFacts(), path=name, fingerprint=name, now=datetime.now(UTC)
-    )
+    return await _store_article(store, article)
 
 
 async def _timed(services: Services, query: str) -> tuple[float, dict]:
@@ -65,9 +79,7 @@ async def test_one_huge_paragraph_gets_a_short_window_too(tmp_path: Path, config
     body = " ".join([PARAGRAPH] * 4_000) + " The safety car came out late."
     article = Article(source="one.txt", title="One", body=body, content_hash="one")
     async with Store.open(tmp_path / "one.db") as store:
-        await store.put_article(
-            article, ArticleFacts(), path="one.txt", fingerprint="one", now=datetime.now(UTC)
-        )
+        await _store_article(store, article)
         clock = OffsetClock(parse_instant("2024-01-20T12:00:00Z"))
         _, hit = await _timed(Services(store, config, clock), '"safety car"')
     assert hit["highlights"] == ["safety car"]
