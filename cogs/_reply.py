@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import re
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 ANSWER_BUDGET_S = 0.25  # idle: answer directly if ready this soon, else defer first
 FIRST = asyncio.FIRST_COMPLETED
+PAGE_FAILED = "Something went wrong on Paddock's side while turning the page; please try again."
 PAGE_BUDGET_S = 1.5  # a page turn edits the message directly if ready this soon, else defers
 PAGE_TEMPLATE = r"pg:(?P<key>[0-9a-f]{1,16}):(?P<step>[pn]):(?P<page>\d{1,4}):(?P<owner>\d{1,20})"
 AUTOCOMPLETE_LIMIT = 25
@@ -119,7 +121,12 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_T
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Run the saved query again and show the wanted page."""
-        await turn_page(interaction, self.key, self.page, self.owner_id)
+        try:
+            await turn_page(interaction, self.key, self.page, self.owner_id)
+        except Exception:  # a button has no command error handler: tell the presser privately
+            log.exception("Turning a page of saved query %s failed", self.key)
+            with contextlib.suppress(discord.HTTPException):
+                await _say_privately(interaction, PAGE_FAILED)
 
 
 def pager_view(key: str, page: int, pages: int, owner_id: int) -> discord.ui.View:
@@ -161,7 +168,13 @@ async def turn_page(interaction: discord.Interaction[Any], key: str, page: int, 
 
 async def _expired(interaction: discord.Interaction[Any]) -> None:
     """Say privately that these pages cannot be shown any more."""
-    note = "These pages cannot be shown any more: run the command again."
+    await _say_privately(
+        interaction, "These pages cannot be shown any more: run the command again."
+    )
+
+
+async def _say_privately(interaction: discord.Interaction[Any], note: str) -> None:
+    """Tell only the person who pressed a button."""
     if interaction.response.is_done():
         await interaction.followup.send(note, ephemeral=True, allowed_mentions=NO_PINGS)
     else:

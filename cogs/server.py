@@ -114,7 +114,7 @@ class ServerConfig(
         guild_id = guild_of(interaction)
         problem = ping_problem(role, interaction.app_permissions) if role else None
         if role is not None and problem is not None:
-            refusal = f"Paddock could not ping {role.mention}: {problem}."
+            refusal = f"Paddock could not ping the role “{role.name}”: {problem}."
             await send_answer(
                 interaction, Answer("Setting not changed", refusal, status="error"), ephemeral=True
             )

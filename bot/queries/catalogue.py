@@ -313,7 +313,7 @@ CATALOGUE: tuple[Command, ...] = (
         "A role to ping for reminders (empty: none).",
         _config_role,
         SERVER,
-        "/config role role:@Race fans",
+        "/config role role:@Fans",
         (Option("role", "The role to ping; leave empty to never ping", "role"),),
         guild=True,
     ),

@@ -54,6 +54,13 @@ _SNIPPET_SQL = (
     "SELECT snippet(articles_fts, 1, ?, ?, '…', ?) FROM articles_fts"
     " WHERE articles_fts MATCH ? AND articles_fts.rowid = ?"
 )
+SNIPPET_FTS_MAX_PARAGRAPHS = 60
+SNIPPET_FTS_MAX_CHARS = 20_000
+"""Articles with fewer paragraphs than this, none longer than this, get FTS5's snippet();
+longer ones a window around the first match (snippet() costs more than the text's length)."""
+SNIPPET_BEFORE_CHARS = 60
+SNIPPET_AFTER_CHARS = 140
+"""The window of a long article's snippet: characters before and after its first match."""
 _MARKS = re.compile(f"{MARK_OPEN}(.*?){MARK_CLOSE}", re.DOTALL)
 _PHRASE = re.compile(r'"([^"]*)"')
 _WORD = re.compile(r"\w+")
@@ -102,10 +109,54 @@ async def _run(store: Store, match: str) -> list[dict[str, Any]]:
 
 
 async def _snippet(store: Store, match: str, article_id: int) -> str:
-    """Return the text around an article's matches (marked), for one hit."""
+    """Return the text around an article's matches (marked), for one hit.
+
+    FTS5's snippet() weighs every window of the whole body, which costs more than the body's
+    length (a 1 MB article took seconds); a long article gets a window of its first matching
+    paragraph instead, found without reading the rest.
+    """
+    if await _long(store, article_id):
+        return await _paragraph_snippet(store, match, article_id)
     params = (MARK_OPEN, MARK_CLOSE, SNIPPET_TOKENS, match, article_id)
     row = await store.fetchone(_SNIPPET_SQL, params)
     return row[0] if row and row[0] else ""
+
+
+async def _long(store: Store, article_id: int) -> bool:
+    """Tell whether an article is too long for FTS5's snippet(): many or long paragraphs."""
+    row = await store.fetchone(
+        "SELECT max(idx) FROM paragraphs WHERE article_id = ?", (article_id,)
+    )
+    last = row[0] if row else None
+    if last is None:
+        return False
+    if last + 1 > SNIPPET_FTS_MAX_PARAGRAPHS:
+        return True
+    row = await store.fetchone(
+        "SELECT max(length(text)) FROM paragraphs WHERE article_id = ?", (article_id,)
+    )
+    return bool(row and row[0] and row[0] > SNIPPET_FTS_MAX_CHARS)
+
+
+async def _paragraph_snippet(store: Store, match: str, article_id: int) -> str:
+    """Return a window of the first paragraph with a word of the query (else the first)."""
+    phrases = _PHRASE.findall(match) or _WORD.findall(match)
+    words = list(dict.fromkeys(w for phrase in phrases for w in _WORD.findall(phrase)))
+    likes = " OR ".join("text LIKE ? ESCAPE '\\'" for _ in words) or "1"
+    row = await store.fetchone(
+        f"SELECT text FROM paragraphs WHERE article_id = ? AND ({likes})"  # noqa: S608
+        " ORDER BY idx LIMIT 1",
+        (article_id, *(f"%{_like_escape(w)}%" for w in words)),
+    )
+    if row is None:
+        row = await store.fetchone(
+            "SELECT text FROM paragraphs WHERE article_id = ? ORDER BY idx LIMIT 1", (article_id,)
+        )
+    return window_snippet(row[0] if row else "", phrases)
+
+
+def _like_escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def query_tiers(text: str) -> list[tuple[str, str]]:
@@ -194,3 +245,31 @@ def _hit(row: Any) -> dict[str, Any]:
         "highlights": highlights(snippet),
         "score": round(float(row["score"]), 4),
     }
+
+
+def window_snippet(body: str, terms: list[str]) -> str:
+    """Return the words around the first match of `terms` (words, phrases), the matches marked.
+
+    One regular-expression scan and a window of constant size: the cost per hit stays
+    bounded however long the article is. A match FTS5 made through folding (accents) that
+    the scan does not see gives the article's opening words instead.
+    """
+    alternatives = [
+        r"\s+".join(re.escape(word) for word in term.split())
+        for term in sorted(set(terms), key=len, reverse=True)
+        if term.split()
+    ]
+    if not alternatives:
+        return " ".join(body[: SNIPPET_BEFORE_CHARS + SNIPPET_AFTER_CHARS].split())
+    pattern = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+    first = pattern.search(body)
+    at = first.start() if first else 0
+    start = max(0, at - SNIPPET_BEFORE_CHARS)
+    end = min(len(body), at + SNIPPET_AFTER_CHARS)
+    while start > 0 and not body[start - 1].isspace() and at - start < 2 * SNIPPET_BEFORE_CHARS:
+        start -= 1
+    while end < len(body) and not body[end].isspace() and end - at < 2 * SNIPPET_AFTER_CHARS:
+        end += 1
+    window = " ".join(body[start:end].split())
+    marked = pattern.sub(lambda m: f"{MARK_OPEN}{m.group(0)}{MARK_CLOSE}", window)
+    return ("…" if start > 0 else "") + marked + ("…" if end < len(body) else "")

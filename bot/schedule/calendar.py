@@ -265,7 +265,8 @@ def import_calendar_file(ics: Path, saved: Path, seed: Path) -> ImportReport:
     The result is saved only once it has been read back as a valid calendar, so an import
     never leaves a calendar that stops Paddock from starting.
     """
-    report = import_ics(read_regular_file(ics, MAX_ICS_BYTES), current_calendar(saved, seed))
+    data = read_regular_file(ics, MAX_ICS_BYTES, source=str(ics))
+    report = import_ics(data, current_calendar(saved, seed))
     if report.changed:
         parse_calendar(tomllib.loads(dump_calendar(report.calendar)), where=f"import of {ics}")
         save_calendar(report.calendar, saved)
@@ -508,14 +509,20 @@ def import_ics(data: bytes, calendar: Calendar) -> ImportReport:
         raise ValueError(f"not a valid iCalendar file: {_one_line(exc)}") from exc
     report = ImportReport(calendar)
     merger = _Merger(calendar, report)
+    floating_tz = _calendar_zone(parsed, report)
     for component, occurrence in _occurrences(parsed, report):
         try:
-            item = _read_vevent(component, occurrence)
+            item = _read_vevent(component, occurrence, floating_tz)
         except (ValueError, OSError, OverflowError) as exc:
             uid = str(component.get("uid", "?"))
             report.skipped.append(f"{uid}: {_one_line(exc)}")
             log.warning("Calendar import skipped event %s: %s", uid, _one_line(exc))
             continue
+        if _floating(component):
+            report.warnings.append(
+                f"{item.session.uid}: start time has no time zone (floating); "
+                f"read as {item.event.tz}"
+            )
         merger.merge(item)
     report.calendar = merger.build()
     return report
@@ -551,6 +558,18 @@ _DECLARED_CHARSET = re.compile(rb"(?:;CHARSET=|\nX-WR-CHARSET:)\s*\"?([A-Za-z0-9
 MAX_OCCURRENCES = 500
 """Occurrences of one recurring event imported at most (an RRULE without an end never ends)."""
 _RECURRING = ("RRULE", "RDATE")
+
+
+def _floating(component: icalendar.cal.Component) -> bool:
+    """Tell whether a VEVENT starts at a local time with no zone anywhere (RFC 5545 floating)."""
+    prop = component.get("dtstart")
+    value = getattr(prop, "dt", None)
+    return (
+        isinstance(value, datetime)
+        and value.tzinfo is None
+        and not component.get(X_TZ)
+        and not prop.params.get("TZID")
+    )
 
 
 def _one_line(exc: BaseException) -> str:
@@ -623,7 +642,22 @@ def _start_of(component: icalendar.cal.Component) -> datetime | date:
     return value
 
 
-def _read_vevent(component: icalendar.cal.Component, occurrence: str | None) -> _IcsSession:
+def _calendar_zone(parsed: icalendar.Calendar, report: ImportReport) -> str:
+    """Return the zone of floating times: the calendar's X-WR-TIMEZONE, else UTC."""
+    name = str(parsed.get("X-WR-TIMEZONE", "")).strip()
+    if not name:
+        return DEFAULT_IMPORT_TZ
+    try:
+        _zone(name, "X-WR-TIMEZONE")
+    except ValueError as exc:
+        report.warnings.append(f"{exc}; floating times read as {DEFAULT_IMPORT_TZ}")
+        return DEFAULT_IMPORT_TZ
+    return name
+
+
+def _read_vevent(
+    component: icalendar.cal.Component, occurrence: str | None, floating_tz: str
+) -> _IcsSession:
     uid = str(component.get("uid", "")).removesuffix(ICS_UID_DOMAIN)
     if not uid:
         raise ValueError("no UID")
@@ -631,13 +665,15 @@ def _read_vevent(component: icalendar.cal.Component, occurrence: str | None) -> 
         uid = f"{uid}-{occurrence}"
     start = _start_of(component)
     summary = str(component.get("summary", uid))
-    tz_name = str(component.get(X_TZ, "")) or _tz_name_of(start)
+    tz_name = str(component.get(X_TZ, "")) or _tz_name_of(start, floating_tz)
     zone = _zone(tz_name, f"{X_TZ}" if component.get(X_TZ) else "time zone")
     if isinstance(start, datetime) and start.tzinfo is None:
         start = start.replace(tzinfo=zone)
     kind = str(component.get(X_KIND, "")) or _guess_kind(summary)
     if kind not in SESSION_KINDS:
-        raise ValueError(f"unknown session kind {kind!r}")
+        raise ValueError(
+            f"{X_KIND}: expected one of {', '.join(SESSION_KINDS)}, got {kind[:MAX_SHOWN_CHARS]!r}"
+        )
     year = _int(component, X_SEASON) or _day_of(start).year
     aliases = str(component.get(X_ALIASES, ""))
     ends = str(component.get(X_ENDS, ""))
@@ -652,10 +688,19 @@ def _read_vevent(component: icalendar.cal.Component, occurrence: str | None) -> 
         season=year,
         round=_int(component, X_ROUND),
         aliases=tuple(a for a in aliases.split("|") if a),
-        ends=date.fromisoformat(ends) if ends else None,
+        ends=_ics_date(ends, X_ENDS) if ends else None,
     )
     session = Session(uid=uid, kind=cast(SessionKind, kind), start=start)
     return _IcsSession(event, str(component.get(X_SERIES, "")) or DEFAULT_SERIES, session)
+
+
+def _ics_date(text: str, key: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{key}: expected a date (YYYY-MM-DD), got {text[:MAX_SHOWN_CHARS]!r}"
+        ) from None
 
 
 PLAIN_EVENT_SUFFIX = "-event"
@@ -676,10 +721,13 @@ def _day_of(start: date) -> date:
     return start.date() if isinstance(start, datetime) else start
 
 
-def _tz_name_of(start: date) -> str:
-    tzinfo = start.tzinfo if isinstance(start, datetime) else None
-    key = getattr(tzinfo, "key", None)
-    return key if isinstance(key, str) else DEFAULT_IMPORT_TZ
+def _tz_name_of(start: date, floating_tz: str) -> str:
+    if not isinstance(start, datetime):
+        return floating_tz
+    key = getattr(start.tzinfo, "key", None)
+    if isinstance(key, str):
+        return key
+    return floating_tz if start.tzinfo is None else DEFAULT_IMPORT_TZ
 
 
 def _guess_kind(summary: str) -> str:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 from datetime import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.delivery.scheduler import DeliveryResult, OutgoingPost, PostScheduler
+from bot.delivery.ratelimit import ChannelBuckets
+from bot.delivery.scheduler import Deliver, DeliveryResult, OutgoingPost
+from bot.delivery.scheduler import PostScheduler as RealScheduler
 from bot.queries.posts import render_post
 from bot.schedule.calendar import Calendar
-from bot.schedule.outbox import get_settings, posts, save_settings
+from bot.schedule.outbox import get_settings, next_due, posts, save_settings
 from bot.schedule.planning import GuildSettings, plan_posts
 from bot.store import Store
 from cogs._render import markdown
@@ -22,6 +26,14 @@ from tests.calendar.test_calendar import _move
 GUILD = 1
 SETTINGS = GuildSettings(GUILD, channel_id=10, ping_role_id=20)
 SEASON_POSTS = 35
+
+
+def PostScheduler(
+    store: Store, calendar: Calendar, deliver: Deliver, clock: SetClock, **options: Any
+) -> RealScheduler:
+    """A scheduler whose channel buckets run on the test's clock (posts months apart in it)."""
+    channels = ChannelBuckets(now=lambda: clock.now().timestamp())
+    return RealScheduler(store, calendar, deliver, clock, channels=channels, **options)
 
 
 class Inbox:
@@ -131,7 +143,7 @@ async def test_a_lost_channel_pauses_the_server_without_crashing(
     clock = SetClock("2024-01-01T00:00:00Z")
     inbox = Inbox([DeliveryResult.channel_gone("Unknown Channel")])
     await save_settings(store, SETTINGS, clock.now())
-    scheduler = PostScheduler(store, calendar, inbox.deliver, clock, lock_path=None)
+    scheduler = PostScheduler(store, calendar, inbox.deliver, clock)
     await scheduler.start()
     with caplog.at_level(logging.WARNING):
         await run_until(scheduler, clock, "2024-12-31T00:00:00Z")
@@ -157,7 +169,8 @@ async def test_a_temporary_failure_is_retried_once_and_sent_once(store: Store, c
     await run_until(scheduler, clock, "2024-01-21T00:00:00Z")
     await scheduler.stop()
     assert inbox.keys == [("session:imsa-2024-r01-daytona-race", 7 * 86400)]
-    assert inbox.sent[0].post.status == "late"
+    [row] = [p for p in await posts(store, GUILD) if p.key == inbox.sent[0].post.key]
+    assert (row.status, row.attempts, row.sent_at) == ("late", 1, at("2024-01-20T18:42:00Z"))
 
 
 async def add_quotes(store: Store, count: int) -> None:
@@ -246,9 +259,9 @@ async def test_an_imported_calendar_change_moves_the_armed_posts(store: Store, c
     await save_settings(store, SETTINGS, clock.now())
     scheduler = PostScheduler(store, calendar, inbox.deliver, clock)
     await scheduler.start()
-    assert scheduler.next_wake == at("2024-03-09T09:00:00Z")
+    assert await next_due(store) == at("2024-03-09T09:00:00Z")
     await scheduler.set_calendar(_move(calendar, "imsa-2024-r02-sebring", 1))
-    assert scheduler.next_wake == at("2024-03-10T09:00:00Z")
+    assert await next_due(store) == at("2024-03-10T09:00:00Z")
     await scheduler.stop()
 
 
@@ -277,8 +290,11 @@ async def test_an_adapter_that_raises_does_not_stop_the_others(store: Store, cal
     await scheduler.start()
     await scheduler.stop()
     assert sorted(calls) == [1, 2]
-    states = {p.guild_id: p.status for p in await posts(store) if p.due == clock.now()}
-    assert states == {1: "pending", 2: "sent"}
+    states = {
+        p.guild_id: (p.status, p.attempts) for p in await posts(store) if p.due == clock.now()
+    }
+    # Guild 1's attempt failed and counts: it is looked for in its channel before a retry.
+    assert states == {1: ("pending", 1), 2: ("sent", 0)}
 
 
 def test_each_post_has_its_own_stable_discord_nonce(calendar: Calendar):
@@ -294,3 +310,55 @@ def test_each_post_has_its_own_stable_discord_nonce(calendar: Calendar):
     ]
     assert len(set(nonces)) == len(planned)
     assert all(len(n) <= 25 for n in nonces)
+
+
+async def test_a_post_whose_attempt_may_have_arrived_is_looked_for_before_a_resend(
+    store: Store, calendar: Calendar
+):
+    clock = SetClock("2024-01-20T18:40:00Z")  # the Rolex 24's 7-day reminder is due
+    await save_settings(store, SETTINGS, at("2024-01-01T00:00:00Z"))
+    attempts: list[str] = []
+
+    async def hangs_up(outgoing: OutgoingPost) -> DeliveryResult:
+        attempts.append(outgoing.nonce)
+        raise ConnectionResetError("the connection dropped before Discord answered")
+
+    first = PostScheduler(store, calendar, hangs_up, clock)
+    await first.start()
+    await asyncio.sleep(0.1)  # the wake-up armed at start runs (and finds nothing) before stop
+    await first.stop()
+    assert len(attempts) == 1
+
+    looked_for: list[str] = []
+
+    async def found_in_channel(outgoing: OutgoingPost) -> int | None:
+        looked_for.append(outgoing.nonce)
+        return 4242
+
+    async def must_not_send(outgoing: OutgoingPost) -> DeliveryResult:
+        raise AssertionError("sent twice")
+
+    clock.set("2024-01-20T19:05:00Z")  # 25 minutes later: Discord's nonce window has passed
+    second = PostScheduler(store, calendar, must_not_send, clock, find_sent=found_in_channel)
+    await second.start()
+    await second.stop()
+    assert looked_for == attempts
+    (post,) = [p for p in await posts(store) if p.due == at("2024-01-20T18:40:00Z")]
+    assert (post.status, post.message_id) == ("late", 4242)
+
+
+async def test_a_refused_attempt_is_sent_again_without_looking(store: Store, calendar: Calendar):
+    clock = SetClock("2024-01-20T18:40:00Z")
+    await save_settings(store, SETTINGS, at("2024-01-01T00:00:00Z"))
+    inbox = Inbox([DeliveryResult.rate_limited(1.0, "429 for 1 s")])  # Discord refused it
+    looked_for: list[str] = []
+
+    async def find_sent(outgoing: OutgoingPost) -> int | None:
+        looked_for.append(outgoing.nonce)
+        return None
+
+    scheduler = PostScheduler(store, calendar, inbox.deliver, clock, find_sent=find_sent)
+    await scheduler.start()
+    await run_until(scheduler, clock, "2024-01-20T19:00:00Z")
+    await scheduler.stop()
+    assert len(inbox.sent) == 1 and looked_for == []

@@ -12,10 +12,10 @@ from bot.extraction.evaluate import EvalReport, evaluate
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
-SEED_GOLD = REPO / "tests" / "data" / "seeds-gold.json"
-"""The seed articles' gold facts: kept with the tests, so `paddock ingest seeds/` never reads it."""
 CORPUS = REPO.parent / "shared" / "corpus"
 REAL_SETS = ("dev", "dev2")
+SEED_GOLD = REPO / "tests" / "data" / "seeds-gold.json"
+"""The seed articles' gold facts: kept with the tests, so `paddock ingest seeds/` never reads it."""
 
 # Quotes and line-ups on dev + dev2 together (issue 17).
 MIN_QUOTE_RECALL = 0.97
