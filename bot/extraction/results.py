@@ -9,6 +9,7 @@ from datetime import date
 from functools import cache
 
 from bot.extraction.aliases import Found as TeamFound
+from bot.extraction.classes import car_classes, class_mentions, class_of
 from bot.extraction.document import Document, Sentence
 from bot.extraction.events import (
     GENERIC_EVENT,
@@ -20,6 +21,16 @@ from bot.extraction.events import (
 )
 from bot.extraction.lineups import Crew
 from bot.extraction.literals import Gated, LiteralIndex
+from bot.extraction.modality import UNREAL_KINDS, has_cue, is_practice, is_running, is_unreal
+from bot.extraction.sessions import session_of
+from bot.extraction.titles import (
+    is_headline,
+    main_series,
+    previous_season,
+    title_event,
+    title_scope,
+)
+from bot.extraction.words import result_words
 from bot.extraction.text import ordinal_value
 from bot.facts import Result, ResultKind
 
@@ -28,7 +39,7 @@ ORD = (
     r"\d{1,2}(?:st|nd|rd|th)|P\d{1,2})"
 )
 TITLE_NOUN = (
-    r"(?:titles?|crowns?|championships?|Championships?|Cup)"
+    r"(?:titles?|crowns?|championships?|Championships?|Cup|(?-i:Series))"
     r"(?!\s+(?:victory|win|race|round|podium|pole|points|standings|debut|start|event|"
     r"season|field|entry|lead|leaders?|campaign|contenders?|fight|battle|hopes?)\b)"
 )
@@ -42,13 +53,6 @@ OWNER_CAR_GAP = 40
 ADJACENT_WORDS = 4
 TEAM_NEAR_CHARS = 40
 
-_BLOCKERS = re.compile(
-    r"\b(?:will|would|could|might|targeting|target|targets|hopes?|hoping|aims?|aiming|"
-    r"seeking|seeks|chasing|chase|bid|wants?|looking|elusive|potential|possible|if|"
-    r"for\s+another|former|next|try|trying|tried|attempt|need|needs|needed|chance|going|set\s+to|"
-    r"plans?|expects?|expected|favou?rites?)\b",
-    re.IGNORECASE,
-)
 _DESCRIPTOR = re.compile(
     r"\b[Tt]he\s+(?:\d{1,2}-year-old|[A-Z][a-z]+(?:ian|ish|ese|man|woman|ean|ard|ede|iard))\b"
 )
@@ -315,7 +319,9 @@ PATTERNS: tuple[_Pattern, ...] = (
         position=None,
     ),
     _Pattern(
-        "pole", _compile(r"\bpole[-\s](?:sitting|winning|sitter)\b|\bpolesitter\b"), after=True
+        "pole",
+        _compile(r"\bpole[-\s](?:sitting|winning|sitters?|winners?)\b|\bpolesitters?\b"),
+        after=True,
     ),
     _Pattern(
         "pole",
@@ -397,7 +403,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"\s+(?:victory|win)\b(?!s)"
         ),
     ),
-    _Pattern("win", _compile(r"\bwinners?\b(?!['’])"), after=True, reach=14),
+    _Pattern("win", _compile(r"(?<!pole-)(?<!pole\s)\bwinners?\b(?!['’])"), after=True, reach=14),
     _Pattern("win", _compile(r"\bto\s+win\s+the\b|\bwinning\s+the\b")),
     _Pattern(
         "win",
@@ -441,6 +447,12 @@ PATTERNS: tuple[_Pattern, ...] = (
         position=None,
     ),
 )
+_COUNT = re.compile(
+    r"\s+(?:(?:his|her|their|its)\s+)?(?:\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|a\s+(?:few|handful\s+of|number\s+of|record)|several|many|multiple|"
+    r"numerous|countless)(?:\s+[\w\-]+){0,2}?\s+(?=\w)",
+    re.IGNORECASE,
+)
 _TITLE_AFTER_WIN = re.compile(rf"\A(?:\s+[\w'’\-]+){{0,6}}?\s+{TITLE_NOUN}\b")
 _NUMBER_WORD = re.compile(rf"\b({ORD}|three|five|ten|\d{{1,2}})\b", re.IGNORECASE)
 
@@ -478,15 +490,14 @@ def find_triggers(text: str) -> list[Trigger]:
 
 
 def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | None:
-    window = text[max(0, match.start() - 40) : match.start()]
-    if pattern.after:
-        window += " " + text[match.end() : match.end() + 60]
-    if not pattern.allow_future and _BLOCKERS.search(window + " " + match.group()):
+    kinds = ("hedge", "negation") if pattern.allow_future else UNREAL_KINDS
+    if is_unreal(text, match.start(), match.end(), subject_after=pattern.after, kinds=kinds):
         return None
-    if _INFINITIVE.search(text, 0, match.start()):
-        low, _ = clause_bounds(text, match.start())
-        if _BLOCKERS.search(text, low, match.start()):
-            return None
+    clause = clause_bounds(text, match.start())
+    if pattern.kind != "title" and is_practice(text, match.start()):
+        return None
+    if _INFINITIVE.search(text, 0, match.start()) and has_cue(text, clause[0], match.start()):
+        return None
     if (
         _APPOSITIVE.search(text, 0, match.start())
         and _ORD_START.match(match.group())
@@ -495,6 +506,10 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
         return None
     if pattern.kind == "win" and _TITLE_AFTER_WIN.match(text, match.end()):
         return None
+    if pattern.kind in {"win", "pole", "title"} and _COUNT.match(text, match.end()):
+        count = result_words().count_nouns.pattern.match(text, _COUNT.match(text, match.end()).end())
+        if count:
+            return None
     if pattern.kind == "fastest_lap" and _PRACTICE.search(text, match.end(), match.end() + 60):
         return None
     if pattern.kind == "title" and _TIMES_CHAMPION.search(
@@ -515,6 +530,7 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
         or _IN_RACE.search(
             text, clause_bounds(text, _start(pattern, match))[0], _start(pattern, match)
         )
+        or is_running(text, _start(pattern, match), match.end(), clause)
     ):
         return None
     position = pattern.position
@@ -571,6 +587,14 @@ class ResultFinder:
         self._owners = find_owners(document, crews)
         self._main_event = main_event(document)
         self._main_team = main_team(document)
+        self._main_series = main_series([s.text for s in document.sentences], document.aliases)
+        first = document.paragraphs[0] if document.paragraphs else ""
+        self._headlines = {0} if is_headline(first) else set()
+        self._car_classes = car_classes((s.text, s.cars) for s in document.sentences)
+        for caption in document.captions:
+            named = {c[2] for c in class_mentions(caption.header)}
+            if len(named) == 1 and caption.car not in self._car_classes:
+                self._car_classes[caption.car] = named.pop()
         self._cars_by_driver: dict[str, set[str]] = {}
         for (_, car), names in self._car_drivers.items():
             for name in names:
@@ -580,12 +604,22 @@ class ResultFinder:
         """Return the article's results, merged where two sentences state the same one."""
         found: list[Found] = []
         for index, sentence in enumerate(self._document.sentences):
-            if len(sentence.text) > MAX_SENTENCE_CHARS:
+            if len(sentence.text) > MAX_SENTENCE_CHARS or sentence.paragraph in self._headlines:
                 continue
             for trigger in find_triggers(sentence.text):
                 found.extend(self._results(index, sentence, trigger))
         merged = [f.result for f in merge_results(found, self._car_drivers_by_car())]
-        return [self._with_main_event(r) for r in merged]
+        return [self._named_title(self._with_main_event(r)) for r in merged]
+
+    def _named_title(self, result: Result) -> Result:
+        """Name a title as a championship of a season ('2023 IMSA ... GTP drivers' title')."""
+        if result.kind != "title":
+            return result
+        series = result.event if is_championship(result.event) else self._main_series
+        scope = title_scope(result.evidence or "")
+        return replace(
+            result, event=title_event(result.season, series, result.race_class, scope)
+        )
 
     def _with_main_event(self, result: Result) -> Result:
         """Give a current race result with no event of its own the article's main race."""
@@ -659,8 +693,12 @@ class ResultFinder:
         actor: _Actor,
     ) -> Result:  # fmt: skip
         text = sentence.text
+        session = session_of(kind, text, trigger.start, trigger.end)
         detail = _LAP_TIME.search(text) if kind in {"pole", "fastest_lap", "finish"} else None
         detail = detail or (_MARGIN.search(text) if kind == "win" else None)
+        season = find_season(text, self._published, trigger.start, end=trigger.end)
+        if kind == "title":
+            season = previous_season(text, trigger.start, trigger.end, self._published) or season
         return Result(
             kind=kind,
             position=position,
@@ -675,7 +713,10 @@ class ResultFinder:
             ),
             detail=detail.group() if detail else None,
             paragraph=sentence.paragraph,
-            season=find_season(text, self._published, trigger.start, end=trigger.end),
+            season=season,
+            session=session,
+            race_class=class_of(text, trigger.start, trigger.end, actor.car, self._car_classes),
+            evidence=" ".join(text.split()),
         )
 
     def _runner_up(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:

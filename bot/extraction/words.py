@@ -1,0 +1,107 @@
+"""The word lists of the results stages, read once from a data file (data/results.toml)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+
+WORDS_PATH = Path(__file__).resolve().parent / "data" / "results.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class WordList:
+    """A list of words or phrases and one pattern finding any of them as whole words."""
+
+    words: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+    def search(self, text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+        """Return the first occurrence in text[start:end], or None."""
+        return self.pattern.search(text, start, len(text) if end is None else end)
+
+    def last(self, text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+        """Return the last occurrence in text[start:end], or None."""
+        found = None
+        for found in self.pattern.finditer(text, start, len(text) if end is None else end):  # noqa: B007
+            pass
+        return found
+
+
+def word_pattern(words: Iterable[str], *, case_sensitive: bool = False) -> re.Pattern[str]:
+    """Return a pattern matching any of the phrases as whole words, longest first."""
+    ordered = sorted({w for w in words if w}, key=len, reverse=True)
+    alternatives = "|".join(_alternative(w) for w in ordered) or "(?!)"
+    flags = 0 if case_sensitive else re.IGNORECASE
+    return re.compile(rf"(?:{alternatives})(?![\w]|-(?=\w))", flags)
+
+
+def _alternative(word: str) -> str:
+    """Return one phrase as a pattern: spaces match any whitespace, a word starts a word."""
+    body = re.escape(word).replace(r"\ ", r"\s+").replace("'", "['’]")
+    return body if not word[0].isalnum() else rf"(?<![\w\-]){body}"
+
+
+def _word_list(words: Iterable[str], *, case_sensitive: bool = False) -> WordList:
+    words = tuple(words)
+    return WordList(words, word_pattern(words, case_sensitive=case_sensitive))
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """Canonical names with their spellings, and one pattern finding any spelling."""
+
+    canonical: Mapping[str, str]
+    pattern: re.Pattern[str]
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        """Return (start, end, canonical name) of every spelling in the text, in order."""
+        out = []
+        for match in self.pattern.finditer(text):
+            key = " ".join(match.group().split())
+            name = self.canonical.get(key) or self.canonical.get(key.casefold())
+            if name:
+                out.append((match.start(), match.end(), name))
+        return out
+
+
+def _named(table: Mapping[str, list[str]], *, case_sensitive: bool) -> Named:
+    canonical: dict[str, str] = {}
+    for name, spellings in table.items():
+        for spelling in [name, *spellings]:
+            canonical[spelling if case_sensitive else spelling.casefold()] = name
+    pattern = word_pattern(canonical, case_sensitive=case_sensitive)
+    return Named(MappingProxyType(canonical), pattern)
+
+
+@dataclass(frozen=True, slots=True)
+class ResultWords:
+    """Every word list the results stages use."""
+
+    sessions: Named
+    classes: Named
+    modality: Mapping[str, WordList]
+    previous_season: WordList
+    place_words: WordList
+    count_nouns: WordList
+
+
+@cache
+def result_words(path: Path = WORDS_PATH) -> ResultWords:
+    """Read the results word lists (once per process)."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    modality = {
+        key: _word_list(words) for key, words in data["modality"].items()
+    }
+    return ResultWords(
+        sessions=_named(data["sessions"], case_sensitive=False),
+        classes=_named(data["classes"], case_sensitive=True),
+        modality=MappingProxyType(modality),
+        previous_season=_word_list(data["seasons"]["previous"]),
+        place_words=_word_list(data["actors"]["place_words"], case_sensitive=True),
+        count_nouns=_word_list(data["actors"]["count_nouns"]),
+    )
