@@ -25,6 +25,9 @@ _LOCAL_BREAK = re.compile(
     r"[;:]|\s[—–]\s|,\s+(?:and|but|while|whereas|although|though|as|before|after)\b|"
     r"\s(?:but|while|whereas)\s"
 )
+_IN_QUALIFYING = re.compile(
+    r"(?:\s+(?:place|position|spot))?\s+in\s+(?:the\s+)?(?:qualifying|hyperpole)\b", re.IGNORECASE
+)
 _ASIDE = re.compile(r",\s*(?:who|which|whose|where)\b[^,;.]{0,120}(?:,|\Z)")
 
 
@@ -59,12 +62,14 @@ def is_running(text: str, start: int, end: int, clause: tuple[int, int]) -> bool
     low = max(clause[0], start - RUNNING_BEFORE_CHARS)
     breaks = list(_COORDINATION.finditer(text, low, start))
     local = breaks[-1].end() if breaks else low
+    during = result_words().modality["during"]
+    if _IN_QUALIFYING.match(text, end):
+        return False
     if running.search(text, local, start):
         return True
-    if running.search(text, end, min(clause[1], end + RUNNING_AFTER_CHARS)):
+    if during.search(text, end, min(clause[1], end + RUNNING_AFTER_CHARS)):
         return True
     outside = _without_asides(text, clause)
-    during = result_words().modality["during"]
     return _FINISHING_VERB.search(outside) is None and during.search(outside) is not None
 
 

@@ -22,7 +22,7 @@ from bot.extraction.events import (
 from bot.extraction.lineups import Crew
 from bot.extraction.literals import Gated, LiteralIndex
 from bot.extraction.modality import UNREAL_KINDS, has_cue, is_practice, is_running, is_unreal
-from bot.extraction.sessions import session_of
+from bot.extraction.sessions import is_qualifying, session_mentions, session_of
 from bot.extraction.titles import (
     is_headline,
     main_series,
@@ -69,6 +69,7 @@ _NEIGHBOUR = re.compile(
 )
 _BEATEN = re.compile(r"\b(?:beat|of)\Z")
 _AND_VERB = re.compile(r"\band\s+\Z")
+_COORDINATED_VERB = re.compile(r"\band\s+(?:then\s+)?(?:[a-z]+ed|led|took|won|ran|held|kept|drove)\b")
 _AND_CAR = re.compile(r",?\s+and\s+(?=(?:the\s+)?(?:#\s?|No\.\s?)\d)")
 _THE_TEAM = re.compile(r"\b[Tt]he\s+(?:team|squad|outfit)\b(?!['’])")
 _STANDINGS_BEFORE = re.compile(
@@ -130,6 +131,7 @@ class Trigger:
     after: bool = False
     allow_future: bool = False
     reach: int = 4
+    only_after: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +142,7 @@ class _Pattern:
     after: bool = False
     allow_future: bool = False
     reach: int = 4
+    only_after: bool = False
 
 
 def _compile(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -167,7 +170,7 @@ PATTERNS: tuple[_Pattern, ...] = (
         position=None,
         after=True,
     ),
-    _Pattern("win", _compile(r"\b(?:race|class)-winning\b"), after=True, reach=2),
+    _Pattern("win", _compile(r"\b(?:race|class)-winning\b"), after=True, reach=2, only_after=True),
     _Pattern(
         "win",
         _compile(rf"\bled\s+(?:[\w'’\-]+\s+){{0,4}}?home\b(?!\s+(?:in\s+)?{LATER_PLACE})"),
@@ -181,6 +184,13 @@ PATTERNS: tuple[_Pattern, ...] = (
         after=True,
     ),
     _Pattern("pole", _compile(r"\b(?:went|was|were)\s+(?:the\s+)?(?:quickest|fastest)\b")),
+    _Pattern(
+        "pole",
+        _compile(
+            r"\b(?:posted|set|clocked|recorded|produced)\s+(?:the\s+)?(?:fastest|quickest|best)\s+"
+            r"(?:overall\s+)?time\b"
+        ),
+    ),
     _Pattern(
         "win",
         _compile(
@@ -210,12 +220,6 @@ PATTERNS: tuple[_Pattern, ...] = (
         _compile(rf"\b{ORD}\s+(?:position|place|time)\s+(?:is|was|has\s+been)\s+(?:of|for)\b"),
         position=None,
         after=True,
-    ),
-    _Pattern(
-        "finish",
-        _compile(rf"\bwill\s+start\s+(?:from\s+)?(?:the\s+race\s+)?(?:from\s+)?{ORD}\b"),
-        position=None,
-        allow_future=True,
     ),
     _Pattern(
         "title",
@@ -299,7 +303,9 @@ PATTERNS: tuple[_Pattern, ...] = (
         position=None,
         after=True,
     ),
-    _Pattern("finish", _compile(rf"\b{ORD}-placed\b"), position=None, after=True, reach=2),
+    _Pattern(
+        "finish", _compile(rf"\b{ORD}-placed\b"), position=None, after=True, reach=2, only_after=True
+    ),
     _Pattern("finish", _compile(rf"\bhome\s+(?:in\s+)?{ORD}\b"), position=None),
     _Pattern(
         "finish",
@@ -320,7 +326,13 @@ PATTERNS: tuple[_Pattern, ...] = (
     ),
     _Pattern(
         "pole",
-        _compile(r"\bpole[-\s](?:sitting|winning|sitters?|winners?)\b|\bpolesitters?\b"),
+        _compile(r"\bpole[-\s](?:sitting|winning)\b"),
+        after=True,
+        only_after=True,
+    ),
+    _Pattern(
+        "pole",
+        _compile(r"\bpole[-\s](?:sitters?|winners?)\b|\bpolesitters?\b"),
         after=True,
     ),
     _Pattern(
@@ -447,12 +459,27 @@ PATTERNS: tuple[_Pattern, ...] = (
         position=None,
     ),
 )
-_COUNT = re.compile(
+_QUANTITY = re.compile(
     r"\s+(?:(?:his|her|their|its)\s+)?(?:\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|"
     r"eleven|twelve|a\s+(?:few|handful\s+of|number\s+of|record)|several|many|multiple|"
-    r"numerous|countless)(?:\s+[\w\-]+){0,2}?\s+(?=\w)",
+    r"numerous|countless|all|both|every|each)\b",
     re.IGNORECASE,
 )
+COUNT_NOUN_CHARS = 60
+"""How far after a quantity ('won all four major ... races') its counted noun may be."""
+_CLAUSE_END = re.compile(r"[,;:.!?]")
+
+
+def _counted(text: str, at: int) -> bool:
+    """Tell whether an outcome verb at `at` takes a count ('won four poles'): a career tally."""
+    quantity = _QUANTITY.match(text, at)
+    if quantity is None:
+        return False
+    stop = _CLAUSE_END.search(text, quantity.end(), quantity.end() + COUNT_NOUN_CHARS)
+    high = stop.start() if stop else min(len(text), quantity.end() + COUNT_NOUN_CHARS)
+    return result_words().count_nouns.search(text, quantity.end(), high) is not None
+
+
 _TITLE_AFTER_WIN = re.compile(rf"\A(?:\s+[\w'’\-]+){{0,6}}?\s+{TITLE_NOUN}\b")
 _NUMBER_WORD = re.compile(rf"\b({ORD}|three|five|ten|\d{{1,2}})\b", re.IGNORECASE)
 
@@ -482,7 +509,7 @@ def find_triggers(text: str) -> list[Trigger]:
         if any(k.kind == trigger.kind and k.start <= trigger.start < k.end for k in kept):
             continue
         if trigger.kind == "win" and any(
-            k.kind == "title" and k.start <= trigger.start < k.end for k in triggers
+            k.kind == "title" and k.start < trigger.end and trigger.start < k.end for k in triggers
         ):
             continue
         kept.append(trigger)
@@ -490,7 +517,7 @@ def find_triggers(text: str) -> list[Trigger]:
 
 
 def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | None:
-    kinds = ("hedge", "negation") if pattern.allow_future else UNREAL_KINDS
+    kinds = ("hedge", "negation", "intention") if pattern.allow_future else UNREAL_KINDS
     if is_unreal(text, match.start(), match.end(), subject_after=pattern.after, kinds=kinds):
         return None
     clause = clause_bounds(text, match.start())
@@ -506,22 +533,21 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
         return None
     if pattern.kind == "win" and _TITLE_AFTER_WIN.match(text, match.end()):
         return None
-    if pattern.kind in {"win", "pole", "title"} and _COUNT.match(text, match.end()):
-        count = result_words().count_nouns.pattern.match(text, _COUNT.match(text, match.end()).end())
-        if count:
-            return None
+    if pattern.kind in {"win", "pole", "title"} and _counted(text, match.end()):
+        return None
     if pattern.kind == "fastest_lap" and _PRACTICE.search(text, match.end(), match.end() + 60):
         return None
     if pattern.kind == "title" and _TIMES_CHAMPION.search(
         text, max(0, match.start() - 40), match.start()
     ):
         return None
-    quickest = match.group().casefold().startswith(("topped", "went", "was", "were"))
-    if (
-        quickest
-        and pattern.kind == "pole"
-        and (not _QUALIFYING.search(text) or _PRACTICE.search(text))
-    ):
+    quickest = match.group().casefold().startswith(
+        ("topped", "went", "was", "were", "posted", "set", "clocked", "recorded", "produced")
+    )
+    qualifying = _QUALIFYING.search(text) or any(
+        is_qualifying(m[2]) for m in session_mentions(text)
+    )
+    if quickest and pattern.kind == "pole" and (not qualifying or _PRACTICE.search(text)):
         return None
     if pattern.kind == "finish" and (
         _STANDINGS_BEFORE.search(text, max(0, match.start() - 40), match.start())
@@ -550,7 +576,7 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
     start = _start(pattern, match)
     return Trigger(
         kind, position, start, match.end(), pattern.after,
-        allow_future=pattern.allow_future, reach=pattern.reach,
+        allow_future=pattern.allow_future, reach=pattern.reach, only_after=pattern.only_after,
     )  # fmt: skip
 
 
@@ -767,8 +793,14 @@ class ResultFinder:
     def _actor(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:
         if trigger.after:
             actor = self._nearest_after(index, sentence, trigger.end, limit_words=trigger.reach)
-            if actor is not None:
+            if actor is not None or trigger.only_after:
                 return actor
+        if _AND_VERB.search(sentence.text, max(0, trigger.start - 6), trigger.start) or (
+            _COORDINATED_VERB.search(self._gap_before(index, sentence, trigger.start))
+        ):
+            subject = self._subject(index, sentence, trigger.start)
+            if subject is not None:
+                return subject
         if _AND_VERB.search(sentence.text, max(0, trigger.start - 6), trigger.start):
             subject = self._subject(index, sentence, trigger.start)
             if subject is not None:
@@ -782,6 +814,11 @@ class ResultFinder:
         if _BEATEN.search(sentence.text, max(0, trigger.end - 8), trigger.end):
             return None
         return self._nearest_after(index, sentence, trigger.end, limit_words=ADJACENT_WORDS + 4)
+
+    def _gap_before(self, index: int, sentence: Sentence, at: int) -> str:
+        """Return the text between a phrase and the nearest driver, car or team before it."""
+        ends = [t[1] for t in self._things(index, sentence) if t[1] <= at and t[2] != "pronoun"]
+        return sentence.text[max(ends) : at] if ends else ""
 
     def _subject(self, index: int, sentence: Sentence, at: int) -> _Actor | None:
         """Return the first driver, car or team of a sentence (the subject of 'and won')."""
