@@ -21,7 +21,10 @@ _YEARS_AGO = re.compile(
 )
 _LAST_YEAR = re.compile(r"\blast\s+(?:year|season)\b", re.IGNORECASE)
 CLAUSE_LOOKBACK = 200
-_CLAUSE_BREAK = re.compile(r",\s+(?:but|while|whereas|although|though)\b|;|\s[—–]\s")
+_CLAUSE_BREAK = re.compile(
+    r",\s+(?:but|while|whereas|although|though)\b|;|\s[—–]\s|"
+    r",\s+and\s+(?=(?:he|she|they|it|his|her|their|its)\b)"
+)
 _CHAMPIONSHIP = re.compile(r"\b(?:Championship|Cup|Series|title)\b", re.IGNORECASE)
 _SEASON_PHRASE = re.compile(
     r"\b((?:19|20)\d\d)\s+(?:[A-Z][\w.\-]*\s+){0,5}(?:season|campaign|Championship|Series|Cup)\b|"

@@ -10,7 +10,7 @@ from functools import cache
 
 from bot.extraction.aliases import Found as TeamFound
 from bot.extraction.classes import car_classes, class_mentions, class_of
-from bot.extraction.document import Document, Sentence
+from bot.extraction.document import Document, PersonRef, Sentence
 from bot.extraction.events import (
     GENERIC_EVENT,
     clause_bounds,
@@ -65,8 +65,10 @@ _SESSION = re.compile(
 )
 NEIGHBOUR_WINDOW = 60
 _NEIGHBOUR = re.compile(
-    r"(?:\s+in\s+(?:class|[A-Z][A-Z0-9]{1,4}))?\s*,?\s+(ahead\s+of|behind)\s+", re.IGNORECASE
+    r"(?:\s+in\s+(?:class|[A-Z][A-Z0-9]{1,4}))?\s*,?\s+(ahead\s+of|behind|to)\s+", re.IGNORECASE
 )
+_LEADING_PARTICIPLE = re.compile(r"\A\W*(?:Having|After|Despite|Since)\b")
+_PLACED_TO = re.compile(r"\s+(?:to|behind)\s")
 _BEATEN = re.compile(r"\b(?:beat|of)\Z")
 _AND_VERB = re.compile(r"\band\s+\Z")
 _COORDINATED_VERB = re.compile(r"\band\s+(?:then\s+)?(?:[a-z]+ed|led|took|won|ran|held|kept|drove)\b")
@@ -603,6 +605,10 @@ class ResultFinder:
 
     def __init__(self, document: Document, crews: list[list[Crew]], published: date | None) -> None:
         self._document = document
+        crews = [
+            [c for c in (_plausible_crew(document.sentences[i], c) for c in cs) if c is not None]
+            for i, cs in enumerate(crews)
+        ]
         self._crews = crews
         self._published = published
         refs = [p for s in document.sentences for p in s.people if p.name]
@@ -769,7 +775,8 @@ class ResultFinder:
         if not near or trigger.position is None:
             return []
         step = 1 if near.group(1).casefold().startswith("ahead") else -1
-        other = self._nearest_after(index, sentence, trigger.end + near.end(), limit_words=2)
+        reach = ADJACENT_WORDS + 2 if near.group(1).casefold() == "to" else 2
+        other = self._nearest_after(index, sentence, trigger.end + near.end(), limit_words=reach)
         position = trigger.position + step
         if other is None or other.empty or position < 1 or (step < 0 and position != 1):
             return []
@@ -808,12 +815,23 @@ class ResultFinder:
         actor = self._nearest_before(index, sentence, trigger.start)
         if actor is not None:
             return actor
+        if trigger.kind == "finish" and _PLACED_TO.match(sentence.text, trigger.end):
+            return self._participle_subject(index, sentence, trigger)
         collective = _COLLECTIVE.search(sentence.text[: trigger.start])
         if collective and not _NAMED_GROUP.search(sentence.text, 0, collective.end()):
             return self._previous_crew(index)
         if _BEATEN.search(sentence.text, max(0, trigger.end - 8), trigger.end):
             return None
         return self._nearest_after(index, sentence, trigger.end, limit_words=ADJACENT_WORDS + 4)
+
+    def _participle_subject(
+        self, index: int, sentence: Sentence, trigger: Trigger
+    ) -> _Actor | None:
+        """Return the subject of the main clause after 'Having finished second to X, ...'."""
+        comma = sentence.text.find(",", trigger.end)
+        if not _LEADING_PARTICIPLE.match(sentence.text) or comma < 0:
+            return None
+        return self._nearest_after(index, sentence, comma + 1, limit_words=ADJACENT_WORDS + 4)
 
     def _gap_before(self, index: int, sentence: Sentence, at: int) -> str:
         """Return the text between a phrase and the nearest driver, car or team before it."""
@@ -938,6 +956,25 @@ class ResultFinder:
             if len(crew.names) >= MIN_CREW:
                 return _Actor(tuple(crew.names), crew.car)
         return None
+
+
+def _is_person(sentence: Sentence, person: PersonRef) -> bool:
+    """Tell a person from a name that is a class, a make or part of a place ('Yas Marina Circuit')."""
+    words = result_words()
+    if " " not in person.text.strip() and person.text.strip() in words.makes:
+        return False
+    start, after = person.start - sentence.start, person.end - sentence.start
+    if any(lo < after and start < hi for lo, hi, _ in class_mentions(sentence.text)):
+        return False
+    return words.place_words.pattern.match(sentence.text, after + 1) is None
+
+
+def _plausible_crew(sentence: Sentence, crew: Crew) -> Crew | None:
+    """Return a crew without the names that are not people (None when none is left)."""
+    members = [m for m in crew.members if _is_person(sentence, m)]
+    if len(members) == len(crew.members):
+        return crew
+    return replace(crew, members=members) if members else None
 
 
 def _car_drivers(document: Document, crews: list[list[Crew]]) -> dict[tuple[int, str], list[str]]:

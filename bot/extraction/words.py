@@ -87,6 +87,7 @@ class ResultWords:
     modality: Mapping[str, WordList]
     previous_season: WordList
     place_words: WordList
+    makes: frozenset[str]
     count_nouns: WordList
 
 
@@ -103,5 +104,6 @@ def result_words(path: Path = WORDS_PATH) -> ResultWords:
         modality=MappingProxyType(modality),
         previous_season=_word_list(data["seasons"]["previous"]),
         place_words=_word_list(data["actors"]["place_words"], case_sensitive=True),
+        makes=frozenset(data["actors"]["makes"]),
         count_nouns=_word_list(data["actors"]["count_nouns"]),
     )
