@@ -18,6 +18,7 @@ from bot.extraction.events import (
     find_season,
     is_championship,
     is_relative_past,
+    known_events,
 )
 from bot.extraction.lineups import Crew
 from bot.extraction.literals import Gated, LiteralIndex
@@ -52,6 +53,10 @@ PRONOUN_LOOKBACK = 3
 OWNER_CAR_GAP = 40
 ADJACENT_WORDS = 4
 TEAM_NEAR_CHARS = 40
+MAX_GENERIC_EVENTS = 32
+"""The most distinct unaliased race names counted per article (bounds the work: linear)."""
+SCOPE_AFTER_CHARS = 30
+"""How far after a title phrase its scope may be named ('... title for drivers')."""
 
 _DESCRIPTOR = re.compile(
     r"\b[Tt]he\s+(?:\d{1,2}-year-old|[A-Z][a-z]+(?:ian|ish|ese|man|woman|ean|ard|ede|iard))\b"
@@ -67,6 +72,12 @@ NEIGHBOUR_WINDOW = 60
 _NEIGHBOUR = re.compile(
     r"(?:\s+in\s+(?:class|[A-Z][A-Z0-9]{1,4}))?\s*,?\s+(ahead\s+of|behind|to)\s+", re.IGNORECASE
 )
+_DEFINITE_EVENT = re.compile(
+    r"\bthe\s+(?:\d{1,2}|six|eight|ten|twelve|twenty-four)[-\s]hours?\s+(?:event|race|enduro|"
+    r"classic|contest|marathon)\b|\bthe\s+(?:season[-\s])?(?:finale|opener)\b",
+    re.IGNORECASE,
+)
+_CHAMPION_LABEL = re.compile(r"champions?", re.IGNORECASE)
 _LEADING_PARTICIPLE = re.compile(r"\A\W*(?:Having|After|Despite|Since)\b")
 _PLACED_TO = re.compile(r"\s+(?:to|behind)\s")
 _BEATEN = re.compile(r"\b(?:beat|of)\Z")
@@ -619,6 +630,13 @@ class ResultFinder:
         self._owners = find_owners(document, crews)
         self._main_event = main_event(document)
         self._main_team = main_team(document)
+        self._races = [
+            ((s.paragraph, s.start), f.canonical)
+            for s in document.sentences
+            for f in known_events(s.text, document.aliases)
+            if not is_championship(f.canonical)
+        ]
+        self._race_keys = [key for key, _ in self._races]
         self._main_series = main_series([s.text for s in document.sentences], document.aliases)
         first = document.paragraphs[0] if document.paragraphs else ""
         self._headlines = {0} if is_headline(first) else set()
@@ -640,15 +658,14 @@ class ResultFinder:
                 continue
             for trigger in find_triggers(sentence.text):
                 found.extend(self._results(index, sentence, trigger))
-        merged = [f.result for f in merge_results(found, self._car_drivers_by_car())]
-        return [self._named_title(self._with_main_event(r)) for r in merged]
+        merged = merge_results(found, self._car_drivers_by_car())
+        return [self._named_title(self._with_main_event(f.result), f.whose) for f in merged]
 
-    def _named_title(self, result: Result) -> Result:
+    def _named_title(self, result: Result, scope: str | None) -> Result:
         """Name a title as a championship of a season ('2023 IMSA ... GTP drivers' title')."""
         if result.kind != "title":
             return result
         series = result.event if is_championship(result.event) else self._main_series
-        scope = title_scope(result.evidence or "")
         return replace(
             result, event=title_event(result.season, series, result.race_class, scope)
         )
@@ -692,7 +709,10 @@ class ResultFinder:
         low, high = clause_bounds(sentence.text, trigger.start)
         when = -1 if is_relative_past(sentence.text[low:high]) else 0
         main = self._result(sentence, trigger, trigger.kind, trigger.position, actor)
-        found = [Found(main, when, scope)]
+        whose = None
+        if trigger.kind == "title":
+            whose = title_scope(sentence.text[trigger.start : trigger.end + SCOPE_AFTER_CHARS])
+        found = [Found(main, when, scope, whose)]
         one_two = "1-2" in sentence.text[trigger.start : trigger.end]
         if one_two and actor.team and not (actor.drivers or actor.car):
             found.append(Found(replace(main, kind="finish", position=2), when, scope))
@@ -730,7 +750,11 @@ class ResultFinder:
         detail = detail or (_MARGIN.search(text) if kind == "win" else None)
         season = find_season(text, self._published, trigger.start, end=trigger.end)
         if kind == "title":
-            season = previous_season(text, trigger.start, trigger.end, self._published) or season
+            label = _CHAMPION_LABEL.fullmatch(text, trigger.start, trigger.end) is not None
+            season = (
+                previous_season(text, trigger.start, trigger.end, self._published, label=label)
+                or season
+            )
         return Result(
             kind=kind,
             position=position,
@@ -741,7 +765,8 @@ class ResultFinder:
                 kind,
                 find_event(
                     text, self._document.aliases, trigger.start, prefer_race=kind != "title"
-                ),
+                )
+                or self._event_referred(sentence, kind),
             ),
             detail=detail.group() if detail else None,
             paragraph=sentence.paragraph,
@@ -750,6 +775,13 @@ class ResultFinder:
             race_class=class_of(text, trigger.start, trigger.end, actor.car, self._car_classes),
             evidence=" ".join(text.split()),
         )
+
+    def _event_referred(self, sentence: Sentence, kind: ResultKind) -> str | None:
+        """Return the race 'the 10-hour event' or 'the season finale' refers to: the last named."""
+        if kind == "title" or not _DEFINITE_EVENT.search(sentence.text):
+            return None
+        at = bisect_left(self._race_keys, (sentence.paragraph, sentence.start)) - 1
+        return self._races[at][1] if at >= 0 else None
 
     def _runner_up(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:
         window = sentence.text[trigger.start : trigger.end + RUNNER_UP_WINDOW]
@@ -997,7 +1029,7 @@ def main_event(document: Document) -> str | None:
     counts: dict[str, int] = {}
     generic: dict[str, int] = {}
     for sentence in document.sentences:
-        for found in document.aliases.find_events(sentence.text):
+        for found in known_events(sentence.text, document.aliases):
             if not is_championship(found.canonical):
                 counts[found.canonical] = counts.get(found.canonical, 0) + 1
         for match in GENERIC_EVENT.finditer(sentence.text):
@@ -1005,6 +1037,8 @@ def main_event(document: Document) -> str | None:
             if is_championship(name):
                 continue
             same = next((g for g in generic if g.startswith(name) or name.startswith(g)), None)
+            if same is None and len(generic) >= MAX_GENERIC_EVENTS:
+                continue
             if same is not None and len(name) > len(same):
                 generic[name] = generic.pop(same)
             key = name if same is None or len(name) > len(same) else same
@@ -1138,6 +1172,7 @@ class Found:
     result: Result
     when: int = 0
     scope: str = ""
+    whose: str | None = None
 
 
 def _same_time(a: Found, b: Found) -> bool:

@@ -16,7 +16,12 @@ PREVIOUS_CUE_BEFORE_CHARS = 60
 PREVIOUS_CUE_AFTER_CHARS = 30
 ADJACENT_YEAR_CHARS = 30
 _SENTENCE_MARK = re.compile(r"[.!?…:;\"”’)\]]\s*\Z")
-_ADJACENT_YEAR = re.compile(r"\b(?:19|20)\d\d\b(?!\s*[-–])")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_ADJACENT_YEAR = re.compile(
+    r"\b(?:19|20)\d\d(?:['’]s)?(?:\s+(?!(?:season|for|of|in|at|on|with|and|the)\b)[\w'’\-]+){0,4}"
+    r"\s*\Z",
+    re.IGNORECASE,
+)
 _SCOPE = re.compile(
     r"\b(drivers?|teams?|manufacturers?|constructors?)['’]?\s+(?:titles?|championships?|crowns?)\b",
     re.IGNORECASE,
@@ -36,18 +41,23 @@ def is_headline(paragraph: str) -> bool:
     return len(text) <= HEADLINE_MAX_CHARS and not _SENTENCE_MARK.search(text)
 
 
-def previous_season(text: str, start: int, end: int, published: date | None) -> int | None:
+def previous_season(
+    text: str, start: int, end: int, published: date | None, *, label: bool = False
+) -> int | None:
     """Return the season before the article when a cue says so ('reigning champion').
 
-    A year written right before the title phrase ('the 2023 title') wins over the cue.
+    A title used as a label ('Champion Pipo Derani') is the reigning one too. A year written
+    right before the title phrase ('the 2023 title') wins over the cue.
     """
     if published is None:
         return None
     low = max(0, start - PREVIOUS_CUE_BEFORE_CHARS)
     high = min(len(text), end + PREVIOUS_CUE_AFTER_CHARS)
-    if not result_words().previous_season.search(text, low, high):
+    if not label and not result_words().previous_season.search(text, low, high):
         return None
-    if _ADJACENT_YEAR.search(text, max(0, start - ADJACENT_YEAR_CHARS), end):
+    if _ADJACENT_YEAR.search(text, max(0, start - ADJACENT_YEAR_CHARS), start) or _YEAR.search(
+        text, start, end
+    ):
         return None
     return published.year - 1
 
