@@ -12,6 +12,8 @@ CLASS_REACH_CHARS = 80
 """How far from an outcome phrase a class name may be and still be its class."""
 CAR_CLASS_CHARS = 30
 """How close to a car number a class name must be to describe that car."""
+MAX_SENTENCE_CHARS = 3000
+"""Longer 'sentences' are not prose (results skip them too): no classes are read there."""
 
 
 def class_mentions(text: str) -> list[tuple[int, int, str]]:
@@ -43,7 +45,7 @@ def car_classes(sentences: Iterable[tuple[str, list[Span]]]) -> dict[str, str]:
     """
     seen: dict[str, set[str]] = {}
     for text, cars in sentences:
-        if not cars:
+        if not cars or len(text) > MAX_SENTENCE_CHARS:
             continue
         mentions = class_mentions(text)
         for car in cars:

@@ -616,10 +616,7 @@ class ResultFinder:
 
     def __init__(self, document: Document, crews: list[list[Crew]], published: date | None) -> None:
         self._document = document
-        crews = [
-            [c for c in (_plausible_crew(document.sentences[i], c) for c in cs) if c is not None]
-            for i, cs in enumerate(crews)
-        ]
+        crews = [_plausible_crews(document.sentences[i], cs) for i, cs in enumerate(crews)]
         self._crews = crews
         self._published = published
         refs = [p for s in document.sentences for p in s.people if p.name]
@@ -990,23 +987,32 @@ class ResultFinder:
         return None
 
 
-def _is_person(sentence: Sentence, person: PersonRef) -> bool:
+def _is_person(
+    sentence: Sentence, person: PersonRef, classes: list[tuple[int, int, str]]
+) -> bool:
     """Tell a person from a name that is a class, a make or part of a place ('Yas Marina Circuit')."""
     words = result_words()
     if " " not in person.text.strip() and person.text.strip() in words.makes:
         return False
     start, after = person.start - sentence.start, person.end - sentence.start
-    if any(lo < after and start < hi for lo, hi, _ in class_mentions(sentence.text)):
+    if any(lo < after and start < hi for lo, hi, _ in classes):
         return False
     return words.place_words.pattern.match(sentence.text, after + 1) is None
 
 
-def _plausible_crew(sentence: Sentence, crew: Crew) -> Crew | None:
-    """Return a crew without the names that are not people (None when none is left)."""
-    members = [m for m in crew.members if _is_person(sentence, m)]
-    if len(members) == len(crew.members):
-        return crew
-    return replace(crew, members=members) if members else None
+def _plausible_crews(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
+    """Return a sentence's crews without the names that are not people (empty crews dropped)."""
+    if not crews or len(sentence.text) > MAX_SENTENCE_CHARS:
+        return crews
+    classes = class_mentions(sentence.text)
+    kept = []
+    for crew in crews:
+        members = [m for m in crew.members if _is_person(sentence, m, classes)]
+        if len(members) == len(crew.members):
+            kept.append(crew)
+        elif members:
+            kept.append(replace(crew, members=members))
+    return kept
 
 
 def _car_drivers(document: Document, crews: list[list[Crew]]) -> dict[tuple[int, str], list[str]]:

@@ -11,6 +11,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 WORDS_PATH = Path(__file__).resolve().parent / "data" / "results.toml"
+CASE_SENSITIVE_MODALITY = frozenset({"future", "hedge", "intention", "negation", "unknown_time"})
+"""Cue lists matched as written: 'will' is a cue, 'Will Stevens' and 'In May' are not."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +98,8 @@ def result_words(path: Path = WORDS_PATH) -> ResultWords:
     """Read the results word lists (once per process)."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     modality = {
-        key: _word_list(words) for key, words in data["modality"].items()
+        key: _word_list(words, case_sensitive=key in CASE_SENSITIVE_MODALITY)
+        for key, words in data["modality"].items()
     }
     return ResultWords(
         sessions=_named(data["sessions"], case_sensitive=False),
