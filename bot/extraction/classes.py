@@ -12,8 +12,6 @@ CLASS_REACH_CHARS = 80
 """How far from an outcome phrase a class name may be and still be its class."""
 CAR_CLASS_CHARS = 30
 """How close to a car number a class name must be to describe that car."""
-MAX_SENTENCE_CHARS = 3000
-"""Longer 'sentences' are not prose (results skip them too): no classes are read there."""
 
 
 def class_mentions(text: str) -> list[tuple[int, int, str]]:
@@ -24,13 +22,21 @@ def class_mentions(text: str) -> list[tuple[int, int, str]]:
 
 
 def class_of(
-    text: str, start: int, end: int, car: str | None, car_classes: Mapping[str, str]
+    text: str,
+    start: int,
+    end: int,
+    car: str | None,
+    car_classes: Mapping[str, str],
+    mentions: list[tuple[int, int, str]],
 ) -> str | None:
-    """Return the class of an outcome stated at text[start:end], else the class of its car."""
+    """Return the class of an outcome stated at text[start:end], else the class of its car.
+
+    `mentions` are the class names of the text (class_mentions).
+    """
     low, high = clause_bounds(text, start)
     near = [
         (_distance(m, start, end), m[2])
-        for m in class_mentions(text)
+        for m in mentions
         if low <= m[0] < high and _distance(m, start, end) <= CLASS_REACH_CHARS
     ]
     if near:
@@ -38,24 +44,28 @@ def class_of(
     return car_classes.get(car) if car else None
 
 
-def car_classes(sentences: Iterable[tuple[str, list[Span]]]) -> dict[str, str]:
+def car_classes(
+    sentences: Iterable[tuple[list[Span], list[tuple[int, int, str]]]],
+) -> dict[str, str]:
     """Return the class each car number is described with ('No. 79 GTD Pro Mercedes').
 
-    A car described with two different classes in one article gets none.
+    Each sentence comes as its cars and its class names; a class name counts for the car
+    right before or after it (no other car between). A car described with two different
+    classes in one article gets none.
     """
     seen: dict[str, set[str]] = {}
-    for text, cars in sentences:
-        if not cars or len(text) > MAX_SENTENCE_CHARS:
+    for cars, mentions in sentences:
+        if not cars or not mentions:
             continue
-        mentions = class_mentions(text)
-        for car in cars:
+        for k, car in enumerate(cars):
+            low = cars[k - 1].end if k else -1
+            high = cars[k + 1].start if k + 1 < len(cars) else None
             for start, stop, name in mentions:
-                if car.end <= start <= car.end + CAR_CLASS_CHARS or (
-                    car.start - CAR_CLASS_CHARS <= stop <= car.start
-                ):
-                    between = text[min(car.end, stop) : max(car.start, start)]
-                    if "#" not in between and "No." not in between:
-                        seen.setdefault(car.text, set()).add(name)
+                after = car.end <= start <= car.end + CAR_CLASS_CHARS
+                before = car.start - CAR_CLASS_CHARS <= stop <= car.start
+                inside = start >= low and (high is None or stop <= high)
+                if (after or before) and inside:
+                    seen.setdefault(car.text, set()).add(name)
     return {car: names.pop() for car, names in seen.items() if len(names) == 1}
 
 

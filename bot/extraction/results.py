@@ -557,10 +557,7 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
     quickest = match.group().casefold().startswith(
         ("topped", "went", "was", "were", "posted", "set", "clocked", "recorded", "produced")
     )
-    qualifying = _QUALIFYING.search(text) or any(
-        is_qualifying(m[2]) for m in session_mentions(text)
-    )
-    if quickest and pattern.kind == "pole" and (not qualifying or _PRACTICE.search(text)):
+    if quickest and pattern.kind == "pole" and (not _qualifying(text) or _PRACTICE.search(text)):
         return None
     if pattern.kind == "finish" and (
         _STANDINGS_BEFORE.search(text, max(0, match.start() - 40), match.start())
@@ -593,6 +590,13 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
     )  # fmt: skip
 
 
+def _qualifying(text: str) -> bool:
+    """Tell whether a sentence is about qualifying (a session word, a pole or a lap time)."""
+    if _QUALIFYING.search(text):
+        return True
+    return any(is_qualifying(m[2]) for m in session_mentions(text))
+
+
 def _start(pattern: _Pattern, match: re.Match[str]) -> int:
     """Return where a trigger's phrase starts (its 'at' group when the pattern has one)."""
     return match.start("at") if "at" in pattern.regex.groupindex else match.start()
@@ -616,7 +620,14 @@ class ResultFinder:
 
     def __init__(self, document: Document, crews: list[list[Crew]], published: date | None) -> None:
         self._document = document
-        crews = [_plausible_crews(document.sentences[i], cs) for i, cs in enumerate(crews)]
+        self._classes = [
+            class_mentions(s.text) if len(s.text) <= MAX_SENTENCE_CHARS else []
+            for s in document.sentences
+        ]
+        crews = [
+            _plausible_crews(document.sentences[i], cs, self._classes[i])
+            for i, cs in enumerate(crews)
+        ]
         self._crews = crews
         self._published = published
         refs = [p for s in document.sentences for p in s.people if p.name]
@@ -637,7 +648,9 @@ class ResultFinder:
         self._main_series = main_series([s.text for s in document.sentences], document.aliases)
         first = document.paragraphs[0] if document.paragraphs else ""
         self._headlines = {0} if is_headline(first) else set()
-        self._car_classes = car_classes((s.text, s.cars) for s in document.sentences)
+        self._car_classes = car_classes(
+            (s.cars, m) for s, m in zip(document.sentences, self._classes, strict=True)
+        )
         for caption in document.captions:
             named = {c[2] for c in class_mentions(caption.header)}
             if len(named) == 1 and caption.car not in self._car_classes:
@@ -769,9 +782,16 @@ class ResultFinder:
             paragraph=sentence.paragraph,
             season=season,
             session=session,
-            race_class=class_of(text, trigger.start, trigger.end, actor.car, self._car_classes),
+            race_class=class_of(
+                text, trigger.start, trigger.end, actor.car, self._car_classes,
+                self._classes[self._index_of(sentence)],
+            ),  # fmt: skip
             evidence=" ".join(text.split()),
         )
+
+    def _index_of(self, sentence: Sentence) -> int:
+        """Return a sentence's index in the document."""
+        return bisect_left(self._sentence_keys, (sentence.paragraph, sentence.start))
 
     def _event_referred(self, sentence: Sentence, kind: ResultKind) -> str | None:
         """Return the race 'the 10-hour event' or 'the season finale' refers to: the last named."""
@@ -1000,11 +1020,12 @@ def _is_person(
     return words.place_words.pattern.match(sentence.text, after + 1) is None
 
 
-def _plausible_crews(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
+def _plausible_crews(
+    sentence: Sentence, crews: list[Crew], classes: list[tuple[int, int, str]]
+) -> list[Crew]:
     """Return a sentence's crews without the names that are not people (empty crews dropped)."""
     if not crews or len(sentence.text) > MAX_SENTENCE_CHARS:
         return crews
-    classes = class_mentions(sentence.text)
     kept = []
     for crew in crews:
         members = [m for m in crew.members if _is_person(sentence, m, classes)]

@@ -39,13 +39,12 @@ def word_pattern(words: Iterable[str], *, case_sensitive: bool = False) -> re.Pa
     ordered = sorted({w for w in words if w}, key=len, reverse=True)
     alternatives = "|".join(_alternative(w) for w in ordered) or "(?!)"
     flags = 0 if case_sensitive else re.IGNORECASE
-    return re.compile(rf"(?:{alternatives})(?![\w]|-(?=\w))", flags)
+    return re.compile(rf"(?<![\w\-])(?:{alternatives})(?![\w]|-(?=\w))", flags)
 
 
 def _alternative(word: str) -> str:
-    """Return one phrase as a pattern: spaces match any whitespace, a word starts a word."""
-    body = re.escape(word).replace(r"\ ", r"\s+").replace("'", "['’]")
-    return body if not word[0].isalnum() else rf"(?<![\w\-]){body}"
+    """Return one phrase as a pattern: spaces match any whitespace, either apostrophe."""
+    return re.escape(word).replace(r"\ ", r"\s+").replace("'", "['’]")
 
 
 def _word_list(words: Iterable[str], *, case_sensitive: bool = False) -> WordList:
@@ -53,31 +52,61 @@ def _word_list(words: Iterable[str], *, case_sensitive: bool = False) -> WordLis
     return WordList(words, word_pattern(words, case_sensitive=case_sensitive))
 
 
+_TOKEN = re.compile(r"[^\W_]+")
+_JOINER = re.compile(r"[\s\-/]{1,3}")
+
+
 @dataclass(frozen=True, slots=True)
 class Named:
-    """Canonical names with their spellings, and one pattern finding any spelling."""
+    """Canonical names with their spellings, found word by word (linear in the text)."""
 
-    canonical: Mapping[str, str]
-    pattern: re.Pattern[str]
+    first: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]
+    case_sensitive: bool
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
         """Return (start, end, canonical name) of every spelling in the text, in order."""
-        out = []
-        for match in self.pattern.finditer(text):
-            key = " ".join(match.group().split())
-            name = self.canonical.get(key) or self.canonical.get(key.casefold())
-            if name:
-                out.append((match.start(), match.end(), name))
+        tokens = list(_TOKEN.finditer(text))
+        words = [t.group() if self.case_sensitive else t.group().casefold() for t in tokens]
+        out: list[tuple[int, int, str]] = []
+        i = 0
+        while i < len(tokens):
+            size = self._match(text, tokens, words, i)
+            if size:
+                phrase, name = size
+                out.append((tokens[i].start(), tokens[i + len(phrase) - 1].end(), name))
+                i += len(phrase)
+            else:
+                i += 1
         return out
+
+    def _match(
+        self, text: str, tokens: list[re.Match[str]], words: list[str], i: int
+    ) -> tuple[tuple[str, ...], str] | None:
+        for phrase, name in self.first.get(words[i], ()):
+            end = i + len(phrase)
+            if end > len(words) or tuple(words[i:end]) != phrase:
+                continue
+            joined = all(
+                _JOINER.fullmatch(text, tokens[k].end(), tokens[k + 1].start())
+                for k in range(i, end - 1)
+            )
+            if joined:
+                return phrase, name
+        return None
 
 
 def _named(table: Mapping[str, list[str]], *, case_sensitive: bool) -> Named:
-    canonical: dict[str, str] = {}
+    first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
     for name, spellings in table.items():
         for spelling in [name, *spellings]:
-            canonical[spelling if case_sensitive else spelling.casefold()] = name
-    pattern = word_pattern(canonical, case_sensitive=case_sensitive)
-    return Named(MappingProxyType(canonical), pattern)
+            phrase = tuple(_TOKEN.findall(spelling if case_sensitive else spelling.casefold()))
+            if phrase:
+                first.setdefault(phrase[0], []).append((phrase, name))
+    ordered = {
+        word: tuple(sorted(set(phrases), key=lambda p: len(p[0]), reverse=True))
+        for word, phrases in first.items()
+    }
+    return Named(MappingProxyType(ordered), case_sensitive)
 
 
 @dataclass(frozen=True, slots=True)
