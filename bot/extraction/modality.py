@@ -59,9 +59,7 @@ def has_cue(text: str, low: int, high: int, kinds: tuple[str, ...] = UNREAL_KIND
 def is_running(text: str, start: int, end: int, clause: tuple[int, int]) -> bool:
     """Tell whether a place at text[start:end] is a running or grid position, not a result."""
     running = result_words().modality["running"]
-    low = max(clause[0], start - RUNNING_BEFORE_CHARS)
-    breaks = list(_COORDINATION.finditer(text, low, start))
-    local = breaks[-1].end() if breaks else low
+    local = local_start(text, start, clause)
     during = result_words().modality["during"]
     if _IN_QUALIFYING.match(text, end):
         return False
@@ -71,6 +69,13 @@ def is_running(text: str, start: int, end: int, clause: tuple[int, int]) -> bool
         return True
     outside = _without_asides(text, clause)
     return _FINISHING_VERB.search(outside) is None and during.search(outside) is not None
+
+
+def local_start(text: str, start: int, clause: tuple[int, int]) -> int:
+    """Return where the phrase governing a place begins: after the last 'and', 'to' or comma."""
+    low = max(clause[0], start - RUNNING_BEFORE_CHARS)
+    breaks = list(_COORDINATION.finditer(text, low, start))
+    return breaks[-1].end() if breaks else low
 
 
 def is_practice(text: str, at: int) -> bool:

@@ -22,8 +22,16 @@ from bot.extraction.events import (
 )
 from bot.extraction.lineups import Crew
 from bot.extraction.literals import Gated, LiteralIndex
-from bot.extraction.modality import UNREAL_KINDS, has_cue, is_practice, is_running, is_unreal
+from bot.extraction.modality import (
+    UNREAL_KINDS,
+    has_cue,
+    is_practice,
+    is_running,
+    is_unreal,
+    local_start,
+)
 from bot.extraction.sessions import is_qualifying, session_mentions, session_of
+from bot.extraction.text import ordinal_value
 from bot.extraction.titles import (
     is_headline,
     main_series,
@@ -32,13 +40,13 @@ from bot.extraction.titles import (
     title_scope,
 )
 from bot.extraction.words import result_words
-from bot.extraction.text import ordinal_value
 from bot.facts import Result, ResultKind
 
 ORD = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
     r"\d{1,2}(?:st|nd|rd|th)|P\d{1,2})"
 )
+RACE_WORDS = r"(?:round|race|leg|event|opener|finale|heat|encounter|enduro)s?\b"
 TITLE_NOUN = (
     r"(?:titles?|crowns?|championships?|Championships?|Cup|(?-i:Series))"
     r"(?!\s+(?:victory|win|race|round|podium|pole|points|standings|debut|start|event|"
@@ -82,7 +90,9 @@ _LEADING_PARTICIPLE = re.compile(r"\A\W*(?:Having|After|Despite|Since)\b")
 _PLACED_TO = re.compile(r"\s+(?:to|behind)\s")
 _BEATEN = re.compile(r"\b(?:beat|of)\Z")
 _AND_VERB = re.compile(r"\band\s+\Z")
-_COORDINATED_VERB = re.compile(r"\band\s+(?:then\s+)?(?:[a-z]+ed|led|took|won|ran|held|kept|drove)\b")
+_COORDINATED_VERB = re.compile(
+    r"\band\s+(?:then\s+)?(?:[a-z]+ed|led|took|won|ran|held|kept|drove)\b"
+)
 _AND_CAR = re.compile(r",?\s+and\s+(?=(?:the\s+)?(?:#\s?|No\.\s?)\d)")
 _THE_TEAM = re.compile(r"\b[Tt]he\s+(?:team|squad|outfit)\b(?!['’])")
 _STANDINGS_BEFORE = re.compile(
@@ -317,7 +327,12 @@ PATTERNS: tuple[_Pattern, ...] = (
         after=True,
     ),
     _Pattern(
-        "finish", _compile(rf"\b{ORD}-placed\b"), position=None, after=True, reach=2, only_after=True
+        "finish",
+        _compile(rf"\b{ORD}-placed\b"),
+        position=None,
+        after=True,
+        reach=2,
+        only_after=True,
     ),
     _Pattern("finish", _compile(rf"\bhome\s+(?:in\s+)?{ORD}\b"), position=None),
     _Pattern(
@@ -493,7 +508,8 @@ def _counted(text: str, at: int) -> bool:
     return result_words().count_nouns.search(text, quantity.end(), high) is not None
 
 
-_TITLE_AFTER_WIN = re.compile(rf"\A(?:\s+[\w'’\-]+){{0,6}}?\s+{TITLE_NOUN}\b")
+_TITLE_AFTER_WIN = re.compile(rf"\A(?:\s+(?!{RACE_WORDS})[\w'’\-]+){{0,6}}?\s+{TITLE_NOUN}\b")
+_RACE_WORD = re.compile(rf"\b{RACE_WORDS}", re.IGNORECASE)
 _NUMBER_WORD = re.compile(rf"\b({ORD}|three|five|ten|\d{{1,2}})\b", re.IGNORECASE)
 
 
@@ -550,12 +566,18 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
         return None
     if pattern.kind == "fastest_lap" and _PRACTICE.search(text, match.end(), match.end() + 60):
         return None
+    if pattern.kind == "title" and _RACE_WORD.search(match.group()):
+        return None
     if pattern.kind == "title" and _TIMES_CHAMPION.search(
         text, max(0, match.start() - 40), match.start()
     ):
         return None
-    quickest = match.group().casefold().startswith(
-        ("topped", "went", "was", "were", "posted", "set", "clocked", "recorded", "produced")
+    quickest = (
+        match.group()
+        .casefold()
+        .startswith(
+            ("topped", "went", "was", "were", "posted", "set", "clocked", "recorded", "produced")
+        )
     )
     if quickest and pattern.kind == "pole" and (not _qualifying(text) or _PRACTICE.search(text)):
         return None
@@ -564,7 +586,7 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
         or _STANDINGS_AFTER.match(text, match.end())
         or _IN_PRACTICE.match(text, match.end())
         or _IN_RACE.search(
-            text, clause_bounds(text, _start(pattern, match))[0], _start(pattern, match)
+            text, local_start(text, _start(pattern, match), clause), _start(pattern, match)
         )
         or is_running(text, _start(pattern, match), match.end(), clause)
     ):
@@ -676,9 +698,7 @@ class ResultFinder:
         if result.kind != "title":
             return result
         series = result.event if is_championship(result.event) else self._main_series
-        return replace(
-            result, event=title_event(result.season, series, result.race_class, scope)
-        )
+        return replace(result, event=title_event(result.season, series, result.race_class, scope))
 
     def _with_main_event(self, result: Result) -> Result:
         """Give a current race result with no event of its own the article's main race."""
@@ -773,9 +793,7 @@ class ResultFinder:
             team=actor.team,
             event=_event_for(
                 kind,
-                find_event(
-                    text, self._document.aliases, trigger.start, prefer_race=kind != "title"
-                )
+                find_event(text, self._document.aliases, trigger.start, prefer_race=kind != "title")
                 or self._event_referred(sentence, kind),
             ),
             detail=detail.group() if detail else None,
@@ -783,9 +801,13 @@ class ResultFinder:
             season=season,
             session=session,
             race_class=class_of(
-                text, trigger.start, trigger.end, actor.car, self._car_classes,
+                text,
+                trigger.start,
+                trigger.end,
+                actor.car,
+                self._car_classes,
                 self._classes[self._index_of(sentence)],
-            ),  # fmt: skip
+            ),
             evidence=" ".join(text.split()),
         )
 
@@ -1007,10 +1029,8 @@ class ResultFinder:
         return None
 
 
-def _is_person(
-    sentence: Sentence, person: PersonRef, classes: list[tuple[int, int, str]]
-) -> bool:
-    """Tell a person from a name that is a class, a make or part of a place ('Yas Marina Circuit')."""
+def _is_person(sentence: Sentence, person: PersonRef, classes: list[tuple[int, int, str]]) -> bool:
+    """Tell a person from a name that is a class, a make or part of a place (Yas Marina)."""
     words = result_words()
     if " " not in person.text.strip() and person.text.strip() in words.makes:
         return False
