@@ -30,7 +30,7 @@ from bot.extraction.modality import (
     is_unreal,
     local_start,
 )
-from bot.extraction.sessions import is_qualifying, session_mentions, session_of
+from bot.extraction.sessions import QUALIFYING, is_qualifying, session_mentions, session_of
 from bot.extraction.text import ordinal_value
 from bot.extraction.titles import (
     is_headline,
@@ -48,7 +48,8 @@ ORD = (
 )
 RACE_WORDS = r"(?:round|race|leg|event|opener|finale|heat|encounter|enduro)s?\b"
 TITLE_NOUN = (
-    r"(?:titles?|crowns?|championships?|Championships?|Cup|(?-i:Series))"
+    r"(?:titles?|crowns?|championships?|Championships?|Cup|(?-i:Series)|"
+    r"class\s+of\s+the\s+(?:[\w\-]+\s+){0,3}(?:series|championship))"
     r"(?!\s+(?:victory|win|race|round|podium|pole|points|standings|debut|start|event|"
     r"season|field|entry|lead|leaders?|campaign|contenders?|fight|battle|hopes?)\b)"
 )
@@ -135,7 +136,7 @@ _ASIDE = re.compile(r",\s*(?:who|which|whose|where)\b[^,;.]{0,120},")
 _AHEAD = re.compile(
     r"\b(?:ahead\s+of|over(?=\s+(?:the\s+)?(?:[A-Z#]|No\.))|clear\s+of|beat|beating|defeated|defeating|in\s+front\s+of|"
     r"holding\s+off|held\s+off|holds\s+off|seconds?\s+from|(?<=\ds)\s+from|"
-    r"edged(?:\s+out)?|edging(?:\s+out)?|pipped|pipping)\s"
+    r"edged(?:\s+out)?|edging(?:\s+out)?|edge\s+out|pipped|pipping|pip|pips|outpace)\s"
 )
 _PRACTICE = re.compile(r"\b(?:practice|testing|test|warm-?up)\b", re.IGNORECASE)
 RUNNER_UP_WINDOW = 160
@@ -155,6 +156,7 @@ class Trigger:
     allow_future: bool = False
     reach: int = 4
     only_after: bool = False
+    grid: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,6 +379,41 @@ PATTERNS: tuple[_Pattern, ...] = (
     ),
     _Pattern("pole", _compile(r"\btopped\s+(?:the\s+)?qualifying\b")),
     _Pattern(
+        "finish",
+        _compile(
+            rf"\b(?:on|from)\s+the\s+(?P<side>inside|outside)\s+(?:of|on)\s+(?:the\s+)?"
+            rf"(?P<row>{ORD}|front)\s+row\b"
+        ),
+        position=None,
+        allow_future=True,
+    ),
+    _Pattern(
+        "finish",
+        _compile(r"\b(?:on|from)\s+the\s+(?P<side>inside|outside)\b(?!\s+(?:of|line|lane|track))"),
+        position=None,
+        allow_future=True,
+    ),
+    _Pattern("win", _compile(r"\btopped\s+the\s+(?:[\w\-()]+\s+){0,6}?podium\b")),
+    _Pattern(
+        "win",
+        _compile(r"\bfor\s+(?:their|his|her|its)\s+(?:[\w\-()]+\s+){0,5}?(?:victory|win)\b(?!s)"),
+    ),
+    _Pattern(
+        "pole",
+        _compile(
+            r"\b(?:drove|drives|steered|guided|piloted|put|took|takes|take|won|claimed|earned|"
+            r"secured|collected)\s+(?:[\w'’.\-]+\s+){0,8}?(?:to\s+)?(?:the\s+)?"
+            r"(?:[A-Z][\w\-]*\s+){0,2}Pole\s+Awards?\b",
+            0,
+        ),
+    ),
+    _Pattern(
+        "win",
+        _compile(
+            r"\bto\s+(?:pip|beat|edge\s+out|outpace|outqualify)\s+(?=(?:the\s+)?(?:[A-Z#]|No\.))", 0
+        ),
+    ),
+    _Pattern(
         "pole",
         _compile(
             r"\btopped\s+(?:the\s+)?(?-i:[A-Z][A-Z0-9]{1,4}(?:\s+[A-Z]{2,4})?)\b(?!\s+qualif)"
@@ -509,6 +546,8 @@ def _counted(text: str, at: int) -> bool:
 
 
 _TITLE_AFTER_WIN = re.compile(rf"\A(?:\s+(?!{RACE_WORDS})[\w'’\-]+){{0,6}}?\s+{TITLE_NOUN}\b")
+_ROW = re.compile(rf"\b({ORD}|front)\s+row\b", re.IGNORECASE)
+_BARE_PAST_WIN = re.compile(r"\bhad\s+won(?=\s+in\s+(?:19|20)\d\d\b|\s*[.,;]|\s*\Z)")
 _RACE_WORD = re.compile(rf"\b{RACE_WORDS}", re.IGNORECASE)
 _NUMBER_WORD = re.compile(rf"\b({ORD}|three|five|ten|\d{{1,2}})\b", re.IGNORECASE)
 
@@ -562,6 +601,10 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
         return None
     if pattern.kind == "win" and _TITLE_AFTER_WIN.match(text, match.end()):
         return None
+    if pattern.kind == "win" and _BARE_PAST_WIN.search(
+        text, max(0, match.start() - 5), match.end() + 12
+    ):
+        return None
     if pattern.kind in {"win", "pole", "title"} and _counted(text, match.end()):
         return None
     if pattern.kind == "fastest_lap" and _PRACTICE.search(text, match.end(), match.end() + 60):
@@ -592,6 +635,10 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
     ):
         return None
     position = pattern.position
+    if "side" in pattern.regex.groupindex:
+        position = _grid_place(text, match)
+        if position is None:
+            return None
     if position is None and pattern.kind == "finish":
         phrase = match.group("at") if "at" in pattern.regex.groupindex else match.group()
         number = _NUMBER_WORD.search(phrase)
@@ -601,6 +648,8 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
         if position is None:
             return None
     kind = pattern.kind
+    if "side" in pattern.regex.groupindex and position == 1:
+        kind = "pole"
     session = _SESSION.search(text) or _LAP_TIME.search(text)
     if kind == "finish" and position == 1:
         kind = "pole" if match.group().casefold().startswith("will") else kind
@@ -609,7 +658,25 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
     return Trigger(
         kind, position, start, match.end(), pattern.after,
         allow_future=pattern.allow_future, reach=pattern.reach, only_after=pattern.only_after,
+        grid="side" in pattern.regex.groupindex,
     )  # fmt: skip
+
+
+def _grid_place(text: str, match: re.Match[str]) -> int | None:
+    """Return the grid place of 'on the inside of the second row' (3), or of 'on the outside'
+    with the row named earlier in the sentence ('The third row ... on the outside': 6)."""
+    row = match.group("row") if "row" in match.re.groupindex else None
+    if row is None:
+        named = None
+        for named in _ROW.finditer(text, 0, match.start()):  # noqa: B007 - the last one
+            pass
+        row = named.group(1) if named else None
+    if row is None:
+        return None
+    number = 1 if row.casefold() == "front" else ordinal_value(row)
+    if number is None:
+        return None
+    return 2 * number - 1 if match.group("side").casefold() == "inside" else 2 * number
 
 
 def _qualifying(text: str) -> bool:
@@ -775,7 +842,9 @@ class ResultFinder:
         actor: _Actor,
     ) -> Result:  # fmt: skip
         text = sentence.text
-        session = session_of(kind, text, trigger.start, trigger.end)
+        session = QUALIFYING if trigger.grid else session_of(kind, text, trigger.start, trigger.end)
+        if kind == "win" and is_qualifying(session):
+            kind = "pole"
         detail = _LAP_TIME.search(text) if kind in {"pole", "fastest_lap", "finish"} else None
         detail = detail or (_MARGIN.search(text) if kind == "win" else None)
         season = find_season(text, self._published, trigger.start, end=trigger.end)
@@ -975,7 +1044,9 @@ class ResultFinder:
                 return _Actor()
             if len(crew.names) == 1 and crew.names[0] in self._owners:
                 return _Actor(team=self._owners[crew.names[0]])
-            car = crew.car or _car_adjacent(sentence, crew.end) or _own_car(sentence)
+            bracketed = sentence.text[:start].rstrip().endswith("(")
+            car = crew.car or (_car_just_before(sentence, start) if bracketed else None)
+            car = car or _car_adjacent(sentence, crew.end) or _own_car(sentence)
             return _Actor(tuple(crew.names), car, _team_near(sentence, start, end))
         if kind == "car":
             number = getattr(value, "text", None)
