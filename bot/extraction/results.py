@@ -547,6 +547,12 @@ def _counted(text: str, at: int) -> bool:
 
 _TITLE_AFTER_WIN = re.compile(rf"\A(?:\s+(?!{RACE_WORDS})[\w'’\-]+){{0,6}}?\s+{TITLE_NOUN}\b")
 _ROW = re.compile(rf"\b({ORD}|front)\s+row\b", re.IGNORECASE)
+EXAMPLES_CHARS = 120
+"""How far back 'including' may introduce a list a name is part of."""
+_EXAMPLES_BEFORE = re.compile(
+    r"\b(?:including|such\s+as|among\s+them|among\s+others)\s+"
+    r"(?:[A-Z][\w'’.\-]*,?\s+(?:and\s+)?){0,8}\Z"
+)
 _BARE_PAST_WIN = re.compile(r"\bhad\s+won(?=\s+in\s+(?:19|20)\d\d\b|\s*[.,;]|\s*\Z)")
 _RACE_WORD = re.compile(rf"\b{RACE_WORDS}", re.IGNORECASE)
 _NUMBER_WORD = re.compile(rf"\b({ORD}|three|five|ten|\d{{1,2}})\b", re.IGNORECASE)
@@ -1036,6 +1042,8 @@ class ResultFinder:
         return self._build(index, sentence, thing)
 
     def _build(self, index: int, sentence: Sentence, thing: tuple[int, int, str, object]) -> _Actor:
+        if _EXAMPLES_BEFORE.search(sentence.text, max(0, thing[0] - EXAMPLES_CHARS), thing[0]):
+            return _Actor()
         start, end, kind, value = thing
         crews = self._crews[index]
         if kind == "crew":
