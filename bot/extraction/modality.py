@@ -8,7 +8,7 @@ from bot.extraction.words import result_words
 
 UNREAL_KINDS = ("future", "hedge", "intention", "negation", "unknown_time")
 """Cue lists whose presence before an outcome phrase means it did not (yet) happen."""
-CUE_BEFORE_CHARS = 40
+CUE_BEFORE_CHARS = 80
 """How far before an outcome phrase a modality cue still governs it."""
 CUE_AFTER_CHARS = 60
 """How far after a phrase whose subject follows it a cue still governs it."""

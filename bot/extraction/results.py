@@ -112,7 +112,7 @@ _INFINITIVE = re.compile(r"\bto\s+\Z")
 _APPOSITIVE = re.compile(r",\s*(?:the|a|their|his|her|its)\s+\Z")
 _APPOSITIVE_END = re.compile(r"\s*(?:(?:for|of|in|at|since|with)\b[^,;]{0,80})?[.,;]?\s*\Z")
 _ORD_START = re.compile(rf"{ORD}\b", re.IGNORECASE)
-_LAP_TIME = re.compile(r"\b\d:\d{2}\.\d{3}\b|\b\d+m\d{2}\.\d{3}s\b")
+_LAP_TIME = re.compile(r"\b\d:\d{2}\.\d{3}\b|\b\d+m\d{2}\.\d{3}(?:s\b)?")
 _MARGIN = re.compile(r"\b\d+\.\d+(?:-second|\s+seconds?|s\b)")
 _COLLECTIVE = re.compile(r"\b(?:pairing|duo|trio|foursome|quartet|crew|pair)\b", re.IGNORECASE)
 _CLASS = re.compile(r"\bclass\s+(?:victory|win|pole|title)", re.IGNORECASE)
@@ -554,6 +554,7 @@ _EXAMPLES_BEFORE = re.compile(
     r"(?:[A-Z][\w'’.\-]*,?\s+(?:and\s+)?){0,8}\Z"
 )
 _BARE_PAST_WIN = re.compile(r"\bhad\s+won(?=\s+in\s+(?:19|20)\d\d\b|\s*[.,;]|\s*\Z)")
+_QUALIFYING_WORD = re.compile(r"\bqualif\w*|\bhyperpole\b|\bshoot-?out\b", re.IGNORECASE)
 _RACE_WORD = re.compile(rf"\b{RACE_WORDS}", re.IGNORECASE)
 _NUMBER_WORD = re.compile(rf"\b({ORD}|three|five|ten|\d{{1,2}})\b", re.IGNORECASE)
 
@@ -849,7 +850,8 @@ class ResultFinder:
     ) -> Result:  # fmt: skip
         text = sentence.text
         session = QUALIFYING if trigger.grid else session_of(kind, text, trigger.start, trigger.end)
-        if kind == "win" and is_qualifying(session):
+        qualifying = _QUALIFYING_WORD.search(text) or _LAP_TIME.search(text)
+        if kind == "win" and is_qualifying(session) and qualifying:
             kind = "pole"
         detail = _LAP_TIME.search(text) if kind in {"pole", "fastest_lap", "finish"} else None
         detail = detail or (_MARGIN.search(text) if kind == "win" else None)
@@ -999,6 +1001,11 @@ class ResultFinder:
             things.append((car.start, car.end, "car", car))
         for team in sentence.teams:
             things.append((team.start, team.end, "team", team))
+        for person in sentence.people:
+            if _is_team_name(person.text):
+                start, end = person.start - sentence.start, person.end - sentence.start
+                team = TeamFound(start, end, person.text, person.text)
+                things.append((start, end, "team", team))
         for at in sentence.pronouns:
             things.append((at, at + 2, "pronoun", at))
         for match in _DESCRIPTOR.finditer(sentence.text):
@@ -1113,10 +1120,18 @@ def _is_person(sentence: Sentence, person: PersonRef, classes: list[tuple[int, i
     words = result_words()
     if " " not in person.text.strip() and person.text.strip() in words.makes:
         return False
+    if _is_team_name(person.text):
+        return False
     start, after = person.start - sentence.start, person.end - sentence.start
     if any(lo < after and start < hi for lo, hi, _ in classes):
         return False
     return words.place_words.pattern.match(sentence.text, after + 1) is None
+
+
+def _is_team_name(name: str) -> bool:
+    """Tell a team read as a person ('United Autosports') by its last word."""
+    parts = name.split()
+    return len(parts) > 1 and parts[-1] in result_words().team_words
 
 
 def _plausible_crews(

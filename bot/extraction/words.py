@@ -119,6 +119,7 @@ class ResultWords:
     previous_season: WordList
     place_words: WordList
     makes: frozenset[str]
+    team_words: frozenset[str]
     count_nouns: WordList
 
 
@@ -137,5 +138,6 @@ def result_words(path: Path = WORDS_PATH) -> ResultWords:
         previous_season=_word_list(data["seasons"]["previous"]),
         place_words=_word_list(data["actors"]["place_words"], case_sensitive=True),
         makes=frozenset(data["actors"]["makes"]),
+        team_words=frozenset(data["actors"]["team_words"]),
         count_nouns=_word_list(data["actors"]["count_nouns"]),
     )
