@@ -555,6 +555,11 @@ _EXAMPLES_BEFORE = re.compile(
 )
 _BARE_PAST_WIN = re.compile(r"\bhad\s+won(?=\s+in\s+(?:19|20)\d\d\b|\s*[.,;]|\s*\Z)")
 _QUALIFYING_WORD = re.compile(r"\bqualif\w*|\bhyperpole\b|\bshoot-?out\b", re.IGNORECASE)
+_TAKES_OBJECT = re.compile(r"\b(?:to|by|of|for|on|at)\s*\Z", re.IGNORECASE)
+"""A phrase ending 'handed the win to', 'was won by': its actor follows it, never precedes."""
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+_ORD_WORD = re.compile(ORD, re.IGNORECASE)
+_PLACE_LIST = re.compile(rf"{ORD}(?:\s*,\s*{ORD})*,?\s+and\s+{ORD}\b", re.IGNORECASE)
 _RACE_WORD = re.compile(rf"\b{RACE_WORDS}", re.IGNORECASE)
 _NUMBER_WORD = re.compile(rf"\b({ORD}|three|five|ten|\d{{1,2}})\b", re.IGNORECASE)
 
@@ -670,8 +675,11 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
 
 
 def _grid_place(text: str, match: re.Match[str]) -> int | None:
-    """Return the grid place of 'on the inside of the second row' (3), or of 'on the outside'
-    with the row named earlier in the sentence ('The third row ... on the outside': 6)."""
+    """Return the grid place of 'on the inside of the second row' (3).
+
+    'On the outside' alone takes the row named earlier in the sentence ('The third row ... on
+    the outside': 6).
+    """
     row = match.group("row") if "row" in match.re.groupindex else None
     if row is None:
         named = None
@@ -790,6 +798,9 @@ class ResultFinder:
         return by_car
 
     def _results(self, index: int, sentence: Sentence, trigger: Trigger) -> list[Found]:
+        respectively = self._respectively(index, sentence, trigger)
+        if respectively is not None:
+            return respectively
         actor = self._actor(index, sentence, trigger)
         if actor is None or actor.empty:
             return self._runner_up_only(index, sentence, trigger)
@@ -948,7 +959,8 @@ class ResultFinder:
     def _actor(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:
         if trigger.after:
             actor = self._nearest_after(index, sentence, trigger.end, limit_words=trigger.reach)
-            if actor is not None or trigger.only_after:
+            phrase = sentence.text[trigger.start : trigger.end]
+            if actor is not None or trigger.only_after or _TAKES_OBJECT.search(phrase):
                 return actor
         if _AND_VERB.search(sentence.text, max(0, trigger.start - 6), trigger.start) or (
             _COORDINATED_VERB.search(self._gap_before(index, sentence, trigger.start))
@@ -971,6 +983,35 @@ class ResultFinder:
         if _BEATEN.search(sentence.text, max(0, trigger.end - 8), trigger.end):
             return None
         return self._nearest_after(index, sentence, trigger.end, limit_words=ADJACENT_WORDS + 4)
+
+    def _respectively(self, index: int, sentence: Sentence, trigger: Trigger) -> list[Found] | None:
+        """Return 'A, B and C finished fifth, eighth and eleventh, respectively' in order.
+
+        None when the sentence is not of that kind; no result when the lists differ in length.
+        """
+        text = sentence.text
+        low, high = clause_bounds(text, trigger.start)
+        if trigger.kind != "finish" or not _RESPECTIVELY.search(text, trigger.end, high):
+            return None
+        places = _PLACE_LIST.search(text, trigger.start, high)
+        if places is None or places.start() > trigger.end:
+            return []
+        positions = [ordinal_value(m.group()) for m in _ORD_WORD.finditer(places.group())]
+        things = [
+            t
+            for t in self._things(index, sentence)
+            if low <= t[0] and t[1] <= trigger.start and t[2] != "pronoun"
+        ]
+        things = [t for k, t in enumerate(things) if not k or t[0] >= things[k - 1][1]]
+        if len(things) != len(positions) or None in positions:
+            return []
+        found = []
+        for thing, position in zip(things, positions, strict=True):
+            actor = self._build(index, sentence, thing)
+            if not actor.empty:
+                kind: ResultKind = "finish"
+                found.append(Found(self._result(sentence, trigger, kind, position, actor)))
+        return found
 
     def _participle_subject(
         self, index: int, sentence: Sentence, trigger: Trigger

@@ -135,3 +135,49 @@ def test_second_to_someone_makes_them_the_winner(facts_of):
 def test_each_result_keeps_its_sentence(facts_of):
     facts = facts_of("It rained. Nora Falk won the race in the No. 6 Brenner. Then it stopped.")
     assert [r.evidence for r in facts.results] == ["Nora Falk won the race in the No. 6 Brenner."]
+
+
+def test_respectively_distributes_places_in_order(facts_of):
+    facts = facts_of(
+        "In the Bronze class, the cars of Alder Racing, Birch Racing and Cedar Racing finished "
+        "fifth, eighth and eleventh, respectively."
+    )
+    assert sorted((r.position, r.team, r.race_class) for r in facts.results) == [
+        (5, "Alder Racing", "Bronze"),
+        (8, "Birch Racing", "Bronze"),
+        (11, "Cedar Racing", "Bronze"),
+    ]
+
+
+def test_grid_rows_are_qualifying_places(facts_of):
+    facts = facts_of(
+        "Ivo Lund put the No. 24 Brenner on the inside of the second row with a 1:12.649 lap. "
+        "The third row has the No. 25 Brenner (Anna Berg) on the inside and the No. 7 Falk "
+        "(Tobias Rennard) on the outside."
+    )
+    assert sorted((r.position, r.car, r.session) for r in facts.results) == [
+        (3, "24", "qualifying"),
+        (5, "25", "qualifying"),
+        (6, "7", "qualifying"),
+    ]
+
+
+def test_a_win_over_someone_in_qualifying_is_the_pole(facts_of):
+    facts = facts_of(
+        "Nora Falk posted a time of 1m12.445 in the No. 1 Brenner to pip Ivo Lund in the No. 31 "
+        "by 0.112s in qualifying."
+    )
+    assert sorted((r.kind, r.position, r.car, r.session) for r in facts.results) == [
+        ("finish", 2, "31", "qualifying"),
+        ("pole", 1, "1", "qualifying"),
+    ]
+
+
+def test_winning_from_pole_is_a_win_and_a_pole(facts_of):
+    facts = facts_of("The No. 22 crew of Ivo Lund and Anna Berg won from pole position.")
+    assert {(r.kind, r.car) for r in facts.results} == {("win", "22"), ("pole", "22")}
+
+
+def test_a_team_read_as_a_person_is_a_team(facts_of):
+    facts = facts_of("Alder Autosports won the race at the circuit.")
+    assert [(r.kind, r.drivers, r.team) for r in facts.results] == [("win", (), "Alder Autosports")]
