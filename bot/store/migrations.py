@@ -261,6 +261,16 @@ CREATE TABLE server_events (
 behind lasting pager buttons (a button carries only a short key) and the ids of the server
 events Paddock created for race sessions."""
 
+V7_FACT_EVIDENCE = """
+ALTER TABLE results ADD COLUMN session TEXT;
+ALTER TABLE results ADD COLUMN class TEXT;
+ALTER TABLE results ADD COLUMN evidence TEXT;
+ALTER TABLE lineups ADD COLUMN evidence TEXT;
+ALTER TABLE quotes ADD COLUMN evidence TEXT;
+"""
+"""Each result's session (race, qualifying, Hyperpole, sprint) and class (GTP, LMP2...), and the
+sentence every quote, line-up and result was read from (shown by /article)."""
+
 MIGRATIONS: tuple[str, ...] = (
     V1_ARTICLES_AND_FACTS,
     V2_GUILD_POSTS,
@@ -268,4 +278,5 @@ MIGRATIONS: tuple[str, ...] = (
     V4_SERVER_CHOICES,
     V5_CONSOLE_PLACES,
     V6_DISCORD_STATE,
+    V7_FACT_EVIDENCE,
 )
