@@ -156,7 +156,8 @@ def score_quotes(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) ->
         if match is False:
             continue
         found += 1
-        if match and item.get("speaker") and surname(match) == surname(item["speaker"]):
+        speaker = item.get("speaker")
+        if isinstance(match, str) and match and speaker and surname(match) == surname(speaker):
             right += 1
     return found, right
 

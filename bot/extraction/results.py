@@ -1259,15 +1259,15 @@ def find_owners(document: Document, crews: list[list[Crew]]) -> dict[str, str]:
             k = bisect_left(starts, rel)
             if k < len(starts) and starts[k] - rel <= OWNER_CAR_GAP:
                 near_cars.add(person.name)
-    owners = {}
+    owners: dict[str, str] = {}
     for sentence in document.sentences:
         for person in sentence.people:
             name = person.name
             if not name or name in drivers or name in near_cars or " " not in name:
                 continue
-            team = team_words.get(name.split()[-1].casefold())
-            if team:
-                owners[name] = team
+            owned = team_words.get(name.split()[-1].casefold())
+            if owned:
+                owners[name] = owned
     return owners
 
 

@@ -36,7 +36,7 @@ def test_record_shape_and_car_numbers():
                 race_class="GTP",
                 evidence="Nora Falk took pole.",
             )
-        ],  # fmt: skip
+        ],
     )
     record = extraction_record(article, facts)
     assert record == {

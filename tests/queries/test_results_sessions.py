@@ -102,7 +102,7 @@ async def test_class_and_session_on_every_renderer(tmp_path: Path):
                 race_class="GTD Pro",
                 evidence="Nora Falk finished second in GTD Pro.",
             ),
-        ]  # fmt: skip
+        ]
     )
     art = Article(source="a.txt", title="Solaris 24", body="x", published=None)
     async with Store.open(db) as store:
