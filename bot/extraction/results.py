@@ -443,8 +443,12 @@ PATTERNS: tuple[_Pattern, ...] = (
     ),
     _Pattern(
         "win",
-        _compile(r"\bwon\s+by\s+(?=(?:the\s+)?(?:[A-Z#]|No\.))", 0),
+        _compile(
+            r"\bwon\s+by\s+(?=(?:(?:the|another|fellow|a)\s+(?:[\w\-]+\s+){0,3}?)?(?:[A-Z#]|No\.))",
+            0,
+        ),
         after=True,
+        reach=6,
     ),
     _Pattern("win", _compile(r"\b(?:triumphed|triumphs)\b")),
     _Pattern(
@@ -557,6 +561,10 @@ _BARE_PAST_WIN = re.compile(r"\bhad\s+won(?=\s+in\s+(?:19|20)\d\d\b|\s*[.,;]|\s*
 _QUALIFYING_WORD = re.compile(r"\bqualif\w*|\bhyperpole\b|\bshoot-?out\b", re.IGNORECASE)
 _TAKES_OBJECT = re.compile(r"\b(?:to|by|of|for|on|at)\s*\Z", re.IGNORECASE)
 """A phrase ending 'handed the win to', 'was won by': its actor follows it, never precedes."""
+_ABOARD = re.compile(
+    r"\b(?:aboard|driving|behind\s+the\s+wheel\s+of)\s+(?:the|their|his|her|its)\s+"
+    r"(?:#\s?|No\.\s?)(\d{1,3})\b"
+)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _ORD_WORD = re.compile(ORD, re.IGNORECASE)
 _PLACE_LIST = re.compile(rf"{ORD}(?:\s*,\s*{ORD})*,?\s+and\s+{ORD}\b", re.IGNORECASE)
@@ -819,6 +827,10 @@ class ResultFinder:
             named = [c for c in self._crews[index] if c.members]
             if actor.car is None and len(sentence.cars) == 1 and len(named) == 1:
                 actor.car = sentence.cars[0].text
+        if actor.car is None and not actor.drivers:
+            actor.car = _aboard(sentence.text, clause_bounds(sentence.text, trigger.start))
+            if actor.car is not None:
+                actor.drivers = self._drivers_in_article(actor.car)
         window = sentence.text[max(0, trigger.start - 30) : trigger.end + 10]
         scope = "class" if _CLASS.search(window) else ""
         low, high = clause_bounds(sentence.text, trigger.start)
@@ -1126,6 +1138,11 @@ class ResultFinder:
             return _Actor(team=self._owners[name])
         return _Actor((name,) if name else ())
 
+    def _drivers_in_article(self, car: str) -> tuple[str, ...]:
+        """Return the drivers the article gives a car, if it gives it one crew."""
+        crews = {tuple(names) for (_, number), names in self._car_drivers.items() if number == car}
+        return crews.pop() if len(crews) == 1 else ()
+
     def _car_of(self, drivers: tuple[str, ...]) -> str | None:
         """Return the one car the article gives these drivers, if exactly one."""
         cars = {car for driver in drivers for car in self._cars_by_driver.get(driver, ())}
@@ -1269,6 +1286,12 @@ def find_owners(document: Document, crews: list[list[Crew]]) -> dict[str, str]:
             if owned:
                 owners[name] = owned
     return owners
+
+
+def _aboard(text: str, clause: tuple[int, int]) -> str | None:
+    """Return the one car a clause puts its subject in ('won ... aboard the #8')."""
+    cars = {m.group(1) for m in _ABOARD.finditer(text, clause[0], clause[1])}
+    return cars.pop() if len(cars) == 1 else None
 
 
 def _car_named_for(sentence: Sentence, team: str) -> str | None:
