@@ -168,6 +168,8 @@ class _Pattern:
     allow_future: bool = False
     reach: int = 4
     only_after: bool = False
+    label: bool = False
+    """A noun naming its holder ('winner Nora Falk'): only the words right before it govern it."""
 
 
 def _compile(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -433,7 +435,12 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern("title", _compile(r"\b(?:title|championship)-winning\b")),
     _Pattern("title", _compile(r"\b(?:crowned|were\s+crowned|was\s+crowned)\b")),
     _Pattern("title", _compile(rf"\b{ORD}(?!\s+in\b)(?:\s+[\w'’\-]+){{0,3}}?\s+{TITLE_NOUN}\b")),
-    _Pattern("title", _compile(r"\b[Cc]hampions?\b(?=\s*,?\s*(?:team\s+)?[A-Z])", 0), after=True),
+    _Pattern(
+        "title",
+        _compile(r"\b[Cc]hampions?\b(?=\s*,?\s*(?:team\s+)?[A-Z])", 0),
+        after=True,
+        label=True,
+    ),
     _Pattern("title", _compile(r"(?<=,)[^,.;]{0,40}\breigning\s+[\w\s]{0,20}?champions?\b")),
     _Pattern(
         "win",
@@ -484,7 +491,13 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"\s+(?:victory|win)\b(?!s)"
         ),
     ),
-    _Pattern("win", _compile(r"(?<!pole-)(?<!pole\s)\bwinners?\b(?!['’])"), after=True, reach=14),
+    _Pattern(
+        "win",
+        _compile(r"(?<!pole-)(?<!pole\s)\b(?:winners?|victors?(?!\s*\Z))\b(?!['’])"),
+        after=True,
+        reach=14,
+        label=True,
+    ),
     _Pattern("win", _compile(r"\bto\s+win\s+the\b|\bwinning\s+the\b")),
     _Pattern(
         "win",
@@ -559,6 +572,13 @@ _EXAMPLES_BEFORE = re.compile(
 )
 _BARE_PAST_WIN = re.compile(r"\bhad\s+won(?=\s+in\s+(?:19|20)\d\d\b|\s*[.,;]|\s*\Z)")
 _QUALIFYING_WORD = re.compile(r"\bqualif\w*|\bhyperpole\b|\bshoot-?out\b", re.IGNORECASE)
+LABEL_CUE_CHARS = 25
+"""How far before a label noun ('the former winner') a cue still governs it."""
+LABEL_AFTER_CHARS = 60
+"""How far after a label its holder's verb may say the outcome is still to come."""
+LABEL_KINDS = ("unknown_time", "future", "hedge", "intention")
+_DRIVER_HEAD = re.compile(r"(?:\s+[\w\-.]+){0,3}?\s+driver\b(?!s)")
+"""'the Shubert Motorsport BMW M4 driver': a team inside a description of a driver."""
 _TAKES_OBJECT = re.compile(r"\b(?:to|by|of|for|on|at)\s*\Z", re.IGNORECASE)
 """A phrase ending 'handed the win to', 'was won by': its actor follows it, never precedes."""
 _ABOARD = re.compile(
@@ -606,7 +626,14 @@ def find_triggers(text: str) -> list[Trigger]:
 
 def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | None:
     kinds = ("hedge", "negation", "intention") if pattern.allow_future else UNREAL_KINDS
-    if is_unreal(text, match.start(), match.end(), subject_after=pattern.after, kinds=kinds):
+    if pattern.label:
+        before = max(0, match.start() - LABEL_CUE_CHARS)
+        after = min(len(text), match.end() + LABEL_AFTER_CHARS) if pattern.after else match.end()
+        if has_cue(text, before, match.start(), LABEL_KINDS) or has_cue(
+            text, match.end(), after, ("intention", "future")
+        ):
+            return None
+    elif is_unreal(text, match.start(), match.end(), subject_after=pattern.after, kinds=kinds):
         return None
     clause = clause_bounds(text, match.start())
     if pattern.kind != "title" and is_practice(text, match.start()):
@@ -757,6 +784,7 @@ class ResultFinder:
             if not is_championship(f.canonical)
         ]
         self._race_keys = [key for key, _ in self._races]
+        self._team_cars: dict[str, set[str]] | None = None
         self._main_series = main_series([s.text for s in document.sentences], document.aliases)
         first = document.paragraphs[0] if document.paragraphs else ""
         self._headlines = {0} if is_headline(first) else set()
@@ -829,6 +857,8 @@ class ResultFinder:
                 actor.car = sentence.cars[0].text
         if actor.car is None and not actor.drivers:
             actor.car = _aboard(sentence.text, clause_bounds(sentence.text, trigger.start))
+            if actor.car is None and actor.team:
+                actor.car = self._team_car(actor.team)
             if actor.car is not None:
                 actor.drivers = self._drivers_in_article(actor.car)
         window = sentence.text[max(0, trigger.start - 30) : trigger.end + 10]
@@ -1121,6 +1151,10 @@ class ResultFinder:
             crew = _crew_for_car(crews, sentence, start, number)
             drivers = tuple(crew.names) if crew else self._drivers_of(sentence, number)
             return _Actor(drivers, number, _team_near(sentence, start, end + TEAM_NEAR_CHARS))
+        if kind == "team" and _DRIVER_HEAD.match(sentence.text, end):
+            name = self._person_before(sentence.paragraph, sentence.start + start)
+            team = getattr(value, "canonical", None)
+            return _Actor((name,), None, team) if name else _Actor(team=team)
         if kind == "team":
             team = getattr(value, "canonical", None)
             car = _car_just_before(sentence, start)
@@ -1137,6 +1171,20 @@ class ResultFinder:
         if name in self._owners:
             return _Actor(team=self._owners[name])
         return _Actor((name,) if name else ())
+
+    def _team_car(self, team: str) -> str | None:
+        """Return the one car the article names with a team ('the #3 DKR Engineering Oreca')."""
+        if self._team_cars is None:
+            self._team_cars = {}
+            for sentence in self._document.sentences:
+                if len(sentence.text) > MAX_SENTENCE_CHARS:
+                    continue
+                for car in sentence.cars:
+                    near = _team_near(sentence, car.start, car.end)
+                    if near:
+                        self._team_cars.setdefault(near, set()).add(car.text)
+        cars = self._team_cars.get(team, set())
+        return next(iter(cars)) if len(cars) == 1 else None
 
     def _drivers_in_article(self, car: str) -> tuple[str, ...]:
         """Return the drivers the article gives a car, if it gives it one crew."""
