@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.extraction.evaluate import EvalReport, evaluate
+from bot.extraction.evaluate import EvalReport, Score, evaluate
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
@@ -38,3 +38,23 @@ def test_dev_articles_meet_the_minimums():
 def test_held_out_style_corpus_meets_the_minimums():
     corpus = REPO / "tests" / "extraction" / "corpus"
     check(evaluate(corpus / "gold.json", corpus / "articles", SEEDS / "aliases.toml"))
+
+
+MIN_REAL_RESULT_F1 = 0.85
+MIN_REAL_RESULT_PRECISION = 0.92
+DEV2 = REPO.parent / "shared" / "corpus" / "dev2"
+
+
+def test_results_on_real_articles_meet_the_targets():
+    """Results on dev + dev2 together (real articles, read in place): F1 and precision."""
+    corpora = [DEV, DEV2]
+    missing = [str(c) for c in corpora if not (c / "gold.json").exists()]
+    if missing:
+        pytest.skip(f"real corpora not found at {', '.join(missing)}; they live outside the repo")
+    total = Score()
+    for corpus in corpora:
+        report = evaluate(corpus / "gold.json", corpus / "articles", SEEDS / "aliases.toml")
+        assert report.articles > 0 and not report.misses
+        total.add(report.results)
+    assert total.precision >= MIN_REAL_RESULT_PRECISION, total
+    assert total.f1 >= MIN_REAL_RESULT_F1, total
