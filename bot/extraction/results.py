@@ -759,12 +759,10 @@ class ResultFinder:
 
     def __init__(self, document: Document, crews: list[list[Crew]], published: date | None) -> None:
         self._document = document
-        self._classes = [
-            class_mentions(s.text) if len(s.text) <= MAX_SENTENCE_CHARS else []
-            for s in document.sentences
-        ]
+        self._classes: dict[int, list[tuple[int, int, str]]] = {}
+        self._sessions: dict[int, list[tuple[int, int, str]]] = {}
         crews = [
-            _plausible_crews(document.sentences[i], cs, self._classes[i])
+            _plausible_crews(document.sentences[i], cs, self._classes_at(i) if cs else [])
             for i, cs in enumerate(crews)
         ]
         self._crews = crews
@@ -789,7 +787,7 @@ class ResultFinder:
         first = document.paragraphs[0] if document.paragraphs else ""
         self._headlines = {0} if is_headline(first) else set()
         self._car_classes = car_classes(
-            (s.cars, m) for s, m in zip(document.sentences, self._classes, strict=True)
+            (s.cars, self._classes_at(i)) for i, s in enumerate(document.sentences) if s.cars
         )
         for caption in document.captions:
             named = {c[2] for c in class_mentions(caption.header)}
@@ -902,7 +900,14 @@ class ResultFinder:
         actor: _Actor,
     ) -> Result:  # fmt: skip
         text = sentence.text
-        session = QUALIFYING if trigger.grid else session_of(kind, text, trigger.start, trigger.end)
+        index = self._index_of(sentence)
+        if index not in self._sessions:
+            self._sessions[index] = session_mentions(text)
+        session = (
+            QUALIFYING
+            if trigger.grid
+            else session_of(kind, text, trigger.start, trigger.end, self._sessions[index])
+        )
         qualifying = _QUALIFYING_WORD.search(text) or _LAP_TIME.search(text)
         if kind == "win" and is_qualifying(session) and qualifying:
             kind = "pole"
@@ -936,10 +941,17 @@ class ResultFinder:
                 trigger.end,
                 actor.car,
                 self._car_classes,
-                self._classes[self._index_of(sentence)],
+                self._classes_at(index),
             ),
             evidence=" ".join(text.split()),
         )
+
+    def _classes_at(self, index: int) -> list[tuple[int, int, str]]:
+        """Return the class names of a sentence (found once; none in over-long ones)."""
+        if index not in self._classes:
+            text = self._document.sentences[index].text
+            self._classes[index] = class_mentions(text) if len(text) <= MAX_SENTENCE_CHARS else []
+        return self._classes[index]
 
     def _index_of(self, sentence: Sentence) -> int:
         """Return a sentence's index in the document."""

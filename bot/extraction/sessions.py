@@ -21,11 +21,20 @@ def session_mentions(text: str) -> list[tuple[int, int, str]]:
     return result_words().sessions.find(text)
 
 
-def session_of(kind: ResultKind, text: str, start: int, end: int) -> str | None:
-    """Return the session of an outcome stated at text[start:end] (None for a title)."""
+def session_of(
+    kind: ResultKind,
+    text: str,
+    start: int,
+    end: int,
+    mentions: list[tuple[int, int, str]] | None = None,
+) -> str | None:
+    """Return the session of an outcome stated at text[start:end] (None for a title).
+
+    `mentions` are the text's session words when already found (session_mentions).
+    """
     if kind == "title":
         return None
-    mentions = session_mentions(text)
+    mentions = session_mentions(text) if mentions is None else mentions
     if kind == "pole":
         return HYPERPOLE if any(m[2] == HYPERPOLE for m in mentions) else QUALIFYING
     if kind == "fastest_lap":
