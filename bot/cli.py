@@ -1,10 +1,11 @@
-"""The `paddock` command line: run, ingest, ask, console, extract, eval, sync, calendar."""
+"""The `paddock` command line: run, ingest, ask, console, extract, eval, sync, calendar, sources."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
@@ -12,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.clock import Clock, OffsetClock, SystemClock, parse_instant
-from bot.config import Config, ConfigError, load_config
+from bot.config import Config, ConfigError, check_log_level, load_config
 from bot.log import setup_logging
-from bot.store import Store, StoreError
+from bot.store import Store, StoreError, describe_db_error
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     exporting = calendar_sub.add_parser("export", help="write the calendar as .ics")
     exporting.add_argument("--out", type=Path, help="file to write (default: standard output)")
 
+    sub.add_parser("refresh", help="poll every configured feed and calendar once")
+    sub.add_parser("sources", help="list the configured feeds and calendars and their health")
+
     sync = sub.add_parser("sync", help="sync slash commands to Discord (globally by default)")
     sync.add_argument("--guild", type=int, help="sync to this guild only")
     return parser
@@ -96,11 +100,14 @@ async def cmd_ingest(args: argparse.Namespace, config: Config) -> int:
     from bot.ingest.files import Ingestor
 
     async with Store.open(config.database) as store:
+        await store.check_writable()
         ingestor = await Ingestor.create(store, config.aliases_file, SystemClock())
         ingestor.on_file = lambda name, what: print(f"{name}: {what}")
         report = await ingestor.ingest(args.paths)
     for name, reason in report.skipped:
         print(f"skipped {name}: {reason}", file=sys.stderr)
+    for name, reason in report.warnings:
+        print(f"warning: {name}: {reason}", file=sys.stderr)
     print(f"{report.summary()} → {config.database}")
     return 0 if report.ok else 1
 
@@ -164,6 +171,10 @@ def cmd_calendar(args: argparse.Namespace, config: Config) -> int:
     try:
         if args.action == "import":
             report = import_calendar_file(args.file, saved, config.calendar_file)
+            for line in report.skipped:
+                print(f"skipped {line}", file=sys.stderr)
+            for line in report.warnings:
+                print(f"warning: {line}", file=sys.stderr)
             print(
                 f"{args.file}: {len(report.added)} added, {len(report.updated)} updated, "
                 f"{len(report.unchanged)} unchanged, {len(report.skipped)} skipped → {saved}"
@@ -195,12 +206,49 @@ def cmd_eval(args: argparse.Namespace, config: Config) -> int:
     return run_eval(args.gold, args.articles, out=sys.stdout, aliases_path=config.aliases_file)
 
 
+async def cmd_refresh(args: argparse.Namespace, config: Config) -> int:
+    """Poll every configured feed and calendar once; exit 1 naming the sources that failed."""
+    from bot.ingest.fetch import Fetcher
+    from bot.ingest.files import Ingestor
+    from bot.ingest.sources import refresh_all
+    from bot.services import load_current_calendar
+
+    if not config.feeds and not config.calendars:
+        print("No sources configured: add [[feeds]] or [[calendars]] to the config file.")
+        return 0
+    clock = make_clock(None, config)
+    base = await load_current_calendar(config)
+    async with Store.open(config.database) as store, Fetcher.open() as fetcher:
+        ingestor = await Ingestor.create(store, config.aliases_file, clock)
+        report = await refresh_all(store, config, fetcher, ingestor, base, clock.now())
+    for source in report.sources:
+        print(source.line())
+    if report.failed:
+        print(f"error: could not read {', '.join(report.failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def cmd_sources(args: argparse.Namespace, config: Config) -> int:
+    """List each configured source with its last success, last error and item count."""
+    from bot.ingest.sources import source_states
+    from bot.queries.sources import describe_sources
+
+    async with Store.open(config.database) as store:
+        states = await source_states(store)
+    lines = describe_sources(config, states)
+    print("\n".join(lines) if lines else "No sources configured.")
+    return 0
+
+
 ASYNC_COMMANDS: dict[str, Callable[[argparse.Namespace, Config], Coroutine[Any, Any, int]]] = {
     "run": cmd_run,
     "ingest": cmd_ingest,
     "ask": cmd_ask,
     "console": cmd_console,
     "sync": cmd_sync,
+    "refresh": cmd_refresh,
+    "sources": cmd_sources,
 }
 SYNC_COMMANDS: dict[str, Callable[[argparse.Namespace, Config], int]] = {
     "extract": cmd_extract,
@@ -219,13 +267,22 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.db is not None:
         config = replace(config, database=args.db)
-    setup_logging(args.log_level or config.log_level)
+    try:
+        level = check_log_level(args.log_level) if args.log_level else config.log_level
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(level)
     try:
         if args.command in SYNC_COMMANDS:
             return SYNC_COMMANDS[args.command](args, config)
         return asyncio.run(ASYNC_COMMANDS[args.command](args, config))
     except (StoreError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:  # locked, damaged or read-only mid-command: one line, no traceback
+        log.debug("Database error", exc_info=True)
+        print(f"error: {describe_db_error(config.database, exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

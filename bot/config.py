@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.clock import parse_instant
 
 DEFAULT_CONFIG_FILE = Path("config.toml")
+MAX_SHOWN_CHARS = 60
+"""A bad value longer than this is cut in error messages."""
+SHIPPED_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+"""The seeds folder beside the package (a source checkout or an editable install)."""
 DISCORD_API_BASE = "https://discord.com/api/v10"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -38,6 +44,39 @@ class ClockConfig:
     speed: float = 1.0
 
 
+DEFAULT_FEED_POLL_MINUTES = 15
+DEFAULT_CALENDAR_POLL_HOURS = 6
+URL_SCHEMES = ("http", "https")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSource:
+    """A news feed (RSS or Atom) Paddock polls: `[[feeds]]`."""
+
+    url: str
+    series: str | None = None
+    poll_minutes: float = DEFAULT_FEED_POLL_MINUTES
+
+    @property
+    def interval_s(self) -> float:
+        """Return the time between polls, in seconds."""
+        return self.poll_minutes * 60
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarSource:
+    """An iCalendar subscription Paddock polls: `[[calendars]]`."""
+
+    url: str
+    series: str
+    poll_hours: float = DEFAULT_CALENDAR_POLL_HOURS
+
+    @property
+    def interval_s(self) -> float:
+        """Return the time between polls, in seconds."""
+        return self.poll_hours * 3600
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """Paddock's settings."""
@@ -48,6 +87,8 @@ class Config:
     log_level: str = "INFO"
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     clock: ClockConfig = field(default_factory=ClockConfig)
+    feeds: tuple[FeedSource, ...] = ()
+    calendars: tuple[CalendarSource, ...] = ()
 
     @property
     def articles_dir(self) -> Path:
@@ -113,9 +154,10 @@ def _timezone(key: str, value: Any) -> str:
     name = _expect(key, value, str, "an IANA time zone name such as 'America/New_York'")
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
+        shown = name if len(name) <= MAX_SHOWN_CHARS else name[:MAX_SHOWN_CHARS] + "…"
         raise ConfigError(
-            f"{key} = {name!r}: expected an IANA time zone name such as 'America/New_York'"
+            f"{key} = {shown!r}: expected an IANA time zone name such as 'America/New_York'"
         ) from None
     return name
 
@@ -152,15 +194,92 @@ def _clock(table: dict[str, Any]) -> ClockConfig:
                 f"clock.start = {text!r}: expected an ISO 8601 instant with a time zone"
             ) from None
     speed = float(_expect("clock.speed", table.get("speed", 1.0), (int, float), "a number > 0"))
-    if speed <= 0:
+    if not math.isfinite(speed) or speed <= 0:
         raise ConfigError(f"clock.speed = {speed!r}: expected a number > 0")
     return ClockConfig(start=start, speed=speed)
+
+
+# --- sources: [[feeds]] and [[calendars]] ------------------------------------------------
+
+
+def source_url(key: str, value: Any) -> str:
+    """Return an http(s) URL with a host, else raise a `ConfigError` naming the key."""
+    url = _expect(key, value, str, "an http(s) URL")
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in URL_SCHEMES or not parts.hostname:
+        raise ConfigError(f"{key} = {url!r}: expected an http(s) URL")
+    return url.strip()
+
+
+def _positive(key: str, value: Any) -> float:
+    """Return a number > 0, else raise a `ConfigError` naming the key."""
+    number = float(_expect(key, value, (int, float), "a number > 0"))
+    if number <= 0:
+        raise ConfigError(f"{key} = {value!r}: expected a number > 0")
+    return number
+
+
+def _tables(key: str, value: Any) -> list[dict[str, Any]]:
+    """Return an array of tables (`[[key]]`), else raise a `ConfigError` naming the key."""
+    items = _expect(key, value, list, f"an array of tables ([[{key}]])")
+    for i, item in enumerate(items):
+        _expect(f"{key}[{i}]", item, dict, "a table")
+    return items
+
+
+def _feeds(value: Any) -> tuple[FeedSource, ...]:
+    """Read the [[feeds]] tables."""
+    feeds = []
+    for i, table in enumerate(_tables("feeds", value)):
+        where = f"feeds[{i}]"
+        _check_keys(where, table, {f.name for f in fields(FeedSource)})
+        series = table.get("series")
+        feeds.append(
+            FeedSource(
+                url=source_url(f"{where}.url", table.get("url")),
+                series=_expect(f"{where}.series", series, str, "a string") if series else None,
+                poll_minutes=_positive(
+                    f"{where}.poll_minutes", table.get("poll_minutes", DEFAULT_FEED_POLL_MINUTES)
+                ),
+            )
+        )
+    _check_unique("feeds", [feed.url for feed in feeds])
+    return tuple(feeds)
+
+
+def _calendars(value: Any) -> tuple[CalendarSource, ...]:
+    """Read the [[calendars]] tables."""
+    calendars = []
+    for i, table in enumerate(_tables("calendars", value)):
+        where = f"calendars[{i}]"
+        _check_keys(where, table, {f.name for f in fields(CalendarSource)})
+        series = _expect(f"{where}.series", table.get("series"), str, "a series name (string)")
+        if not series.strip():
+            raise ConfigError(f"{where}.series = {series!r}: expected a series name (string)")
+        calendars.append(
+            CalendarSource(
+                url=source_url(f"{where}.url", table.get("url")),
+                series=series.strip(),
+                poll_hours=_positive(
+                    f"{where}.poll_hours", table.get("poll_hours", DEFAULT_CALENDAR_POLL_HOURS)
+                ),
+            )
+        )
+    _check_unique("calendars", [calendar.url for calendar in calendars])
+    return tuple(calendars)
+
+
+def _check_unique(key: str, urls: list[str]) -> None:
+    """Reject a source URL listed twice."""
+    for i, url in enumerate(urls):
+        if url in urls[:i]:
+            raise ConfigError(f"{key}[{i}].url = {url!r}: listed twice; expected each URL once")
 
 
 def parse_config(data: dict[str, Any], base: Path) -> Config:
     """Build a `Config` from parsed TOML, resolving paths against `base`."""
     paddock = data.get("paddock", {})
-    _check_keys("", data, {"paddock", "discord", "clock"})
+    _check_keys("", data, {"paddock", "discord", "clock", "feeds", "calendars"})
     for section in ("paddock", "discord", "clock"):
         _expect(section, data.get(section, {}), dict, "a table")
     _check_keys("paddock", paddock, {"database", "seeds", "timezone", "log_level"})
@@ -169,11 +288,15 @@ def parse_config(data: dict[str, Any], base: Path) -> Config:
         raise ConfigError(f"paddock.log_level = {level!r}: expected one of {', '.join(LOG_LEVELS)}")
     return Config(
         database=_path("paddock.database", paddock.get("database", "data/paddock.db"), base),
-        seeds=_path("paddock.seeds", paddock.get("seeds", "seeds"), base),
+        seeds=_path("paddock.seeds", paddock["seeds"], base)
+        if "seeds" in paddock
+        else default_seeds(base),
         timezone=_timezone("paddock.timezone", paddock.get("timezone", "UTC")),
         log_level=level.upper(),
         discord=_discord(data.get("discord", {}), base),
         clock=_clock(data.get("clock", {})),
+        feeds=_feeds(data.get("feeds", [])),
+        calendars=_calendars(data.get("calendars", [])),
     )
 
 
@@ -190,6 +313,11 @@ def load_config(path: Path | None = None, environ: dict[str, str] | None = None)
             data = tomllib.loads(chosen.read_text(encoding="utf-8"))
         except OSError as exc:
             raise ConfigError(f"config file {chosen}: cannot be read ({exc.strerror})") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"config file {chosen}: not UTF-8 (byte {exc.start} cannot be decoded); "
+                "expected a UTF-8 TOML file"
+            ) from None
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"config file {chosen}: invalid TOML ({exc})") from None
         config = parse_config(data, chosen.resolve().parent)
@@ -218,3 +346,24 @@ def _apply_env(config: Config, env: dict[str, str] | os._Environ[str]) -> Config
                 ) from None
         config = replace(config, clock=_clock(clock))
     return config
+
+
+# --- defaults found relative to the package --------------------------------------------------
+
+
+def default_seeds(base: Path) -> Path:
+    """Return the seeds folder when the config names none: `base`/seeds, else the shipped one.
+
+    So `paddock` run from another folder still finds the calendar and the aliases file.
+    """
+    local = base / "seeds"
+    if local.is_dir() or not SHIPPED_SEEDS.is_dir():
+        return local
+    return SHIPPED_SEEDS
+
+
+def check_log_level(level: str, key: str = "--log-level") -> str:
+    """Return a log level name in capitals, or raise a `ConfigError` naming the choices."""
+    if level.upper() not in LOG_LEVELS:
+        raise ConfigError(f"{key} = {level!r}: expected one of {', '.join(LOG_LEVELS)}")
+    return level.upper()

@@ -84,6 +84,7 @@ class Article:
     published: date | None = None
     url: str | None = None
     content_hash: str = ""
+    series: str | None = None
 
     @property
     def paragraphs(self) -> list[str]:

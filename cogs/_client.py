@@ -20,6 +20,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import DISCORD_API_BASE, Config
 from bot.delivery.scheduler import DeliveryResult, OutgoingPost, PostScheduler
 from bot.delivery.server_events import ServerEventGone, ServerEventsForbidden, ServerEventSync
+from bot.delivery.sources import SourcePoller
 from bot.queries.server_events import PlannedServerEvent
 from bot.schedule.calendar import Calendar
 from bot.services import Services, open_services
@@ -118,6 +119,9 @@ class PaddockBot(commands.Bot):
         if self.deliver_posts:
             await scheduler.start()
             events.start()
+            poller = SourcePoller(services)  # feeds and calendars, on their own intervals
+            self._resources.push_async_callback(poller.stop)
+            await poller.start()
 
     async def _follow_gateway(self) -> None:
         """Use the gateway URL that the configured API announces (not Discord's by default)."""

@@ -16,6 +16,7 @@ from discord import app_commands
 from bot.admission import Admission, Ticket
 from bot.queries.answers import Answer
 from bot.queries.catalogue import complete
+from bot.queries.links import add_links, linked
 from bot.queries.saved import SavedQuery, remember, rerun, saved_query_of
 from cogs._render import render_embeds
 
@@ -134,6 +135,8 @@ async def turn_page(interaction: discord.Interaction[Any], key: str, page: int, 
         answer = await task
     finally:
         task.cancel()
+    if answer is not None:
+        answer = await add_links(services, answer)
     if answer is None:
         await _expired(interaction)
         return
@@ -207,6 +210,8 @@ async def reply(
     `bot.admission.QUERY_SLOTS` queries run at once: the others wait without holding memory.
     """
     services = services_of(interaction)
+    saved = saved_query_of(query)
+    query = linked(query)  # every cited article links to where it was published
     gate = services.admission
     gate.nudge_waiting()  # those waiting on their budget: acknowledge now, the bot is busy
     busy = gate.active > 0
@@ -218,7 +223,7 @@ async def reply(
             answer = await gate.run(partial(query, services))
         else:
             answer = await _answer_or_defer(interaction, gate, ticket, query, services, ephemeral)
-        await send_answer(interaction, answer, ephemeral=ephemeral, saved=saved_query_of(query))
+        await send_answer(interaction, answer, ephemeral=ephemeral, saved=saved)
     finally:
         gate.leave(ticket)
 

@@ -30,6 +30,7 @@ SHOW, CHANNEL, ROLE, EVENTS, TIMEZONE, LEADS, QOTD = (
     spec(f"config {name}")
     for name in ("show", "channel", "role", "events", "timezone", "leads", "qotd")
 )
+NEWS, SERIES = spec("config news"), spec("config series")
 
 
 def ping_problem(role: discord.Role, bot_permissions: discord.Permissions) -> str | None:
@@ -83,6 +84,25 @@ class ServerConfig(
         """Post reminders and the quote of the day in `channel`."""
         guild_id = guild_of(interaction)
         await reply(interaction, partial(CHANNEL.handler, guild_id=guild_id, channel=channel.id))
+
+    @app_commands.command(name=NEWS.leaf, description=NEWS.description)
+    @app_commands.describe(**NEWS.descriptions())
+    async def news(
+        self, interaction: discord.Interaction, channel: discord.TextChannel | None = None
+    ) -> None:
+        """Post each new article from the feeds in `channel`, or stop when left empty."""
+        channel_id = channel.id if channel else None
+        await reply(
+            interaction, partial(NEWS.handler, guild_id=guild_of(interaction), channel=channel_id)
+        )
+
+    @app_commands.command(name=SERIES.leaf, description=SERIES.description)
+    @app_commands.describe(**SERIES.descriptions())
+    async def series(self, interaction: discord.Interaction, series: str) -> None:
+        """Choose which series' news and reminders this server gets (default: all)."""
+        await reply(
+            interaction, partial(SERIES.handler, guild_id=guild_of(interaction), series=series)
+        )
 
     @app_commands.command(name=ROLE.leaf, description=ROLE.description)
     @app_commands.describe(**ROLE.descriptions())

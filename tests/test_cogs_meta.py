@@ -151,4 +151,4 @@ async def test_help_for_one_command_shows_its_options(services):
     await Meta.help.callback(Meta(), interaction, command="schedule season")
     fields = {f.name: f.value for f in sent(interaction)["embed"].fields}
     assert fields["year:1950–2100"] == "Season year, e.g. 2024 (optional)"
-    assert fields["Example"] == "/schedule season year:2024"
+    assert fields["Example"] == "`/schedule season year:2024`"

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
-from bot.queries.answers import Answer, Section, Source, escape, not_found
+import pytest
+
+from bot.queries.answers import Answer, Section, Source, not_found
+from bot.queries.inline import Bold, Channel, Link, Role, Text, Timestamp
 from cogs._render import (
     EMBED_DESCRIPTION_LIMIT,
     EMBED_FIELD_VALUE_LIMIT,
     EMBED_FIELDS_LIMIT,
     EMBED_FOOTER_LIMIT,
     EMBED_TOTAL_LIMIT,
+    escape,
+    markdown,
     render_embeds,
 )
 
@@ -48,22 +53,75 @@ def test_long_answer_is_paged_and_every_page_fits():
     assert "".join(e.description or "" for e in embeds).count("d") == 9000
 
 
-def test_nothing_in_an_answer_can_ping():
+def test_nothing_in_an_answer_can_ping_or_show_a_pill():
     answer = Answer("@everyone title", "hi @here <@123> <@&456>", [Section("@everyone", "@here")])
     (embed,) = render_embeds(answer)
     rendered = " ".join(
         [embed.title, embed.description, embed.fields[0].name, embed.fields[0].value]
     )
     assert "@everyone" not in rendered and "@here" not in rendered
-    assert "<@&456>" in rendered, "mention pills stay readable: embeds never ping"
+    assert "<@123>" not in rendered and "<@&456>" not in rendered
+    assert "@123>" in rendered and "@&456>" in rendered, "still readable as typed"
 
 
-def test_escape_neutralises_markdown_and_mentions_in_article_text():
-    text = escape("**bold** claim by @everyone and <@123> in <#9> `code`\n> quote")
-    assert "**" not in text.replace("\\*", "")
-    assert "@everyone" not in text and "<@1" not in text and "<#9" not in text
-    assert "\n\\> quote" in text
-    assert "\\`code\\`" in text
+PHISH = "[free tickets](https://evil.example/phish)"
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["title", "description", "field name", "field value", "bold"],
+)
+def test_a_masked_link_in_article_text_or_typed_input_is_never_a_link(where):
+    text = f"Win {PHISH} now <@&123>"
+    parts = {
+        "title": Answer(text),
+        "description": Answer("t", text),
+        "field name": Answer("t", sections=[Section(text, "v")]),
+        "field value": Answer("t", sections=[Section("n", text)]),
+        "bold": Answer("t", Text.of(Bold(text))),
+    }
+    (embed,) = render_embeds(parts[where])
+    shown = " ".join([embed.title or "", embed.description or ""])
+    shown += " ".join(f"{f.name} {f.value}" for f in embed.fields)
+    assert PHISH not in shown and "](" not in shown.replace("\\](", "")
+    assert "\\[free tickets\\]" in shown
+    assert "<@&123>" not in shown
+
+
+def test_markup_from_article_text_is_shown_as_typed():
+    text = escape("**bold** _it_ ~~gone~~ `code` ||spoiler||\n> quote\n# big\n- item\n1. one")
+    for raw in ("\\*\\*bold\\*\\*", "\\_it\\_", "\\~\\~gone", "\\`code\\`", "\\|\\|spoiler"):
+        assert raw in text
+    assert "\n\\> quote\n\\# big\n\\- item\n1\\. one" in text
+    assert "<\u200bt:1:R>" in escape("<t:1:R>") and "<\u200b#9>" in escape("<#9>")
+
+
+@pytest.mark.parametrize(
+    "name", ["O'Neil", "Jean-Éric Vergne", "Kévin Estre", "Renger van der Zande"]
+)
+def test_names_read_as_written(name):
+    (embed,) = render_embeds(Answer(name, name, [Section(name, name)]))
+    assert embed.title == embed.description == embed.fields[0].name == embed.fields[0].value == name
+
+
+def test_structure_becomes_discord_markup():
+    at = datetime(2024, 1, 27, 18, 40, tzinfo=UTC)
+    text = Text.of(
+        Bold("2024"),
+        " · ",
+        Channel(9),
+        " ",
+        Role(5),
+        " ",
+        Timestamp(at, "R"),
+        " ",
+        Link("Report (full)", "https://example.org/a_(b)"),
+        " ",
+        Link("x", "javascript:alert(1)"),
+    )
+    assert markdown(text) == (
+        "**2024** · <#9> <@&5> <t:1706380800:R> [Report (full)](https://example.org/a_%28b%29) x"
+    )
 
 
 def test_not_found_answer_lists_suggestions():

@@ -7,6 +7,7 @@ import json
 from bot.clock import OffsetClock, parse_instant
 from bot.queries.schedule import calendar_ics, next_weekend, schedule
 from bot.services import load_current_calendar
+from cogs._render import markdown
 from tests.conftest import paddock
 
 
@@ -21,7 +22,7 @@ async def test_next_names_the_rolex_24_with_start_countdown_and_lineups(services
     assert answer.ok and "Rolex 24" in answer.title
     race = answer.data["race"]
     assert race["start_utc"] == "2024-01-27T18:40:00+00:00"  # 13:40 at Daytona (EST)
-    assert "<t:1706380800:R>" in answer.description
+    assert "<t:1706380800:R>" in markdown(answer.description)
     names = [s.name for s in answer.sections]
     assert any(name.startswith("#31") for name in names), names
     assert answer.sources, "line-ups cite their articles"

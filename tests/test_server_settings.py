@@ -16,6 +16,7 @@ from bot.queries.server import (
     zone_names,
 )
 from bot.schedule.outbox import get_settings
+from cogs._render import markdown
 
 GUILD = 4242
 
@@ -58,7 +59,7 @@ async def test_setting_a_channel_plans_reminders_for_the_next_race(services):
     assert before.data["pending_posts"] == 0
     answer = await update_settings(services, GUILD, channel_id=777)
     assert answer.data["channel_id"] == 777
-    assert "<#777>" in answer.sections[0].value
+    assert markdown(answer.sections[0].value) == "<#777>"
     saved = await get_settings(services.store, GUILD)
     assert saved.channel_id == 777 and saved.leads == parse_leads("7d, 1d, 1h")
 

@@ -1,16 +1,12 @@
-"""Render answers as plain text for the console."""
+"""Render answers as plain text for the console: times readable, places by name, no markup."""
 
 from __future__ import annotations
 
-import re
 import textwrap
 from datetime import UTC, datetime
 
 from bot.queries.answers import Answer
-
-_DISCORD_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
-_MARKDOWN = re.compile(r"(\*\*|__|~~|`)")
-_PLACE = re.compile(r"<(?:#|@&)(\d+)>")
+from bot.queries.inline import Bold, Channel, Code, Link, Rich, Role, Span, Spoiler, Text, Timestamp
 
 
 def relative(instant: datetime, now: datetime) -> str:
@@ -24,20 +20,37 @@ def relative(instant: datetime, now: datetime) -> str:
     return f"in {span}" if seconds >= 0 else f"{span} ago"
 
 
-def plain(text: str, now: datetime | None = None, places: dict[int, str] | None = None) -> str:
-    """Turn Discord markup into console text: readable times, no emphasis marks."""
+def when(stamp: Timestamp, now: datetime | None) -> str:
+    """Return an instant as console text: relative to now for style R, else a UTC date and time."""
+    instant = stamp.at.astimezone(UTC)
+    if stamp.style == "R":
+        return f"({relative(instant, now)})" if now else f"({instant:%Y-%m-%d %H:%M} UTC)"
+    if stamp.style in ("d", "D"):
+        return f"{instant:%a %d %b %Y}"
+    if stamp.style in ("t", "T"):
+        return f"{instant:%H:%M} UTC"
+    return f"{instant:%a %d %b %Y %H:%M} UTC"
 
-    def timestamp(match: re.Match[str]) -> str:
-        instant = datetime.fromtimestamp(int(match.group(1)), UTC)
-        if match.group(2) == "R":
-            return f"({relative(instant, now)})" if now else f"({instant:%Y-%m-%d %H:%M} UTC)"
-        return f"{instant:%a %d %b %Y %H:%M} UTC"
 
-    def place(match: re.Match[str]) -> str:
-        return (places or {}).get(int(match.group(1)), f"#{match.group(1)}")
+def span_text(span: Span, now: datetime | None, places: dict[int, str] | None) -> str:
+    """Return one span as console text."""
+    if isinstance(span, str):
+        return span
+    if isinstance(span, Bold | Code | Spoiler):
+        return span.text
+    if isinstance(span, Link):
+        return f"{span.title} <{span.url}>"
+    if isinstance(span, Channel | Role):
+        mark = "#" if isinstance(span, Channel) else "@"
+        return (places or {}).get(span.id, f"{mark}{span.id}")
+    return when(span, now)
 
-    text = _PLACE.sub(place, _DISCORD_TIMESTAMP.sub(timestamp, text))
-    return _MARKDOWN.sub("", text)
+
+def console_text(value: Rich, now: datetime | None, places: dict[int, str] | None) -> str:
+    """Return answer text as console text."""
+    if isinstance(value, Text):
+        return "".join(span_text(span, now, places) for span in value.spans)
+    return value
 
 
 def render_text(
@@ -49,9 +62,9 @@ def render_text(
     """Render an answer as readable text (relative times against `now`, when given)."""
     lines = [answer.title, "=" * min(len(answer.title), width)]
     if answer.description:
-        lines += [plain(answer.description, now, places), ""]
+        lines += [console_text(answer.description, now, places), ""]
     for section in answer.sections:
-        value = plain(section.value, now, places).strip("\u200b")
+        value = console_text(section.value, now, places)
         if "\n" not in value and len(section.name) + len(value) + 2 <= width:
             lines.append(f"{section.name}: {value}".rstrip())
             continue
@@ -60,5 +73,8 @@ def render_text(
             lines.extend(textwrap.wrap(line, width, initial_indent="  ", subsequent_indent="    "))
     if answer.sources:
         lines += ["", "Sources:"]
-        lines += [f"  - {source.cite()}" for source in answer.sources]
+        for source in answer.sources:
+            lines.append(f"  - {source.cite()}")
+            if source.url:
+                lines.append(f"    {source.url}")
     return "\n".join(lines).rstrip() + "\n"

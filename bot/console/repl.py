@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import shlex
+import sqlite3
 import sys
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,7 @@ from bot.queries.catalogue import (
     invoke,
 )
 from bot.services import Services
+from bot.store import describe_db_error
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +112,8 @@ async def answer_line(
         return await run_line(services, table, line), None
     except UsageError as exc:
         return None, str(exc)
+    except sqlite3.Error as exc:  # a damaged or locked database: say so, keep the session
+        return None, describe_db_error(services.store.path, exc)
 
 
 async def render_answer(services: Services, answer: Answer, *, as_json: bool) -> str:

@@ -28,7 +28,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
 from bot.queries.answers import Answer
-from bot.queries.posts import StoredQuote, load_quote, quote_ids, render_post
+from bot.queries.posts import (
+    StoredQuote,
+    load_news,
+    load_quote,
+    quote_ids,
+    render_news,
+    render_post,
+)
 from bot.schedule.calendar import Calendar
 from bot.schedule.outbox import (
     OUTBOX_GRACE,
@@ -261,6 +268,12 @@ class PostScheduler:
         self.calendar = calendar
         await self.replan()
 
+    async def posts_queued(self) -> None:
+        """Arm the wake-up for posts queued outside the plan (news)."""
+        async with self._busy:
+            if self._lock.held:
+                await self._arm()
+
     async def update_settings(self, settings: GuildSettings) -> None:
         """Save a server's settings and re-plan its posts (resuming it if it was paused)."""
         async with self._busy:
@@ -362,6 +375,8 @@ class PostScheduler:
 
     async def _outgoing(self, post: Post) -> OutgoingPost | None:
         settings = await get_settings(self.store, post.guild_id)
+        if post.kind == "news":
+            return await self._news(post, settings)
         if settings.channel_id is None:
             await drop_post(self.store, post.key, "no channel configured")
             return None
@@ -374,6 +389,16 @@ class PostScheduler:
         # The role is for race reminders (previews, countdowns), never the quote of the day.
         role = settings.ping_role_id if post.kind != "qotd" else None
         return OutgoingPost(post, post.guild_id, settings.channel_id, role, answer)
+
+    async def _news(self, post: Post, settings: GuildSettings) -> OutgoingPost | None:
+        """Return a news post to the server's news channel (never pinging)."""
+        item = await load_news(self.store, int(post.payload.get("article_id") or 0))
+        reason = "no news channel configured" if settings.news_channel_id is None else ""
+        reason = reason or ("the article is gone" if item is None else "")
+        if reason or item is None or settings.news_channel_id is None:
+            await drop_post(self.store, post.key, reason)
+            return None
+        return OutgoingPost(post, post.guild_id, settings.news_channel_id, None, render_news(item))
 
     async def _quote_for(self, post: Post) -> StoredQuote | None:
         history = await qotd_history(self.store, post.guild_id)

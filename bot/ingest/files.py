@@ -10,21 +10,25 @@ import os
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache, partial
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
 from bot import extraction
-from bot.articles import Article, ArticleError, find_article_files, read_article
+from bot.articles import Article, ArticleError, read_article, scan_article_files
 from bot.clock import Clock, SystemClock
 from bot.extraction import Aliases, extract, load_aliases
 from bot.extraction.names import PARTICLES, normalize_name
 from bot.facts import ArticleFacts
+from bot.ingest.budget import BudgetExceeded, time_budget
+from bot.ingest.orphans import die_with
 from bot.store import Store
 from bot.store.writer import write_article
 
@@ -38,6 +42,9 @@ WORD_MATCH_CUTOFF = 75.0
 """A known person is offered to extraction when a word of their name is this close to a word
 of the article (extraction's own fuzzy matching needs 85 on whole names or surnames)."""
 
+FILE_BUDGET_S = 60.0
+"""Seconds extraction may spend on one file before it is reported and skipped."""
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 
@@ -49,6 +56,11 @@ class IngestReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    """What was passed over without losing an article: dangling links, FIFOs in a folder,
+    unreadable folders, the same file by a second path, a missing aliases file."""
+    article_ids: dict[str, int] = field(default_factory=dict)
+    """The store id of every article added or updated, by its key (path)."""
 
     @property
     def ok(self) -> bool:
@@ -57,10 +69,11 @@ class IngestReport:
 
     def summary(self) -> str:
         """Return a one-line summary."""
-        return (
+        text = (
             f"{len(self.added)} added, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped"
         )
+        return text + (f", {len(self.warnings)} warnings" if self.warnings else "")
 
 
 def extractor_fingerprint(aliases_file: Path | None) -> str:
@@ -199,8 +212,13 @@ class Ingestor:
     aliases_file: Path | None = None
     workers: int = field(default_factory=default_workers)
     pool_min: int = POOL_MIN_ARTICLES
+    file_budget_s: float = FILE_BUDGET_S
+    missing_aliases: Path | None = None
+    pool_broken: bool = False
     people: list[Person] = field(default_factory=list)
     known: KnownPeople = field(default_factory=KnownPeople)
+    _turn: asyncio.Lock = field(default_factory=asyncio.Lock)
+    """One ingest at a time: the known people are shared between them."""
 
     @classmethod
     async def create(
@@ -208,26 +226,58 @@ class Ingestor:
     ) -> Ingestor:
         """Load the aliases and fingerprint the extractor, off the event loop."""
         aliases = None
+        missing = None
         if aliases_file is not None and await asyncio.to_thread(aliases_file.is_file):
             aliases = await asyncio.to_thread(load_aliases, aliases_file)
         else:
-            aliases_file = None
+            missing, aliases_file = aliases_file, None
         fingerprint = await asyncio.to_thread(extractor_fingerprint, aliases_file)
-        return cls(store, aliases, fingerprint, clock or SystemClock(), aliases_file=aliases_file)
+        return cls(
+            store,
+            aliases,
+            fingerprint,
+            clock or SystemClock(),
+            aliases_file=aliases_file,
+            missing_aliases=missing,
+        )
 
     async def ingest(self, paths: list[Path]) -> IngestReport:
-        """Ingest every article file under `paths`; bad files are reported and skipped.
+        """Ingest every article file under `paths`; bad files are reported and skipped."""
+        report = IngestReport()
+        files = await self._scan(paths, report)
+
+        async def load(at: int, report: IngestReport) -> list[_Pending]:
+            return await self._compare(files[at : at + CHUNK_ARTICLES], report)
+
+        return await self._run(len(files), load, report)
+
+    async def ingest_articles(self, articles: list[tuple[str, Article]]) -> IngestReport:
+        """Ingest articles read elsewhere (news feeds), each under its key, as files are."""
+
+        async def load(at: int, report: IngestReport) -> list[_Pending]:
+            chunk = articles[at : at + CHUNK_ARTICLES]
+            stored = await self.store.stored_hashes([key for key, _ in chunk])
+            return self._pending(chunk, stored, report)
+
+        return await self._run(len(articles), load)
+
+    async def _run(
+        self,
+        count: int,
+        load: Callable[[int, IngestReport], Awaitable[list[_Pending]]],
+        report: IngestReport | None = None,
+    ) -> IngestReport:
+        """Ingest `count` articles, `load`ed a chunk at a time.
 
         Chunk k is extracted while chunk k-1 is written, against the people known when
         chunk k-2 was written, so the facts do not depend on timing or on the worker count.
         """
-        report = IngestReport()
-        files = await asyncio.to_thread(find_article_files, paths)
+        report = report if report is not None else IngestReport()
         previous: _Chunk | None = None
-        async with self._extraction(len(files)) as extract_all:
+        async with self._turn, self._extraction(count) as extract_all:
             try:
-                for at in range(0, len(files), CHUNK_ARTICLES):
-                    pending = await self._compare(files[at : at + CHUNK_ARTICLES], report)
+                for at in range(0, count, CHUNK_ARTICLES):
+                    pending = await load(at, report)
                     people = await self._people()
                     articles = [item.article for item in pending]
                     chunk = _Chunk(pending, asyncio.ensure_future(extract_all(articles, people)))
@@ -242,13 +292,44 @@ class Ingestor:
         log.info("Ingest: %s", report.summary())
         return report
 
+    async def _scan(self, paths: list[Path], report: IngestReport) -> list[Path]:
+        """Find the article files under `paths`, reporting what cannot be read or is passed over."""
+        scan = await asyncio.to_thread(scan_article_files, paths)
+        if self.missing_aliases is not None:
+            self._warn(
+                report,
+                str(self.missing_aliases),
+                "aliases file not found: team names are not merged (set paddock.seeds)",
+            )
+        for where, reason in scan.problems:
+            self._skip(report, where, reason)
+        for where, reason in scan.warnings:
+            self._warn(report, where, reason)
+        for where, same in scan.duplicates:
+            self._warn(report, where, f"the same file as {same}, read once")
+        return scan.files
+
+    def _skip(self, report: IngestReport, where: str, reason: str) -> None:
+        log.warning("Skipped %s: %s", where, reason)
+        report.skipped.append((where, reason))
+        self._tell(where, f"skipped: {reason}")
+
+    def _warn(self, report: IngestReport, where: str, reason: str) -> None:
+        log.warning("%s: %s", where, reason)
+        report.warnings.append((where, reason))
+
     @asynccontextmanager
     async def _extraction(self, files: int) -> AsyncIterator[_ExtractAll]:
         """Yield how to extract many articles: worker processes for a big ingest, else a thread."""
         if self.workers < 2 or files < self.pool_min or not self._poolable():
             yield self._extract_in_thread
             return
-        with ProcessPoolExecutor(self.workers, mp_context=_worker_context()) as pool:
+        with ProcessPoolExecutor(
+            self.workers,
+            mp_context=_worker_context(),
+            initializer=die_with,
+            initargs=(os.getpid(),),
+        ) as pool:
             yield partial(self._extract_in_pool, pool)
 
     def _poolable(self) -> bool:
@@ -259,7 +340,9 @@ class Ingestor:
         self, articles: list[Article], people: tuple[Person, ...]
     ) -> _Extracted:
         """Extract articles one after another on a thread."""
-        return await asyncio.to_thread(extract_many, self.aliases, self.known, people, articles)
+        return await asyncio.to_thread(
+            extract_many, self.aliases, self.known, people, articles, self.file_budget_s
+        )
 
     async def _extract_in_pool(
         self, pool: ProcessPoolExecutor, articles: list[Article], people: tuple[Person, ...]
@@ -267,34 +350,55 @@ class Ingestor:
         """Extract articles in the worker processes, a slice each."""
         if not articles:
             return []
+        if self.pool_broken:
+            return await self._extract_in_thread(articles, people)
         loop = asyncio.get_running_loop()
         size = -(-len(articles) // self.workers)
-        done = await asyncio.gather(
-            *(
-                loop.run_in_executor(
-                    pool, extract_in_worker, self.aliases_file, people, articles[at : at + size]
+        try:
+            done = await asyncio.gather(
+                *(
+                    loop.run_in_executor(
+                        pool,
+                        extract_in_worker,
+                        self.aliases_file,
+                        people,
+                        articles[at : at + size],
+                        self.file_budget_s,
+                    )
+                    for at in range(0, len(articles), size)
                 )
-                for at in range(0, len(articles), size)
             )
-        )
+        except BrokenProcessPool:  # a worker died (killed, out of memory): go on without them
+            log.warning("Ingest: an extraction worker died; extracting on in this process")
+            self.pool_broken = True
+            return await self._extract_in_thread(articles, people)
         return [facts for part in done for facts in part]
 
     async def _compare(self, files: list[Path], report: IngestReport) -> list[_Pending]:
         """Read a chunk of files and return the new or changed articles among them."""
         read = await asyncio.to_thread(_read_all, files)
         stored = await self.store.stored_hashes([str(path) for path in files])
+        return self._pending(
+            [(str(path), item) for path, item in zip(files, read, strict=True)], stored, report
+        )
+
+    def _pending(
+        self,
+        keyed: Sequence[tuple[str, Article | ArticleError]],
+        stored: dict[str, str],
+        report: IngestReport,
+    ) -> list[_Pending]:
+        """Return the new or changed articles of a chunk; report the bad and unchanged ones."""
         pending: list[_Pending] = []
-        for path, item in zip(files, read, strict=True):
+        for key, item in keyed:
             if isinstance(item, ArticleError):
-                log.warning("Skipped %s: %s", item.source, item.reason)
-                report.skipped.append((str(path), item.reason))
-                self._tell(str(path), f"skipped: {item.reason}")
+                self._skip(report, key, item.reason)
                 continue
             fingerprint = f"{item.content_hash}:{self.extractor}"
-            if stored.get(str(path)) == fingerprint:
-                report.unchanged.append(str(path))
+            if stored.get(key) == fingerprint:
+                report.unchanged.append(key)
                 continue
-            pending.append(_Pending(item, str(path), fingerprint, replaces=str(path) in stored))
+            pending.append(_Pending(item, key, fingerprint, replaces=key in stored))
         return pending
 
     async def _people(self) -> tuple[Person, ...]:
@@ -309,29 +413,32 @@ class Ingestor:
         facts: list[ArticleFacts] = []
         for item, found in zip(chunk.pending, await chunk.facts, strict=True):
             if isinstance(found, ExtractionFailed):
-                log.warning("Skipped %s: %s", item.key, found.reason)
-                report.skipped.append((item.key, found.reason))
-                self._tell(item.key, f"skipped: {found.reason}")
+                self._skip(report, item.key, found.reason)
             else:
                 pending.append(item)
                 facts.append(found)
         if not pending:
             return
-        await self.store.write(partial(self._write, pending=pending, facts=facts))
-        for item in pending:
+        written = await self.store.write(partial(self._write, pending=pending, facts=facts))
+        for item, outcome in zip(pending, written, strict=True):
+            if isinstance(outcome, str):
+                self._skip(report, item.key, outcome)
+                continue
+            report.article_ids[item.key] = outcome
             (report.updated if item.replaces else report.added).append(item.key)
             self._tell(item.key, "updated" if item.replaces else "added")
 
     def _write(
         self, db: sqlite3.Connection, pending: list[_Pending], facts: list[ArticleFacts]
-    ) -> list[int]:
-        """Write extracted articles in order (on the writer thread)."""
+    ) -> list[int | str]:
+        """Write extracted articles in order (on the writer thread), each in a savepoint.
+
+        An article the database refuses is rolled back alone and its reason returned in its
+        place; the others of the chunk are still written.
+        """
         now = self.clock.now()
         return [
-            write_article(
-                db, item.article, found, path=item.key, fingerprint=item.fingerprint, now=now
-            )
-            for item, found in zip(pending, facts, strict=True)
+            _write_one(db, item, found, now) for item, found in zip(pending, facts, strict=True)
         ]
 
     def _tell(self, name: str, what: str) -> None:
@@ -344,6 +451,24 @@ _Extracted = list[ArticleFacts | ExtractionFailed]
 _ExtractAll = Callable[[list[Article], tuple[Person, ...]], Awaitable[_Extracted]]
 
 
+def _write_one(
+    db: sqlite3.Connection, item: _Pending, facts: ArticleFacts, now: datetime
+) -> int | str:
+    """Write one article inside a savepoint; return its id, or why it could not be written."""
+    db.execute("SAVEPOINT article")
+    try:
+        article_id = write_article(
+            db, item.article, facts, path=item.key, fingerprint=item.fingerprint, now=now
+        )
+    except (sqlite3.IntegrityError, sqlite3.DataError, sqlite3.InterfaceError, ValueError) as exc:
+        db.execute("ROLLBACK TO article")
+        db.execute("RELEASE article")
+        log.warning("Not written %s: %s", item.key, exc)
+        return f"cannot be stored ({type(exc).__name__}: {' '.join(str(exc).split())})"
+    db.execute("RELEASE article")
+    return article_id
+
+
 def _worker_context() -> multiprocessing.context.BaseContext:
     """Return how to start extraction workers: from a fork server where there is one.
 
@@ -352,7 +477,7 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
+    context.set_forkserver_preload([__name__, "bot.ingest.orphans"])
     return context
 
 
@@ -364,25 +489,38 @@ def _read_all(files: list[Path]) -> list[Article | ArticleError]:
             read.append(read_article(path))
         except ArticleError as exc:
             read.append(exc)
+        except Exception as exc:  # a reader bug on one odd file must not cost the others
+            log.exception("Reading %s failed", path)
+            read.append(ArticleError(path.name, f"cannot be read ({type(exc).__name__}: {exc})"))
     return read
 
 
 def extract_many(
-    aliases: Aliases | None, known: KnownPeople, people: Iterable[Person], articles: list[Article]
+    aliases: Aliases | None,
+    known: KnownPeople,
+    people: Iterable[Person],
+    articles: list[Article],
+    budget_s: float = FILE_BUDGET_S,
 ) -> list[ArticleFacts | ExtractionFailed]:
     """Learn the people not yet known, then extract each article against those it may name."""
     for entity_id, name, norm in people:
         if entity_id > known.last_id:
             known.add(entity_id, name, norm)
-    return [_extract_one(article, aliases, known) for article in articles]
+    return [_extract_one(article, aliases, known, budget_s) for article in articles]
 
 
 def _extract_one(
-    article: Article, aliases: Aliases | None, known: KnownPeople
+    article: Article, aliases: Aliases | None, known: KnownPeople, budget_s: float
 ) -> ArticleFacts | ExtractionFailed:
-    """Extract one article; a failure is reported for that file and the ingest goes on."""
+    """Extract one article within its time budget; a failure is reported for that file."""
     try:
-        return extract(article, aliases=aliases, known_people=known.relevant(article))
+        with time_budget(budget_s):
+            return extract(article, aliases=aliases, known_people=known.relevant(article))
+    except BudgetExceeded:
+        log.warning("Extraction of %s took over %.3g s: skipped", article.source, budget_s)
+        return ExtractionFailed(
+            f"extraction took longer than the {budget_s:g} s a file may take; skipped"
+        )
     except Exception as exc:  # a bug met on one odd article must not stop the other files
         log.exception("Extraction failed on %s", article.source)
         return ExtractionFailed(f"extraction failed ({type(exc).__name__}: {exc})")
@@ -396,8 +534,11 @@ def _worker_state(aliases_file: Path | None) -> tuple[Aliases | None, KnownPeopl
 
 
 def extract_in_worker(
-    aliases_file: Path | None, people: tuple[Person, ...], articles: list[Article]
+    aliases_file: Path | None,
+    people: tuple[Person, ...],
+    articles: list[Article],
+    budget_s: float = FILE_BUDGET_S,
 ) -> _Extracted:
     """Extract a slice of articles in a worker process."""
     aliases, known = _worker_state(aliases_file)
-    return extract_many(aliases, known, people, articles)
+    return extract_many(aliases, known, people, articles, budget_s)

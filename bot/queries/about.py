@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bot import __version__
 from bot.queries.answers import Answer, Section
+from bot.queries.inline import Code, Text, plain
+from bot.queries.sources import sources_section
 from bot.services import Services
 
 
@@ -25,7 +27,8 @@ async def about(services: Services) -> Answer:
     now = services.clock.now()
     uptime = (now - services.started_at).total_seconds() if services.started_at else 0.0
     latency = f"{services.latency_ms:.0f} ms" if services.latency_ms is not None else "n/a"
-    return Answer(
+    sources = await sources_section(services)
+    answer = Answer(
         title="About Paddock",
         description=(
             "Lineups, results and quotes read from motorsport news, "
@@ -43,7 +46,7 @@ async def about(services: Services) -> Answer:
             Section("Entities", str(stats.entities), inline=True),
             Section("Latency", latency, inline=True),
             Section("Uptime", _duration(uptime), inline=True),
-            Section("Database", f"`{services.store.path}`"),
+            Section("Database", Text.of(Code(str(services.store.path)))),
         ],
         data={
             "version": __version__,
@@ -58,3 +61,7 @@ async def about(services: Services) -> Answer:
             "uptime_s": round(uptime, 3),
         },
     )
+    if sources is not None:
+        answer.sections.append(sources)
+        answer.data["sources"] = plain(sources.value).splitlines()
+    return answer

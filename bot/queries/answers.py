@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from bot.queries.inline import Rich, Text, plain, span_json
 from bot.text import headline
 
 AnswerStatus = Literal["ok", "not_found", "error"]
@@ -20,6 +20,7 @@ class Source:
     article_id: int
     title: str
     published: date | None = None
+    url: str | None = None
 
     def cite(self) -> str:
         """Return a short citation: the date (or 'undated'), the title and the article id."""
@@ -37,7 +38,7 @@ class Section:
     """A titled block of an answer (an embed field on Discord)."""
 
     name: str
-    value: str
+    value: Rich
     inline: bool = False
 
 
@@ -54,13 +55,15 @@ class Answer:
     """What a query returns: text blocks, their sources, and machine-readable data."""
 
     title: str
-    description: str = ""
+    description: Rich = ""
     sections: list[Section] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     status: AnswerStatus = "ok"
     suggestions: list[str] = field(default_factory=list)
     data: dict[str, Any] = field(default_factory=dict)
     attachment: Attachment | None = None
+    url: str | None = None
+    """Where the title links to (a news post's article)."""
 
     @property
     def ok(self) -> bool:
@@ -70,11 +73,16 @@ class Answer:
     def to_json(self) -> dict[str, Any]:
         """Return the answer as JSON-ready data."""
         out = asdict(self)
+        out["description"] = plain(self.description)
+        out["sections"] = [_section_json(s) for s in self.sections]
+        if isinstance(self.description, Text):
+            out["description_spans"] = [span_json(s) for s in self.description.spans]
         out["sources"] = [
             {
                 "article_id": s.article_id,
                 "title": s.title,
                 "date": s.published.isoformat() if s.published else None,
+                "url": s.url,
             }
             for s in self.sources
         ]
@@ -84,6 +92,18 @@ class Answer:
                 "bytes": len(self.attachment.data),
             }
         return out
+
+
+def _section_json(section: Section) -> dict[str, Any]:
+    """Return a section as JSON-ready data: plain text, and its spans when structured."""
+    out: dict[str, Any] = {
+        "name": section.name,
+        "value": plain(section.value),
+        "inline": section.inline,
+    }
+    if isinstance(section.value, Text):
+        out["spans"] = [span_json(s) for s in section.value.spans]
+    return out
 
 
 def not_found(what: str, query: str, suggestions: list[str]) -> Answer:
@@ -96,18 +116,6 @@ def not_found(what: str, query: str, suggestions: list[str]) -> Answer:
         suggestions=suggestions,
         data={"query": query},
     )
-
-
-_INLINE_MARKDOWN = str.maketrans({ch: f"\\{ch}" for ch in "\\*_~`|"})
-_LINE_START_MARKDOWN = re.compile(r"^(\s*)([#>-])", re.MULTILINE)
-ZERO_WIDTH = "\u200b"
-"""An invisible character: breaks mentions and fills fields Discord needs non-empty."""
-
-
-def escape(text: str) -> str:
-    """Escape article text for Discord: no markdown effects and no mentions."""
-    safe = _LINE_START_MARKDOWN.sub(r"\1\\\2", text.translate(_INLINE_MARKDOWN))
-    return safe.replace("@", f"@{ZERO_WIDTH}").replace("<#", f"<{ZERO_WIDTH}#")
 
 
 def ambiguous(what: str, query: str, candidates: list[str]) -> Answer:

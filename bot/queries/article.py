@@ -13,8 +13,8 @@ from bot.queries.common import (
     chunk_sections,
     clip,
     normalize_car,
-    safe,
 )
+from bot.queries.inline import Text
 from bot.queries.names import event_names
 from bot.services import Services
 from bot.store import StoredArticle
@@ -79,12 +79,15 @@ async def article(services: Services, id: int) -> Answer:
     lineup_evidence = await _lineup_evidence(services, id)
     sections = chunk_sections(
         "Line-ups",
-        [f"#{g.car} {g.line(names)}{evidence_note(lineup_evidence.get(g.car))}" for g in groups],
+        [
+            Text.of(f"#{g.car} ", g.line(names), evidence_note(lineup_evidence.get(g.car)))
+            for g in groups
+        ],
     )
     sections += chunk_sections(
         "Results",
         [
-            f"{e.heading}: {r.line(result_names)}{evidence_note(r.evidence)}"
+            Text.of(f"{e.heading}: ", r.line(result_names), evidence_note(r.evidence))
             for e, r in shown_results
         ],
     )
@@ -141,7 +144,7 @@ async def _entities(services: Services, article_id: int) -> dict[str, list[str]]
 def _quote_line(row: Any) -> str:
     """Return a quote as one short line: speaker, the start of the quote, and its evidence."""
     speaker = row["speaker"] or "Unattributed"
-    quote = f"{speaker}: “{clip(safe(row['text']), QUOTE_PREVIEW_CHARS)}”"
+    quote = f"{speaker}: “{clip(row['text'], QUOTE_PREVIEW_CHARS)}”"
     return quote + evidence_note(row["evidence"])
 
 
@@ -149,7 +152,7 @@ def evidence_note(evidence: str | None) -> str:
     """Return the sentence a fact was read from, as a short note after the fact."""
     if not evidence:
         return ""
-    return f" — read from: “{clip(safe(evidence), EVIDENCE_PREVIEW_CHARS)}”"
+    return f" — read from: “{clip(evidence, EVIDENCE_PREVIEW_CHARS)}”"
 
 
 async def _lineup_evidence(services: Services, article_id: int) -> dict[str, str]:
@@ -167,7 +170,7 @@ async def _lineup_evidence(services: Services, article_id: int) -> dict[str, str
 
 def _text_sections(paragraphs: list[str]) -> list[Section]:
     """Return the article text as sections of whole paragraphs (long ones split)."""
-    pieces = [piece for p in paragraphs for piece in split_long(safe(p))]
+    pieces = [piece for p in paragraphs for piece in split_long(p)]
     return chunk_sections("Text", pieces)
 
 

@@ -17,7 +17,9 @@ from bot.queries.about import about
 from bot.queries.answers import Answer, Attachment, Section
 from bot.queries.article import article
 from bot.queries.driver import driver
+from bot.queries.inline import LINES, Code, Text
 from bot.queries.lineup import lineup
+from bot.queries.links import add_links
 from bot.queries.quotes import quote
 from bot.queries.results import results
 from bot.queries.schedule import calendar_ics, next_weekend, schedule
@@ -115,6 +117,16 @@ async def _schedule_ics(services: Services) -> Answer:
 async def _config_channel(services: Services, guild_id: int, channel: int) -> Answer:
     """Post reminders and the quote of the day in a channel."""
     return await update_settings(services, guild_id, channel_id=channel)
+
+
+async def _config_news(services: Services, guild_id: int, channel: int | None = None) -> Answer:
+    """Post each new article from the feeds in a channel, or stop."""
+    return await update_settings(services, guild_id, news_channel_id=channel)
+
+
+async def _config_series(services: Services, guild_id: int, series: str) -> Answer:
+    """Choose the series whose news and reminders the server gets."""
+    return await change(services, guild_id, "series", series)
 
 
 async def _config_role(services: Services, guild_id: int, role: int | None = None) -> Answer:
@@ -270,6 +282,28 @@ CATALOGUE: tuple[Command, ...] = (
         guild=True,
     ),
     Command(
+        "config news",
+        "The channel for news posts (empty: none).",
+        _config_news,
+        SERVER,
+        "/config news channel:#news",
+        (
+            Option(
+                "channel", "Where each new article from the feeds goes; empty to stop", "channel"
+            ),
+        ),
+        guild=True,
+    ),
+    Command(
+        "config series",
+        "Which series' news and reminders this server gets.",
+        _config_series,
+        SERVER,
+        '/config series series:"IMSA, WEC"',
+        (Option("series", "Series names, e.g. IMSA, WEC; or all", required=True),),
+        guild=True,
+    ),
+    Command(
         "config role",
         "A role to ping for reminders (empty: none).",
         _config_role,
@@ -380,11 +414,17 @@ def help_answer(command: str | None = None) -> Answer:
         return _command_help(found)
     sections: list[Section] = []
     for group in dict.fromkeys(c.group for c in CATALOGUE):
-        lines = [f"{c.example} · {c.description}" for c in CATALOGUE if c.group == group]
-        sections.append(Section(group, "\n".join(lines)))
+        lines = [
+            Text.of(Code(c.example), f" · {c.description}") for c in CATALOGUE if c.group == group
+        ]
+        sections.append(Section(group, LINES.join(lines)))
     return Answer(
         "Paddock commands",
-        "Type a command with its options as name:value. /help command:NAME shows its options.",
+        Text.of(
+            "Type a command with its options as name:value. ",
+            Code("/help command:NAME"),
+            " shows one command's options.",
+        ),
         sections=sections,
         data={"commands": [c.name for c in CATALOGUE]},
     )
@@ -392,7 +432,7 @@ def help_answer(command: str | None = None) -> Answer:
 
 def _command_help(command: Command) -> Answer:
     """Return one command's help: what it does, an example and each option."""
-    sections = [Section("Example", command.example)]
+    sections = [Section("Example", Text.of(Code(command.example)))]
     for option in command.options:
         need = "required" if option.required else "optional"
         sections.append(Section(option.usage(), f"{option.description} ({need})"))
@@ -458,7 +498,7 @@ async def invoke(
     """Run a command's query with checked options (per-server ones in server `guild_id`)."""
     if command.guild:
         bound = {**bound, "guild_id": guild_id}
-    return await command.handler(services, **bound)
+    return await add_links(services, await command.handler(services, **bound))
 
 
 async def complete(services: Services, kind: str, current: str) -> list[str]:

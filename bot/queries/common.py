@@ -9,7 +9,8 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Protocol, TypeVar
 
-from bot.queries.answers import Section, Source, escape
+from bot.queries.answers import Section, Source
+from bot.queries.inline import LINES, Rich, clip_rich
 from bot.text import clip, fold
 
 FIELD_NAME_LIMIT = 256
@@ -54,11 +55,6 @@ def season_of(season: int | None, published: str | None) -> int | None:
     return when.year if when else None
 
 
-def safe(text: str) -> str:
-    """Neutralise Discord markdown and mentions in article text."""
-    return escape(text)
-
-
 def _spelling_rank(name: str) -> tuple[int, int, int, int]:
     """Rank a spelling: accents first, then natural case, then length, then fewer capitals."""
     accents = 0 if name.isascii() else sum(not ch.isascii() for ch in name)
@@ -80,13 +76,13 @@ def join_names(names: Iterable[str]) -> str:
     return ", ".join(names)
 
 
-def chunk_sections(name: str, lines: Iterable[str], *, inline: bool = False) -> list[Section]:
+def chunk_sections(name: str, lines: Iterable[Rich], *, inline: bool = False) -> list[Section]:
     """Pack lines into sections of at most 1024 characters; later ones are marked (cont.)."""
     sections: list[Section] = []
-    current: list[str] = []
+    current: list[Rich] = []
     size = 0
     for raw in lines:
-        line = clip(raw, FIELD_VALUE_LIMIT)
+        line = clip_rich(raw, FIELD_VALUE_LIMIT)
         extra = len(line) + (1 if current else 0)
         if current and size + extra > FIELD_VALUE_LIMIT:
             sections.append(_section(name, current, len(sections), inline))
@@ -99,10 +95,18 @@ def chunk_sections(name: str, lines: Iterable[str], *, inline: bool = False) -> 
     return sections
 
 
-def _section(name: str, lines: list[str], number: int, inline: bool) -> Section:
+def _section(name: str, lines: list[Rich], number: int, inline: bool) -> Section:
     """Build one chunk of a long list."""
     title = name if number == 0 else f"{name}{CONTINUED}"
-    return Section(clip(title, FIELD_NAME_LIMIT), "\n".join(lines), inline=inline)
+    return Section(clip(title, FIELD_NAME_LIMIT), join_lines(lines), inline=inline)
+
+
+def join_lines(lines: Iterable[Rich]) -> Rich:
+    """Join lines of answer text (plain stays plain)."""
+    listed = list(lines)
+    if all(isinstance(line, str) for line in listed):
+        return "\n".join(map(str, listed))
+    return LINES.join(listed)
 
 
 def source_from(row: Mapping[str, Any] | Any) -> Source:

@@ -22,6 +22,7 @@ from bot.queries.common import (
     source_data,
     source_from,
 )
+from bot.queries.inline import Bold, Rich, Text
 from bot.queries.names import event_names, resolve
 from bot.services import Services
 from bot.store import Store
@@ -62,14 +63,14 @@ async def latest_mention(store: Store, entity_id: int) -> Source | None:
     return source_from(row) if row else None
 
 
-def stint_lines(stints: list[lineups.LineupGroup], names: Spellings) -> list[str]:
+def stint_lines(stints: list[lineups.LineupGroup], names: Spellings) -> list[Text]:
     """Return one line per season and car: `2024 · #31 Team (model)`."""
-    lines: list[str] = []
+    lines: list[Text] = []
     for stint in stints:
         season = str(stint.season) if stint.season is not None else "undated"
         team = names.name(stint.team)
         model = f" ({stint.car_model})" if stint.car_model else ""
-        line = f"**{season}** · #{stint.car}" + (f" {team}" if team else "") + model
+        line = Text.of(Bold(season), f" · #{stint.car}" + (f" {team}" if team else "") + model)
         if line not in lines:
             lines.append(line)
     return lines
@@ -114,7 +115,7 @@ class DriverRecord:
     def sections(self) -> list[Section]:
         """Return cars and teams, teammates, results, quotes and the latest mention."""
         mates = teammates(self.stints, self.me, self.names)
-        stints = stint_lines(self.stints, self.names)
+        stints: list[Rich] = [*stint_lines(self.stints, self.names)]
         if self.earlier_seasons:
             earlier = plural(self.earlier_seasons, "earlier season")
             stints.append(f"…and {earlier} not shown.")
@@ -122,8 +123,10 @@ class DriverRecord:
         sections += chunk_sections(
             "Teammates", [f"{m['name']} ({seasons_text(m['seasons'])})" for m in mates]
         )
-        lines = [
-            f"{e.heading}: {r.line(self.result_names)}" for e in self.events for r in e.results
+        lines: list[Rich] = [
+            Text.of(f"{e.heading}: ", r.line(self.result_names))
+            for e in self.events
+            for r in e.results
         ]
         if self.more_results:
             earlier = plural(self.more_results, "earlier result")

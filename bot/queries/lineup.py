@@ -24,6 +24,7 @@ from bot.queries.common import (
     source_from,
     team_key,
 )
+from bot.queries.inline import Bold, Rich, Text
 from bot.queries.makes import find_make
 from bot.queries.names import car_suggestions, event_matcher_for, resolve, resolve_car
 from bot.schedule.calendar import Calendar
@@ -186,12 +187,12 @@ class LineupGroup:
             "sources": [source_data(s) for s in self.sources],
         }
 
-    def line(self, names: Spellings, *, with_team: bool = True) -> str:
+    def line(self, names: Spellings, *, with_team: bool = True) -> Text:
         """Return a one-line summary: season, drivers, team and the latest citation."""
         season = str(self.season) if self.season is not None else "undated"
         team = f" — {names.name(self.team)}" if self.team and with_team else ""
         cite = f" ({short_cite(self.sources[0])})" if self.sources else ""
-        return f"**{season}** · {join_names(names.names(self.drivers))}{team}{cite}"
+        return Text.of(Bold(season), f" · {join_names(names.names(self.drivers))}{team}{cite}")
 
 
 async def fetch_lineups(
@@ -643,7 +644,7 @@ def _car_answer(
     if current.events:
         sections.append(Section("Event", ", ".join(current.events), inline=True))
     sections += chunk_sections("As of", [short_cite(s) for s in current.sources])
-    lines = [g.line(names) for g in history]
+    lines: list[Rich] = [g.line(names) for g in history]
     if earlier:
         lines.append(
             f"…and {earlier} earlier season{'s' if earlier != 1 else ''}: ask with season."
@@ -652,10 +653,9 @@ def _car_answer(
     team = names.name(current.team)
     return Answer(
         title=f"#{number} line-up",
-        description=(
-            f"**{join_names(names.names(current.drivers))}**"
-            + (f" — {team}" if team else "")
-            + f" ({season})"
+        description=Text.of(
+            Bold(join_names(names.names(current.drivers))),
+            (f" — {team}" if team else "") + f" ({season})",
         ),
         sections=sections,
         sources=citations.sources(),

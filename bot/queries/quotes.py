@@ -16,7 +16,6 @@ from bot.queries.common import (
     Citations,
     best_spelling,
     clip,
-    safe,
     source_data,
     source_from,
 )
@@ -86,7 +85,7 @@ class FoundQuote:
         room = FIELD_VALUE_LIMIT - len(cite) - 2
         return Section(
             f"{self.speaker or 'Unattributed'} · {when}",
-            f"“{clip(safe(self.text.strip(QUOTE_MARKS)), room)}”{cite}",
+            f"“{clip(self.text.strip(QUOTE_MARKS), room)}”{cite}",
         )
 
 

@@ -29,6 +29,7 @@ from bot.queries.common import (
     team_key,
     year_in,
 )
+from bot.queries.inline import Bold, Text
 from bot.queries.names import event_matcher_for, event_names, resolve, resolve_car
 from bot.services import Services
 from bot.store import Store
@@ -155,12 +156,12 @@ class ResultFact:
             return ""
         return f" in {self.session}"
 
-    def line(self, names: Spellings) -> str:
+    def line(self, names: Spellings) -> Text:
         """Return the result as one line: what, car, drivers, team, detail, citation."""
         who = join_names(names.names(self.drivers))
         car = f"#{self.car} " if self.car else ""
         team = names.name(self.team)
-        parts = [f"**{self.label()}** · {car}{who}".rstrip()]
+        parts = [f" · {car}{who}".rstrip()]
         if team:
             parts.append(f"({team})" if who or car else team)
         detail = format_detail(self.detail)
@@ -168,7 +169,7 @@ class ResultFact:
             parts.append(f"· {detail}")
         if self.sources:
             parts.append(f"({short_cite(self.sources[0])})")
-        return " ".join(parts)
+        return Text.of(Bold(self.label()), " ".join(parts))
 
     def to_data(self, names: Spellings) -> dict[str, Any]:
         """Return the result as JSON-ready data."""

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.queries.answers import Answer, Section, Source
 from bot.queries.common import parse_date
+from bot.queries.inline import Text
 from bot.queries.sessions import IMPORT_HINT, next_race, season_schedule
 from bot.schedule.calendar import Calendar, Event, export_ics
 from bot.services import Services
@@ -81,7 +82,9 @@ async def next_weekend(services: Services) -> Answer:
     """Answer /next: the next race weekend, its sessions, and the current line-ups."""
     calendar = _calendar(services)
     if calendar is None:
-        return Answer("No calendar", f"No calendar is loaded. {IMPORT_HINT}", status="not_found")
+        return Answer(
+            "No calendar", Text.of("No calendar is loaded. ", IMPORT_HINT), status="not_found"
+        )
     answer = next_race(calendar, services.clock.now())
     if not answer.ok:
         return answer
@@ -95,7 +98,7 @@ async def next_weekend(services: Services) -> Answer:
     cars = await latest_lineups(services, season)
     if cars.sections:
         seasons = f"{season - WATCHED_SEASONS + 1}–{season}"
-        heading = Section(f"Cars to watch ({seasons} line-ups in the articles)", "\u200b")
+        heading = Section(f"Cars to watch ({seasons} line-ups in the articles)", "")
         answer = replace(
             answer,
             sections=[*answer.sections, heading, *cars.sections],
@@ -109,7 +112,9 @@ async def schedule(services: Services, year: int | None = None) -> Answer:
     """Answer /schedule: a season's rounds (this year's by default)."""
     calendar = _calendar(services)
     if calendar is None:
-        return Answer("No calendar", f"No calendar is loaded. {IMPORT_HINT}", status="not_found")
+        return Answer(
+            "No calendar", Text.of("No calendar is loaded. ", IMPORT_HINT), status="not_found"
+        )
     return season_schedule(calendar, year or services.clock.now().year)
 
 

@@ -13,11 +13,11 @@ from bot.queries.common import (
     FIELD_NAME_LIMIT,
     FIELD_VALUE_LIMIT,
     clip,
-    safe,
     short_cite,
     source_data,
     source_from,
 )
+from bot.queries.inline import Bold, Span, Text
 from bot.services import Services
 from bot.store import Store
 
@@ -29,7 +29,6 @@ BODY_WEIGHT = 1.0
 SNIPPET_TOKENS = 24
 MARK_OPEN = "\x02"
 MARK_CLOSE = "\x03"
-BOLD = "**"
 RANKED_MATCHES = 1_000
 """Matches ranked at most per query, the most recently added (ranking every match of a common
 word would read most of the index); the answer says when there are more."""
@@ -55,6 +54,7 @@ _SNIPPET_SQL = (
     "SELECT snippet(articles_fts, 1, ?, ?, '…', ?) FROM articles_fts"
     " WHERE articles_fts MATCH ? AND articles_fts.rowid = ?"
 )
+_MARKS = re.compile(f"{MARK_OPEN}(.*?){MARK_CLOSE}", re.DOTALL)
 _PHRASE = re.compile(r'"([^"]*)"')
 _WORD = re.compile(r"\w+")
 
@@ -76,10 +76,17 @@ def fts_query(text: str, *, any_term: bool = False) -> str | None:
     return (" OR " if any_term else " ").join(unique)
 
 
-def bold_snippet(snippet: str) -> str:
-    """Escape a snippet's markdown and mark its matches in **bold**."""
-    safe_text = safe(snippet)
-    return safe_text.replace(MARK_OPEN, BOLD).replace(MARK_CLOSE, BOLD)
+def bold_snippet(snippet: str) -> Text:
+    """Return a snippet with its matches in bold."""
+    spans: list[Span] = []
+    for number, part in enumerate(_MARKS.split(snippet)):
+        spans.append(Bold(part) if number % 2 else part)
+    return Text.of(*spans)
+
+
+def highlights(snippet: str) -> list[str]:
+    """Return the matched words of a snippet, in order."""
+    return _MARKS.split(snippet)[1::2]
 
 
 async def _run(store: Store, match: str) -> list[dict[str, Any]]:
@@ -154,7 +161,7 @@ async def search(services: Services, query: str) -> Answer:
         sections=[
             Section(
                 clip(src.headline, FIELD_NAME_LIMIT),
-                clip(bold_snippet(row["snip"] or ""), FIELD_VALUE_LIMIT - len(short_cite(src)) - 1)
+                bold_snippet(row["snip"] or "").clip(FIELD_VALUE_LIMIT - len(short_cite(src)) - 1)
                 + f"\n{short_cite(src)}",
             )
             for hit, row, src in zip(hits, rows, sources, strict=True)
@@ -179,10 +186,11 @@ def _found_text(shown: int, matched: int) -> str:
 
 
 def _hit(row: Any) -> dict[str, Any]:
-    """Return one search hit as JSON-ready data (matches marked **like this**)."""
+    """Return one search hit as JSON-ready data: the snippet and the words it matched."""
     snippet = row["snip"] or ""
     return {
         **source_data(source_from(row)),
-        "snippet": snippet.replace(MARK_OPEN, BOLD).replace(MARK_CLOSE, BOLD),
+        "snippet": snippet.replace(MARK_OPEN, "").replace(MARK_CLOSE, ""),
+        "highlights": highlights(snippet),
         "score": round(float(row["score"]), 4),
     }

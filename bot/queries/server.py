@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from rapidfuzz import process, utils
 
 from bot.queries.answers import Answer, Section
-from bot.queries.sessions import discord_time
+from bot.queries.inline import LINES, Channel, Role, Text, Timestamp
 from bot.schedule.outbox import get_settings, posts, save_settings
 from bot.schedule.planning import DEFAULT_LEADS, GuildSettings
 from bot.services import Services
@@ -46,7 +46,7 @@ def parse_leads(text: str) -> tuple[timedelta, ...]:
             raise SettingError(f"“{part}” is out of range: leads go from 1m to 30d")
         leads.add(lead)
     if not leads or len(leads) > MAX_LEADS:
-        raise SettingError(f"give between 1 and {MAX_LEADS} lead times, e.g. `7d, 1d, 1h`")
+        raise SettingError(f"give between 1 and {MAX_LEADS} lead times, e.g. 7d, 1d, 1h")
     return tuple(sorted(leads, reverse=True))
 
 
@@ -70,12 +70,21 @@ def parse_qotd(text: str) -> time | None:
     return time(int(match.group(1)), int(match.group(2)))
 
 
+MAX_ZONE_NAME_CHARS = 64
+"""The longest time zone name accepted (the longest IANA name has 32 characters)."""
+
+
 def parse_timezone(text: str) -> str:
     """Return a valid IANA time zone name, or raise with the closest ones."""
     name = text.strip()
+    if len(name) > MAX_ZONE_NAME_CHARS:
+        raise SettingError(
+            f"“{name[:40]}…” is not a time zone: names have at most {MAX_ZONE_NAME_CHARS} "
+            "characters, e.g. Europe/Berlin."
+        )
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         close = ", ".join(zone_names(name)[:3])
         raise SettingError(f"“{text}” is not a time zone. Did you mean: {close}?") from None
     return name
@@ -97,12 +106,29 @@ def _zone_words(name: str) -> str:
     return utils.default_process(name.replace("_", " ").replace("/", " "))
 
 
+ALL_WORDS = frozenset({"all", "any", "every", "default", "*"})
+MAX_SERIES = 10
+
+
+def parse_series(text: str) -> tuple[str, ...]:
+    """Parse the series a server follows, e.g. `IMSA, WEC`; `all` (or nothing) means every one."""
+    names = [part.strip() for part in re.split(r"[,;]+", text) if part.strip()]
+    if not names or (len(names) == 1 and names[0].lower() in ALL_WORDS):
+        return ()
+    if len(names) > MAX_SERIES:
+        raise SettingError(f"give at most {MAX_SERIES} series, e.g. `IMSA, WEC`, or `all`")
+    return tuple(dict.fromkeys(names))
+
+
 def _describe(settings: GuildSettings) -> list[Section]:
     """Return the settings as answer sections."""
-    channel = f"<#{settings.channel_id}>" if settings.channel_id else "not set (no posts)"
-    role = f"<@&{settings.ping_role_id}>" if settings.ping_role_id else "none (posts never ping)"
+    channel = Text.of(Channel(settings.channel_id)) if settings.channel_id else "not set (no posts)"
+    role = (
+        Text.of(Role(settings.ping_role_id)) if settings.ping_role_id else "none (posts never ping)"
+    )
     qotd = settings.qotd_time.strftime("%H:%M") if settings.qotd_time else "off"
     status = f"paused: {settings.pause_reason}" if settings.paused else "active"
+    news = f"<#{settings.news_channel_id}>" if settings.news_channel_id else "not set (no news)"
     return [
         Section("Channel", channel, inline=True),
         Section("Ping role", role, inline=True),
@@ -111,6 +137,8 @@ def _describe(settings: GuildSettings) -> list[Section]:
         Section("Quote of the day", qotd, inline=True),
         Section("Posting", status, inline=True),
         Section("Server events", "on" if settings.server_events else "off", inline=True),
+        Section("News channel", news, inline=True),
+        Section("Series", ", ".join(settings.series) or "all", inline=True),
     ]
 
 
@@ -125,6 +153,8 @@ def _settings_data(settings: GuildSettings) -> dict[str, Any]:
         "qotd_time": settings.qotd_time.strftime("%H:%M") if settings.qotd_time else None,
         "events_enabled": settings.events_enabled,
         "paused": settings.paused,
+        "news_channel_id": settings.news_channel_id,
+        "series": list(settings.series),
     }
 
 
@@ -135,9 +165,11 @@ def role_warning(settings: GuildSettings, check: RoleCheck | None) -> Section | 
     """Return a warning when the saved ping role can no longer be pinged."""
     role_id = settings.ping_role_id
     problem = check(role_id) if check is not None and role_id else None
-    if problem is None:
+    if problem is None or role_id is None:
         return None
-    return Section("Warning", f"Reminders cannot ping <@&{role_id}> any more: {problem}")
+    return Section(
+        "Warning", Text.of("Reminders cannot ping ", Role(role_id), f" any more: {problem}")
+    )
 
 
 async def show_settings(
@@ -146,12 +178,12 @@ async def show_settings(
     """Answer /config show: the settings and the next planned posts."""
     settings = await get_settings(services.store, guild_id)
     pending = [p for p in await posts(services.store, guild_id) if p.status == "pending"]
-    upcoming = "\n".join(
-        f"{discord_time(p.due, 'f')} · {p.kind} · {discord_time(p.due, 'R')}"
+    upcoming = LINES.join(
+        Text.of(Timestamp(p.due, "f"), f" · {p.kind} · ", Timestamp(p.due, "R"))
         for p in sorted(pending, key=lambda p: p.due)[:UPCOMING_SHOWN]
     )
     sections = _describe(settings)
-    sections.append(Section("Next posts", upcoming or "none planned"))
+    sections.append(Section("Next posts", upcoming if upcoming.spans else "none planned"))
     warning = role_warning(settings, role_check)
     if warning is not None:
         sections.insert(0, warning)
@@ -181,8 +213,13 @@ async def update_settings(
 async def change(
     services: Services, guild_id: int, key: str, raw: str, *, role_check: RoleCheck | None = None
 ) -> Answer:
-    """Parse one typed value (`leads`, `qotd`, `timezone`) and save it."""
-    parsers = {"leads": parse_leads, "qotd_time": parse_qotd, "timezone": parse_timezone}
+    """Parse one typed value (`leads`, `qotd`, `timezone`, `series`) and save it."""
+    parsers: dict[str, Any] = {
+        "leads": parse_leads,
+        "qotd_time": parse_qotd,
+        "timezone": parse_timezone,
+        "series": parse_series,
+    }
     try:
         value = parsers[key](raw)
     except SettingError as exc:

@@ -13,6 +13,7 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
+from bot.queries.inline import plain
 from bot.queries.schedule import latest_lineups
 from bot.schedule.calendar import Calendar, Event, Session
 from bot.services import Services
@@ -78,7 +79,7 @@ async def plan_server_events(
     races = upcoming_races(calendar, now)
     if not races:
         return []
-    lineups = await lineup_lines(services)
+    lineups = await lineup_lines(services, races[0][0].season)
     return [
         PlannedServerEvent(
             session_uid=session.uid,
@@ -92,10 +93,10 @@ async def plan_server_events(
     ]
 
 
-async def lineup_lines(services: Services) -> list[str]:
-    """Return the latest line-ups the articles know, one car a line."""
-    cars = await latest_lineups(services, LINEUP_CARS)
-    return [f"{s.name}: {s.value}" for s in cars.sections]
+async def lineup_lines(services: Services, season: int) -> list[str]:
+    """Return the latest line-ups the articles know (this season or the last), one car a line."""
+    cars = await latest_lineups(services, season, LINEUP_CARS)
+    return [f"{s.name}: {plain(s.value)}" for s in cars.sections]
 
 
 def describe(event: Event, session: Session, lineups: list[str]) -> str:

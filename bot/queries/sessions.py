@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from bot.queries.answers import Answer, Section
+from bot.queries.inline import LINES, Code, Text, Timestamp
 from bot.schedule.calendar import Calendar, Event, Session
 from bot.text import fold
 
-TimestampStyle = Literal["t", "T", "d", "D", "f", "F", "R"]
-IMPORT_HINT = "Import one with `paddock calendar import FILE.ics`."
+IMPORT_HINT = Text.of("Import one with ", Code("paddock calendar import FILE.ics"), ".")
 NOT_PUBLISHED = "start time not published yet"
 FOLLOWED_FOR_NEXT = ("race",)
 SESSION_LENGTHS = {
@@ -24,11 +24,6 @@ SESSION_LENGTHS = {
 """How long a session runs when its event's name does not say (`Twelve Hours of …`)."""
 HOUR_WORDS = {"four": 4, "six": 6, "eight": 8, "ten": 10, "twelve": 12}
 _RACE_HOURS = re.compile(r"\b(\d{1,2}|four|six|eight|ten|twelve)\s*(?:hours?|h)\b|\b(24)\b")
-
-
-def discord_time(moment: datetime, style: TimestampStyle = "F") -> str:
-    """Return a Discord timestamp, shown to each reader in their own time zone."""
-    return f"<t:{int(moment.timestamp())}:{style}>"
 
 
 def format_day(day: date) -> str:
@@ -47,12 +42,12 @@ def format_days(first: date, last: date) -> str:
     return f"{format_day(first)} – {format_day(last)}"
 
 
-def session_when(event: Event, session: Session) -> str:
+def session_when(event: Event, session: Session) -> str | Text:
     """Return when a session is: Discord timestamps, or its day and that no time is published."""
     start = session.start_utc()
     if start is None:
         return f"{format_day(session.local_date(event.zone))} · {NOT_PUBLISHED}"
-    return f"{discord_time(start, 'F')} · {discord_time(start, 'R')}"
+    return Text.of(Timestamp(start, "F"), " · ", Timestamp(start, "R"))
 
 
 def session_data(event: Event, session: Session) -> dict[str, Any]:
@@ -91,7 +86,9 @@ def next_race(calendar: Calendar, now: datetime) -> Answer:
     if event is None:
         return Answer(
             title="No race scheduled yet",
-            description=f"No race is scheduled after {format_day(now.date())}. {IMPORT_HINT}",
+            description=Text.of(
+                f"No race is scheduled after {format_day(now.date())}. ", IMPORT_HINT
+            ),
             status="not_found",
             data={"event": None, "now": now.isoformat()},
         )
@@ -102,7 +99,7 @@ def next_race(calendar: Calendar, now: datetime) -> Answer:
     )
     return Answer(
         title=event.name,
-        description=f"{description}\n{countdown}",
+        description=Text.of(description, "\n", countdown),
         sections=weekend_sections(calendar, event, now),
         data={"event": event_data(event), "race": session_data(event, race), "live": None},
     )
@@ -176,18 +173,21 @@ def _live_answer(calendar: Calendar, live: LiveSession, now: datetime) -> Answer
     """Answer /next during a session: live now, for how long, and what comes after it."""
     event, session = live.event, live.session
     elapsed = elapsed_text(now - live.start)
-    lines = [
+    lines: list[str | Text] = [
         f"{event.round_label} · {event.venue} · {format_days(event.first_day, event.last_day)}",
-        f"Live now: {session.label}, {elapsed} in (started {discord_time(live.start, 't')}).",
+        Text.of(
+            f"Live now: {session.label}, {elapsed} in (started ", Timestamp(live.start, "t"), ")."
+        ),
     ]
     after = _session_after(calendar, now)
     if after is not None:
         next_event, next_session = after
         where = "" if next_event.uid == event.uid else f" ({next_event.name})"
-        lines.append(f"Next: {next_session.label}{where}, {session_when(next_event, next_session)}")
+        when = session_when(next_event, next_session)
+        lines.append(Text.of(f"Next: {next_session.label}{where}, ", when))
     return Answer(
         title=f"Live now: {event.name}",
-        description="\n".join(lines),
+        description=LINES.join(lines),
         sections=weekend_sections(calendar, event, now),
         data={
             "event": event_data(event),
@@ -236,12 +236,12 @@ def _after(event: Event, session: Session, now: datetime) -> bool:
     return session.local_date(event.zone) >= now.astimezone(event.zone).date()
 
 
-def _countdown_line(event: Event, race: Session) -> str:
+def _countdown_line(event: Event, race: Session) -> str | Text:
     start = race.start_utc()
     if start is None:
         day = format_day(race.local_date(event.zone))
         return f"Race day is {day}; the {NOT_PUBLISHED}."
-    return f"Race starts {discord_time(start, 'R')}"
+    return Text.of("Race starts ", Timestamp(start, "R"))
 
 
 def season_schedule(calendar: Calendar, year: int) -> Answer:
@@ -251,7 +251,7 @@ def season_schedule(calendar: Calendar, year: int) -> Answer:
         known = [str(s.year) for s in calendar.seasons]
         return Answer(
             title=f"No {year} calendar",
-            description=f"Paddock has no calendar for {year}. {IMPORT_HINT}",
+            description=Text.of(f"Paddock has no calendar for {year}. ", IMPORT_HINT),
             status="not_found",
             suggestions=known,
             data={"year": year, "known_years": [s.year for s in calendar.seasons]},

@@ -13,6 +13,7 @@ from bot.queries.common import (
     person_seasons,
     seasons_text,
 )
+from bot.queries.inline import Rich, Text
 from bot.queries.names import event_names, resolve
 from bot.services import Services
 from bot.text import plural
@@ -59,7 +60,9 @@ async def team(services: Services, name: str) -> Answer:
         sections += chunk_sections(f"#{number}", [g.line(names, with_team=False) for g in groups])
     driver_lines = [f"{names.name(k)} ({seasons_text(v)})" for k, v in _by_latest(drivers)]
     sections += chunk_sections("Drivers", driver_lines)
-    result_lines = [f"{e.heading}: {r.line(result_names)}" for e in events for r in e.results]
+    result_lines: list[Rich] = [
+        Text.of(f"{e.heading}: ", r.line(result_names)) for e in events for r in e.results
+    ]
     if more_results > 0:
         result_lines.append(f"…and {plural(more_results, 'earlier result')}: see /results.")
     sections += chunk_sections("Results", result_lines)

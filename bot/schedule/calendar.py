@@ -13,7 +13,9 @@ from typing import Any, Literal, cast, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
+import recurring_ical_events
 
+from bot.articles import read_regular_file
 from bot.text import fold
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,10 @@ X_ENDS = "X-PADDOCK-ENDS"
 DEFAULT_SERIES = "IMSA WeatherTech SportsCar Championship"
 DEFAULT_IMPORT_TZ = "UTC"
 _NON_WORD = re.compile(r"[^0-9a-z]+")
+MAX_ICS_BYTES = 50_000_000
+"""The largest .ics file `paddock calendar import` reads."""
+MAX_SHOWN_CHARS = 60
+"""A bad value longer than this is cut in error messages."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,12 +151,24 @@ class Calendar:
         """Return the season of `year`, if known."""
         return next((s for s in self.seasons if s.year == year), None)
 
-    def events(self) -> Iterator[Event]:
-        """Yield every event in date order."""
+    def events(self, series: Iterable[str] = ()) -> Iterator[Event]:
+        """Yield every event (of `series`, when given) in date order."""
+        wanted = tuple(series)
         yield from sorted(
-            (e for s in self.seasons for e in s.events if e.sessions),
+            (
+                e
+                for s in self.seasons
+                if not wanted or series_matches(s.series, wanted)
+                for e in s.events
+                if e.sessions
+            ),
             key=lambda e: (e.first_day, e.round or 0),
         )
+
+    def series_of(self, event: Event) -> str:
+        """Return the series an event belongs to."""
+        season = next((s for s in self.seasons if event in s.events), None)
+        return season.series if season is not None else DEFAULT_SERIES
 
     def next_event(self, now: datetime, kinds: Iterable[str] | None = None) -> Event | None:
         """Return the first event with a session (of `kinds`, if given) still to come."""
@@ -190,6 +208,20 @@ class Calendar:
         return next((e for s in self.seasons for e in s.events if e.uid == uid), None)
 
 
+def series_matches(series: str | None, wanted: Iterable[str]) -> bool:
+    """Return whether a series is one of `wanted`: 'IMSA' matches 'IMSA WeatherTech …'."""
+    if series is None:
+        return False
+    words = set(normalise_name(series).split())
+    if not words:
+        return False
+    for name in wanted:
+        other = set(normalise_name(name).split())
+        if other and (other <= words or words <= other):
+            return True
+    return False
+
+
 def normalise_name(name: str) -> str:
     """Return a name folded for matching: lower case, no accents or punctuation."""
     return " ".join(_NON_WORD.sub(" ", fold(name)).split())
@@ -222,9 +254,14 @@ def current_calendar(saved: Path, seed: Path) -> Calendar:
 
 
 def import_calendar_file(ics: Path, saved: Path, seed: Path) -> ImportReport:
-    """Merge an .ics file into the current calendar and save the result to `saved`."""
-    report = import_ics(ics.read_bytes(), current_calendar(saved, seed))
+    """Merge an .ics file into the current calendar and save the result to `saved`.
+
+    The result is saved only once it has been read back as a valid calendar, so an import
+    never leaves a calendar that stops Paddock from starting.
+    """
+    report = import_ics(read_regular_file(ics, MAX_ICS_BYTES), current_calendar(saved, seed))
     if report.changed:
+        parse_calendar(tomllib.loads(dump_calendar(report.calendar)), where=f"import of {ics}")
         save_calendar(report.calendar, saved)
         log.info(
             "Calendar %s: %d sessions added, %d updated",
@@ -327,8 +364,9 @@ def _get(raw: Mapping[str, Any], key: str, kind: type, where: str, **kw: Any) ->
 def _zone(name: str, where: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"{where}: expected an IANA time zone name, got {name!r}") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name too long
+        shown = name if len(name) <= MAX_SHOWN_CHARS else name[:MAX_SHOWN_CHARS] + "…"
+        raise ValueError(f"{where}: expected an IANA time zone name, got {shown!r}") from exc
 
 
 def dump_calendar(calendar: Calendar) -> str:
@@ -395,6 +433,7 @@ class ImportReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -451,55 +490,180 @@ class _IcsSession:
 
 
 def import_ics(data: bytes, calendar: Calendar) -> ImportReport:
-    """Merge an iCalendar file into `calendar`: sessions matched by UID are updated, not added."""
+    """Merge an iCalendar file into `calendar`: sessions matched by UID are updated, not added.
+
+    Recurring events (RRULE, RDATE) are expanded into one session per occurrence; an event
+    Paddock cannot read (no start, an unknown time zone, a start that is not a date or a
+    date-time) is reported in `skipped` and the rest go in. Time is linear in the events.
+    """
     try:
-        parsed = icalendar.Calendar.from_ical(data)
+        parsed = icalendar.Calendar.from_ical(decode_ics(data))
     except ValueError as exc:
-        raise ValueError(f"not a valid iCalendar file: {exc}") from exc
+        raise ValueError(f"not a valid iCalendar file: {_one_line(exc)}") from exc
     report = ImportReport(calendar)
-    for component in parsed.walk("VEVENT"):
+    merger = _Merger(calendar, report)
+    for component, occurrence in _occurrences(parsed, report):
         try:
-            item = _read_vevent(component)
-        except ValueError as exc:
-            report.skipped.append(f"{component.get('uid', '?')}: {exc}")
-            log.warning("Calendar import skipped an event: %s", exc)
+            item = _read_vevent(component, occurrence)
+        except (ValueError, OSError, OverflowError) as exc:
+            uid = str(component.get("uid", "?"))
+            report.skipped.append(f"{uid}: {_one_line(exc)}")
+            log.warning("Calendar import skipped event %s: %s", uid, _one_line(exc))
             continue
-        report.calendar = _merge(report.calendar, item, report)
+        merger.merge(item)
+    report.calendar = merger.build()
     return report
 
 
-def _read_vevent(component: icalendar.cal.Component) -> _IcsSession:
+def decode_ics(data: bytes) -> str:
+    """Return the text of an iCalendar file: UTF-8, or the charset it declares.
+
+    iCalendar is UTF-8 (RFC 5545); older files name another charset with a CHARSET
+    parameter or X-WR-CHARSET. Undeclared bytes that are not UTF-8 raise ValueError.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        declared = _DECLARED_CHARSET.search(data)
+        if declared is None:
+            raise ValueError(
+                f"not UTF-8 (byte {exc.start} cannot be decoded) and no charset is declared: "
+                "expected UTF-8 (RFC 5545) or a CHARSET= / X-WR-CHARSET naming the encoding"
+            ) from None
+        charset = declared.group(1).decode("ascii")
+    try:
+        return data.decode(charset)
+    except LookupError:
+        raise ValueError(f"declares an unknown charset {charset!r}") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"not {charset} as it declares (byte {exc.start} cannot be decoded)"
+        ) from None
+
+
+_DECLARED_CHARSET = re.compile(rb"(?:;CHARSET=|\nX-WR-CHARSET:)\s*\"?([A-Za-z0-9_-]{1,40})", re.I)
+MAX_OCCURRENCES = 500
+"""Occurrences of one recurring event imported at most (an RRULE without an end never ends)."""
+_RECURRING = ("RRULE", "RDATE")
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _occurrences(
+    parsed: icalendar.Calendar, report: ImportReport
+) -> Iterator[tuple[icalendar.cal.Component, str | None]]:
+    """Yield each VEVENT, recurring ones once per occurrence (with the occurrence's id)."""
+    series: dict[str, list[icalendar.cal.Component]] = {}
+    for component in parsed.walk("VEVENT"):
+        if "RECURRENCE-ID" in component or any(key in component for key in _RECURRING):
+            series.setdefault(str(component.get("uid", "")), []).append(component)
+        else:
+            yield component, None
+    for uid, components in series.items():
+        yield from _expand(uid, components, report)
+
+
+def _expand(
+    uid: str, components: list[icalendar.cal.Component], report: ImportReport
+) -> Iterator[tuple[icalendar.cal.Component, str | None]]:
+    """Yield the occurrences of one recurring event (RRULE/RDATE, with RECURRENCE-ID edits)."""
+    if not any(key in c for c in components for key in _RECURRING):
+        for component in components:  # an edited occurrence of a series not in this file
+            yield component, None
+        return
+    holder = icalendar.Calendar()
+    for component in components:
+        holder.add_component(component)
+    try:
+        occurrences = recurring_ical_events.of(holder).all()
+        for taken, occurrence in enumerate(occurrences):
+            if taken == MAX_OCCURRENCES:
+                report.warnings.append(
+                    f"{uid}: recurs more than {MAX_OCCURRENCES} times; "
+                    f"only the first {MAX_OCCURRENCES} occurrences were imported"
+                )
+                return
+            yield occurrence, _occurrence_id(occurrence)
+    except Exception as exc:  # the library's errors for a broken rule vary by version
+        report.skipped.append(f"{uid}: cannot expand its recurrence ({_one_line(exc)})")
+        log.warning("Calendar import skipped recurring event %s: %s", uid, exc)
+
+
+def _occurrence_id(occurrence: icalendar.cal.Component) -> str:
+    start = _start_of(occurrence)
+    if isinstance(start, datetime):
+        return start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return start.strftime("%Y%m%d")
+
+
+def _start_of(component: icalendar.cal.Component) -> datetime | date:
+    """Return DTSTART as a date or date-time (a PERIOD gives its start)."""
+    prop = component.get("dtstart")
+    if prop is None:
+        raise ValueError("no DTSTART")
+    value = prop.dt
+    if isinstance(value, tuple):  # VALUE=PERIOD: (start, end or duration)
+        value = value[0]
+    if not isinstance(value, date):
+        kind = prop.params.get("VALUE", type(value).__name__).upper()
+        raise ValueError(f"DTSTART is a {kind}, expected a date or a date-time")
+    tzid = prop.params.get("TZID")
+    if isinstance(value, datetime) and value.tzinfo is None and tzid:
+        raise ValueError(
+            f"unknown time zone TZID={str(tzid)[:80]!r}: expected an IANA name or a VTIMEZONE"
+        )
+    return value
+
+
+def _read_vevent(component: icalendar.cal.Component, occurrence: str | None) -> _IcsSession:
     uid = str(component.get("uid", "")).removesuffix(ICS_UID_DOMAIN)
     if not uid:
         raise ValueError("no UID")
-    dtstart = component.get("dtstart")
-    if dtstart is None:
-        raise ValueError("no DTSTART")
-    start = dtstart.dt
+    if occurrence is not None:
+        uid = f"{uid}-{occurrence}"
+    start = _start_of(component)
     summary = str(component.get("summary", uid))
     tz_name = str(component.get(X_TZ, "")) or _tz_name_of(start)
-    zone = _zone(tz_name, f"{uid}: time zone")
+    zone = _zone(tz_name, f"{X_TZ}" if component.get(X_TZ) else "time zone")
     if isinstance(start, datetime) and start.tzinfo is None:
         start = start.replace(tzinfo=zone)
     kind = str(component.get(X_KIND, "")) or _guess_kind(summary)
     if kind not in SESSION_KINDS:
         raise ValueError(f"unknown session kind {kind!r}")
-    year = int(str(component.get(X_SEASON, "")) or _day_of(start).year)
-    round_text = str(component.get(X_ROUND, ""))
+    year = _int(component, X_SEASON) or _day_of(start).year
     aliases = str(component.get(X_ALIASES, ""))
     ends = str(component.get(X_ENDS, ""))
+    event_uid = str(component.get(X_EVENT_UID, ""))
+    if event_uid and occurrence is not None:
+        event_uid = f"{event_uid}-{occurrence}"
     event = Event(
-        uid=str(component.get(X_EVENT_UID, "")) or uid,
+        uid=event_uid or f"{uid}{PLAIN_EVENT_SUFFIX}",
         name=str(component.get(X_EVENT_NAME, "")) or summary,
         venue=str(component.get("location", "")),
         tz=tz_name,
         season=year,
-        round=int(round_text) if round_text else None,
+        round=_int(component, X_ROUND),
         aliases=tuple(a for a in aliases.split("|") if a),
         ends=date.fromisoformat(ends) if ends else None,
     )
     session = Session(uid=uid, kind=cast(SessionKind, kind), start=start)
     return _IcsSession(event, str(component.get(X_SERIES, "")) or DEFAULT_SERIES, session)
+
+
+PLAIN_EVENT_SUFFIX = "-event"
+"""An event read from a VEVENT without X-PADDOCK-EVENT-UID: its session's uid plus this."""
+MAX_INT_DIGITS = 6
+
+
+def _int(component: icalendar.cal.Component, key: str) -> int | None:
+    text = str(component.get(key, "")).strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit() and len(text) <= MAX_INT_DIGITS):
+        raise ValueError(f"{key}: expected a whole number, got {text[:40]!r}")
+    return int(text)
 
 
 def _day_of(start: date) -> date:
@@ -520,24 +684,88 @@ def _guess_kind(summary: str) -> str:
     return "race"
 
 
-def _merge(calendar: Calendar, item: _IcsSession, report: ImportReport) -> Calendar:
-    """Return `calendar` with one imported session added or updated."""
-    found = calendar.session(item.session.uid)
-    if found is not None:
-        event, old = found
-        if old == item.session and _same_event(event, item.event):
-            report.unchanged.append(old.uid)
-            return calendar
-        report.updated.append(old.uid)
-        sessions = tuple(item.session if s.uid == old.uid else s for s in event.sessions)
-        merged = replace(_update_event(event, item.event), sessions=_sorted(sessions))
-        return _put_event(calendar, merged, item.series)
-    report.added.append(item.session.uid)
-    known = calendar.event(item.event.uid)
-    if known is None:
-        return _put_event(calendar, replace(item.event, sessions=(item.session,)), item.series)
-    sessions = _sorted((*known.sessions, item.session))
-    return _put_event(calendar, replace(_update_event(known, item.event), sessions=sessions), "")
+class _Merger:
+    """Merge imported sessions into a calendar, indexed by uid (linear in the events)."""
+
+    def __init__(self, calendar: Calendar, report: ImportReport) -> None:
+        self.report = report
+        self.series: dict[int, str] = {s.year: s.series for s in calendar.seasons}
+        self.season_events: dict[int, list[str]] = {}
+        self.events: dict[str, Event] = {}
+        self.sessions: dict[str, dict[str, Session]] = {}
+        self.owner: dict[str, str] = {}
+        self.touched_seasons: set[int] = set()
+        self.touched_events: set[str] = set()
+        for season in calendar.seasons:
+            self.season_events[season.year] = [e.uid for e in season.events]
+            for event in season.events:
+                self.events[event.uid] = event
+                self.sessions[event.uid] = {s.uid: s for s in event.sessions}
+                self.owner.update((s.uid, event.uid) for s in event.sessions)
+
+    def merge(self, item: _IcsSession) -> None:
+        """Add or update one imported session (and its event)."""
+        session = replace(item.session, uid=self._session_uid(item.session.uid))
+        owner = self.owner.get(session.uid)
+        if owner is not None:
+            event = self.events[owner]
+            if self.sessions[owner][session.uid] == session and _same_event(event, item.event):
+                self.report.unchanged.append(session.uid)
+                return
+            self.report.updated.append(session.uid)
+            self._put_session(owner, _update_event(event, item.event), session)
+            return
+        session = replace(session, uid=self._free_uid(session.uid))
+        self.report.added.append(session.uid)
+        known = self.events.get(item.event.uid)
+        if known is not None:
+            self._put_session(known.uid, _update_event(known, item.event), session)
+            return
+        event = replace(item.event, uid=self._free_uid(item.event.uid), sessions=())
+        self.events[event.uid] = event
+        self.sessions[event.uid] = {}
+        if event.season not in self.series:
+            self.series[event.season] = item.series or DEFAULT_SERIES
+        self.season_events.setdefault(event.season, []).append(event.uid)
+        self._put_session(event.uid, event, session)
+
+    def _session_uid(self, uid: str) -> str:
+        """Return the uid a session imported as `uid` has here (renamed if an event had it)."""
+        number = 1
+        candidate = uid
+        while candidate in self.events:
+            number += 1
+            candidate = f"{uid}-{number}"
+        return candidate
+
+    def _free_uid(self, uid: str) -> str:
+        """Return `uid`, or `uid-2`, `uid-3`… when a session or event already has it."""
+        candidate, number = uid, 1
+        while candidate in self.owner or candidate in self.events:
+            number += 1
+            candidate = f"{uid}-{number}"
+        return candidate
+
+    def _put_session(self, event_uid: str, event: Event, session: Session) -> None:
+        self.events[event_uid] = event
+        self.sessions[event_uid][session.uid] = session
+        self.owner[session.uid] = event_uid
+        self.touched_events.add(event_uid)
+        self.touched_seasons.add(event.season)
+
+    def build(self) -> Calendar:
+        """Return the merged calendar (touched events and seasons re-sorted by date)."""
+        seasons = []
+        for year in sorted(self.season_events):
+            events = []
+            for uid in self.season_events[year]:
+                sessions = tuple(self.sessions[uid].values())
+                if uid in self.touched_events:
+                    sessions = _sorted(sessions)
+                events.append(replace(self.events[uid], sessions=sessions))
+            ordered = _by_date(events) if year in self.touched_seasons else tuple(events)
+            seasons.append(Season(year, self.series[year], ordered))
+        return Calendar(tuple(seasons))
 
 
 def _same_event(old: Event, new: Event) -> bool:
@@ -565,23 +793,6 @@ def _session_sort_key(session: Session) -> datetime:
     if isinstance(session.start, datetime):
         return session.start.astimezone(UTC)
     return datetime.combine(session.start, time(0), UTC)
-
-
-def _put_event(calendar: Calendar, event: Event, series: str) -> Calendar:
-    """Return the calendar with `event` replacing the event of the same uid (or appended)."""
-    seasons = list(calendar.seasons)
-    for i, season in enumerate(seasons):
-        season_events = [e for e in season.events if e.uid != event.uid]
-        if season.year == event.season:
-            replaced = [event if e.uid == event.uid else e for e in season.events]
-            if event.uid not in {e.uid for e in season.events}:
-                replaced.append(event)
-            seasons[i] = replace(season, events=_by_date(replaced))
-        elif len(season_events) != len(season.events):
-            seasons[i] = replace(season, events=tuple(season_events))
-    if event.season not in {s.year for s in seasons}:
-        seasons.append(Season(event.season, series or DEFAULT_SERIES, (event,)))
-    return Calendar(tuple(sorted(seasons, key=lambda s: s.year)))
 
 
 def _by_date(events: Iterable[Event]) -> tuple[Event, ...]:

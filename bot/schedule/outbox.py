@@ -317,7 +317,10 @@ async def _ensure_guilds(db: aiosqlite.Connection, guilds: Iterable[int]) -> Non
 async def _rows_of(db: aiosqlite.Connection, guilds: Iterable[int]) -> dict[PostKey, Post]:
     ids = sorted(guilds)
     marks = ", ".join("?" * len(ids))
-    sql = f"SELECT {_COLUMNS} FROM outbox WHERE guild_id IN ({marks})"  # noqa: S608 - only ? marks
+    sql = (  # news posts are queued, not planned: a re-plan leaves them alone
+        f"SELECT {_COLUMNS} FROM outbox WHERE guild_id IN ({marks})"  # noqa: S608 - only ? marks
+        " AND kind != 'news'"
+    )
     async with db.execute(sql, ids) as cur:
         return {post.key: post for post in map(_post, await cur.fetchall())}
 

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.schedule.calendar import SESSION_KINDS, Calendar, Event, Session
 
-PostKind = Literal["preview", "countdown", "qotd"]
+PostKind = Literal["preview", "countdown", "qotd", "news"]
 DEFAULT_LEADS = (timedelta(days=7), timedelta(days=1), timedelta(hours=1))
 DEFAULT_SESSION_KINDS = ("race",)
 PREVIEW_WEEKDAY = 0  # Monday
@@ -57,9 +57,10 @@ class GuildSettings:
     def __post_init__(self) -> None:
         try:
             ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: a name too long
             raise ValueError(
-                f"timezone: expected an IANA time zone such as Europe/Berlin, got {self.timezone!r}"
+                "timezone: expected an IANA time zone such as Europe/Berlin, "
+                f"got {self.timezone[:60]!r}"
             ) from exc
         if any(lead <= NO_LEAD for lead in self.leads):
             raise ValueError("leads: expected positive durations before the session")
@@ -117,7 +118,7 @@ def plan_posts(
         return []
     posts: list[PlannedPost] = []
     if settings.events_enabled:
-        for event in calendar.events():
+        for event in calendar.events(settings.series):
             posts += plan_event(settings, event)
     posts += plan_qotd(settings, start, qotd_days)
     return sorted((p for p in posts if p.due >= start), key=lambda p: (p.due, p.key))

@@ -30,8 +30,34 @@ PATHS_PER_QUERY = 500
 """Article paths looked up per statement (one SQL variable each)."""
 
 
+MAX_ROWID = 2**63 - 1
+"""The largest id SQLite stores."""
+
+
 class StoreError(RuntimeError):
     """The database cannot be used: the message says why and what to do."""
+
+
+def describe_db_error(path: Path, exc: sqlite3.Error) -> str:
+    """Return one line saying what is wrong with the database and what to do about it."""
+    text = " ".join(str(exc).split())
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return (
+            f"database {path} is locked by another process ({text}): "
+            "wait for the other Paddock (an ingest or the bot) to finish writing, then try again"
+        )
+    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        return (
+            f"database {path} is damaged ({text}): restore it from a backup, "
+            "or move it away and run `paddock ingest` again to rebuild it"
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return (
+            f"database {path} cannot be written ({text}): "
+            "check the file's and its folder's permissions"
+        )
+    return f"database {path}: {text}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +105,8 @@ class Store:
     @asynccontextmanager
     async def open(cls, path: Path, *, migrate: bool = True) -> AsyncIterator[Store]:
         """Open (creating if needed) and migrate the database at `path`, closing it after."""
+        if "\x00" in str(path):
+            raise StoreError(f"cannot open database {str(path)!r}: the path contains a NUL byte")
         try:
             await _mkdir(path.parent)
             db = await aiosqlite.connect(path, isolation_level=None)
@@ -92,9 +120,12 @@ class Store:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
         store = cls(db, path, writer)
         try:
-            await store._configure()
-            if migrate:
-                await store.migrate()
+            try:
+                await store._configure()
+                if migrate:
+                    await store.migrate()
+            except sqlite3.Error as exc:
+                raise StoreError(describe_db_error(path, exc)) from exc
             yield store
         finally:
             await writer.close()
@@ -125,6 +156,8 @@ class Store:
         except sqlite3.Error as exc:
             if self.db.in_transaction:
                 await self.db.execute("ROLLBACK")
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(describe_db_error(self.path, exc)) from exc
             raise StoreError(
                 f"database {self.path} cannot be written ({exc}): Paddock saves server settings "
                 "and posts there, so check the file's permissions and the free disk space"
@@ -140,18 +173,14 @@ class Store:
                 f"Paddock knows ({latest}): upgrade Paddock or use another database"
             )
         for number in range(current + 1, latest + 1):
-            script = MIGRATIONS[number - 1]
             try:
-                await self.db.executescript(
-                    f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;"
-                )
-            except aiosqlite.Error as exc:
-                if self.db.in_transaction:
-                    await self.db.execute("ROLLBACK")
+                applied = await self._writer.run(partial(_migrate_to, number=number))
+            except sqlite3.Error as exc:
                 raise StoreError(
                     f"database {self.path}: migration to version {number} failed: {exc}"
                 ) from exc
-            log.info("Database %s migrated to schema version %d", self.path, number)
+            if applied:
+                log.info("Database %s migrated to schema version %d", self.path, number)
         return latest
 
     @asynccontextmanager
@@ -204,7 +233,9 @@ class Store:
         return found
 
     async def article(self, article_id: int) -> StoredArticle | None:
-        """Return one article by id."""
+        """Return one article by id (None for an id SQLite cannot hold, too)."""
+        if not 0 < article_id <= MAX_ROWID:
+            return None
         row = await self.fetchone(
             "SELECT id, source, title, published, body, url FROM articles WHERE id = ?",
             (article_id,),
@@ -254,6 +285,36 @@ class Store:
             row = await self.fetchone("PRAGMA data_version")
             self._external = int(row[0]) if row else 0
         return self._writes, self._external
+
+
+def _migrate_to(db: sqlite3.Connection, number: int) -> bool:
+    """Apply migration `number` inside the open write transaction, unless another did.
+
+    The version is read again under the write lock (BEGIN IMMEDIATE), so two processes
+    opening an old database at once migrate it once.
+    """
+    row = db.execute("PRAGMA user_version").fetchone()
+    if int(row[0]) >= number:
+        return False
+    for statement in split_statements(MIGRATIONS[number - 1]):
+        db.execute(statement)
+    db.execute(f"PRAGMA user_version = {int(number)}")
+    return True
+
+
+def split_statements(script: str) -> list[str]:
+    """Split an SQL script into complete statements (trigger bodies kept whole)."""
+    statements: list[str] = []
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip().strip(";").strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip().strip(";").strip():
+        statements.append(buffer.strip().removesuffix(";"))
+    return statements
 
 
 def _stored_article(row: aiosqlite.Row) -> StoredArticle:

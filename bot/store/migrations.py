@@ -261,7 +261,50 @@ CREATE TABLE server_events (
 behind lasting pager buttons (a button carries only a short key) and the ids of the server
 events Paddock created for race sessions."""
 
-V7_FACT_EVIDENCE = """
+V7_SOURCES = """
+ALTER TABLE articles ADD COLUMN series TEXT;
+
+CREATE TABLE sources (
+    url            TEXT PRIMARY KEY,
+    kind           TEXT NOT NULL CHECK (kind IN ('feed', 'calendar')),
+    series         TEXT,
+    name           TEXT,
+    etag           TEXT,
+    last_modified  TEXT,
+    last_polled    TEXT,
+    last_success   TEXT,
+    last_error     TEXT,
+    item_count     INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE feed_items (
+    source_url     TEXT NOT NULL REFERENCES sources (url) ON DELETE CASCADE,
+    guid           TEXT NOT NULL,
+    canonical_url  TEXT,
+    article_path   TEXT NOT NULL,
+    content_hash   TEXT NOT NULL,
+    seen_at        TEXT NOT NULL,
+    PRIMARY KEY (source_url, guid)
+);
+CREATE INDEX feed_items_canonical ON feed_items (canonical_url);
+CREATE INDEX feed_items_article ON feed_items (article_path);
+
+CREATE TABLE calendar_events (
+    source_url  TEXT NOT NULL REFERENCES sources (url) ON DELETE CASCADE,
+    feed_uid    TEXT NOT NULL,
+    event_uid   TEXT NOT NULL,
+    series      TEXT NOT NULL,
+    event       TEXT NOT NULL,
+    cancelled   INTEGER NOT NULL DEFAULT 0,
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (source_url, feed_uid)
+);
+"""
+"""Polled sources (news feeds, calendar subscriptions) with their conditional-GET validators and
+health, the feed items seen (by GUID and canonical URL, so an item is ingested once), the events
+each subscribed calendar holds (JSON), and the series of an article."""
+
+V8_FACT_EVIDENCE = """
 ALTER TABLE results ADD COLUMN session TEXT;
 ALTER TABLE results ADD COLUMN class TEXT;
 ALTER TABLE results ADD COLUMN evidence TEXT;
@@ -278,5 +321,6 @@ MIGRATIONS: tuple[str, ...] = (
     V4_SERVER_CHOICES,
     V5_CONSOLE_PLACES,
     V6_DISCORD_STATE,
-    V7_FACT_EVIDENCE,
+    V7_SOURCES,
+    V8_FACT_EVIDENCE,
 )

@@ -77,10 +77,11 @@ def write_article(
     transaction (`Writer.run`).
     """
     old = db.execute("SELECT id FROM articles WHERE path = ?", (path,)).fetchone()
+    before = _mentioned(db, int(old[0])) if old else []
     db.execute("DELETE FROM articles WHERE path = ?", (path,))
     cur = db.execute(
         "INSERT INTO articles (id, path, source, content_hash, published, title, body, url,"
-        " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " ingested_at, series) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             old[0] if old else None,
             path,
@@ -91,6 +92,7 @@ def write_article(
             article.body,
             article.url,
             now.isoformat(),
+            article.series,
         ),
     )
     article_id = int(cur.lastrowid or 0)
@@ -99,6 +101,8 @@ def write_article(
         [(article_id, i, text) for i, text in enumerate(article.paragraphs)],
     )
     _FactWriter(db, article_id).write(facts)
+    if before:
+        _drop_orphans(db, before)
     return article_id
 
 
@@ -106,6 +110,21 @@ def evidence_of(fact: object) -> str | None:
     """Return the sentence a fact was read from, when its extraction kept one."""
     evidence = getattr(fact, "evidence", None)
     return evidence if isinstance(evidence, str) and evidence else None
+
+
+def _mentioned(db: sqlite3.Connection, article_id: int) -> list[int]:
+    """Return the entities an article mentions."""
+    rows = db.execute("SELECT entity_id FROM mentions WHERE article_id = ?", (article_id,))
+    return [int(row[0]) for row in rows]
+
+
+def _drop_orphans(db: sqlite3.Connection, entity_ids: list[int]) -> None:
+    """Delete those of `entity_ids` no article mentions any more (a re-extraction left them)."""
+    db.executemany(
+        "DELETE FROM entities WHERE id = ?"
+        " AND NOT EXISTS (SELECT 1 FROM mentions WHERE entity_id = entities.id)",
+        [(entity_id,) for entity_id in entity_ids],
+    )
 
 
 class _FactWriter:

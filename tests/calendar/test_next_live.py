@@ -62,7 +62,7 @@ def test_during_a_race_next_says_live_now_with_elapsed_time_and_what_follows():
 def test_next_lists_every_session_of_the_weekend_marking_those_over():
     answer = next_race(weekend_calendar(), RACE_START + timedelta(hours=2))
 
-    sections = {s.name: s.value for s in answer.sections}
+    sections = {s.name: str(s.value) for s in answer.sections}
     assert list(sections) == ["Practice", "Qualifying", "Race"]
     assert sections["Practice"].endswith(" · over")
     assert sections["Race"].endswith(" · live now")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.queries.sessions import next_race, season_schedule
 from bot.schedule.calendar import Calendar
+from cogs._render import markdown
 from tests.calendar.conftest import at
 
 DAYTONA_START = 1706380800  # 2024-01-27 18:40 UTC = 13:40 at Daytona
@@ -15,9 +16,9 @@ def test_next_race_during_the_roar_is_the_rolex_24_with_its_start_and_countdown(
     answer = next_race(calendar, at("2024-01-20T12:00:00Z"))
     assert answer.ok
     assert answer.title == "Rolex 24 At Daytona"
-    assert f"Race starts <t:{DAYTONA_START}:R>" in answer.description
+    assert f"Race starts <t:{DAYTONA_START}:R>" in markdown(answer.description)
     assert "Daytona International Speedway" in answer.description
-    assert [(s.name, s.value) for s in answer.sections] == [
+    assert [(s.name, markdown(s.value)) for s in answer.sections] == [
         ("Race", f"<t:{DAYTONA_START}:F> · <t:{DAYTONA_START}:R>")
     ]
     assert answer.data["race"]["start_utc"] == "2024-01-27T18:40:00+00:00"
@@ -37,7 +38,7 @@ def test_next_race_lists_qualifying_too_when_it_is_published(calendar: Calendar)
     answer = next_race(calendar, at("2024-08-01T00:00:00Z"))
     assert answer.title == "IMSA SportsCar Weekend"
     assert [s.name for s in answer.sections] == ["Qualifying", "Race"]
-    assert answer.sections[0].value.startswith("<t:1722720000:F>")  # 17:20 ET
+    assert markdown(answer.sections[0].value).startswith("<t:1722720000:F>")  # 17:20 ET
 
 
 def test_after_the_last_known_race_it_says_none_is_scheduled_and_how_to_import(

@@ -195,6 +195,8 @@ async def test_registered_commands_fit_discord(shared: Emulator) -> None:
         "leads",
         "qotd",
         "events",
+        "news",
+        "series",
     }
     for name, command in commands.items():
         if name != "config":
@@ -290,6 +292,17 @@ async def test_search_finds_the_pole_article_first(shared: Emulator) -> None:
     first = embed["fields"][0]
     assert "pole position" in first["name"]
     assert "article 3" in first["value"]
+
+
+@shared_bot
+async def test_typed_input_echoed_in_an_embed_is_never_a_link_or_a_pill(shared: Emulator) -> None:
+    typed = "[free tickets](https://evil.example/phish) <@&123> **loud**"
+    record = await shared.invoke("search", {"query": typed})
+    text = answer_text(record)
+    assert "free tickets" in text, "the input is echoed, as typed"
+    assert "[free tickets](" not in text and "\\[free tickets\\](" in text
+    assert "<@&123>" not in text and "**loud**" not in text
+    assert record.data["allowed_mentions"] == {"parse": []}
 
 
 @shared_bot

@@ -18,7 +18,7 @@ async def test_article_shows_facts_and_text(qs, article_ids):
     assert {lu["car"] for lu in answer.data["lineups"]} == {"31", "01", "1"}
     assert answer.data["quotes"][0]["speaker"] == "Chris Mattox"
     assert len(answer.data["paragraphs"]) == 6
-    text = "\n".join(s.value for s in answer.sections if s.name.startswith("Text"))
+    text = "\n".join(str(s.value) for s in answer.sections if s.name.startswith("Text"))
     assert "Brightline Motorsport brings back" in text
     assert [s.article_id for s in answer.sources] == [article_id]
     assert "2024-01-16" in answer.description

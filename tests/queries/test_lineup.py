@@ -24,7 +24,7 @@ async def test_latest_lineup_with_the_previous_season_beneath(qs):
         (2023, ["Luca Ferraz", "Alasdair Simms", "Jonah Aldine"])
     ]
     assert "Luca Ferraz, Jonah Aldine, Tobias Lindqvist" in answer.description
-    assert "Alasdair Simms" in "\n".join(s.value for s in answer.sections)
+    assert "Alasdair Simms" in "\n".join(str(s.value) for s in answer.sections)
 
 
 async def test_same_lineup_in_two_articles_is_one_lineup_citing_both(qs, article_ids):

@@ -26,8 +26,8 @@ async def test_pole_with_lap_time_and_second_place_gap(qs, article_ids):
     assert (second["position"], second["drivers"]) == (2, ["Sébastien Bourdin"])
     (section,) = answer.sections
     assert section.name == "2024 · Solaris 24 At Sunfield qualifying"
-    assert "1:32.656" in section.value.splitlines()[0]
-    assert "0.071 s behind pole" in section.value.splitlines()[1]
+    assert "1:32.656" in str(section.value).splitlines()[0]
+    assert "0.071 s behind pole" in str(section.value).splitlines()[1]
     assert [s.article_id for s in answer.sources] == [article_ids["pole-2024.txt"]]
 
 

@@ -37,7 +37,7 @@ async def seed_services(tmp_path: Path):
 
 
 def _lines(answer) -> list[str]:
-    return [line for s in answer.sections for line in s.value.splitlines()]
+    return [line for s in answer.sections for line in str(s.value).splitlines()]
 
 
 async def test_qualifying_second_says_qualifying(seed_services):
@@ -64,8 +64,8 @@ async def test_article_shows_the_sentence_of_each_result(seed_services):
     store = seed_services.store
     row = await store.fetchone("SELECT article_id FROM results WHERE position = 6")
     answer = await article(seed_services, id=row["article_id"])
-    lines = [line for s in answer.sections if s.name.startswith("Results") for line in
-             s.value.splitlines()]  # fmt: skip
+    results_sections = [s for s in answer.sections if s.name.startswith("Results")]
+    lines = [line for s in results_sections for line in str(s.value).splitlines()]
     assert lines and all("read from:" in line for line in lines)
     sixth = [line for line in lines if "P6" in line]
     assert sixth and "sixth-place finish in the 10-hour event" in sixth[0]
