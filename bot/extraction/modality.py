@@ -53,7 +53,12 @@ def local_clause(text: str, at: int) -> tuple[int, int]:
 def has_cue(text: str, low: int, high: int, kinds: tuple[str, ...] = UNREAL_KINDS) -> bool:
     """Tell whether text[low:high] holds a cue of one of the kinds."""
     lists = result_words().modality
-    return any(lists[kind].search(text, low, high) for kind in kinds)
+    exceptions = lists["not_cues"].pattern
+    for kind in kinds:
+        for cue in lists[kind].pattern.finditer(text, low, high):
+            if not exceptions.match(text, cue.start()):
+                return True
+    return False
 
 
 def is_running(text: str, start: int, end: int, clause: tuple[int, int]) -> bool:

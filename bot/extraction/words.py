@@ -11,7 +11,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 WORDS_PATH = Path(__file__).resolve().parent / "data" / "results.toml"
-CASE_SENSITIVE_MODALITY = frozenset({"future", "hedge", "intention", "negation", "unknown_time"})
+CASE_SENSITIVE_MODALITY = frozenset(
+    {"future", "hedge", "intention", "negation", "unknown_time", "not_cues"}
+)
 """Cue lists matched as written: 'will' is a cue, 'Will Stevens' and 'In May' are not."""
 
 
