@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import partial
 from types import SimpleNamespace
 from typing import Any
 from unittest import mock
 
 import discord
 
+from bot.articles import Article
+from bot.facts import ArticleFacts
 from bot.services import Services
+from bot.store import Store
+from bot.store.writer import write_article
 
 
 class FakeResponse:
@@ -72,3 +78,21 @@ def pings_nobody(allowed: discord.AllowedMentions) -> bool:
     """Return whether these allowed mentions let no user, role, @everyone or reply ping."""
     data = allowed.to_dict()
     return data.get("parse") == [] and not data.get("users") and not data.get("roles")
+
+
+async def put_article(store: Store, article: Article, facts: ArticleFacts, **where: Any) -> int:
+    """Store an article with given facts through the writer ingest uses; return its id.
+
+    `where` is the article's `path`, `fingerprint` and ingest time `now` (see `write_article`).
+    """
+    return await store.write(partial(write_article, article=article, facts=facts, **where))
+
+
+async def put_stories(
+    store: Store, stories: list[tuple[Article, ArticleFacts]], now: datetime
+) -> None:
+    """Store each (article, facts) under its own source name, as if ingested at `now`."""
+    for article, facts in stories:
+        await put_article(
+            store, article, facts, path=article.source, fingerprint=article.source, now=now
+        )

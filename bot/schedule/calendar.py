@@ -112,11 +112,6 @@ class Event:
         """Return 'Round N', or 'Test' for an event outside the championship."""
         return f"Round {self.round}" if self.round is not None else "Test"
 
-    def has_kind(self, kinds: Iterable[str]) -> bool:
-        """Return whether any session is one of `kinds`."""
-        wanted = set(kinds)
-        return any(s.kind in wanted for s in self.sessions)
-
     def is_upcoming(self, now: datetime, kinds: Iterable[str] | None = None) -> bool:
         """Return whether a session (of `kinds`, if given) is still to come at `now`."""
         wanted = set(kinds) if kinds is not None else set(SESSION_KINDS)

@@ -9,16 +9,15 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 import aiosqlite
 
-from bot.facts import Article, ArticleFacts
 from bot.store.migrations import MIGRATIONS
-from bot.store.writer import Writer, write_article
+from bot.store.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -241,26 +240,6 @@ class Store:
             (article_id,),
         )
         return _stored_article(row) if row else None
-
-    async def put_article(
-        self,
-        article: Article,
-        facts: ArticleFacts,
-        *,
-        path: str,
-        fingerprint: str,
-        now: datetime,
-    ) -> int:
-        """Insert or replace an article with its paragraphs and facts, atomically.
-
-        A replaced article keeps its id, so citations of it stay valid.
-        """
-        return await self.write(
-            partial(
-                write_article, article=article, facts=facts, path=path, fingerprint=fingerprint,
-                now=now,
-            )
-        )  # fmt: skip
 
     async def write(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work(connection)` in one write transaction on the writer thread.

@@ -14,6 +14,7 @@ from bot.queries.sessions import next_race
 from bot.schedule.calendar import Calendar, parse_calendar
 from bot.services import Services
 from bot.store import Store
+from tests.helpers import put_stories
 from tests.queries.conftest import INGESTED_AT, query_config
 
 RACE_START = datetime(2030, 5, 4, 16, 0, tzinfo=UTC)
@@ -107,10 +108,7 @@ async def test_cars_to_watch_come_from_this_and_last_season_each_with_its_year(t
         _lineup_article("now.txt", date(2030, 1, 5), "7", 2030, "Ana Brook"),
     ]
     async with Store.open(db) as store:
-        for article, facts in stories:
-            await store.put_article(
-                article, facts, path=article.source, fingerprint=article.source, now=INGESTED_AT
-            )
+        await put_stories(store, stories, INGESTED_AT)
         clock = OffsetClock(RACE_START + timedelta(minutes=20))
         services = Services(store, query_config(db), clock, calendar=weekend_calendar())
         answer, problem = await answer_line(services, command_table(), "/next")

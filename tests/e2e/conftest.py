@@ -163,6 +163,17 @@ def bot_env(emulator: Emulator, **extra: str) -> dict[str, str]:
     return env
 
 
+@pytest.fixture(autouse=True)
+def held_to_discord() -> Iterator[None]:
+    """Fail a test in which the bot sent, or the emulator answered, what Discord's API forbids."""
+    before = {emu: len(emu.violations) for emu in Emulator.live}
+    yield
+    new = [v for emu in list(Emulator.live) for v in emu.violations[before.get(emu, 0) :]]
+    if new:
+        shown = "\n".join(new[:20])
+        pytest.fail(f"{len(new)} violations of Discord's OpenAPI description:\n{shown}")
+
+
 @pytest.fixture
 async def emulator() -> AsyncIterator[Emulator]:
     guild = make_guild(

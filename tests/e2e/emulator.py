@@ -86,19 +86,28 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fnmatch
+import hashlib
 import itertools
 import json
 import logging
+import math
+import os
 import re
 import secrets
 import time
+import warnings
+import weakref
 import zlib
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
 
 from aiohttp import WSMsgType, web
+
+from .openapi import ApiSpec
 
 __all__ = [
     "Emulator",
@@ -119,6 +128,10 @@ NONCE_WINDOW_S = 300.0  # Discord: enforce_nonce dedupes "within the past few mi
 FIRST_RESPONSE_S = 3.0  # Discord: an interaction must be answered (or deferred) within 3 s
 TOKEN_LIFETIME_S = 15 * 60.0  # Discord: an interaction token works for 15 minutes
 LOADING = 1 << 7
+GLOBAL_LIMIT = 50  # Discord: 50 requests a second per bot, interaction endpoints excepted
+GLOBAL_WINDOW_S = 1.0
+DEFAULT_ROUTE_LIMIT = (50, 1.0)  # requests, seconds (Discord's per-route limits vary)
+ROUTE_LIMITS = {("POST", "/channels/{cid}/messages"): (5, 5.0)}  # 5 messages / 5 s a channel
 
 # Gateway opcodes.
 OP_DISPATCH = 0
@@ -154,6 +167,36 @@ ROLE_MENTION_RE = re.compile(r"<@&(\d+)>")
 Json = dict[str, Any]
 
 
+SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "discord-api-spec" / "openapi.json"
+
+
+@cache
+def discord_spec(path: Path = SPEC_PATH) -> ApiSpec | None:
+    """Discord's OpenAPI description (read once), or None with a warning when it is absent."""
+    if not path.exists():
+        warnings.warn(
+            f"{path} is absent: the emulator does not validate requests and responses",
+            stacklevel=2,
+        )
+        return None
+    return ApiSpec.load(path)
+
+
+def _numbered(components: list[Json]) -> list[Json]:
+    """Return components as Discord stores them: numbered ``id`` each, no null emoji fields."""
+    counter = itertools.count(1)
+
+    def number(component: Json) -> Json:
+        out = {**component, "id": component.get("id") or next(counter)}
+        if isinstance(out.get("emoji"), dict):  # a unicode emoji comes back as its name only
+            out["emoji"] = {k: v for k, v in out["emoji"].items() if v is not None}
+        if "components" in out:
+            out["components"] = [number(c) for c in out["components"]]
+        return out
+
+    return [number(c) for c in components]
+
+
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
@@ -177,6 +220,8 @@ def make_user(user_id: int | str, username: str, *, bot: bool = False) -> Json:
         "avatar": None,
         "bot": bot,
         "public_flags": 0,
+        "flags": 0,
+        "primary_guild": None,
     }
 
 
@@ -219,10 +264,12 @@ def make_guild(
             "managed": False,
             "mentionable": False,
             "flags": 0,
+            "icon": None,
+            "unicode_emoji": None,
         }
     ]
     for role in roles or ():
-        role_list.append({"permissions": "0", "position": 1, "color": 0, **role})
+        role_list.append(full_role({"permissions": "0", "position": 1, **role}))
     chans = list(channels) if channels is not None else [make_text_channel(int(gid) + 1, "general")]
     return {
         "id": gid,
@@ -244,7 +291,89 @@ def make_guild(
         "emojis": [],
         "stickers": [],
         "channels": chans,
+        **GUILD_DEFAULTS,
     }
+
+
+GUILD_DEFAULTS: Json = {
+    "description": None,
+    "home_header": None,
+    "splash": None,
+    "discovery_splash": None,
+    "banner": None,
+    "application_id": None,
+    "region": "deprecated",
+    "system_channel_flags": 0,
+    "widget_enabled": False,
+    "widget_channel_id": None,
+    "max_presences": None,
+    "max_members": 500000,
+    "max_stage_video_channel_users": 50,
+    "max_video_channel_users": 25,
+    "vanity_url_code": None,
+    "premium_subscription_count": 0,
+    "rules_channel_id": None,
+    "safety_alerts_channel_id": None,
+    "public_updates_channel_id": None,
+    "premium_progress_bar_enabled": False,
+    "incidents_data": None,
+    "nsfw": False,
+}
+
+
+def full_role(role: Json) -> Json:
+    """A role object with every field Discord sends (a test may give only a few)."""
+    colour = int(role.get("color") or 0)
+    return {
+        "name": str(role.get("id")),
+        "permissions": "0",
+        "position": 1,
+        "color": colour,
+        "hoist": False,
+        "managed": False,
+        "mentionable": False,
+        "icon": None,
+        "unicode_emoji": None,
+        "flags": 0,
+        **role,
+        "colors": {"primary_color": colour, "secondary_color": None, "tertiary_color": None},
+    }
+
+
+@dataclass
+class _Window:
+    """A fixed rate-limit window: ``limit`` requests per ``window_s`` from its first request."""
+
+    limit: int
+    window_s: float
+    start: float = 0.0
+    count: int = 0
+
+    def _roll(self, now: float) -> None:
+        if now - self.start >= self.window_s:
+            self.start, self.count = now, 0
+
+    def full(self, now: float) -> bool:
+        self._roll(now)
+        return self.count >= self.limit
+
+    def hit(self, now: float) -> None:
+        self._roll(now)
+        self.count += 1
+
+    def reset_after(self, now: float) -> float:
+        return max(0.0, self.start + self.window_s - now)
+
+    def headers(self, now: float, bucket: str, offset_s: float, *, floor: int) -> dict[str, str]:
+        """Return Discord's X-RateLimit-* headers for this window."""
+        after = self.reset_after(now)
+        return {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(max(floor, self.limit - self.count)),
+            "X-RateLimit-Reset": f"{time.time() + offset_s + after:.3f}",
+            "X-RateLimit-Reset-After": f"{after:.3f}",
+            "X-RateLimit-Bucket": bucket,
+        }
 
 
 @dataclass
@@ -360,13 +489,27 @@ class _HTTPError(Exception):
             self.body["errors"] = errors
 
 
+INVALID_FORM_BODY = 50035
+NULLABLE_COMMAND_KEYS = {"default_member_permissions", "contexts", "name_localizations"}
+
+
+def _error_tree(errors: dict[str, str]) -> Json:
+    """Nest ``{"embeds.0.title": message}`` as Discord does: ``{"embeds": {"0": {"title": ...}}}``.
+
+    Each leaf is ``{"_errors": [{"code": ..., "message": ...}]}``; Discord's description types
+    that ``code`` as an integer (its form-body error code), which is what the emulator sends.
+    """
+    tree: Json = {}
+    for path, message in errors.items():
+        node = tree
+        for part in path.split("."):
+            node = node.setdefault(part, {})
+        node.setdefault("_errors", []).append({"code": INVALID_FORM_BODY, "message": message})
+    return tree
+
+
 def _form_error(path: str, message: str, code: str = "BASE_TYPE_BAD_LENGTH") -> _HTTPError:
-    return _HTTPError(
-        400,
-        "Invalid Form Body",
-        50035,
-        {path: {"_errors": [{"code": code, "message": message}]}},
-    )
+    return _HTTPError(400, "Invalid Form Body", INVALID_FORM_BODY, _error_tree({path: message}))
 
 
 Handler = Callable[[RecordedRequest, dict[str, str]], Awaitable[tuple[int, Any]]]
@@ -374,6 +517,8 @@ Handler = Callable[[RecordedRequest, dict[str, str]], Awaitable[tuple[int, Any]]
 
 class Emulator:
     """In-process Discord API v10 + gateway emulator (see the module docstring)."""
+
+    live: ClassVar[weakref.WeakSet[Emulator]] = weakref.WeakSet()  # checked after each test
 
     def __init__(
         self,
@@ -386,12 +531,15 @@ class Emulator:
         compress_gateway: bool = True,
         default_user: Json | None = None,
         strict_commands: bool = True,
+        validate: bool = True,
     ) -> None:
         """Configure (but do not start) the emulator.
 
         ``token``: if given, REST calls must carry ``Authorization: Bot <token>`` (401 otherwise)
         and IDENTIFY/RESUME must use it (close 4004 otherwise). ``strict_commands``: like Discord,
         only commands the bot registered (guild or global; global only in DMs) can be invoked.
+        ``validate``: hold every request the bot sends, and every answer, to Discord's OpenAPI
+        description (``SPEC_PATH``); what breaks it is listed in ``violations``.
         """
         self.app_id = str(app_id)
         self.bot_user = bot_user or make_user(self.app_id, "Emubot", bot=True)
@@ -404,6 +552,8 @@ class Emulator:
         self.default_user = default_user or make_user(700000000000000001, "fan")
         self.strict_commands = strict_commands
 
+        self.spec = discord_spec() if validate else None
+        self.violations: list[str] = []
         self.requests: list[RecordedRequest] = []
         self.unknown_requests: list[RecordedRequest] = []
         self.gateway_received: list[Json] = []
@@ -432,7 +582,7 @@ class Emulator:
         self._cond: asyncio.Condition | None = None
         self._runner: web.AppRunner | None = None
         self._port = 0
-        self._routes: list[tuple[str, re.Pattern[str], Handler]] = []
+        self._routes: list[tuple[str, re.Pattern[str], Handler, str]] = []
         self.stalled: list[RecordedRequest] = []
         self.deduplicated: list[RecordedRequest] = []
         self._nonces: dict[tuple[str, str], tuple[str, float]] = {}
@@ -441,6 +591,13 @@ class Emulator:
         # Discord's rules, as settings a test may change.
         self.nonce_window_s = NONCE_WINDOW_S
         self.bot_permissions = int(ALL_PERMISSIONS)  # what the bot may do in every guild
+        # Rate limits: always counted and reported in X-RateLimit-* headers; refused with 429
+        # only when ``rate_limits`` is on (off, ``Remaining`` never drops below 1).
+        self.rate_limits = False
+        self.global_limit = GLOBAL_LIMIT
+        self.limited: list[RecordedRequest] = []  # requests the emulator's own limits refused
+        self._buckets: dict[tuple[str, ...], _Window] = {}
+        self._global = _Window(GLOBAL_LIMIT, GLOBAL_WINDOW_S)
         self.first_response_s = FIRST_RESPONSE_S
         self.token_lifetime_s = TOKEN_LIFETIME_S
         self._build_routes()
@@ -461,6 +618,7 @@ class Emulator:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self._port = int(self._runner.addresses[0][1])
+        Emulator.live.add(self)
 
     async def stop(self) -> None:
         """Close every websocket and stop the server."""
@@ -1019,6 +1177,30 @@ class Emulator:
         permissions: str = ALL_PERMISSIONS,
     ) -> InteractionRecord:
         """Dispatch a raw INTERACTION_CREATE of type ``itype`` and return its record."""
+        record = self.new_interaction(
+            itype,
+            data,
+            guild_id=guild_id,
+            channel_id=channel_id,
+            user=user,
+            message=message,
+            permissions=permissions,
+        )
+        await self.dispatch("INTERACTION_CREATE", record.payload)
+        return record
+
+    def new_interaction(
+        self,
+        itype: int,
+        data: Json,
+        *,
+        guild_id: str | None,
+        channel_id: str,
+        user: Json,
+        message: Json | None = None,
+        permissions: str = ALL_PERMISSIONS,
+    ) -> InteractionRecord:
+        """Create an interaction (its id and token now valid) without dispatching it."""
         iid = snowflake()
         token = "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(32)
         channel = dict(self._channels.get(channel_id) or {"id": channel_id, "type": 0})
@@ -1054,7 +1236,6 @@ class Emulator:
         )
         self.interactions[iid] = record
         self._by_token[token] = record
-        await self.dispatch("INTERACTION_CREATE", payload)
         return record
 
     async def invoke(
@@ -1215,7 +1396,7 @@ class Emulator:
 
     def _add_route(self, method: str, template: str, handler: Handler) -> None:
         regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
-        self._routes.append((method, re.compile(regex), handler))
+        self._routes.append((method, re.compile(regex), handler, template))
 
     @staticmethod
     def _json_response(
@@ -1291,6 +1472,7 @@ class Emulator:
         self.requests.append(rec)
         try:
             resp = await self._handle(rec, request)
+            self._hold_to_discord(rec)
             # Put the answer on the wire before waking waiters: a test reacting to "the bot got
             # its callback" must not overtake this HTTP response with a gateway event.
             with contextlib.suppress(ConnectionError):  # the client is gone (e.g. killed)
@@ -1299,6 +1481,82 @@ class Emulator:
         finally:
             await self._notify()
         return resp
+
+    def _hold_to_discord(self, rec: RecordedRequest) -> None:
+        """Check the bot's request and the emulator's answer against Discord's description."""
+        if self.spec is None:
+            return
+        found: list[str] = []
+        if rec.headers.get("User-Agent", "").startswith("DiscordBot"):  # the bot, not a test
+            found += self.spec.check_request(rec.method, rec.path, rec.json)
+        if rec.status:
+            found += self.spec.check_response(rec.method, rec.path, rec.status, rec.response)
+        self.violations.extend(found)
+        if found and os.environ.get("EMULATOR_DUMP"):
+            with open(os.environ["EMULATOR_DUMP"], "a", encoding="utf-8") as dump:
+                dump.write(json.dumps({"path": rec.path, "response": rec.response}) + "\n")
+        for violation in found:
+            log.warning("emulator: %s", violation)
+
+    # ------------------------------------------------------------------ rate limits
+
+    def _bucket_of(self, method: str, path: str) -> tuple[tuple[str, ...], str, int, float]:
+        """Return a request's bucket key, bucket hash, limit and window (Discord's buckets).
+
+        A bucket is a route (method + template) per major parameter: the channel, the guild,
+        or the webhook (interaction) token. Creating messages allows 5 per 5 s per channel.
+        """
+        template, params = path, {}
+        for route_method, regex, _, route_template in self._routes:
+            match = regex.fullmatch(path) if route_method == method else None
+            if match is not None:
+                template, params = route_template, match.groupdict()
+                break
+        major = tuple(params.get(k, "") for k in ("cid", "guild", "token", "iid"))
+        digest = hashlib.sha1(f"{method} {template}".encode()).hexdigest()[:16]  # noqa: S324
+        limit, window = ROUTE_LIMITS.get((method, template), DEFAULT_ROUTE_LIMIT)
+        return (method, template, *major), digest, limit, window
+
+    def _rate_limit(self, rec: RecordedRequest) -> tuple[dict[str, str], web.Response | None]:
+        """Count a request against its bucket (and the global limit); 429 when over one."""
+        key, digest, limit, window_s = self._bucket_of(rec.method, rec.path)
+        now = self.now()
+        bucket = self._buckets.get(key)
+        if bucket is None:
+            bucket = self._buckets[key] = _Window(limit, window_s)
+        global_scope = not rec.path.startswith(("/interactions/", "/webhooks/"))
+        self._global.limit = self.global_limit
+        if self.rate_limits and global_scope and self._global.full(now):
+            return {}, self._limited(rec, self._global.reset_after(now), digest, is_global=True)
+        if self.rate_limits and bucket.full(now):
+            headers = bucket.headers(now, digest, self._offset_s, floor=0)
+            return headers, self._limited(rec, bucket.reset_after(now), digest, is_global=False)
+        bucket.hit(now)
+        if global_scope:
+            self._global.hit(now)
+        floor = 0 if self.rate_limits else 1
+        return bucket.headers(now, digest, self._offset_s, floor=floor), None
+
+    def _limited(
+        self, rec: RecordedRequest, retry_after: float, digest: str, *, is_global: bool
+    ) -> web.Response:
+        """Answer 429 as Discord does: body with code, retry_after and global; scope headers."""
+        self.limited.append(rec)
+        rec.status = 429
+        rec.response = {
+            "message": "You are being rate limited.",
+            "retry_after": round(retry_after, 3),
+            "global": is_global,
+            "code": 0,
+        }
+        headers = {
+            "Via": "1.1 google",
+            "Retry-After": str(max(1, math.ceil(retry_after))),
+            "X-RateLimit-Scope": "global" if is_global else "user",
+        }
+        if is_global:
+            headers["X-RateLimit-Global"] = "true"
+        return self._json_response(429, rec.response, headers)
 
     async def _handle(self, rec: RecordedRequest, request: web.Request) -> web.Response:
         # Authentication (webhook-token routes are unauthenticated, like Discord's).
@@ -1309,6 +1567,16 @@ class Emulator:
         ):
             rec.status, rec.response = 401, {"message": "401: Unauthorized", "code": 0}
             return self._json_response(rec.status, rec.response)
+        headers, refused = self._rate_limit(rec)
+        if refused is not None:
+            refused.headers.update(headers)
+            return refused
+        response = await self._faulted_or_routed(rec)
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    async def _faulted_or_routed(self, rec: RecordedRequest) -> web.Response:
         for fault in self.faults:
             if fault.matches(rec.method, rec.path):
                 fault.times -= 1
@@ -1318,7 +1586,7 @@ class Emulator:
         return await self._route(rec)
 
     async def _route(self, rec: RecordedRequest) -> web.Response:
-        for method, regex, handler in self._routes:
+        for method, regex, handler, _ in self._routes:
             if method != rec.method:
                 continue
             m = regex.fullmatch(rec.path)
@@ -1342,6 +1610,7 @@ class Emulator:
                 "message": "You are being rate limited.",
                 "retry_after": fault.retry_after,
                 "global": fault.is_global,
+                "code": 0,
             }
             headers = {
                 # discord.py treats a 429 without Via as a Cloudflare ban and gives up.
@@ -1358,7 +1627,13 @@ class Emulator:
     # ------------------------------------------------------------------ REST handlers: misc
 
     async def _get_me(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
-        return 200, {**self.bot_user, "verified": True, "mfa_enabled": False, "flags": 0}
+        return 200, {
+            **self.bot_user,
+            "verified": True,
+            "mfa_enabled": False,
+            "flags": 0,
+            "locale": "en-US",
+        }
 
     async def _get_user(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
         for user in (self.bot_user, self.default_user):
@@ -1391,12 +1666,18 @@ class Emulator:
             "bot_require_code_grant": False,
             "verify_key": "0" * 64,
             "flags": 0,
+            "flags_new": "0",
             "owner": make_user(1, "owner"),
             "team": None,
             "interactions_endpoint_url": None,
+            "role_connections_verification_url": None,
             "redirect_uris": [],
             "tags": [],
             "approximate_guild_count": len(self.guilds),
+            "approximate_user_install_count": 0,
+            "approximate_user_authorization_count": 0,
+            "explicit_content_filter": 0,
+            "eligible_oauth2_scopes": ["bot", "applications.commands"],
         }
 
     async def _get_channel(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
@@ -1416,7 +1697,8 @@ class Emulator:
 
     async def _get_guild(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
         guild = self._guild_or_404(p["guild"])
-        return 200, {k: v for k, v in guild.items() if k != "channels"}
+        public = {k: v for k, v in guild.items() if k != "channels"}
+        return 200, {**GUILD_DEFAULTS, **public, "roles": [full_role(r) for r in guild["roles"]]}
 
     async def _get_guild_channels(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
         self._guild_or_404(p["guild"])
@@ -1463,11 +1745,13 @@ class Emulator:
                 400,
                 "Invalid Form Body",
                 50035,
-                {k: {"_errors": [{"code": "INVALID", "message": v}]} for k, v in errors.items()},
+                _error_tree(errors),
             )
 
     def _store_command(self, cmd: Json, table: dict[str, Json], guild_id: str | None) -> Json:
         old = table.get(cmd["name"])
+        if cmd.get("default_member_permissions") is not None:  # answered as a string
+            cmd = {**cmd, "default_member_permissions": str(cmd["default_member_permissions"])}
         stored: Json = {
             "type": 1,
             "options": [],
@@ -1476,7 +1760,8 @@ class Emulator:
             "nsfw": False,
             "contexts": None,
             "integration_types": [0],
-            **cmd,
+            "description": "",
+            **{k: v for k, v in cmd.items() if v is not None or k in NULLABLE_COMMAND_KEYS},
             "id": old["id"] if old else snowflake(),
             "application_id": self.app_id,
             "version": snowflake(),
@@ -1520,6 +1805,8 @@ class Emulator:
 
     def _validate_message(self, body: Json, files: list[Json], *, partial: bool = False) -> None:
         content = body.get("content")
+        if content is not None and not isinstance(content, str):
+            raise _form_error("content", "Must be a string.", "STRING_TYPE_CONVERT")
         if content is not None and len(str(content)) > 2000:
             raise _form_error("content", "Must be 2000 or fewer in length.")
         embeds = body.get("embeds") or []
@@ -1596,12 +1883,13 @@ class Emulator:
             "mention_roles": self._role_mentions(channel, body),
             "attachments": self._attachments(files),
             "embeds": body.get("embeds") or [],
-            "components": body.get("components") or [],
+            "components": _numbered(body.get("components") or []),
             "pinned": False,
             "type": msg_type,
             "flags": flags | int(body.get("flags") or 0),
-            "application_id": self.app_id if webhook_id else None,
         }
+        if webhook_id:
+            msg["application_id"] = self.app_id
         if "guild_id" in channel:
             msg["guild_id"] = channel["guild_id"]
         if webhook_id:
@@ -1618,6 +1906,9 @@ class Emulator:
                     "authorizing_integration_owners", {}
                 ),
             }
+            if interaction.type == INTERACTION_MESSAGE_COMPONENT:
+                pressed = interaction.payload.get("message") or {}
+                msg["interaction_metadata"]["interacted_message_id"] = pressed.get("id")
         # Bookkeeping for tests (not part of Discord's message object).
         msg["_allowed_mentions"] = body.get("allowed_mentions")
         return msg
@@ -1671,6 +1962,7 @@ class Emulator:
         for key in ("content", "embeds", "components", "flags"):
             if key in body:
                 msg[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
+        msg["components"] = _numbered(msg.get("components") or [])
         msg["flags"] = (int(msg.get("flags") or 0) & ~EPHEMERAL) | private
         if "attachments" in body or files:
             kept_ids = {str(a.get("id")) for a in body.get("attachments") or []}
@@ -1712,12 +2004,20 @@ class Emulator:
 
     async def _list_messages(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
         self._channel_or_404(p["cid"])
-        limit = int(rec.query.get("limit", 50))
-        msgs = list(reversed(self.channel_messages(p["cid"])))[:limit]
-        return 200, [self._public(m) for m in msgs]
+        limit = max(1, min(100, int(rec.query.get("limit", 50))))
+        msgs = list(reversed(self.channel_messages(p["cid"])))
+        if "before" in rec.query:
+            msgs = [m for m in msgs if int(m["id"]) < int(rec.query["before"])]
+        if "after" in rec.query:
+            msgs = [m for m in msgs if int(m["id"]) > int(rec.query["after"])]
+        return 200, [self._stored(m) for m in msgs[:limit]]
+
+    def _stored(self, msg: Json) -> Json:
+        """A message as reading it back shows it: Discord returns the nonce only on creation."""
+        return {k: v for k, v in self._public(msg).items() if k != "nonce"}
 
     async def _get_message(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
-        return 200, self._public(self._message_or_404(p["cid"], p["mid"]))
+        return 200, self._stored(self._message_or_404(p["cid"], p["mid"]))
 
     async def _edit_message(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
         msg = self._message_or_404(p["cid"], p["mid"])
@@ -1812,6 +2112,8 @@ class Emulator:
         if message is not None:
             result["interaction"]["response_message_id"] = message["id"]
             result["resource"]["message"] = self._public(message)
+        if ctype not in (4, 7):  # Discord's description: a resource only for a message sent
+            del result["resource"]
         return 200, result
 
     async def _followup(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
@@ -1942,6 +2244,7 @@ class Emulator:
             "user_count": 0,
             "image": None,
             "recurrence_rule": None,
+            "guild_scheduled_event_exceptions": [],
             **body,
         }
         events[event["id"]] = event

@@ -14,6 +14,7 @@ from bot.config import Config, parse_config
 from bot.facts import Article, ArticleFacts, Entity, Lineup, Quote, Result
 from bot.services import Services
 from bot.store import Store
+from tests.helpers import put_article
 
 REPO = Path(__file__).resolve().parents[2]
 INGESTED_AT = datetime(2024, 1, 24, 9, 0, tzinfo=UTC)
@@ -325,8 +326,8 @@ async def fill(store: Store, stories: tuple[Story, ...] = STORIES) -> dict[str, 
     """Write the stories into the store; return article ids by path."""
     ids = {}
     for story in stories:
-        ids[story.path] = await store.put_article(
-            story.article, story.facts, path=story.path, fingerprint="f", now=INGESTED_AT
+        ids[story.path] = await put_article(
+            store, story.article, story.facts, path=story.path, fingerprint="f", now=INGESTED_AT
         )
     return ids
 

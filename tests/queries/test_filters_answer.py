@@ -21,6 +21,7 @@ from bot.schedule.calendar import Calendar, parse_calendar
 from bot.services import Services
 from bot.store import Store
 from tests.conftest import paddock
+from tests.helpers import put_stories
 from tests.queries.conftest import INGESTED_AT, NOW, query_config
 
 SUNFIELD = "Solaris 24 At Sunfield"
@@ -61,10 +62,7 @@ async def services_for(
     """Write the stories into a fresh store and yield services over it."""
     db = tmp_path / "filters.db"
     async with Store.open(db) as store:
-        for article, facts in stories:
-            await store.put_article(
-                article, facts, path=article.source, fingerprint=article.source, now=INGESTED_AT
-            )
+        await put_stories(store, stories, INGESTED_AT)
         yield Services(store, query_config(db), OffsetClock(NOW), calendar=calendar)
 
 

@@ -13,6 +13,7 @@ from bot.schedule.calendar import load_calendar
 from bot.schedule.outbox import get_settings, sync_plan
 from bot.schedule.planning import plan_posts
 from bot.text import HEADLINE_CHARS, headline
+from tests.helpers import put_article
 from tests.queries.conftest import INGESTED_AT, NOW
 
 LONG_SENTENCE = (
@@ -54,8 +55,8 @@ async def _store_with(qs, title_sentence: str, quotes: int):
         entities=[Entity("person", "Marta Quillon")],
     )
     article = Article("quillon.txt", title_sentence, body, date(2024, 3, 1))
-    return await qs.store.put_article(
-        article, facts, path="quillon.txt", fingerprint="q", now=INGESTED_AT
+    return await put_article(
+        qs.store, article, facts, path="quillon.txt", fingerprint="q", now=INGESTED_AT
     )
 
 

@@ -11,6 +11,7 @@ from bot.queries import quotes as quote_query
 from bot.queries import results as results_query
 from bot.queries import search as search_query
 from bot.queries import team as team_query
+from tests.helpers import put_article
 from tests.queries.conftest import HXR, INGESTED_AT
 
 
@@ -61,7 +62,7 @@ async def _season_story(store, season: int, drivers: tuple[str, ...]) -> None:
     path = f"season-{season}.txt"
     article = Article(source=path, title=path, body=f"{path}\nText.", published=date(season, 3, 1))
     facts = ArticleFacts(lineups=[Lineup("31", HXR, drivers, 1, season=season)])
-    await store.put_article(article, facts, path=path, fingerprint="f", now=INGESTED_AT)
+    await put_article(store, article, facts, path=path, fingerprint="f", now=INGESTED_AT)
 
 
 async def test_car_lineup_counts_the_earlier_seasons_not_read(qs, qstore, monkeypatch):

@@ -8,6 +8,7 @@ import pytest
 
 from bot.facts import Article, ArticleFacts, Lineup
 from bot.queries.lineup import lineup
+from tests.helpers import put_article
 from tests.queries.conftest import BRIGHT, HXR, INGESTED_AT, MSR
 
 
@@ -138,8 +139,8 @@ async def test_later_partial_mention_joins_the_full_lineup(qs, qstore):
         body="Aldine and Ferraz lead test\nThe #31 topped the sheets.",
         published=date(2024, 1, 20),
     )
-    new_id = await qstore.put_article(
-        story, partial, path="test-days.txt", fingerprint="f", now=INGESTED_AT
+    new_id = await put_article(
+        qstore, story, partial, path="test-days.txt", fingerprint="f", now=INGESTED_AT
     )
 
     answer = await lineup(qs, car="31")
@@ -169,7 +170,7 @@ async def test_car_of_another_team_is_not_found(qs):
 async def _story(store, path, published, lineup_fact):
     article = Article(source=path, title=path, body=f"{path}\nText.", published=published)
     facts = ArticleFacts(lineups=[lineup_fact])
-    return await store.put_article(article, facts, path=path, fingerprint="f", now=INGESTED_AT)
+    return await put_article(store, article, facts, path=path, fingerprint="f", now=INGESTED_AT)
 
 
 async def test_late_season_announcement_counts_for_the_next_season(qs, qstore):

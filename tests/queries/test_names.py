@@ -6,6 +6,7 @@ import pytest
 
 from bot.facts import Article, ArticleFacts, Entity, Lineup
 from bot.queries.names import complete, resolve
+from tests.helpers import put_article
 from tests.queries.conftest import INGESTED_AT
 
 
@@ -96,7 +97,7 @@ async def test_index_is_rebuilt_when_entities_change(qs, qstore):
         entities=[Entity("person", "Nadia Okafor")],
     )
     story = Article(source="new.txt", title="Okafor signs", body="Okafor signs\nNadia Okafor.")
-    await qstore.put_article(story, facts, path="new.txt", fingerprint="f", now=INGESTED_AT)
+    await put_article(qstore, story, facts, path="new.txt", fingerprint="f", now=INGESTED_AT)
 
     assert await complete(qs, "person", "okafor") == ["Nadia Okafor"]
     assert (await resolve(qs, "car", "7")).name == "7"
@@ -106,8 +107,13 @@ async def test_many_entities_still_at_most_25_and_typos_found(qs, qstore):
     crowd = [Entity("person", f"Driver Number{i:04d}") for i in range(2000)]
     crowd.append(Entity("person", "Quentin Vasseur-Lemaire"))
     story = Article(source="entry.txt", title="Entry list", body="Entry list\nEveryone.")
-    await qstore.put_article(
-        story, ArticleFacts(entities=crowd), path="entry.txt", fingerprint="f", now=INGESTED_AT
+    await put_article(
+        qstore,
+        story,
+        ArticleFacts(entities=crowd),
+        path="entry.txt",
+        fingerprint="f",
+        now=INGESTED_AT,
     )
 
     assert len(await complete(qs, "person", "driver")) == 25

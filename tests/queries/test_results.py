@@ -8,6 +8,7 @@ import pytest
 
 from bot.facts import Article, ArticleFacts, Result
 from bot.queries.results import format_detail, results
+from tests.helpers import put_article
 from tests.queries.conftest import HXR, INGESTED_AT
 
 
@@ -48,7 +49,7 @@ async def test_spellings_of_one_event_are_grouped_under_its_name(qs, qstore):
         source="lap.txt", title="Kobara lap", body="Kobara lap\nFast.", published=date(2021, 2, 1)
     )
     facts = ArticleFacts(results=[lap])
-    await qstore.put_article(story, facts, path="lap.txt", fingerprint="f", now=INGESTED_AT)
+    await put_article(qstore, story, facts, path="lap.txt", fingerprint="f", now=INGESTED_AT)
 
     answer = await results(qs, event="Solaris 24", season=2021)
 
