@@ -18,6 +18,7 @@ from bot.services import Services
 from bot.store import Store
 from bot.store.migrations import MIGRATIONS
 from cogs._render import render_embeds
+from tests.helpers import put_article
 from tests.queries.conftest import INGESTED_AT, NOW, REPO, query_config
 
 SEEDS = REPO / "seeds"
@@ -32,7 +33,7 @@ async def seed_services(tmp_path: Path):
         for path in find_article_files([SEEDS / "articles"]):
             art = read_article(path)
             facts = extract(art, aliases=aliases)
-            await store.put_article(art, facts, path=str(path), fingerprint="f", now=INGESTED_AT)
+            await put_article(store, art, facts, path=str(path), fingerprint="f", now=INGESTED_AT)
         yield Services(store, query_config(db), OffsetClock(NOW))
 
 
@@ -106,7 +107,7 @@ async def test_class_and_session_on_every_renderer(tmp_path: Path):
     )
     art = Article(source="a.txt", title="Solaris 24", body="x", published=None)
     async with Store.open(db) as store:
-        await store.put_article(art, facts, path="a.txt", fingerprint="f", now=INGESTED_AT)
+        await put_article(store, art, facts, path="a.txt", fingerprint="f", now=INGESTED_AT)
         answer = await results(Services(store, query_config(db), OffsetClock(NOW)))
     lines = _lines(answer)
     assert len([line for line in lines if "P2" in line]) == 2
