@@ -457,7 +457,7 @@ PATTERNS: tuple[_Pattern, ...] = (
         after=True,
         reach=6,
     ),
-    _Pattern("win", _compile(r"\b(?:triumphed|triumphs)\b")),
+    _Pattern("win", _compile(r"\b(?:triumphed|triumphs|prevailed|prevails)\b")),
     _Pattern(
         "win",
         _compile(
@@ -579,6 +579,8 @@ LABEL_AFTER_CHARS = 60
 LABEL_KINDS = ("unknown_time", "future", "hedge", "intention")
 _DRIVER_HEAD = re.compile(r"(?:\s+[\w\-.]+){0,3}?\s+driver\b(?!s)")
 """'the Shubert Motorsport BMW M4 driver': a team inside a description of a driver."""
+_POSSESSIVE = re.compile(r"['’]s?\s+(?!(?:car|entry|crew|team)\b)[\w\-]")
+"""'Ricky Taylor's record': a possessor modifies a noun; it is not the subject of the clause."""
 _TAKES_OBJECT = re.compile(r"\b(?:to|by|of|for|on|at)\s*\Z", re.IGNORECASE)
 """A phrase ending 'handed the win to', 'was won by': its actor follows it, never precedes."""
 _ABOARD = re.compile(
@@ -1119,7 +1121,9 @@ class ResultFinder:
         before = [
             t
             for t in self._things(index, sentence)
-            if t[0] < at and not any(lo <= t[0] < hi for lo, hi in asides)
+            if t[0] < at
+            and not any(lo <= t[0] < hi for lo, hi in asides)
+            and not _POSSESSIVE.match(sentence.text, t[1])
         ]
         if not before:
             return None
