@@ -19,7 +19,9 @@ SMALL_CHARS = 12_000
 GROWTH = 4
 MAX_RATIO = 2.5 * GROWTH
 """Time may grow at most this much when the input grows GROWTH times (quadratic: 16)."""
-REPEATS = 3
+REPEATS = 5
+MIN_SECONDS = 0.005
+"""Times below this are noise (CPU time, best of REPEATS, is measured)."""
 
 
 def _distinct_events(size: int) -> str:
@@ -46,10 +48,10 @@ def _results_time(body: str) -> float:
     crews = assign_cars(document)
     best = float("inf")
     for _ in range(REPEATS):
-        start = time.perf_counter()
+        start = time.process_time()
         ResultFinder(document, crews, date(2025, 1, 1)).find()
         main_event(document)
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
@@ -58,4 +60,4 @@ def test_results_time_grows_linearly(name):
     make = PATHOLOGICAL[name]
     small = _results_time(make(SMALL_CHARS))
     large = _results_time(make(SMALL_CHARS * GROWTH))
-    assert large <= max(small, 1e-3) * MAX_RATIO, (name, small, large)
+    assert large <= max(small, MIN_SECONDS) * MAX_RATIO, (name, small, large)
