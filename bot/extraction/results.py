@@ -1047,7 +1047,11 @@ class ResultFinder:
         """
         text = sentence.text
         low, high = clause_bounds(text, trigger.start)
-        if trigger.kind != "finish" or not _RESPECTIVELY.search(text, trigger.end, high):
+        if not _RESPECTIVELY.search(text, trigger.end, high):
+            return None
+        if trigger.kind in {"win", "pole"}:
+            return self._each_respectively(index, sentence, trigger, low)
+        if trigger.kind != "finish":
             return None
         places = _PLACE_LIST.search(text, trigger.start, high)
         if places is None or places.start() > trigger.end:
@@ -1067,6 +1071,19 @@ class ResultFinder:
             if not actor.empty:
                 kind: ResultKind = "finish"
                 found.append(Found(self._result(sentence, trigger, kind, position, actor)))
+        return found
+
+    def _each_respectively(
+        self, index: int, sentence: Sentence, trigger: Trigger, low: int
+    ) -> list[Found]:
+        """Return one win each for 'A and B won Race 1 and Race 2 respectively'."""
+        crews = [c for c in self._crews[index] if low <= c.start and c.end <= trigger.start]
+        if len(crews) != 1 or len(crews[0].names) < MIN_CREW:
+            return []
+        found = []
+        for name in crews[0].names:
+            actor = _Actor((name,), self._car_of((name,)))
+            found.append(Found(self._result(sentence, trigger, trigger.kind, 1, actor)))
         return found
 
     def _participle_subject(

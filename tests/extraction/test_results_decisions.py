@@ -181,3 +181,25 @@ def test_winning_from_pole_is_a_win_and_a_pole(facts_of):
 def test_a_team_read_as_a_person_is_a_team(facts_of):
     facts = facts_of("Alder Autosports won the race at the circuit.")
     assert [(r.kind, r.drivers, r.team) for r in facts.results] == [("win", (), "Alder Autosports")]
+
+
+def test_respectively_gives_each_their_win(facts_of):
+    facts = facts_of("Nora Falk and Ivo Lund won Race 1 and Race 2 respectively at the circuit.")
+    assert sorted((r.kind, r.drivers) for r in facts.results) == [
+        ("win", ("Ivo Lund",)),
+        ("win", ("Nora Falk",)),
+    ]
+
+
+def test_a_possessor_is_not_the_subject(facts_of):
+    facts = facts_of(
+        "Nora Falk shattered Ivo Lund's year-old track record to take the Motul Pole Award."
+    )
+    assert [(r.kind, r.drivers) for r in facts.results] == [("pole", ("Nora Falk",))]
+
+
+def test_prevailed_is_a_win(facts_of):
+    facts = facts_of("Nora Falk and Ivo Lund prevailed after 24 hours in the No. 16 Brenner.")
+    assert [(r.kind, r.car, r.drivers) for r in facts.results] == [
+        ("win", "16", ("Nora Falk", "Ivo Lund"))
+    ]
