@@ -128,7 +128,11 @@ def _describe(settings: GuildSettings) -> list[Section]:
     )
     qotd = settings.qotd_time.strftime("%H:%M") if settings.qotd_time else "off"
     status = f"paused: {settings.pause_reason}" if settings.paused else "active"
-    news = f"<#{settings.news_channel_id}>" if settings.news_channel_id else "not set (no news)"
+    news = (
+        Text.of(Channel(settings.news_channel_id))
+        if settings.news_channel_id
+        else "not set (no news)"
+    )
     return [
         Section("Channel", channel, inline=True),
         Section("Ping role", role, inline=True),
