@@ -196,6 +196,7 @@ def read_regular_file(path: Path, limit: int, source: str | None = None) -> byte
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             raise ArticleError(name, f"not a regular file ({file_kind(mode)}), not read")
+        os.set_blocking(fd, True)  # a regular file: read it whole, as usual
         try:
             raw = handle.read(limit + 1)
         except OSError as exc:
