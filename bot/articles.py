@@ -146,7 +146,7 @@ def _load_json(text: str, source: str) -> object:
         what = f"a number of {int(digits.group(1)):,} digits" if digits else str(exc)
         raise ArticleError(
             source,
-            f"invalid JSON article: {what} (integer string conversion); expected {JSON_SHAPE}",
+            f"invalid JSON article: {what}; expected {JSON_SHAPE}",
         ) from None
 
 
