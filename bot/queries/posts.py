@@ -112,23 +112,6 @@ QUOTE_SQL = (
     "SELECT q.id, q.speaker, q.text, a.id AS article_id, a.title, a.published"
     " FROM quotes q JOIN articles a ON a.id = q.article_id"
 )
-ID_CHUNK = 10_000
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteId:
-    """Only a quote's id: what the quote of the day is chosen by."""
-
-    id: int
-
-
-async def quote_ids(store: Store) -> list[QuoteId]:
-    """Return the id of every stored quote (not their texts: 360,000 quotes hold ~60 MB)."""
-    ids: list[QuoteId] = []
-    async with store.db.execute("SELECT id FROM quotes ORDER BY id") as cursor:
-        while rows := await cursor.fetchmany(ID_CHUNK):
-            ids.extend(QuoteId(row[0]) for row in rows)
-    return ids
 
 
 async def load_quote(store: Store, quote_id: int) -> StoredQuote | None:

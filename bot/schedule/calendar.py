@@ -109,8 +109,13 @@ class Event:
 
     @property
     def round_label(self) -> str:
-        """Return 'Round N', or 'Test' for an event outside the championship."""
-        return f"Round {self.round}" if self.round is not None else "Test"
+        """Return 'Round N'; without a round, 'Test' when it has no race, else 'Race weekend'.
+
+        (A subscribed calendar rarely numbers its rounds: a race there is not a test.)
+        """
+        if self.round is not None:
+            return f"Round {self.round}"
+        return "Race weekend" if any(s.kind == "race" for s in self.sessions) else "Test"
 
     def is_upcoming(self, now: datetime, kinds: Iterable[str] | None = None) -> bool:
         """Return whether a session (of `kinds`, if given) is still to come at `now`."""
@@ -165,10 +170,16 @@ class Calendar:
         season = next((s for s in self.seasons if event in s.events), None)
         return season.series if season is not None else DEFAULT_SERIES
 
-    def next_event(self, now: datetime, kinds: Iterable[str] | None = None) -> Event | None:
-        """Return the first event with a session (of `kinds`, if given) still to come."""
+    def next_event(
+        self, now: datetime, kinds: Iterable[str] | None = None, series: Iterable[str] = ()
+    ) -> Event | None:
+        """Return the first event (of `series`, when given) with a session still to come."""
         wanted = tuple(kinds) if kinds is not None else None
-        return next((e for e in self.events() if e.is_upcoming(now, wanted)), None)
+        return next((e for e in self.events(series) if e.is_upcoming(now, wanted)), None)
+
+    def series_names(self) -> tuple[str, ...]:
+        """Return every series the calendar holds, in order of first appearance."""
+        return tuple(dict.fromkeys(s.series for s in self.seasons if s.events))
 
     def find_event(self, name: str, season: int | None = None) -> Event | None:
         """Return the event called `name` (or an alias of it), latest season first."""
