@@ -195,6 +195,7 @@ async def test_registered_commands_fit_discord(shared: Emulator) -> None:
         "leads",
         "qotd",
         "events",
+        "spoilers",
         "news",
         "series",
     }
