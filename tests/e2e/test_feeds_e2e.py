@@ -137,8 +137,10 @@ async def test_news_of_one_poll_arrive_once_each_across_a_kill_mid_delivery(
     assert [e["title"] for e in embeds] == [f"Harbor Motorsport story {n}" for n in (2, 3, 4)]
     assert [e["url"] for e in embeds] == [f"{base}/news/story-{n}" for n in (2, 3, 4)]
     tries = attempts()
-    assert len(tries) == 4  # story 3 was sent again after the restart, with the same nonce
-    assert tries[1].json["nonce"] == tries[2].json["nonce"]
-    assert tries[2] in emu.deduplicated
+    # Story 3's attempt was cut short: after the restart it was found in the channel (the
+    # history was read), not sent again, so it arrives once whatever Discord's nonce window.
+    assert len(tries) == 3
+    assert emu.deduplicated == []
+    assert any(r.method == "GET" and r.path == path for r in emu.requests)
     assert len({r.json["nonce"] for r in tries}) == 3
     assert all(m["_allowed_mentions"] == {"parse": []} for m in posts())
