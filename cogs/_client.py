@@ -349,7 +349,7 @@ async def _mtime(path: Path) -> float | None:
 
 def post_embed(outgoing: OutgoingPost) -> discord.Embed:
     """Return a scheduled post's embed, stamped with its due time (also its marker)."""
-    embed = render_embeds(outgoing.answer)[0]
+    embed = render_embeds(outgoing.answer, spoilers=outgoing.spoilers)[0]
     embed.timestamp = outgoing.post.due
     return embed
 

@@ -19,6 +19,7 @@ from bot.queries.answers import Answer
 from bot.queries.catalogue import complete
 from bot.queries.links import add_links, linked
 from bot.queries.saved import SavedQuery, remember, rerun, saved_query_of
+from bot.queries.server import spoilers_on
 from cogs._render import render_embeds
 
 if TYPE_CHECKING:
@@ -59,6 +60,13 @@ def thinking_in_public(interaction: discord.Interaction) -> bool:
         return bool(how == "public")
     # deferred elsewhere: assume public (deleting a private thinking message is harmless)
     return interaction.response.type == discord.InteractionResponseType.deferred_channel_message
+
+
+async def hides_results(interaction: discord.Interaction) -> bool:
+    """Return whether the server asked for race results behind spoiler tags."""
+    if interaction.guild_id is None:
+        return False
+    return await spoilers_on(services_of(interaction), interaction.guild_id)
 
 
 def services_of(interaction: discord.Interaction) -> Services:
@@ -147,7 +155,7 @@ async def turn_page(interaction: discord.Interaction[Any], key: str, page: int, 
     if answer is None:
         await _expired(interaction)
         return
-    embeds = render_embeds(answer)
+    embeds = render_embeds(answer, spoilers=await hides_results(interaction))
     page = max(0, min(page, len(embeds) - 1))
     view = pager_view(key, page, len(embeds), owner) if len(embeds) > 1 else None
     if deferred:
@@ -185,7 +193,7 @@ async def send_answer(
     A long answer gets lasting page buttons when its query can be saved (`saved`); without
     one only its first page is shown.
     """
-    embeds = render_embeds(answer)
+    embeds = render_embeds(answer, spoilers=await hides_results(interaction))
     view: discord.ui.View = discord.utils.MISSING
     if len(embeds) > 1 and saved is not None:
         services = services_of(interaction)

@@ -106,6 +106,8 @@ class OutgoingPost:
     channel_id: int
     ping_role_id: int | None
     answer: Answer
+    spoilers: bool = False
+    """The server hides race results behind spoiler tags (/config spoilers)."""
 
     @property
     def nonce(self) -> str:
@@ -535,7 +537,9 @@ class PostScheduler:
             return None
         # The role is for race reminders (previews, countdowns), never the quote of the day.
         role = settings.ping_role_id if post.kind != "qotd" else None
-        return OutgoingPost(post, post.guild_id, settings.channel_id, role, answer)
+        return OutgoingPost(
+            post, post.guild_id, settings.channel_id, role, answer, spoilers=settings.spoilers
+        )
 
     async def _news(self, post: Post, settings: GuildSettings) -> OutgoingPost | None:
         """Return a news post to the server's news channel (never pinging)."""

@@ -259,9 +259,9 @@ async def test_an_imported_calendar_change_moves_the_armed_posts(store: Store, c
     await save_settings(store, SETTINGS, clock.now())
     scheduler = PostScheduler(store, calendar, inbox.deliver, clock)
     await scheduler.start()
-    assert await next_due(store) == at("2024-03-09T05:00:00Z")
+    assert await next_due(store) == at("2024-03-09T09:00:00Z")
     await scheduler.set_calendar(_move(calendar, "imsa-2024-r02-sebring", 1))
-    assert await next_due(store) == at("2024-03-10T05:00:00Z")
+    assert await next_due(store) == at("2024-03-10T09:00:00Z")
     await scheduler.stop()
 
 
