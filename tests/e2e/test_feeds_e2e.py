@@ -140,7 +140,7 @@ async def test_news_of_one_poll_arrive_once_each_across_a_kill_mid_delivery(
     # Story 3's attempt was cut short: after the restart it was found in the channel (the
     # history was read), not sent again, so it arrives once whatever Discord's nonce window.
     assert len(tries) == 3
-    assert emu.deduplicated == []
     assert any(r.method == "GET" and r.path == path for r in emu.requests)
     assert len({r.json["nonce"] for r in tries}) == 3
+    assert emu.deduplicated == []
     assert all(m["_allowed_mentions"] == {"parse": []} for m in posts())
