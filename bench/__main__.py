@@ -458,7 +458,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    results["meta"]["seconds"] = round(time.perf_counter() - started, 1)
+    seconds = round(time.perf_counter() - started, 1)
+    results["meta"]["seconds"] = seconds
     if args.only and out is not None:
         results = merged_into(out / "results.json", results, args.only)
     text = markdown(results)
@@ -468,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
         (out / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         (out / "results.md").write_text(text, encoding="utf-8")
         say(f"wrote {out / 'results.md'} and {out / 'results.json'}")
-    say(f"done in {results['meta']['seconds']}s")
+    say(f"done in {seconds}s")
     return 0
 
 
