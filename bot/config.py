@@ -34,6 +34,13 @@ class DiscordConfig:
     dev_guild_id: int | None = None
     token_file: Path | None = None
     api_base: str = DISCORD_API_BASE
+    shards: int | None = None  # None: one unsharded connection; 0: "auto" (Discord's count)
+    shard_ids: tuple[int, ...] | None = None  # the shards this process runs (None: all)
+
+    @property
+    def sharded(self) -> bool:
+        """Return whether the bot connects through shards (AutoShardedBot)."""
+        return self.shards is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +152,10 @@ def _check_keys(section: str, table: dict[str, Any], allowed: set[str]) -> None:
 
 def _path(key: str, value: Any, base: Path) -> Path:
     """Return a path value, relative to the config file's folder."""
-    path = Path(_expect(key, value, str, "a path (string)")).expanduser()
+    text = _expect(key, value, str, "a path (string)")
+    if "\x00" in text:
+        raise ConfigError(f"{key} = {text!r}: expected a path without NUL characters")
+    path = Path(text).expanduser()
     return path if path.is_absolute() else base / path
 
 
@@ -174,11 +184,49 @@ def _discord(table: dict[str, Any], base: Path) -> DiscordConfig:
     if not api_base.startswith(("http://", "https://")):
         raise ConfigError(f"discord.api_base = {api_base!r}: expected an http(s) URL")
     token_file = table.get("token_file")
+    shards, shard_ids = _shards(table)
     return DiscordConfig(
         dev_guild_id=guild or None,
         token_file=_path("discord.token_file", token_file, base) if token_file else None,
         api_base=api_base.rstrip("/"),
+        shards=shards,
+        shard_ids=shard_ids,
     )
+
+
+AUTO_SHARDS = 0
+
+
+def _shards(table: dict[str, Any]) -> tuple[int | None, tuple[int, ...] | None]:
+    """Read discord.shards ("auto" or a count) and discord.shard_ids (a list of shard numbers)."""
+    raw = table.get("shards")
+    expected = 'a number of shards > 0 or "auto"'
+    if raw is None:
+        count = None
+    elif raw == "auto":
+        count = AUTO_SHARDS
+    else:
+        count = _expect("discord.shards", raw, int, expected)
+        if count <= 0:
+            raise ConfigError(f"discord.shards = {raw!r}: expected {expected}")
+    ids = table.get("shard_ids")
+    if ids is None:
+        return count, None
+    wanted = "a list of shard numbers, e.g. [0, 1]"
+    if not isinstance(ids, list) or not ids:
+        raise ConfigError(f"discord.shard_ids = {ids!r}: expected {wanted}")
+    for shard in ids:
+        _expect("discord.shard_ids", shard, int, wanted)
+    if count is None or count == AUTO_SHARDS:
+        raise ConfigError(
+            f"discord.shard_ids = {ids!r}: expected discord.shards to be a number of shards too"
+        )
+    outside = [s for s in ids if not 0 <= s < count]
+    if outside or len(set(ids)) != len(ids):
+        raise ConfigError(
+            f"discord.shard_ids = {ids!r}: expected distinct shard numbers from 0 to {count - 1}"
+        )
+    return count, tuple(sorted(ids))
 
 
 def _clock(table: dict[str, Any]) -> ClockConfig:

@@ -7,7 +7,9 @@ import logging
 import math
 import pkgutil
 import signal
+from collections.abc import Coroutine
 from contextlib import AsyncExitStack
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -23,7 +25,7 @@ from bot.delivery.server_events import ServerEventGone, ServerEventsForbidden, S
 from bot.delivery.sources import SourcePoller
 from bot.queries.server_events import PlannedServerEvent
 from bot.schedule.calendar import Calendar
-from bot.services import Services, open_services
+from bot.services import Services, load_current_calendar, open_services, saved_calendar_path
 from cogs._render import render_embeds
 from cogs._reply import PageButton
 
@@ -34,6 +36,12 @@ EXIT_UNREACHABLE = 4
 # HTTP connections kept to the API: a burst of interactions reuses these (keep-alive) instead of
 # opening one connection (and, against Discord, one TLS handshake) per concurrent request.
 HTTP_CONNECTIONS = 32
+# A 429 longer than this raises discord.RateLimited instead of sleeping inside channel.send:
+# the scheduler reschedules that one post (30 s is the smallest value discord.py accepts).
+MAX_RATELIMIT_SLEEP_S = 30.0
+# on_ready fires this long after the last GUILD_CREATE; the scheduler starts then.
+GUILD_READY_TIMEOUT_S = 0.5
+CALENDAR_POLL_S = 5.0
 
 
 def extension_names() -> list[str]:
@@ -53,7 +61,9 @@ def point_at_api(api_base: str) -> None:
 class PaddockBot(commands.Bot):
     """Paddock on Discord: minimal intents, no message content, never pings."""
 
-    def __init__(self, config: Config, clock: Clock, *, deliver_posts: bool = True) -> None:
+    def __init__(
+        self, config: Config, clock: Clock, *, deliver_posts: bool = True, **options: Any
+    ) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         super().__init__(
@@ -62,6 +72,9 @@ class PaddockBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
             max_messages=None,  # no message events (no intent for them): keep no message cache
+            max_ratelimit_timeout=MAX_RATELIMIT_SLEEP_S,
+            guild_ready_timeout=GUILD_READY_TIMEOUT_S,
+            **options,
         )
         self.config = config
         self.clock = clock
@@ -69,6 +82,8 @@ class PaddockBot(commands.Bot):
         self._resources = AsyncExitStack()
         self._services: Services | None = None
         self._scheduler: PostScheduler | None = None
+        self._delivery_started = False
+        self._background: set[asyncio.Task[None]] = set()
         self._server_events: ServerEventSync | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -94,7 +109,15 @@ class PaddockBot(commands.Bot):
             open_services(self.config, self.clock, check=self.deliver_posts)
         )
         calendar = services.calendar or Calendar()
-        scheduler = PostScheduler(services.store, calendar, self.deliver, self.clock)
+        discord_config = self.config.discord
+        scheduler = PostScheduler(
+            services.store,
+            calendar,
+            self.deliver,
+            self.clock,
+            shard_count=discord_config.shards or 1,
+            shard_ids=discord_config.shard_ids,
+        )
         services.planner = scheduler
         self._services, self._scheduler = services, scheduler
         self._resources.push_async_callback(scheduler.stop)
@@ -116,12 +139,6 @@ class PaddockBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("Synced %d commands to dev guild %d", len(synced), guild_id)
-        if self.deliver_posts:
-            await scheduler.start()
-            events.start()
-            poller = SourcePoller(services)  # feeds and calendars, on their own intervals
-            self._resources.push_async_callback(poller.stop)
-            await poller.start()
 
     async def _follow_gateway(self) -> None:
         """Use the gateway URL that the configured API announces (not Discord's by default)."""
@@ -132,8 +149,45 @@ class PaddockBot(commands.Bot):
         log.info("Using the gateway at %s", url)
 
     async def on_ready(self) -> None:
-        """Log who we are; commands are never synced here."""
+        """Log who we are and start delivering posts (once; commands are never synced here)."""
         log.info("Connected as %s to %d servers", self.user, len(self.guilds))
+        if self.deliver_posts and not self._delivery_started and self._scheduler is not None:
+            self._delivery_started = True
+            self._spawn(self._start_delivery(self._scheduler))
+
+    async def _start_delivery(self, scheduler: PostScheduler) -> None:
+        """Start the post scheduler (in the background: commands are answered meanwhile)."""
+        count = self.shard_count or 1
+        if self.config.discord.shards is not None and scheduler.shard_count != count:
+            scheduler.configure_shards(count, self.config.discord.shard_ids)
+        await scheduler.start()
+        if self._server_events is not None:
+            self._server_events.start()
+        poller = SourcePoller(self.services)  # feeds and calendars, on their own intervals
+        self._resources.push_async_callback(poller.stop)
+        await poller.start()
+        self._spawn(self._watch_calendar(scheduler))
+
+    async def _watch_calendar(self, scheduler: PostScheduler) -> None:
+        """Reload the calendar when it changes on disk (`paddock calendar import` elsewhere)."""
+        path = saved_calendar_path(self.config)
+        seen = await _mtime(path)
+        while True:
+            await asyncio.sleep(CALENDAR_POLL_S)
+            stamp = await _mtime(path)
+            if stamp == seen:
+                continue
+            seen = stamp
+            calendar = await load_current_calendar(self.config)
+            log.info("The calendar changed: re-planning posts")
+            self.services.calendar = calendar
+            await scheduler.set_calendar(calendar)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` in the background, keeping a reference until it ends."""
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Forget a server's settings and posts when Paddock is removed from it."""
@@ -149,7 +203,8 @@ class PaddockBot(commands.Bot):
             else discord.AllowedMentions.none()
         )
         try:
-            channel = self.get_channel(outgoing.channel_id) or await self.fetch_channel(
+            # No lookup first: the post is one request, whichever shard's cache has the channel.
+            channel = self.get_channel(outgoing.channel_id) or self.get_partial_messageable(
                 outgoing.channel_id
             )
             if not isinstance(channel, discord.abc.Messageable):
@@ -160,6 +215,8 @@ class PaddockBot(commands.Bot):
                 allowed_mentions=allowed,
                 nonce=outgoing.nonce,
             )
+        except discord.RateLimited as exc:
+            return DeliveryResult.rate_limited(exc.retry_after, f"429 for {exc.retry_after:.0f} s")
         except discord.NotFound:
             return DeliveryResult.channel_gone()
         except discord.Forbidden:
@@ -208,8 +265,36 @@ class PaddockBot(commands.Bot):
 
     async def close(self) -> None:
         """Disconnect, then release the store and every other resource."""
+        for task in list(self._background):
+            task.cancel()
         await super().close()
         await self._resources.aclose()
+
+
+class ShardedPaddockBot(PaddockBot, commands.AutoShardedBot):
+    """Paddock over several gateway shards (`discord.shards` in the config)."""
+
+
+def make_bot(config: Config, clock: Clock, *, deliver_posts: bool = True) -> PaddockBot:
+    """Return the bot the config asks for: sharded (AutoShardedBot) or one connection."""
+    discord_config = config.discord
+    if not discord_config.sharded:
+        return PaddockBot(config, clock, deliver_posts=deliver_posts)
+    return ShardedPaddockBot(
+        config,
+        clock,
+        deliver_posts=deliver_posts,
+        shard_count=discord_config.shards or None,  # None: as many as Discord recommends
+        shard_ids=list(discord_config.shard_ids) if discord_config.shard_ids else None,
+    )
+
+
+async def _mtime(path: Path) -> float | None:
+    """Return a file's modification time, or None when it does not exist (off the event loop)."""
+    try:
+        return (await asyncio.to_thread(path.stat)).st_mtime
+    except OSError:
+        return None
 
 
 def server_event_payload(event: PlannedServerEvent) -> dict[str, Any]:
@@ -241,7 +326,7 @@ def _request_close(bot: PaddockBot, sig: signal.Signals) -> None:
 async def run_bot(config: Config, token: str, clock: Clock) -> int:
     """Connect to Discord and serve until closed; return the exit code."""
     point_at_api(config.discord.api_base)
-    async with PaddockBot(config, clock) as bot:
+    async with make_bot(config, clock) as bot:
         _stop_on_signals(bot)
         try:
             await bot.start(token)
@@ -260,7 +345,7 @@ async def run_bot(config: Config, token: str, clock: Clock) -> int:
 async def sync_commands(config: Config, token: str, *, guild_id: int | None) -> int:
     """Sync the command tree globally (or to one guild) and exit."""
     point_at_api(config.discord.api_base)
-    async with PaddockBot(config, SystemClock(), deliver_posts=False) as bot:
+    async with make_bot(config, SystemClock(), deliver_posts=False) as bot:
         await bot.login(token)  # runs setup_hook: the store opens and the cogs load
         guild = discord.Object(id=guild_id) if guild_id else None
         if guild is not None:

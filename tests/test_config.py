@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,27 @@ def test_environment_points_the_bot_at_another_api_and_clock(tmp_path: Path):
         and config.clock.start.isoformat() == "2024-01-27T18:00:00+00:00"
     )
     assert config.clock.speed == 60
+
+
+def test_shards_are_auto_a_count_and_optional_shard_ids(tmp_path: Path):
+    auto = load_config(write(tmp_path, '[discord]\nshards = "auto"\n'), environ={})
+    assert (auto.discord.sharded, auto.discord.shards, auto.discord.shard_ids) == (True, 0, None)
+    some = load_config(write(tmp_path, "[discord]\nshards = 4\nshard_ids = [3, 2]\n"), environ={})
+    assert (some.discord.shards, some.discord.shard_ids) == (4, (2, 3))
+    assert not load_config(write(tmp_path, "[paddock]\n"), environ={}).discord.sharded
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('shards = "many"', "discord.shards = 'many': expected a number of shards > 0 or \"auto\""),
+        ("shards = 0", "discord.shards = 0: expected a number of shards > 0"),
+        ("shards = 2\nshard_ids = [2]", "discord.shard_ids = [2]: expected distinct shard numbers"),
+        ("shards = 2\nshard_ids = 1", "discord.shard_ids = 1: expected a list of shard numbers"),
+        ('shards = 2\nshard_ids = ["a"]', "discord.shard_ids = 'a': expected a list of shard"),
+        ("shard_ids = [0]", "discord.shard_ids = [0]: expected discord.shards to be a number"),
+    ],
+)
+def test_bad_shard_settings_name_the_key(tmp_path: Path, text: str, message: str):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_config(write(tmp_path, f"[discord]\n{text}\n"), environ={})

@@ -1,74 +1,65 @@
-"""Deliver planned posts on time: the outbox, an APScheduler wake-up, and one deliverer per DB.
+"""Deliver planned posts on time: the outbox, an APScheduler wake-up, and leases per shard.
 
-The outbox in the database is the only source of truth: one APScheduler job is armed for the
-earliest unsent post, and each wake-up delivers whatever is due then. A restart re-reads the
-outbox, so it neither loses posts (missed ones go out late within the grace window) nor repeats
-them (a post marked sent is never returned again). An exclusive `flock` on `<db>.lock` makes
-sure only one bot process delivers.
+The outbox in the database is the only source of truth. Each process owns the shards it holds
+a lease for (`bot.schedule.leases`): it plans those shards' servers over a horizon (the next
+two weeks, extended as time passes), arms one APScheduler job for the earliest due post
+(`next_due`, one indexed query), and each wake-up claims what is due and sends it through a
+bounded pool of workers, every send paced by a rate limiter shared by all processes. No lock
+is held across the network. A restart re-reads the outbox, so it neither loses posts (missed
+ones go out late within the grace window) nor repeats them (a post marked sent is never
+returned again; one half-sent is re-sent with the same nonce).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import hashlib
 import logging
 import os
+import socket
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import IO, Literal
+from typing import Literal
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.clock import Clock
+from bot.delivery.ratelimit import ChannelBuckets, GlobalLimiter
+from bot.delivery.store import DeliveryStore, SqliteDeliveryStore
 from bot.queries.answers import Answer
-from bot.queries.posts import (
-    StoredQuote,
-    load_news,
-    load_quote,
-    quote_ids,
-    render_news,
-    render_post,
-)
+from bot.queries.posts import StoredQuote, render_news, render_post
 from bot.schedule.calendar import Calendar
-from bot.schedule.outbox import (
-    OUTBOX_GRACE,
-    Post,
-    all_settings,
-    drop_post,
-    due_posts,
-    forget_guild,
-    get_settings,
-    mark_failed,
-    mark_sent,
-    pause_guild,
-    qotd_history,
-    record_qotd,
-    resume_guild,
-    save_settings,
-    sync_plan,
-    unsent_posts,
-)
-from bot.schedule.planning import GuildSettings, PostKey, choose_quote_of_the_day, plan_posts
+from bot.schedule.outbox import OUTBOX_GRACE, Post, Shards, SyncReport
+from bot.schedule.planning import GuildSettings, events_near, plan_posts
 from bot.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 
-DeliveryStatus = Literal["sent", "channel_gone", "forbidden", "retry"]
+DeliveryStatus = Literal["sent", "channel_gone", "forbidden", "retry", "rate_limited"]
 RETRY_DELAY = timedelta(minutes=2)
 DELIVERY_TIMEOUT = timedelta(seconds=60)
 NONCE_LENGTH = 25
+HORIZON = timedelta(days=14)
+HORIZON_REFRESH = timedelta(days=7)  # extend the horizon when half of it has passed
 REPLAN_INTERVAL = timedelta(hours=6)
-LOCK_RETRY_INTERVAL = timedelta(minutes=1)
+PLAN_CHUNK = 250  # servers per planning transaction
+CLAIM_BATCH = 64  # posts claimed at a time
+DELIVERY_CONCURRENCY = 16  # posts in flight at once
+CHANNEL_WAIT_MAX_S = 2.0  # a fuller channel bucket reschedules the post instead of waiting
+LEASE_TTL_S = 15.0
+LEASE_RENEW_S = 5.0
+SETTINGS_POLL_S = 2.0
+LONGEST_LEAD = timedelta(days=31)
 WAKE_JOB_ID = "paddock-outbox-wake"
 REPLAN_JOB_ID = "paddock-outbox-replan"
-LOCK_JOB_ID = "paddock-outbox-lock"
+LEASE_JOB_ID = "paddock-outbox-leases"
+POLL_JOB_ID = "paddock-outbox-settings"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +69,7 @@ class DeliveryResult:
     status: DeliveryStatus
     message_id: int | None = None
     detail: str = ""
+    retry_after_s: float = 0.0
 
     @classmethod
     def sent(cls, message_id: int) -> DeliveryResult:
@@ -96,8 +88,13 @@ class DeliveryResult:
 
     @classmethod
     def retry(cls, detail: str) -> DeliveryResult:
-        """Return the result of a temporary failure (rate limit, outage)."""
+        """Return the result of a temporary failure (outage)."""
         return cls("retry", detail=detail)
+
+    @classmethod
+    def rate_limited(cls, retry_after_s: float, detail: str = "") -> DeliveryResult:
+        """Return the result of a long 429: try this post again after `retry_after_s`."""
+        return cls("rate_limited", detail=detail or "rate limited", retry_after_s=retry_after_s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,66 +131,41 @@ class DeliveryOutcome:
     result: DeliveryResult
 
 
-# --- the single-deliverer lock ------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class DeliveryLock:
-    """An exclusive, non-blocking flock on a file; released by the OS if the process dies."""
-
-    path: Path
-    _handle: IO[str] | None = field(default=None, init=False)
-
-    @property
-    def held(self) -> bool:
-        """Return whether this process holds the lock."""
-        return self._handle is not None
-
-    def acquire(self) -> bool:
-        """Take the lock if free; return whether this process holds it."""
-        if self._handle is not None:
-            return True
-        handle = self.path.open("a+", encoding="utf-8")
-        try:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            return False
-        handle.truncate(0)
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        self._handle = handle
-        return True
-
-    def release(self) -> None:
-        """Give the lock up."""
-        if self._handle is None:
-            return
-        fcntl.flock(self._handle.fileno(), fcntl.LOCK_UN)
-        self._handle.close()
-        self._handle = None
-
-
 def _busy(exc: Exception) -> bool:
     """Return whether a database error is only contention (locked or busy), not a failure."""
     name = getattr(exc, "sqlite_errorname", "") or ""
     return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
-def lock_path_for(database: Path) -> Path:
-    """Return the lock file next to a database: `<db>.lock`."""
-    return database.with_name(database.name + ".lock")
+def process_name() -> str:
+    """Return a name for this process that no other process of the bot has."""
+    return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(3).hex()}"
+
+
+def holder_alive(holder: str) -> bool:
+    """Return False for a lease holder known dead: a process of this machine that is gone."""
+    host, _, rest = holder.partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+class _Halted(Exception):
+    """Delivery stopped after a database failure."""
 
 
 # --- the scheduler ------------------------------------------------------------------------
 
 
 class PostScheduler:
-    """Plan, arm and deliver every server's posts from the outbox.
-
-    Every public method runs under one asyncio lock, so the scheduler never interleaves two
-    of its own database transactions on the shared connection.
-    """
+    """Plan, arm and deliver the posts of the servers on the shards this process leases."""
 
     def __init__(
         self,
@@ -202,66 +174,140 @@ class PostScheduler:
         deliver: Deliver,
         clock: Clock,
         *,
-        lock_path: Path | None = None,
         grace: timedelta = OUTBOX_GRACE,
+        shard_count: int = 1,
+        shard_ids: Iterable[int] | None = None,
+        outbox: DeliveryStore | None = None,
+        concurrency: int = DELIVERY_CONCURRENCY,
+        lease_ttl_s: float = LEASE_TTL_S,
+        lease_renew_s: float = LEASE_RENEW_S,
+        channels: ChannelBuckets | None = None,
     ) -> None:
         self.store = store
+        self.outbox: DeliveryStore = outbox or SqliteDeliveryStore(store, grace)
         self.calendar = calendar
         self.clock = clock
         self.grace = grace
+        self.holder = process_name()
+        self.shard_count = shard_count
+        self.preferred = frozenset(range(shard_count) if shard_ids is None else shard_ids)
+        self.held: frozenset[int] = frozenset()
+        self.concurrency = concurrency
+        self.lease_ttl_s = lease_ttl_s
+        self.lease_renew_s = lease_renew_s
+        self.limiter = GlobalLimiter(self.outbox)
+        self.channels = channels or ChannelBuckets()
         self._deliver = deliver
-        self._lock = DeliveryLock(lock_path or lock_path_for(store.path))
-        self._busy = asyncio.Lock()
-        self._backoff: dict[PostKey, datetime] = {}
+        self._plan_lock = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
+        self._halted = False
+        self._settings_seq = 0
+        self._refresh_at: datetime | None = None
+        self._started_at = time.monotonic()
         self.next_wake: datetime | None = None
+
+    def configure_shards(self, count: int, ids: Iterable[int] | None = None) -> None:
+        """Set the shard count once Discord told it (`discord.shards = "auto"`); before start."""
+        self.shard_count = count
+        self.preferred = frozenset(range(count) if ids is None else ids)
+
+    @property
+    def shards(self) -> Shards:
+        """Return the shards this process delivers for now."""
+        return Shards(self.shard_count, self.held)
 
     @property
     def is_deliverer(self) -> bool:
-        """Return whether this process holds the delivery lock."""
-        return self._lock.held
+        """Return whether this process delivers for any shard."""
+        return bool(self.held)
+
+    def owns(self, guild_id: int) -> bool:
+        """Return whether this process delivers a server's posts."""
+        return self.shards.owns(guild_id)
 
     async def start(self) -> bool:
-        """Start: take the lock, re-plan, send what is due, arm the next wake-up.
+        """Start: take leases, plan their servers, send what is due, arm the next wake-up.
 
-        Returns False when another process holds the lock; this one then stands by and
-        retries the lock every minute.
+        Returns False when every wanted shard is leased by another process; this one then
+        stands by, renewing its claim every few seconds, and takes over when a lease expires.
         """
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._scheduler.start()
-        self._scheduler.add_job(
-            self.replan, IntervalTrigger(seconds=REPLAN_INTERVAL.total_seconds()), id=REPLAN_JOB_ID
+        self._settings_seq = await self.outbox.latest_settings_change()
+        jobs = (
+            (self.replan, REPLAN_INTERVAL.total_seconds(), REPLAN_JOB_ID),
+            (self.renew_leases, self.lease_renew_s, LEASE_JOB_ID),
+            (self.poll_settings, SETTINGS_POLL_S, POLL_JOB_ID),
         )
-        if not self._lock.acquire():
-            log.warning("Another Paddock process is delivering posts; standing by")
+        for job, seconds, job_id in jobs:
             self._scheduler.add_job(
-                self._take_over,
-                IntervalTrigger(seconds=LOCK_RETRY_INTERVAL.total_seconds()),
-                id=LOCK_JOB_ID,
+                job, IntervalTrigger(seconds=seconds), id=job_id, coalesce=True, max_instances=1
             )
-            return False
-        await self.replan()
-        await self.run_due()
-        return True
+        await self.renew_leases(first=True)
+        if not self.held:
+            log.warning("Another Paddock process is delivering posts; standing by")
+        return bool(self.held)
 
     async def stop(self) -> None:
-        """Stop the scheduler and release the lock (pending posts stay in the outbox)."""
+        """Stop the scheduler and hand the leases back (pending posts stay in the outbox)."""
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
-        async with self._busy:
-            self._lock.release()
+        if self.held and not self._halted:
+            with contextlib.suppress(sqlite3.Error, StoreError):
+                await self.outbox.release_leases(self.holder)
+        self.held = frozenset()
         self.next_wake = None
 
-    async def _take_over(self) -> None:
-        if not self._lock.acquire():
+    async def renew_leases(self, *, first: bool = False) -> None:
+        """Renew this process's leases; plan and deliver the shards it just gained."""
+        if self._halted:
             return
-        log.info("Took over post delivery")
-        if self._scheduler is not None:
-            with contextlib.suppress(LookupError):
-                self._scheduler.remove_job(LOCK_JOB_ID)
-        await self.replan()
+        if first:
+            self._started_at = time.monotonic()
+        # Shards nobody alive wants are adopted only after one lease period: a process starting
+        # beside this one has registered the shards it wants by then.
+        adopt = time.monotonic() - self._started_at >= self.lease_ttl_s
+        try:
+            claim = await self.outbox.claim_leases(
+                self.holder,
+                self.preferred,
+                self.shard_count,
+                time.time(),
+                self.lease_ttl_s,
+                adopt,
+                holder_alive,
+            )
+        except (sqlite3.Error, StoreError) as exc:
+            if not _busy(exc):
+                self._halt(exc)  # leases that cannot be written expire: others take over
+                return
+            log.warning("Could not renew the delivery leases: %s", exc)
+            return
+        self.held = claim.held
+        if claim.lost:
+            log.info("Handed over delivery for shards %s", sorted(claim.lost))
+        if not claim.gained:
+            return
+        gained = Shards(self.shard_count, claim.gained)
+        recovered = await self.outbox.recover_sending(gained)
+        if not first or recovered:
+            log.info(
+                "Took over delivery for shards %s (%d half-sent posts to re-send)",
+                sorted(claim.gained),
+                recovered,
+            )
+        await self.replan(shards=gained)
         await self.run_due()
+
+    async def poll_settings(self) -> None:
+        """Re-plan the servers of this process whose settings another process changed."""
+        if not self.held or self._halted:
+            return
+        changed, self._settings_seq = await self.outbox.settings_changed_since(self._settings_seq)
+        mine = [g for g in changed if self.owns(g)]
+        if mine:
+            await self.replan(mine)
 
     async def set_calendar(self, calendar: Calendar) -> None:
         """Use a new calendar (after an import) and move or cancel the posts it changes."""
@@ -270,121 +316,205 @@ class PostScheduler:
 
     async def posts_queued(self) -> None:
         """Arm the wake-up for posts queued outside the plan (news)."""
-        async with self._busy:
-            if self._lock.held:
-                await self._arm()
+        await self._arm()
 
     async def update_settings(self, settings: GuildSettings) -> None:
-        """Save a server's settings and re-plan its posts (resuming it if it was paused)."""
-        async with self._busy:
-            resumed = replace(settings, paused=False, pause_reason=None)
-            await save_settings(self.store, resumed, self.clock.now())
-            await resume_guild(self.store, settings.guild_id)
-            await self._replan_unlocked([settings.guild_id])
+        """Save a server's settings (resuming it if paused); re-plan it if this process owns it.
+
+        Otherwise the process owning its shard sees the change stamp within seconds.
+        """
+        resumed = replace(settings, paused=False, pause_reason=None)
+        await self.outbox.save_settings(resumed, self.clock.now())
+        await self.outbox.resume_guild(settings.guild_id)
+        if self.owns(settings.guild_id):
+            await self.replan([settings.guild_id])
 
     async def forget(self, guild_id: int) -> None:
         """Drop a server's settings and posts (the bot was removed from it)."""
-        async with self._busy:
-            await forget_guild(self.store, guild_id)
-            await self._arm()
-
-    async def replan(self, guild_ids: Sequence[int] | None = None) -> None:
-        """Re-plan every server's posts (or only `guild_ids`) and re-arm the wake-up."""
-        async with self._busy:
-            await self._replan_unlocked(guild_ids)
-
-    async def _replan_unlocked(self, guild_ids: Iterable[int] | None) -> None:
-        if not self._lock.held:
-            return
-        wanted = set(guild_ids) if guild_ids is not None else None
-        now = self.clock.now()
-        for settings in await all_settings(self.store):
-            if wanted is None or settings.guild_id in wanted:
-                planned = plan_posts(settings, self.calendar, start=now - self.grace)
-                await sync_plan(
-                    self.store, planned, now, guild_ids=[settings.guild_id], grace=self.grace
-                )
+        await self.outbox.forget_guild(guild_id)
         await self._arm()
 
+    # --- planning ---------------------------------------------------------------------
+
+    async def replan(
+        self, guild_ids: Sequence[int] | None = None, *, shards: Shards | None = None
+    ) -> SyncReport:
+        """Re-plan some servers (default: every server this process owns), then re-arm.
+
+        Servers go in chunks, one transaction each; between chunks commands and deliveries
+        run. One summary line is logged for a full re-plan.
+        """
+        report = SyncReport()
+        if not self.held or self._halted:
+            return report
+        began = time.monotonic()
+        full = guild_ids is None
+        ids = (
+            await self.outbox.guild_ids(shards or self.shards)
+            if guild_ids is None
+            else [g for g in guild_ids if self.owns(g)]
+        )
+        now = self.clock.now()
+        end = now + HORIZON
+        events = events_near(self.calendar, now - self.grace, end, LONGEST_LEAD)
+        for at in range(0, len(ids), PLAN_CHUNK):
+            chunk = ids[at : at + PLAN_CHUNK]
+            async with self._plan_lock:
+                part = await self._plan_chunk(chunk, now, end, events)
+            report.added += part.added
+            report.moved += part.moved
+            report.removed += part.removed
+            await asyncio.sleep(0)  # let commands in between chunks
+        if full:
+            self._refresh_at = now + HORIZON_REFRESH
+            log.info(
+                "Re-planned %d servers (shards %s) until %s: %d added, %d moved, %d removed"
+                " in %.1f s",
+                len(ids),
+                _shard_list(shards or self.shards),
+                end.date().isoformat(),
+                len(report.added),
+                len(report.moved),
+                len(report.removed),
+                time.monotonic() - began,
+            )
+        await self._arm()
+        return report
+
+    async def _plan_chunk(
+        self, chunk: Sequence[int], now: datetime, end: datetime, events: list
+    ) -> SyncReport:
+        planned = []
+        start = now - self.grace
+        for settings in await self.outbox.settings_of(chunk):
+            planned += plan_posts(settings, self.calendar, start=start, end=end, events=events)
+        return await self.outbox.sync_plan(planned, now, chunk)
+
+    # --- delivery ---------------------------------------------------------------------
+
     async def run_due(self) -> list[DeliveryOutcome]:
-        """Deliver every post due now, then arm the next wake-up.
+        """Deliver every post due now on this process's shards, then arm the next wake-up.
 
         When the database cannot be written (read-only, disk full), delivery stops with one
         clear error instead of re-posting what it cannot record as sent.
         """
-        async with self._busy:
-            if not self._lock.held:
-                return []
-            try:
-                outcomes = await self._deliver_due(self.clock.now())
-                quote_guilds = {o.post.guild_id for o in outcomes if o.post.kind == "qotd"}
-                if quote_guilds:  # keep the quote of the day planned ahead
-                    await self._replan_unlocked(quote_guilds)
-                return outcomes
-            except (sqlite3.Error, StoreError) as exc:
-                if _busy(exc):  # another writer: the re-armed wake tries again
-                    log.warning("Post delivery waits: the database is busy (%s)", exc)
-                    return []
-                self._halt(exc)
-                return []
-            finally:
-                if self._lock.held:
-                    await self._arm()
-
-    def _halt(self, exc: Exception) -> None:
-        """Stop delivering after a database failure; pending posts stay in the outbox."""
-        log.error(
-            "Post delivery stopped: the database %s cannot be written (%s). Posts already "
-            "sent may not be recorded. Free disk space or fix the file's permissions, then "
-            "restart Paddock.",
-            self.store.path,
-            exc,
-        )
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
-            self._scheduler = None
-        self._lock.release()
-        self.next_wake = None
-
-    async def _deliver_due(self, now: datetime) -> list[DeliveryOutcome]:
+        if not self.held or self._halted:
+            return []
         outcomes: list[DeliveryOutcome] = []
-        blocked: set[int] = set()
-        for post in await due_posts(self.store, now, self.grace):
-            if post.guild_id in blocked or self._backoff.get(post.key, now) > now:
-                continue
-            outcome = await self._deliver_one(post, now)
-            if outcome is None:
-                continue
-            outcomes.append(outcome)
-            if outcome.result.status in ("channel_gone", "forbidden"):
-                blocked.add(post.guild_id)
+        try:
+            if self._refresh_at is not None and self.clock.now() >= self._refresh_at:
+                await self.replan()  # extend the horizon
+            await self._deliver_due(outcomes)
+            quote_guilds = [o.post.guild_id for o in outcomes if o.post.kind == "qotd"]
+            if quote_guilds:  # keep the quote of the day planned ahead
+                await self.replan(sorted(set(quote_guilds)))
+        except (sqlite3.Error, StoreError) as exc:
+            if not _busy(exc):
+                self._halt(exc)
+                return outcomes
+            log.warning("Post delivery waits: the database is busy (%s)", exc)
+        except _Halted:
+            return outcomes
+        await self._arm()
         return outcomes
 
-    async def _deliver_one(self, post: Post, now: datetime) -> DeliveryOutcome | None:
+    async def _deliver_due(self, outcomes: list[DeliveryOutcome]) -> None:
+        """Claim due posts in batches and hand them, per server, to a bounded pool of workers."""
+        queue: asyncio.Queue[list[Post] | None] = asyncio.Queue(maxsize=self.concurrency)
+        workers = [
+            asyncio.create_task(self._worker(queue, outcomes)) for _ in range(self.concurrency)
+        ]
+        try:
+            while not self._halted:
+                batch = await self.outbox.claim_due(self.clock.now(), self.shards, CLAIM_BATCH)
+                if not batch:
+                    break
+                for group in _by_guild(batch):
+                    await self._put(queue, group, workers)
+            for _ in workers:
+                await self._put(queue, None, workers)
+        except BaseException:
+            for worker in workers:
+                worker.cancel()  # the producer failed: nobody would stop them otherwise
+            raise
+        finally:
+            results = await asyncio.gather(*workers, return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException) and not isinstance(result, asyncio.CancelledError):
+                raise result
+
+    @staticmethod
+    async def _put(
+        queue: asyncio.Queue[list[Post] | None],
+        item: list[Post] | None,
+        workers: list[asyncio.Task[None]],
+    ) -> None:
+        """Queue work for the workers, or raise what stopped them all."""
+        while True:
+            if all(w.done() for w in workers):
+                for worker in workers:
+                    if (error := worker.exception()) is not None:
+                        raise error
+                return
+            try:
+                await asyncio.wait_for(queue.put(item), timeout=1.0)
+                return
+            except TimeoutError:
+                continue
+
+    async def _worker(
+        self, queue: asyncio.Queue[list[Post] | None], outcomes: list[DeliveryOutcome]
+    ) -> None:
+        while (group := await queue.get()) is not None:
+            for post in group:
+                outcome = await self._deliver_one(post)
+                if outcome is None:
+                    continue
+                outcomes.append(outcome)
+                if outcome.result.status in ("channel_gone", "forbidden"):
+                    break  # the server is paused: its other posts wait with it
+
+    async def _deliver_one(self, post: Post) -> DeliveryOutcome | None:
         outgoing = await self._outgoing(post)
         if outgoing is None:
             return None
+        wait_s = self.channels.wait(outgoing.channel_id)
+        if wait_s > CHANNEL_WAIT_MAX_S:
+            await self.outbox.reschedule(
+                post.key, self._after(wait_s), "channel rate limit", failed=False
+            )
+            return None
+        if wait_s > 0:
+            await asyncio.sleep(wait_s)
+        await self.limiter.acquire()
+        overdue = self.clock.now() - post.due
+        if overdue > self.grace:  # lateness is judged when the post would go out
+            await self.outbox.drop_post(
+                post.key, f"would go out {_minutes(overdue)} late (grace {_minutes(self.grace)})"
+            )
+            return None
+        self.channels.take(outgoing.channel_id)
         try:
             async with asyncio.timeout(DELIVERY_TIMEOUT.total_seconds()):
                 result = await self._deliver(outgoing)
         except Exception as exc:  # the adapter must not stop the other posts
             log.exception("Delivering post %s for server %d failed", post.key.ref, post.guild_id)
             result = DeliveryResult.retry(f"{type(exc).__name__}: {exc}")
-        await self._record(post, outgoing, result, now)
+        await self._record(post, outgoing, result)
         return DeliveryOutcome(post, result)
 
     async def _outgoing(self, post: Post) -> OutgoingPost | None:
-        settings = await get_settings(self.store, post.guild_id)
+        settings = await self.outbox.get_settings(post.guild_id)
         if post.kind == "news":
             return await self._news(post, settings)
         if settings.channel_id is None:
-            await drop_post(self.store, post.key, "no channel configured")
+            await self.outbox.drop_post(post.key, "no channel configured")
             return None
         quote = await self._quote_for(post) if post.kind == "qotd" else None
         try:
             answer = render_post(post, self.calendar, quote)
         except LookupError as exc:
-            await drop_post(self.store, post.key, str(exc))
+            await self.outbox.drop_post(post.key, str(exc))
             return None
         # The role is for race reminders (previews, countdowns), never the quote of the day.
         role = settings.ping_role_id if post.kind != "qotd" else None
@@ -392,46 +522,79 @@ class PostScheduler:
 
     async def _news(self, post: Post, settings: GuildSettings) -> OutgoingPost | None:
         """Return a news post to the server's news channel (never pinging)."""
-        item = await load_news(self.store, int(post.payload.get("article_id") or 0))
+        item = await self.outbox.news_item(int(post.payload.get("article_id") or 0))
         reason = "no news channel configured" if settings.news_channel_id is None else ""
         reason = reason or ("the article is gone" if item is None else "")
         if reason or item is None or settings.news_channel_id is None:
-            await drop_post(self.store, post.key, reason)
+            await self.outbox.drop_post(post.key, reason)
             return None
         return OutgoingPost(post, post.guild_id, settings.news_channel_id, None, render_news(item))
 
     async def _quote_for(self, post: Post) -> StoredQuote | None:
-        history = await qotd_history(self.store, post.guild_id)
         today = post.day or post.due.date()
-        if any(day == today for _, day in history):
+        if await self.outbox.posted_qotd_on(post.guild_id, today):
             return None  # already posted today's quote
-        ids = await quote_ids(self.store)
-        # one hash per quote: off the event loop, so interactions are still answered meanwhile
-        chosen = await asyncio.to_thread(choose_quote_of_the_day, ids, history, today)
-        return await load_quote(self.store, chosen.id) if chosen is not None else None
+        return await self.outbox.daily_quote(post.guild_id, today)
 
-    async def _record(
-        self, post: Post, outgoing: OutgoingPost, result: DeliveryResult, now: datetime
-    ) -> None:
+    async def _record(self, post: Post, outgoing: OutgoingPost, result: DeliveryResult) -> None:
+        now = self.clock.now()
         if result.status == "sent":
-            await mark_sent(self.store, post.key, result.message_id, now)
-            self._backoff.pop(post.key, None)
+            if not await self.outbox.mark_sent(post.key, result.message_id, now):
+                return
             quote_id = outgoing.answer.data.get("quote_id")
             if post.kind == "qotd" and isinstance(quote_id, int):
-                await record_qotd(self.store, post.guild_id, quote_id, post.day or now.date())
+                await self.outbox.record_qotd(post.guild_id, quote_id, post.day or now.date())
             return
         if result.status in ("channel_gone", "forbidden"):
-            await pause_guild(self.store, post.guild_id, f"{result.status}: {result.detail}")
+            await self.outbox.pause_guild(post.guild_id, f"{result.status}: {result.detail}")
             return
-        if await mark_failed(self.store, post.key, result.detail):
-            self._backoff[post.key] = now + RETRY_DELAY
+        if result.status == "rate_limited":
+            self.channels.block(outgoing.channel_id, result.retry_after_s)
+            log.info(
+                "Post %s for server %d waits %.0f s: channel %d is rate limited",
+                post.key.ref,
+                post.guild_id,
+                result.retry_after_s,
+                outgoing.channel_id,
+            )
+            await self.outbox.reschedule(
+                post.key, self._after(result.retry_after_s), result.detail, failed=False
+            )
+            return
+        await self.outbox.reschedule(post.key, now + RETRY_DELAY, result.detail, failed=True)
+
+    def _after(self, real_seconds: float) -> datetime:
+        """Return the bot-clock time `real_seconds` from now (further on a sped-up clock)."""
+        return self.clock.now() + timedelta(seconds=real_seconds) * self._speed()
+
+    def _speed(self) -> float:
+        speed = getattr(self.clock, "speed", 1.0)
+        return float(speed) if isinstance(speed, int | float) and speed > 0 else 1.0
+
+    def _halt(self, exc: Exception) -> None:
+        """Stop delivering after a database failure; pending posts stay in the outbox."""
+        if self._halted:
+            return
+        self._halted = True
+        log.error(
+            "Post delivery stopped: the database %s cannot be written (%s). Posts already "
+            "sent may not be recorded. Free disk space or fix the file's permissions, then "
+            "restart Paddock.",
+            self.outbox.name,
+            exc,
+        )
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        self.next_wake = None
 
     async def _arm(self) -> None:
-        """Arm one wake-up for the earliest unsent post (after any retry back-off)."""
-        wakes = [
-            max(p.due, self._backoff.get(p.key, p.due)) for p in await unsent_posts(self.store)
-        ]
-        self.next_wake = min(wakes, default=None)
+        """Arm one wake-up for the earliest due post (or the horizon's extension)."""
+        if not self.held or self._halted:
+            self.next_wake = None
+            return
+        wakes = [await self.outbox.next_due(self.shards), self._refresh_at]
+        self.next_wake = min((w for w in wakes if w is not None), default=None)
         if self._scheduler is None:
             return
         if self.next_wake is None:
@@ -439,7 +602,7 @@ class PostScheduler:
                 self._scheduler.remove_job(WAKE_JOB_ID)
             return
         # Armed from inside run_due too: a wake due at once must not be skipped as a second
-        # instance of the running job (it waits for the lock, then delivers).
+        # instance of the running job.
         self._scheduler.add_job(
             self.run_due,
             DateTrigger(run_date=datetime.now(UTC) + self._real_delay(self.next_wake)),
@@ -452,6 +615,20 @@ class PostScheduler:
 
     def _real_delay(self, wake: datetime) -> timedelta:
         """Return the real time until the clock reaches `wake` (sooner on a sped-up clock)."""
-        delay = max(wake - self.clock.now(), timedelta(0))
-        speed = getattr(self.clock, "speed", 1.0)
-        return delay / speed if isinstance(speed, int | float) and speed > 0 else delay
+        return max(wake - self.clock.now(), timedelta(0)) / self._speed()
+
+
+def _by_guild(batch: Sequence[Post]) -> list[list[Post]]:
+    """Group claimed posts by server, each in due order."""
+    groups: dict[int, list[Post]] = {}
+    for post in batch:
+        groups.setdefault(post.guild_id, []).append(post)
+    return list(groups.values())
+
+
+def _minutes(span: timedelta) -> str:
+    return f"{int(span.total_seconds() // 60)} min"
+
+
+def _shard_list(shards: Shards) -> str:
+    return ", ".join(map(str, sorted(shards.ids))) + f" of {shards.count}"

@@ -50,7 +50,7 @@ def render_post(post: Post, calendar: Calendar, quote: StoredQuote | None = None
 
 def _labelled(answer: Answer, series: str) -> Answer:
     """Return a reminder with its series named (servers may follow several)."""
-    answer.description = Text.of(f"{series}\n", answer.description)
+    answer.description = Text.of(series, "\n", answer.description)
     answer.data["series"] = series
     return answer
 
@@ -112,23 +112,6 @@ QUOTE_SQL = (
     "SELECT q.id, q.speaker, q.text, a.id AS article_id, a.title, a.published"
     " FROM quotes q JOIN articles a ON a.id = q.article_id"
 )
-ID_CHUNK = 10_000
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteId:
-    """Only a quote's id: what the quote of the day is chosen by."""
-
-    id: int
-
-
-async def quote_ids(store: Store) -> list[QuoteId]:
-    """Return the id of every stored quote (not their texts: 360,000 quotes hold ~60 MB)."""
-    ids: list[QuoteId] = []
-    async with store.db.execute("SELECT id FROM quotes ORDER BY id") as cursor:
-        while rows := await cursor.fetchmany(ID_CHUNK):
-            ids.extend(QuoteId(row[0]) for row in rows)
-    return ids
 
 
 async def load_quote(store: Store, quote_id: int) -> StoredQuote | None:

@@ -265,7 +265,8 @@ def import_calendar_file(ics: Path, saved: Path, seed: Path) -> ImportReport:
     The result is saved only once it has been read back as a valid calendar, so an import
     never leaves a calendar that stops Paddock from starting.
     """
-    report = import_ics(read_regular_file(ics, MAX_ICS_BYTES), current_calendar(saved, seed))
+    data = read_regular_file(ics, MAX_ICS_BYTES, source=str(ics))
+    report = import_ics(data, current_calendar(saved, seed))
     if report.changed:
         parse_calendar(tomllib.loads(dump_calendar(report.calendar)), where=f"import of {ics}")
         save_calendar(report.calendar, saved)
@@ -516,6 +517,11 @@ def import_ics(data: bytes, calendar: Calendar) -> ImportReport:
             report.skipped.append(f"{uid}: {_one_line(exc)}")
             log.warning("Calendar import skipped event %s: %s", uid, _one_line(exc))
             continue
+        if _floating(component):
+            report.warnings.append(
+                f"{item.session.uid}: start time has no time zone (floating); "
+                f"read as {item.event.tz}"
+            )
         merger.merge(item)
     report.calendar = merger.build()
     return report
@@ -551,6 +557,18 @@ _DECLARED_CHARSET = re.compile(rb"(?:;CHARSET=|\nX-WR-CHARSET:)\s*\"?([A-Za-z0-9
 MAX_OCCURRENCES = 500
 """Occurrences of one recurring event imported at most (an RRULE without an end never ends)."""
 _RECURRING = ("RRULE", "RDATE")
+
+
+def _floating(component: icalendar.cal.Component) -> bool:
+    """Tell whether a VEVENT starts at a local time with no zone anywhere (RFC 5545 floating)."""
+    prop = component.get("dtstart")
+    value = getattr(prop, "dt", None)
+    return (
+        isinstance(value, datetime)
+        and value.tzinfo is None
+        and not component.get(X_TZ)
+        and not prop.params.get("TZID")
+    )
 
 
 def _one_line(exc: BaseException) -> str:

@@ -15,14 +15,13 @@ Rules, so a user can predict what the bot posts:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal, NamedTuple, Protocol, TypeVar
+from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.schedule.calendar import SESSION_KINDS, Calendar, Event, Session
+from bot.schedule.calendar import SESSION_KINDS, Calendar, Event, Session, series_matches
 
 PostKind = Literal["preview", "countdown", "qotd", "news"]
 DEFAULT_LEADS = (timedelta(days=7), timedelta(days=1), timedelta(hours=1))
@@ -33,6 +32,7 @@ QOTD_PLAN_DAYS = 2
 QUOTE_REPEAT_WINDOW = timedelta(days=60)
 ONE_DAY = timedelta(days=1)
 NO_LEAD = timedelta(0)
+PREVIEW_AHEAD = timedelta(days=8)  # a preview is due on the Monday on or before the event
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,17 +111,50 @@ def plan_posts(
     calendar: Calendar,
     *,
     start: datetime,
+    end: datetime | None = None,
     qotd_days: int = QOTD_PLAN_DAYS,
+    events: Iterable[Event] | None = None,
 ) -> list[PlannedPost]:
-    """Return every post due at or after `start` for one server, in due order."""
+    """Return every post due at or after `start` (and before `end`) for one server, in order.
+
+    `events` narrows the calendar to the events that can have posts in the window (see
+    `events_near`), so planning many servers does not walk the whole calendar for each.
+    """
     if settings.channel_id is None:
         return []
     posts: list[PlannedPost] = []
     if settings.events_enabled:
-        for event in calendar.events(settings.series):
+        for event in _of_series(calendar, settings.series, events):
             posts += plan_event(settings, event)
     posts += plan_qotd(settings, start, qotd_days)
-    return sorted((p for p in posts if p.due >= start), key=lambda p: (p.due, p.key))
+    return sorted(
+        (p for p in posts if p.due >= start and (end is None or p.due < end)),
+        key=lambda p: (p.due, p.key),
+    )
+
+
+def _of_series(
+    calendar: Calendar, series: Sequence[str], events: Iterable[Event] | None
+) -> Iterable[Event]:
+    """Return the events of a server's series (of `events`, when given)."""
+    if events is None:
+        return calendar.events(series)
+    if not series:
+        return events
+    return [e for e in events if series_matches(calendar.series_of(e), series)]
+
+
+def events_near(
+    calendar: Calendar, start: datetime, end: datetime, longest_lead: timedelta
+) -> list[Event]:
+    """Return the events that can have a post due between `start` and `end`.
+
+    A countdown is due at most `longest_lead` before its session and a preview at most a
+    week before the event's first day, so any other event has nothing in the window.
+    """
+    earliest = (start - ONE_DAY).date()
+    latest = (end + longest_lead + PREVIEW_AHEAD).date()
+    return [e for e in calendar.events() if e.last_day >= earliest and e.first_day <= latest]
 
 
 def plan_event(settings: GuildSettings, event: Event) -> list[PlannedPost]:
@@ -204,40 +237,3 @@ def plan_qotd(settings: GuildSettings, start: datetime, days: int) -> list[Plann
 def qotd_due(day: date, at: time, zone: ZoneInfo) -> datetime:
     """Return the UTC instant of local time `at` on `day` in `zone`."""
     return datetime.combine(day, at, zone).astimezone(UTC)
-
-
-class HasId(Protocol):
-    """Anything with an integer id (a stored quote)."""
-
-    @property
-    def id(self) -> int:
-        """Return the id."""
-        ...
-
-
-Q = TypeVar("Q", bound=HasId)
-
-
-def choose_quote_of_the_day(
-    quotes: Sequence[Q],
-    history: Iterable[tuple[int, date]],
-    today: date,
-    *,
-    window: timedelta = QUOTE_REPEAT_WINDOW,
-) -> Q | None:
-    """Pick today's quote: none posted within `window`; never-posted first, then least recent.
-
-    `history` holds (quote id, day posted). Ties are broken by a hash of the day and the
-    quote id, so the choice is stable for a day but varies between days.
-    """
-    last_posted: dict[int, date] = {}
-    for quote_id, posted_on in history:
-        last_posted[quote_id] = max(posted_on, last_posted.get(quote_id, date.min))
-    allowed = [q for q in quotes if today - last_posted.get(q.id, date.min) >= window]
-    if not allowed:
-        return None
-    return min(allowed, key=lambda q: (last_posted.get(q.id, date.min), _tiebreak(today, q.id)))
-
-
-def _tiebreak(today: date, quote_id: int) -> str:
-    return hashlib.sha256(f"{today.isoformat()}:{quote_id}".encode()).hexdigest()

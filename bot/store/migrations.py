@@ -304,6 +304,32 @@ CREATE TABLE calendar_events (
 health, the feed items seen (by GUID and canonical URL, so an item is ingested once), the events
 each subscribed calendar holds (JSON), and the series of an article."""
 
+V8_DELIVERY_AT_SCALE = """
+UPDATE outbox SET status = 'pending' WHERE status = 'late' AND sent_at IS NULL;
+ALTER TABLE outbox ADD COLUMN retry_at TEXT;
+CREATE INDEX outbox_retry ON outbox (retry_at) WHERE retry_at IS NOT NULL;
+ALTER TABLE guild_settings ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX guild_settings_change ON guild_settings (change_seq);
+CREATE TABLE delivery_leases (
+    shard       INTEGER PRIMARY KEY,
+    holder      TEXT NOT NULL,
+    expires_at  REAL NOT NULL
+);
+CREATE TABLE delivery_nodes (
+    holder      TEXT PRIMARY KEY,
+    shards      TEXT NOT NULL,
+    expires_at  REAL NOT NULL
+);
+CREATE TABLE rate_limits (
+    bucket      TEXT PRIMARY KEY,
+    next_free   REAL NOT NULL
+);
+"""
+"""Delivery at scale: a post waits for its retry time (not its due time) after a rate limit,
+'late' is judged when a post is sent (unsent late rows become pending again), a settings
+change stamp the owning process polls, delivery leases per shard (and the processes that want
+them), and the shared rate-limit buckets."""
+
 MIGRATIONS: tuple[str, ...] = (
     V1_ARTICLES_AND_FACTS,
     V2_GUILD_POSTS,
@@ -312,4 +338,5 @@ MIGRATIONS: tuple[str, ...] = (
     V5_CONSOLE_PLACES,
     V6_DISCORD_STATE,
     V7_SOURCES,
+    V8_DELIVERY_AT_SCALE,
 )

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.schedule.calendar import Calendar
 from bot.schedule.outbox import (
+    choose_daily_quote,
     due_posts,
     get_post,
     get_settings,
     mark_sent,
     pause_guild,
     posts,
+    record_qotd,
     resume_guild,
     save_settings,
     sync_plan,
@@ -58,7 +60,7 @@ async def test_a_post_missed_by_ten_minutes_goes_out_marked_late(store: Store, c
     due = at("2024-01-20T18:40:00Z")  # Rolex 24, one week to go
     ready = await due_posts(store, due + timedelta(minutes=10))
     assert [(p.key.ref, p.status) for p in ready] == [
-        ("session:imsa-2024-r01-daytona-race", "late")
+        ("session:imsa-2024-r01-daytona-race", "sending")
     ]
     assert await mark_sent(store, ready[0].key, 555, due + timedelta(minutes=10))
     stored = await get_post(store, ready[0].key)
@@ -81,7 +83,8 @@ async def test_a_post_on_time_is_sent_once_and_never_returned_again(
     due = at("2024-01-20T18:40:00Z")
     assert await due_posts(store, due - timedelta(seconds=1)) == []
     [post] = await due_posts(store, due)
-    assert post.status == "pending"
+    assert post.status == "sending"
+    assert await due_posts(store, due) == []  # claimed: no other wake-up or process gets it
     assert await mark_sent(store, post.key, 1, due)
     assert not await mark_sent(store, post.key, 2, due)  # idempotent: first message id kept
     assert (await get_post(store, post.key)).message_id == 1
@@ -146,3 +149,54 @@ async def test_a_paused_server_gets_nothing_until_resumed(store: Store, calendar
     assert [p.key.ref for p in await due_posts(store, due)] == [
         "session:imsa-2024-r01-daytona-race"
     ]
+
+
+async def add_quotes(store: Store, count: int) -> None:
+    async with store.transaction() as db:
+        await db.execute(
+            "INSERT INTO articles (id, path, source, content_hash, published, title, body,"
+            " ingested_at) VALUES (7, '/a.txt', 'a.txt', 'h', '2024-01-28', 'Porsche wins',"
+            " 'Body', '2024-01-29T00:00:00+00:00')"
+        )
+        await db.executemany(
+            "INSERT INTO quotes (article_id, paragraph, speaker, text) VALUES (7, ?, ?, ?)",
+            [(i, f"Driver {i}", f"Quote number {i}") for i in range(count)],
+        )
+
+
+async def test_no_quote_of_the_day_repeats_within_60_days(store: Store):
+    await add_quotes(store, 70)
+    history: list[tuple[int, date]] = []
+    day = date(2024, 1, 1)
+    for _ in range(200):
+        chosen = await choose_daily_quote(store, GUILD, day)
+        assert chosen is not None and 1 <= chosen <= 70
+        assert all((day - posted).days >= 60 for quote, posted in history if quote == chosen)
+        await record_qotd(store, GUILD, chosen, day)
+        history.append((chosen, day))
+        day += timedelta(days=1)
+    assert len({q for q, _ in history[:70]}) == 70  # every quote once before any repeats
+
+
+async def test_with_too_few_quotes_a_day_goes_without_rather_than_repeating(store: Store):
+    await add_quotes(store, 2)
+    await record_qotd(store, GUILD, 1, date(2024, 5, 1))
+    await record_qotd(store, GUILD, 2, date(2024, 5, 2))
+    assert await choose_daily_quote(store, GUILD, date(2024, 6, 29)) is None
+    assert await choose_daily_quote(store, GUILD, date(2024, 6, 30)) == 1
+
+
+async def test_a_never_posted_quote_comes_before_an_old_one_and_servers_choose_apart(store: Store):
+    await add_quotes(store, 2)
+    await record_qotd(store, GUILD, 1, date(2023, 1, 1))
+    assert await choose_daily_quote(store, GUILD, date(2024, 6, 1)) == 2
+    # Another server, the same day: its own history, and the day's pick varies by server.
+    picks = {await choose_daily_quote(store, guild, date(2024, 6, 1)) for guild in range(2, 12)}
+    assert picks == {1, 2}
+
+
+async def test_the_quote_of_the_day_varies_from_day_to_day(store: Store):
+    await add_quotes(store, 500)
+    picks = [await choose_daily_quote(store, GUILD, date(2024, 6, d)) for d in range(1, 11)]
+    assert len(set(picks)) == 10
+    assert picks == [await choose_daily_quote(store, GUILD, date(2024, 6, d)) for d in range(1, 11)]

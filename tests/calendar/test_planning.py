@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from bot.schedule.calendar import Calendar, Event, Season, Session
 from bot.schedule.planning import (
     GuildSettings,
     PlannedPost,
-    choose_quote_of_the_day,
     plan_posts,
 )
 from tests.calendar.conftest import at
@@ -149,35 +148,3 @@ def test_quote_of_the_day_already_past_today_starts_tomorrow():
     posts = plan_posts(settings, Calendar(), start=at("2024-06-01T12:00:00Z"), qotd_days=1)
     assert [p.due for p in posts] == [at("2024-06-02T07:00:00Z")]
     assert posts[0].day == date(2024, 6, 2)
-
-
-class Q:
-    def __init__(self, id: int) -> None:
-        self.id = id
-
-
-def test_no_quote_repeats_within_60_days():
-    quotes = [Q(i) for i in range(70)]
-    history: list[tuple[int, date]] = []
-    day = date(2024, 1, 1)
-    for _ in range(200):
-        chosen = choose_quote_of_the_day(quotes, history, day)
-        assert chosen is not None
-        assert all(
-            (day - posted).days >= 60 for quote_id, posted in history if quote_id == chosen.id
-        )
-        history.append((chosen.id, day))
-        day += timedelta(days=1)
-    assert len({q for q, _ in history}) == 70
-
-
-def test_with_too_few_quotes_a_day_goes_without_rather_than_repeating():
-    quotes = [Q(1), Q(2)]
-    history = [(1, date(2024, 5, 1)), (2, date(2024, 5, 2))]
-    assert choose_quote_of_the_day(quotes, history, date(2024, 6, 29)) is None
-    assert choose_quote_of_the_day(quotes, history, date(2024, 6, 30)).id == 1
-
-
-def test_a_never_posted_quote_comes_before_an_old_one():
-    quotes = [Q(1), Q(2)]
-    assert choose_quote_of_the_day(quotes, [(1, date(2023, 1, 1))], date(2024, 6, 1)).id == 2

@@ -6,13 +6,16 @@ import logging
 from dataclasses import replace
 from datetime import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.delivery.scheduler import DeliveryResult, OutgoingPost, PostScheduler
+from bot.delivery.ratelimit import ChannelBuckets
+from bot.delivery.scheduler import Deliver, DeliveryResult, OutgoingPost
+from bot.delivery.scheduler import PostScheduler as RealScheduler
 from bot.queries.posts import render_post
 from bot.schedule.calendar import Calendar
-from bot.schedule.outbox import get_settings, posts, save_settings
+from bot.schedule.outbox import get_settings, next_due, posts, save_settings
 from bot.schedule.planning import GuildSettings, plan_posts
 from bot.store import Store
 from cogs._render import markdown
@@ -22,6 +25,14 @@ from tests.calendar.test_calendar import _move
 GUILD = 1
 SETTINGS = GuildSettings(GUILD, channel_id=10, ping_role_id=20)
 SEASON_POSTS = 35
+
+
+def PostScheduler(
+    store: Store, calendar: Calendar, deliver: Deliver, clock: SetClock, **options: Any
+) -> RealScheduler:
+    """A scheduler whose channel buckets run on the test's clock (posts months apart in it)."""
+    channels = ChannelBuckets(now=lambda: clock.now().timestamp())
+    return RealScheduler(store, calendar, deliver, clock, channels=channels, **options)
 
 
 class Inbox:
@@ -131,7 +142,7 @@ async def test_a_lost_channel_pauses_the_server_without_crashing(
     clock = SetClock("2024-01-01T00:00:00Z")
     inbox = Inbox([DeliveryResult.channel_gone("Unknown Channel")])
     await save_settings(store, SETTINGS, clock.now())
-    scheduler = PostScheduler(store, calendar, inbox.deliver, clock, lock_path=None)
+    scheduler = PostScheduler(store, calendar, inbox.deliver, clock)
     await scheduler.start()
     with caplog.at_level(logging.WARNING):
         await run_until(scheduler, clock, "2024-12-31T00:00:00Z")
@@ -157,7 +168,8 @@ async def test_a_temporary_failure_is_retried_once_and_sent_once(store: Store, c
     await run_until(scheduler, clock, "2024-01-21T00:00:00Z")
     await scheduler.stop()
     assert inbox.keys == [("session:imsa-2024-r01-daytona-race", 7 * 86400)]
-    assert inbox.sent[0].post.status == "late"
+    [row] = [p for p in await posts(store, GUILD) if p.key == inbox.sent[0].post.key]
+    assert (row.status, row.attempts, row.sent_at) == ("late", 1, at("2024-01-20T18:42:00Z"))
 
 
 async def add_quotes(store: Store, count: int) -> None:
@@ -246,9 +258,9 @@ async def test_an_imported_calendar_change_moves_the_armed_posts(store: Store, c
     await save_settings(store, SETTINGS, clock.now())
     scheduler = PostScheduler(store, calendar, inbox.deliver, clock)
     await scheduler.start()
-    assert scheduler.next_wake == at("2024-03-09T05:00:00Z")
+    assert await next_due(store) == at("2024-03-09T05:00:00Z")
     await scheduler.set_calendar(_move(calendar, "imsa-2024-r02-sebring", 1))
-    assert scheduler.next_wake == at("2024-03-10T05:00:00Z")
+    assert await next_due(store) == at("2024-03-10T05:00:00Z")
     await scheduler.stop()
 
 
