@@ -2,8 +2,10 @@
 
 Generates a deterministic corpus, ingests it growing one store through each size (timing
 ingest and, beside it, a bare SQLite FTS5 insert of the same texts), times the queries at each
-size, autocomplete over synthetic people, and finally a real ``python -m bot run`` against the
-Discord API emulator on the largest store. Writes ``results.json`` and ``results.md``.
+size, autocomplete over synthetic people, news feeds (1,000 items from 50 feeds on a local HTTP
+server vs the same texts as files, then an unchanged refresh), and finally a real
+``python -m bot run`` against the Discord API emulator on the largest store. Writes
+``results.json`` and ``results.md`` (``--only feeds`` runs the feeds step alone).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+STEPS = ("feeds",)
+"""Steps that `--only` can run alone."""
 FULL_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (400,)
 BENCH_DIR = Path(__file__).resolve().parent
@@ -40,6 +44,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--no-e2e", action="store_true", help="skip the emulator run")
+    parser.add_argument(
+        "--only",
+        choices=STEPS,
+        help="run one step only; with --out, its figures replace that step's in the saved results",
+    )
     return parser.parse_args(argv)
 
 
@@ -99,6 +108,7 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
             "sqlite": __import__("sqlite3").sqlite_version,
             "cpus": os.cpu_count(),
             "quick": bool(args.quick),
+            "only": args.only,
             "sizes": list(sizes),
             "seed": args.seed,
         },
@@ -106,6 +116,11 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         "queries": [],
         "autocomplete": [],
     }
+
+    if args.only == "feeds":
+        await feeds_step(args, work, results)
+        results["targets"] = targets(results)
+        return results
 
     say("generating the corpus")
     generator = CorpusGenerator(args.seed)
@@ -162,6 +177,8 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         results["autocomplete"].append(row)
         say(f"autocomplete: {row}")
 
+    await feeds_step(args, work, results)
+
     if not args.no_e2e:
         say("end to end: python -m bot run against the emulator")
         e2e_work = work / "e2e"
@@ -172,6 +189,20 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         say(f"e2e: {e2e}")
     results["targets"] = targets(results)
     return results
+
+
+async def feeds_step(args: argparse.Namespace, work: Path, results: dict[str, Any]) -> None:
+    """Run the feeds step: the same size in --quick (the targets are stated at that size), once.
+
+    The full run takes two turns of files and feeds and keeps the best time of each.
+    """
+    from bench.feeds import bench_feeds
+
+    say("feeds: 1,000 items from 50 local feeds vs the same files; an unchanged refresh")
+    folder = work / "feeds"
+    folder.mkdir()
+    results["feeds"] = await bench_feeds(folder, args.seed, rounds=1 if args.quick else 2)
+    say(f"feeds: {results['feeds']}")
 
 
 def _met(value: float | None, limit: float, *, at_least: bool = False) -> bool | None:
@@ -224,6 +255,22 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             _met(row["p99_ms"], 5.0),
             "ms",
         )
+    feeds = results.get("feeds")
+    if feeds:
+        add(
+            f"refresh of {feeds['feeds']} unchanged feeds of {feeds['items_per_feed']} items",
+            "< 2 s",
+            feeds["unchanged_refresh_s"],
+            feeds["unchanged_refresh_s"] < 2.0 and feeds["unchanged_added"] == 0,
+            "s",
+        )
+        add(
+            f"ingest of {feeds['items']:,} new feed items vs `paddock ingest` of the same files",
+            "≤ 120%",
+            round(feeds["ratio"] * 100, 1),
+            _met(feeds["ratio"], 1.2),
+            "%",
+        )
     e2e = results.get("e2e")
     if e2e:
         for run in e2e["runs"]:
@@ -271,10 +318,16 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [
         "# Paddock benchmark",
         "",
-        f"`python -m bench{' --quick' if meta['quick'] else ''}` at {meta['commit']},"
+        f"`python -m bench{' --quick' if meta['quick'] else ''}"
+        f"{' --only ' + meta['only'] if meta.get('only') else ''}` at {meta['commit']},"
         f" {meta['date']}; Python {meta['python']}, SQLite {meta['sqlite']},"
         f" {meta['cpus']} CPUs. Corpus: seed {meta['seed']}, sizes"
         f" {', '.join(f'{s:,}' for s in meta['sizes'])}.",
+        *(
+            f"The {step} step alone: `python -m bench --only {step}` at {run['commit']},"
+            f" {run['date']}."
+            for step, run in meta.get("steps", {}).items()
+        ),
         "",
         "## Targets",
         "",
@@ -287,48 +340,66 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(
             f"| {row['name']} | {row['target']} | {shown} {row['unit']} | {_mark(row['met'])} |"
         )
-    lines += [
-        "",
-        "## Ingest (extraction included) vs a bare FTS5 insert of the same texts",
-        "",
-        "| Articles | Paddock articles/s | last chunk articles/s | bare FTS5 articles/s |"
-        " Paddock / bare | entities | facts |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for row in results["ingest"]:
-        lines.append(
-            f"| {row['size']:,} | {row['articles_per_s']:,} | {row['chunk_articles_per_s']:,} |"
-            f" {row['bare_fts_per_s']:,} | {row['ratio'] * 100:.2f}% | {row['entities']:,} |"
-            f" {row['facts']:,} |"
-        )
-    lines += [
-        "",
-        "## Query latency (in process, varied inputs; name-index build excluded, below)",
-        "",
-        "| Articles | Query | n | p50 ms | p99 ms | max ms |",
-        "|---:|---|---:|---:|---:|---:|",
-    ]
-    for row in results["queries"]:
-        lines.append(
-            f"| {row['size']:,} | /{row['query']} | {row['n']} | {row['p50_ms']} |"
-            f" {row['p99_ms']} | {row['max_ms']} |"
-        )
-    lines += ["", "One-time name-index warm-up (ms, first query after a change):", ""]
-    for size, warm in results.get("queries_warmup_ms", {}).items():
-        parts = ", ".join(f"{kind} {ms}" for kind, ms in warm.items())
-        lines.append(f"- {int(size):,} articles: {parts}")
-    lines += [
-        "",
-        "## Autocomplete (people; typed prefixes, surnames, middles, typos, empty)",
-        "",
-        "| People | n | p50 ms | p99 ms | max ms | one-time index build ms |",
-        "|---:|---:|---:|---:|---:|---:|",
-    ]
-    for row in results["autocomplete"]:
-        lines.append(
-            f"| {row['entities']:,} | {row['n']} | {row['p50_ms']} | {row['p99_ms']} |"
-            f" {row['max_ms']} | {row['warmup_ms']} |"
-        )
+    if results["ingest"]:
+        lines += [
+            "",
+            "## Ingest (extraction included) vs a bare FTS5 insert of the same texts",
+            "",
+            "| Articles | Paddock articles/s | last chunk articles/s | bare FTS5 articles/s |"
+            " Paddock / bare | entities | facts |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in results["ingest"]:
+            lines.append(
+                f"| {row['size']:,} | {row['articles_per_s']:,} | {row['chunk_articles_per_s']:,} |"
+                f" {row['bare_fts_per_s']:,} | {row['ratio'] * 100:.2f}% | {row['entities']:,} |"
+                f" {row['facts']:,} |"
+            )
+        lines += [
+            "",
+            "## Query latency (in process, varied inputs; name-index build excluded, below)",
+            "",
+            "| Articles | Query | n | p50 ms | p99 ms | max ms |",
+            "|---:|---|---:|---:|---:|---:|",
+        ]
+        for row in results["queries"]:
+            lines.append(
+                f"| {row['size']:,} | /{row['query']} | {row['n']} | {row['p50_ms']} |"
+                f" {row['p99_ms']} | {row['max_ms']} |"
+            )
+        lines += ["", "One-time name-index warm-up (ms, first query after a change):", ""]
+        for size, warm in results.get("queries_warmup_ms", {}).items():
+            parts = ", ".join(f"{kind} {ms}" for kind, ms in warm.items())
+            lines.append(f"- {int(size):,} articles: {parts}")
+    if results["autocomplete"]:
+        lines += [
+            "",
+            "## Autocomplete (people; typed prefixes, surnames, middles, typos, empty)",
+            "",
+            "| People | n | p50 ms | p99 ms | max ms | one-time index build ms |",
+            "|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in results["autocomplete"]:
+            lines.append(
+                f"| {row['entities']:,} | {row['n']} | {row['p50_ms']} | {row['p99_ms']} |"
+                f" {row['max_ms']} | {row['warmup_ms']} |"
+            )
+    feeds = results.get("feeds")
+    if feeds:
+        lines += [
+            "",
+            f"## News feeds ({feeds['feeds']} feeds of {feeds['items_per_feed']} items on a local"
+            " HTTP server)",
+            "",
+            "| Step | seconds | |",
+            "|---|---:|---|",
+            f"| `paddock ingest` of {feeds['items']:,} files | {feeds['files_ingest_s']} |"
+            f" best of {feeds['rounds']} |",
+            f"| first refresh: {feeds['items']:,} new items fetched, parsed and ingested |"
+            f" {feeds['feeds_ingest_s']} | {feeds['ratio'] * 100:.1f}% of the files' time |",
+            f"| second refresh: every feed unchanged | {feeds['unchanged_refresh_s']} |"
+            f" {feeds['requests_304']} of {feeds['feeds']} answered 304, nothing added |",
+        ]
     e2e = results.get("e2e")
     if e2e:
         startup = e2e["startup"]
@@ -360,12 +431,25 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def merged_into(saved: Path, results: dict[str, Any], step: str) -> dict[str, Any]:
+    """Return the saved results with one step's figures replaced by a run of that step alone."""
+    if not saved.is_file():
+        return results
+    merged: dict[str, Any] = json.loads(saved.read_text(encoding="utf-8"))
+    merged[step] = results[step]
+    merged["meta"].setdefault("steps", {})[step] = {
+        key: results["meta"][key] for key in ("commit", "date", "quick", "seconds")
+    }
+    merged["targets"] = targets(merged)
+    return merged
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and write the results."""
     args = parse_args(argv)
     if argv is None:
         reexec_with_fixed_hash_seed()
-    out = args.out or (None if args.quick or args.sizes else BENCH_DIR)
+    out = args.out or (None if args.quick or args.sizes or args.only else BENCH_DIR)
     work = Path(tempfile.mkdtemp(prefix="paddock-bench-"))
     say(f"working in {work}")
     started = time.perf_counter()
@@ -374,7 +458,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-    results["meta"]["seconds"] = round(time.perf_counter() - started, 1)
+    seconds = round(time.perf_counter() - started, 1)
+    results["meta"]["seconds"] = seconds
+    if args.only and out is not None:
+        results = merged_into(out / "results.json", results, args.only)
     text = markdown(results)
     print(text)
     if out is not None:
@@ -382,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
         (out / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         (out / "results.md").write_text(text, encoding="utf-8")
         say(f"wrote {out / 'results.md'} and {out / 'results.json'}")
-    say(f"done in {results['meta']['seconds']}s")
+    say(f"done in {seconds}s")
     return 0
 
 

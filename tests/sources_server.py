@@ -3,7 +3,8 @@
 Each path serves what `put` gave it, with an ETag and a Last-Modified, and answers a matching
 conditional GET with a real 304. Special behaviours: `fail` (an HTTP status), `slow` (sleeps
 before answering), `redirect` (a Location to another path), `huge` (streams a body of that many
-bytes without Content-Length). Every request is recorded with its headers and the status sent.
+bytes without Content-Length), `cookies` (a Set-Cookie header). Every request is recorded with
+its headers and the status sent.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class SourceServer:
     slow: dict[str, float] = field(default_factory=dict)
     redirects: dict[str, str] = field(default_factory=dict)
     huge: dict[str, int] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)
     requests: list[Seen] = field(default_factory=list)
     port: int = 0
     _runner: web.AppRunner | None = None
@@ -112,6 +114,8 @@ class SourceServer:
         if doc is None:
             return web.Response(status=404, text="not found")
         headers = {"ETag": doc.etag, "Last-Modified": doc.modified}
+        if path in self.cookies:
+            headers["Set-Cookie"] = self.cookies[path]
         if request.headers.get("If-None-Match") == doc.etag or (
             "If-None-Match" not in request.headers
             and request.headers.get("If-Modified-Since") == doc.modified

@@ -1,8 +1,9 @@
 """Fetch operator-configured sources over HTTP: bounded, polite and conditional.
 
-Every request names Paddock (User-Agent), goes only to http(s) URLs, follows at most
-`MAX_REDIRECTS` redirects (each checked again), gives up after `TIMEOUT_S`, and stops reading
-a body past `MAX_BODY_BYTES` (counted while reading, whatever Content-Length says). At most
+Every request names Paddock and its version (User-Agent), sends no cookies, goes only to
+http(s) URLs, follows at most `MAX_REDIRECTS` redirects (each checked again), gives up after
+`TIMEOUT_S`, and stops reading a body past `MAX_BODY_BYTES` (counted while reading, whatever
+Content-Length says). At most
 `CONCURRENCY` requests run at once. A source's ETag and Last-Modified are sent back, so an
 unchanged source answers 304 Not Modified with no body.
 """
@@ -22,8 +23,8 @@ from bot import __version__
 
 log = logging.getLogger(__name__)
 
-PROJECT_URL = "https://github.com/paddock-bot/paddock"
-USER_AGENT = f"Paddock/{__version__} (+{PROJECT_URL})"
+USER_AGENT = f"Paddock/{__version__}"
+"""The project's name and version (pyproject.toml declares no project URL to name)."""
 TIMEOUT_S = 10.0
 """Whole request, redirects included (seconds)."""
 MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -95,6 +96,7 @@ class Fetcher:
         async with aiohttp.ClientSession(
             connector=connector,
             headers={"User-Agent": USER_AGENT},
+            cookie_jar=aiohttp.DummyCookieJar(),  # cookies a site sets are never sent back
             auto_decompress=True,
         ) as session:
             yield cls(

@@ -2,7 +2,8 @@
 
 One source's failure (unreachable, HTTP error, malformed) is reported by its URL and recorded
 as its last error; every other source still goes in. `paddock refresh` and the running bot's
-poller both call `poll_feed` / `poll_calendar`.
+poller both call `poll_feeds` / `poll_calendar` (`paddock refresh` ingests every feed's new
+items in one go).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -27,7 +29,7 @@ from bot.ingest.feeds import (
     parse_feed,
 )
 from bot.ingest.fetch import Fetched, Fetcher, FetchError
-from bot.ingest.files import Ingestor
+from bot.ingest.files import Ingestor, IngestReport
 from bot.schedule.calendar import Calendar
 from bot.schedule.news import queue_news
 from bot.schedule.subscriptions import parse_subscription, save_subscription
@@ -181,6 +183,57 @@ async def poll_feed(
     store: Store, fetcher: Fetcher, ingestor: Ingestor, source: FeedSource, now: datetime
 ) -> SourceReport:
     """Poll one news feed: new and changed items become articles, new ones news posts."""
+    (report,) = await poll_feeds(store, fetcher, ingestor, [source], now)
+    return report
+
+
+@dataclass(slots=True)
+class _FeedRead:
+    """A fetched feed whose new and changed items are read, waiting to be ingested."""
+
+    report: SourceReport
+    state: SourceState
+    source: FeedSource
+    fetched: Fetched
+    name: str
+    ready: list[_Todo]
+    articles: list[tuple[str, Article]]
+
+
+async def poll_feeds(
+    store: Store,
+    fetcher: Fetcher,
+    ingestor: Ingestor,
+    sources: Sequence[FeedSource],
+    now: datetime,
+) -> list[SourceReport]:
+    """Poll feeds at once: fetch and read them concurrently, then ingest every item in one go.
+
+    One ingest for the whole round lets a big round use the worker processes and write in
+    chunks, as `paddock ingest` does, instead of one small ingest per feed. An article two
+    feeds both bring (the same canonical URL) is ingested once.
+    """
+    reads = await asyncio.gather(*(_read_feed(store, fetcher, s, now) for s in sources))
+    batch: dict[str, Article] = {}
+    for read in reads:
+        if isinstance(read, _FeedRead):
+            for key, article in read.articles:
+                batch.setdefault(key, article)
+    ingested = await ingestor.ingest_articles(list(batch.items())) if batch else None
+    reports = []
+    for read in reads:
+        if isinstance(read, _FeedRead):
+            await _save_feed(store, read, ingested, now)
+            reports.append(read.report)
+        else:
+            reports.append(read)
+    return reports
+
+
+async def _read_feed(
+    store: Store, fetcher: Fetcher, source: FeedSource, now: datetime
+) -> _FeedRead | SourceReport:
+    """Fetch a feed and read its new and changed items (a report when done already)."""
     report = SourceReport(source.url, "feed")
     state = await _state(store, source.url, "feed", source.series)
     try:
@@ -204,10 +257,18 @@ async def poll_feed(
         else:
             articles.append((item.key, article))
             ready.append(item)
-    ingested = await ingestor.ingest_articles(articles)
-    report.skipped += ingested.skipped
-    failed = {key for key, _ in ingested.skipped}
-    ready = [t for t in ready if t.key not in failed]
+    return _FeedRead(report, state, source, fetched, parsed.title, ready, articles)
+
+
+async def _save_feed(
+    store: Store, read: _FeedRead, ingested: IngestReport | None, now: datetime
+) -> None:
+    """Record a read feed's items once they are ingested, and queue news of the new ones."""
+    report, keys = read.report, {key for key, _ in read.articles}
+    if ingested is not None:
+        report.skipped += [(key, why) for key, why in ingested.skipped if key in keys]
+    failed = {key for key, _ in report.skipped}
+    ready = [t for t in read.ready if t.key not in failed]
     ids = await _article_ids(store, [t.key for t in ready])
     report.added = sum(1 for t in ready if t.new)
     report.updated = len(ready) - report.added
@@ -215,17 +276,16 @@ async def poll_feed(
     report.news_queued = await store.write(
         partial(
             _save_items,
-            state=state,
+            state=read.state,
             ready=ready,
             ids=ids,
-            series=source.series,
-            fetched=fetched,
+            series=read.source.series,
+            fetched=read.fetched,
             complete=not report.skipped,
-            name=parsed.title,
+            name=read.name,
             now=now,
         )
     )
-    return report
 
 
 async def _todo(store: Store, url: str, items: list[FeedItem], report: SourceReport) -> list[_Todo]:
@@ -428,6 +488,7 @@ async def refresh_all(
     now: datetime,
 ) -> RefreshReport:
     """Poll every configured feed and calendar once (concurrently, bounded by the fetcher)."""
-    polls = [poll_feed(store, fetcher, ingestor, feed, now) for feed in config.feeds]
-    polls += [poll_calendar(store, fetcher, cal, base, now) for cal in config.calendars]
-    return RefreshReport(list(await asyncio.gather(*polls)))
+    feeds = poll_feeds(store, fetcher, ingestor, config.feeds, now)
+    calendars = [poll_calendar(store, fetcher, cal, base, now) for cal in config.calendars]
+    feed_reports, calendar_reports = await asyncio.gather(feeds, asyncio.gather(*calendars))
+    return RefreshReport([*feed_reports, *calendar_reports])

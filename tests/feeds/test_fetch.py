@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.ingest.fetch import MAX_REDIRECTS, Fetcher, FetchError
+from tests.conftest import REPO
 from tests.sources_server import SourceServer
 
 FEED = "application/rss+xml"
@@ -40,7 +42,7 @@ async def test_a_conditional_get_of_an_unchanged_source_is_a_304(server: SourceS
     assert seen[1].headers["If-None-Match"] == first.etag
     assert seen[1].headers["If-Modified-Since"] == first.last_modified
     assert "If-None-Match" not in seen[0].headers
-    assert seen[0].headers["User-Agent"].startswith("Paddock/0.1.0 (+http")
+    assert seen[0].headers["User-Agent"] == "Paddock/0.1.0"
 
 
 async def test_http_errors_and_timeouts_are_named(server: SourceServer) -> None:
@@ -83,3 +85,22 @@ async def test_a_huge_body_is_cut_off_while_reading(server: SourceServer) -> Non
             await fetcher.get(server.url("/huge.xml"))
         small = await fetcher.get(server.url("/feed.xml"))  # the session is still usable
     assert small.status == 200
+
+
+async def test_requests_name_paddock_and_its_version_and_send_no_cookies(
+    server: SourceServer,
+) -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    server.cookies["/feed.xml"] = "session=abc123; Path=/"
+    async with Fetcher.open() as fetcher:
+        first = await fetcher.get(server.url("/feed.xml"))
+        await fetcher.get(
+            server.url("/feed.xml"), etag=first.etag, last_modified=first.last_modified
+        )
+    plain, conditional = (r.headers for r in server.seen("/feed.xml"))
+    assert plain["User-Agent"] == f"Paddock/{project['version']}"
+    assert set(plain) == {"Host", "User-Agent", "Accept", "Accept-Encoding"}
+    assert set(conditional) == set(plain) | {"If-None-Match", "If-Modified-Since"}
+    assert (conditional["If-None-Match"], conditional["If-Modified-Since"]) == (
+        first.etag, first.last_modified,
+    )  # fmt: skip
