@@ -127,6 +127,7 @@ class PaddockBot(commands.Bot):
             self,
             self.clock,
             may_sync=lambda: scheduler.is_deliverer,
+            owns=scheduler.owns,
         )
         self._server_events = events
         self._resources.push_async_callback(events.stop)
