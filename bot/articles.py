@@ -286,7 +286,12 @@ def _walk(folder: Path, scan: FileScan) -> list[tuple[Path, os.stat_result]]:
         scan.warnings.append((str(exc.filename), f"folder not read ({_reason(exc)})"))
 
     for root, dirs, names in os.walk(folder, onerror=on_error, followlinks=True):
-        here = os.stat(root)
+        try:
+            here = os.stat(root)
+        except OSError as exc:  # gone or unreadable since it was listed
+            scan.warnings.append((root, f"folder not read ({_reason(exc)})"))
+            dirs[:] = []
+            continue
         if (here.st_dev, here.st_ino) in visited:
             dirs[:] = []
             continue

@@ -93,6 +93,8 @@ async def ingest_default(config: Config, clock: Clock) -> None:
         report = await ingestor.ingest([config.articles_dir])
         for name, reason in report.skipped:
             print(f"skipped {name}: {reason}", file=sys.stderr)
+        for name, reason in report.warnings:
+            print(f"warning: {name}: {reason}", file=sys.stderr)
 
 
 async def cmd_ingest(args: argparse.Namespace, config: Config) -> int:

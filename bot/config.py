@@ -152,7 +152,10 @@ def _check_keys(section: str, table: dict[str, Any], allowed: set[str]) -> None:
 
 def _path(key: str, value: Any, base: Path) -> Path:
     """Return a path value, relative to the config file's folder."""
-    path = Path(_expect(key, value, str, "a path (string)")).expanduser()
+    text = _expect(key, value, str, "a path (string)")
+    if "\x00" in text:
+        raise ConfigError(f"{key} = {text!r}: expected a path without NUL characters")
+    path = Path(text).expanduser()
     return path if path.is_absolute() else base / path
 
 

@@ -17,6 +17,7 @@ class Quote:
     speaker: str | None
     text: str
     paragraph: int = 0
+    evidence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,7 @@ class Lineup:
     car_model: str | None = None
     season: int | None = None
     event: str | None = None
+    evidence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

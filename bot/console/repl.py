@@ -25,6 +25,7 @@ from bot.queries.catalogue import (
     find_command,
     invoke,
 )
+from bot.queries.inline import Text
 from bot.services import Services
 from bot.store import describe_db_error
 
@@ -100,7 +101,7 @@ async def _save_attachment(services: Services, answer: Answer) -> None:
     assert answer.attachment is not None  # noqa: S101 - checked by the caller
     path = (services.config.database.parent / answer.attachment.filename).resolve()
     await asyncio.to_thread(path.write_bytes, answer.attachment.data)
-    answer.description = f"{answer.description}\nSaved to {path}".strip()
+    answer.description = Text.of(answer.description, "\n", f"Saved to {path}")
     answer.data["path"] = str(path)
 
 

@@ -5,19 +5,21 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import date
 
 from bot.extraction.aliases import DEFAULT_ALIASES_PATH, Aliases, Found, load_aliases
 from bot.extraction.document import ORG_NAME, Caption, Document, analyse
 from bot.extraction.events import article_season, find_event, find_season, is_championship
 from bot.extraction.gaps import add_gaps
-from bot.extraction.lineups import Crew, assign_cars
+from bot.extraction.labels import CarLabel, car_labels
+from bot.extraction.lineups import Crew, assign_cars, one_driver_cars
 from bot.extraction.quotes import extract_quotes
 from bot.extraction.results import ResultFinder
-from bot.extraction.text import Span, find_cars
+from bot.extraction.text import Span, collapse, find_cars
 from bot.facts import Article, ArticleFacts, Entity, Lineup, Quote, Result
 
-__all__ = ["DEFAULT_ALIASES_PATH", "Aliases", "extract", "load_aliases"]
+__all__ = ["DEFAULT_ALIASES_PATH", "Aliases", "extract", "find_lineups", "load_aliases"]
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,11 @@ _CAR_MODEL = re.compile(
 def extract(
     article: Article, *, aliases: Aliases | None = None, known_people: Collection[str] = ()
 ) -> ArticleFacts:
-    """Return the quotes, lineups, results and entities stated in an article."""
+    """Return the quotes, lineups, results and entities stated in an article.
+
+    Three stages: mentions (`analyse`: quotes, sentences, people, cars, teams), candidates and
+    decisions per kind of fact (crews and their cars, quotes and their speakers, results).
+    """
     aliases = aliases or Aliases()
     document = analyse(article.paragraphs, aliases, known_people)
     crews = assign_cars(document)
@@ -42,7 +48,7 @@ def extract(
     if published is None:
         season = article_season(article.paragraphs)
         published = date(season, 12, 31) if season else None
-    lineups = _caption_lineups(document, published) + _prose_lineups(document, crews, published)
+    lineups = find_lineups(document, crews, published)
     results = add_gaps(document, ResultFinder(document, crews, published).find())
     entities = _entities(document, quotes, lineups, results)
     log.debug(
@@ -50,6 +56,53 @@ def extract(
         len(quotes), len(lineups), len(results), article.source,
     )  # fmt: skip
     return ArticleFacts(quotes=quotes, lineups=lineups, results=results, entities=entities)
+
+
+def find_lineups(
+    document: Document, crews: list[list[Crew]], published: date | None
+) -> list[Lineup]:
+    """Return the line-ups of captions and of the crews read in prose (with a car each)."""
+    min_crew = 1 if one_driver_cars(document) else MIN_CREW
+    lineups = _caption_lineups(document, published)
+    lineups += _prose_lineups(document, crews, published, min_crew)
+    return _with_labels(document, lineups, published, min_crew)
+
+
+def _with_labels(
+    document: Document, lineups: list[Lineup], published: date | None, min_crew: int
+) -> list[Lineup]:
+    """Add the drivers speaker labels tie to a car ('A, #51 AF Corse: “…”', 'B / #51 …').
+
+    A label names one driver; the drivers labels give one car make its line-up when there are
+    enough of them, or join the line-up the article states for that car otherwise.
+    """
+    by_car: dict[str, list[CarLabel]] = {}
+    for label in car_labels(document):
+        by_car.setdefault(label.car, []).append(label)
+    for car, labels in by_car.items():
+        drivers = tuple(dict.fromkeys(label.person for label in labels))
+        stated = [k for k, lineup in enumerate(lineups) if lineup.car == car]
+        for k in stated:
+            joined = tuple(dict.fromkeys(lineups[k].drivers + drivers))
+            lineups[k] = replace(lineups[k], drivers=joined)
+        if not stated and len(drivers) >= min_crew:
+            lineups.append(
+                Lineup(
+                    car=car,
+                    team=_caption_team_of(document, labels[0].text),
+                    drivers=drivers,
+                    paragraph=labels[0].paragraph,
+                    season=find_season("", published),
+                    evidence=" … ".join(dict.fromkeys(label.text for label in labels)),
+                )
+            )
+    return lineups
+
+
+def _caption_team_of(document: Document, text: str) -> str | None:
+    """Return the team a label or caption names, if it names a known one."""
+    teams = document.aliases.find_teams(text)
+    return teams[0].canonical if teams else None
 
 
 def _race(event: str | None) -> str | None:
@@ -87,19 +140,20 @@ def _caption_lineups(document: Document, published: date | None) -> list[Lineup]
                 car_model=car_model(caption.header),
                 season=find_season("", published),
                 event=None,
+                evidence=collapse(caption.text),
             )
         )
     return lineups
 
 
 def _prose_lineups(
-    document: Document, crews: list[list[Crew]], published: date | None
+    document: Document, crews: list[list[Crew]], published: date | None, min_crew: int
 ) -> list[Lineup]:
     merged: dict[tuple[int, str], Lineup] = {}
     for index, sentence_crews in enumerate(crews):
         sentence = document.sentences[index]
         for crew in sentence_crews:
-            if crew.car is None or len(crew.names) < 2:
+            if crew.car is None or len(crew.names) < min_crew:
                 continue
             car_span = next((c for c in sentence.cars if c.text == crew.car), None)
             description = sentence.text[car_span.end : car_span.end + 80] if car_span else ""
@@ -123,8 +177,17 @@ def _prose_lineups(
                 ),
                 event=_race(find_event(sentence.text, document.aliases, prefer_race=True))
                 or (previous.event if previous else None),
+                evidence=_joined_evidence(previous.evidence if previous else None, sentence.text),
             )
     return list(merged.values())
+
+
+def _joined_evidence(before: str | None, sentence: str) -> str:
+    """Return the sentences a line-up was read from, in order, each once."""
+    text = collapse(sentence)
+    if before is None or text in before:
+        return before or text
+    return f"{before} … {text}"
 
 
 def _lineup_team(teams: list[Found], car_span: Span | None) -> str | None:

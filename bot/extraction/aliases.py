@@ -68,7 +68,7 @@ class Aliases:
         if hit is None:
             if len(found) >= MEMO_TEXTS:
                 found.clear()
-            pattern, starts, index = getattr(self, f"_{section}")  # type: ignore[misc]
+            pattern, starts, index = getattr(self, f"_{section}")
             hit = found[key] = tuple(_find(pattern, starts, index, text))
         return list(hit)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -33,11 +34,26 @@ ORG_NAME = re.compile(
 _SINGLE_QUOTE = re.compile(r"(?:(?<=\s)|\A)‘([^‘]{1,2000}?[,.!?…])’(?=\s|\Z|[,;:])")
 _PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They|His|Her|Their)\b")
 CLOSING_QUOTES = "”»"
+OPENING_QUOTES = "“«„‟"
+LOW_OPENER = "„"
+SENTENCE_ENDS = (".", "!", "?", "…")
+LOW_CLOSERS = "“‟"
+"""The marks that close a quote opened low („So“, German and Polish style)."""
 _DOUBLE_QUOTE = re.compile(f"[{re.escape(DOUBLE_QUOTES)}]")
 _MISSING_OPENER = re.compile(r"[A-Z][^“”\"«»]{20,}?[,.!?…]\s*[”»]")
 _PHOTO_CREDIT = re.compile(r"\s*(?:photos?|images?|credit)s?\b[^:\n]{0,20}:", re.IGNORECASE)
 _CREDIT = re.compile(r"photo|image|credit|©|/|\A\s*(?:car|entry)\s*\Z", re.IGNORECASE)
 _CAPTION_MARK = re.compile(r":| [–—] ")
+_LIST_GOES_ON = re.compile(r"\s*(?:,|\band\b|&|/)\s*[A-ZÀ-Þ][^\W\d_]+\s+[A-ZÀ-Þ]")
+MIN_CAPTION_NAME_TOKENS = 2
+MIN_LIST_CHARS = 4
+LIST_AHEAD = 40
+"""Characters after a car's description where the rest of a list of people must start."""
+"""Characters a car's description must span to hold a name with a list after it."""
+_CREDIT_TAIL = re.compile(
+    r"\s+(?:photos?|images?|credits?)(?:\s+by)?\s*:[^:]{0,60}\Z", re.IGNORECASE
+)
+_NEXT_CAPTION = re.compile(r"(?<=[,;] )(?:#\s?|No\.\s?)\d{1,3}\s+[^:]{1,80}:")
 _CAPTION_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
 _COMPETITION_NAME = re.compile(
     r"\b(?:[A-Z][\w'’.\-]*\s+){1,5}(?:Series|Championship|Cup|Trophy|Classic|Challenge)\b"
@@ -88,6 +104,7 @@ class Caption:
     car: str
     header: str
     drivers: list[str]
+    text: str = ""
 
 
 class ArticlePeople:
@@ -127,26 +144,55 @@ class Document:
 
 
 def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
-    """Pair the double quote marks of a paragraph; an unclosed one runs to its end."""
+    """Pair the double quote marks of a paragraph by direction; an unclosed one runs to its end.
+
+    A closing mark (” ») or a straight one closes the open quote; an opening mark (“ « „) seen
+    after a finished sentence inside an open quote means the writer dropped a closing mark, so a
+    new quote starts there.
+    """
     marks = [
         m.start()
         for m in _DOUBLE_QUOTE.finditer(paragraph)
         if not _seconds_mark(paragraph, m.start())
     ]
-    if not marks and "‘" in paragraph:
-        return _single_quote_spans(paragraph, index)
     spans = []
     if marks and paragraph[marks[0]] in CLOSING_QUOTES and _MISSING_OPENER.match(paragraph):
         inner = paragraph[: marks[0]].strip()
         spans.append(QuoteSpan(index, 0, marks[0] + 1, inner, closed=True))
         marks = marks[1:]
-    for k in range(0, len(marks), 2):
-        start = marks[k]
-        closed = k + 1 < len(marks)
-        end = marks[k + 1] + 1 if closed else len(paragraph)
-        inner = paragraph[start + 1 : end - 1 if closed else end].strip()
-        spans.append(QuoteSpan(index, start, end, inner, closed))
+    open_at: int | None = None
+    for at in marks:
+        mark = paragraph[at]
+        if open_at is None:
+            open_at = at
+            continue
+        low_opener = paragraph[open_at] == LOW_OPENER
+        reopens = mark in OPENING_QUOTES and not (low_opener and mark in LOW_CLOSERS)
+        if reopens and paragraph[open_at + 1 : at].rstrip().endswith(SENTENCE_ENDS):
+            spans.append(QuoteSpan(index, open_at, at, paragraph[open_at + 1 : at].strip(), True))
+            open_at = at
+            continue
+        spans.append(QuoteSpan(index, open_at, at + 1, paragraph[open_at + 1 : at].strip(), True))
+        open_at = None
+    if open_at is not None:
+        inner = paragraph[open_at + 1 :].strip()
+        spans.append(QuoteSpan(index, open_at, len(paragraph), inner, closed=False))
+    if "‘" in paragraph:
+        spans = _with_single_quotes(spans, _single_quote_spans(paragraph, index))
     return spans
+
+
+def _with_single_quotes(double: list[QuoteSpan], single: list[QuoteSpan]) -> list[QuoteSpan]:
+    """Add the single-quoted speech that lies outside every double-quoted stretch, in order."""
+    starts = [span.start for span in double]
+    kept = []
+    for span in single:
+        at = bisect_right(starts, span.start)
+        inside_before = at > 0 and double[at - 1].end > span.start
+        overlaps_next = at < len(double) and double[at].start < span.end
+        if not inside_before and not overlaps_next:
+            kept.append(span)
+    return sorted(double + kept, key=lambda q: q.start)
 
 
 def _seconds_mark(paragraph: str, at: int) -> bool:
@@ -179,8 +225,43 @@ def car_descriptions(text: str, cars: list[Span]) -> list[tuple[int, int]]:
     regions = []
     for car in cars:
         match = _CAR_DESCRIPTION.match(text, car.end)
-        regions.append((car.start, match.end() if match else car.end))
+        end = match.end() if match else car.end
+        regions.append((car.start, _crew_after_number(text, car.end, end)))
     return regions
+
+
+def _crew_after_number(text: str, start: int, end: int) -> int:
+    """Return where a car's description ends: before a list of people ('in #8 A B, C D and …')."""
+    if end - start < MIN_LIST_CHARS or not _LIST_GOES_ON.search(text, start, end + LIST_AHEAD):
+        return end
+    for mention in find_mentions(text[start:end]):
+        at = start + mention.start
+        if len(mention.tokens) >= MIN_CAPTION_NAME_TOKENS and _LIST_GOES_ON.match(
+            text, start + mention.end
+        ):
+            return at
+    return end
+
+
+def find_captions(paragraph: str, index: int) -> list[Caption]:
+    """Read the photo captions of a paragraph: '#31 Team Car: A, B, C' (two may share a line)."""
+    if len(paragraph) > MAX_CAPTION_CHARS or not _CAPTION_MARK.search(paragraph):
+        return []
+    credit = _CREDIT_TAIL.search(paragraph)
+    text = paragraph[: credit.start()] if credit else paragraph
+    cars = find_cars(text)
+    starts = [
+        c.start for c in cars if c.start == cars[0].start or _NEXT_CAPTION.match(text, c.start)
+    ]
+    if len(starts) > 1:
+        ends = [*starts[1:], len(text)]
+        both = [
+            find_caption(text[a:b].rstrip(" ,;"), index) for a, b in zip(starts, ends, strict=True)
+        ]
+        if all(both):
+            return [c for c in both if c is not None]
+    caption = find_caption(text, index)
+    return [caption] if caption else []
 
 
 def find_caption(paragraph: str, index: int) -> Caption | None:
@@ -208,7 +289,7 @@ def find_caption(paragraph: str, index: int) -> Caption | None:
     if len(drivers) < 2 or len(drivers) < len(pieces) - 1:
         return None
     header = paragraph[cars[0].end : tail_start].strip(" :–—")
-    return Caption(index, cars[0].text, header, drivers)
+    return Caption(index, cars[0].text, header, drivers, paragraph.strip())
 
 
 def analyse(
@@ -222,9 +303,8 @@ def analyse(
         spans = quote_spans(paragraph, index)
         quotes.extend(spans)
         masked.append(_mask(paragraph, spans))
-        caption = find_caption(paragraph, index) if not spans else None
-        if caption:
-            captions.append(caption)
+        if not spans:
+            captions.extend(find_captions(paragraph, index))
     resolver = ArticlePeople(known_people)
     for caption in captions:
         for driver in caption.drivers:

@@ -40,9 +40,16 @@ def extraction_record(article: Article, facts: ArticleFacts) -> dict[str, Any]:
         "file": Path(article.source).name,
         "date": article.published.isoformat() if article.published else None,
         "title": article.title,
-        "quotes": [{"speaker": q.speaker, "text": q.text} for q in facts.quotes],
+        "quotes": [
+            {"speaker": q.speaker, "text": q.text, "evidence": q.evidence} for q in facts.quotes
+        ],
         "lineups": [
-            {"car": car_number(x.car), "team": x.team, "drivers": list(x.drivers)}
+            {
+                "car": car_number(x.car),
+                "team": x.team,
+                "drivers": list(x.drivers),
+                "evidence": x.evidence,
+            }
             for x in facts.lineups
         ],
         "results": [
@@ -153,7 +160,7 @@ def score_quotes(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) ->
         if match is False:
             continue
         found += 1
-        if match and item.get("speaker") and surname(match) == surname(item["speaker"]):
+        if match and item.get("speaker") and surname(str(match)) == surname(item["speaker"]):
             right += 1
     return found, right
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from bot.extraction.document import Document, PersonRef, Sentence
+from bot.extraction.words import alternation, words
 
 MAX_LINK_WORDS = 14
 MIN_SLASHED = 2
@@ -14,11 +17,18 @@ MAX_PRE_CREW_GAP_WORDS = 10
 FOCUS_LOOKBACK = 3
 SHARING_CHARS = 160
 MAX_SENTENCE_CHARS = 3000
+MAX_CAR_GAP_CHARS = 120
+"""The longest make, model and connector between a car number and the crew it introduces."""
+JOINED_WINDOW = 40
+"""Characters before a name searched for 'joins (the)' (the cue is short)."""
 
+_AND_WORD = re.compile(r"\band\b|&|,")
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 _SLASH = re.compile(r"\A\s*/\s*\Z")
 _SHARES = re.compile(
     r"\A(?:\s*,[^,;]{1,120},)?\s+(?:will\s+)?(?:[a-z][\w\-’']*\s+){0,4}?"
-    r"(?:shares?|shared|sharing|drives?|drove|driving|co-drives?|co-drove|in|into)\s+"
+    r"(?:shares?|shared|sharing|drives?|drove|driving|co-drives?|co-drove|in|into|joins?|joined|"
+    r"rejoins?|returns?\s+to|moves?\s+to|switch(?:es)?\s+to)\s+"
     r"(?:the\s+|his\s+|her\s+|their\s+)?(?:[a-z][\w\-]*\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b"
     r"(?:(?!\bwith\b)[^,.;:]){0,60}?\s+(?:with|alongside)\s+\Z"
 )
@@ -58,18 +68,29 @@ _JOINING_THEM = re.compile(
     r"\s+(?:(?:joining|will\s+join|joins)\s+(?:them|him|her)|"
     r"(?:completing|completes|rounding\s+out|rounds\s+out)\s+the\s+line-?up)\b"
 )
-_JOINING_OPENER = re.compile(r"\s*Joining\b")
-_WILL_BE = re.compile(r"\b(?:will\s+be|is|are|was|were)\s+\Z")
+_JOINING_OPENER = re.compile(r"\s*(?:Joining|Alongside|Partnering)\b")
+_WILL_BE = re.compile(
+    r"\b(?:will\s+be|is|are|was|were)\s+(?:(?:[\w\-]+\s+){0,3}?(?:driver|champion|racer|star))?\s*\Z",
+    re.IGNORECASE,
+)
 _HARD_STOP = re.compile(r"[;!?]|(?<!No)\.(?=\s|\Z)")
 _TIGHT_CAR = re.compile(
     r"(?:\A|\b(?:in|aboard|driving|drove|drives|sharing|shared|shares))\s+"
     r"(?:the|their|his|her)\s+(?:[a-z][\w\-]*\s+)?\Z"
 )
 MAX_TIGHT_WORDS = 8
+MIN_ONE_DRIVER_MENTIONS = 2
+"""Mentions of one-driver series an article needs to be read as one of theirs."""
+MAX_SOLO_WORDS = 16
+"""Words at most between a one-driver series driver and the car they are said to be in."""
 _OWNED = re.compile(r"['’]s?\s+(?:#\s?|No\.\s?)(\d{1,3})\b")
 _OWNER_LINK = re.compile(
     r",?\s+(?:who\s+)?(?:brought|drove|drives|steered|guided|piloted|put|took\s+over|in)\s+"
     r"(?:the|his|her)\s+(?:#\s?|No\.\s?)(\d{1,3})\b"
+)
+_DRIVER_OF = re.compile(
+    r",?\s+(?:the\s+)?(?:driver\s+of|with(?:\s+sister)?|aboard)\s+(?:the\s+|his\s+|her\s+)?"
+    r"(?:[A-Z][\w&'’\-]*\s+){0,4}(?:\d{3}[A-Z]?\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b"
 )
 _OWNER_CODRIVERS = re.compile(r"\b(?:[Hh]is|[Hh]er)\s+(?:[a-z\-]+\s+)?co-drivers?\s+\Z")
 _CODRIVER_OF = re.compile(r",\s*(?:his|her)\s+(?:[a-z\-]+\s+)?co-drivers?\b")
@@ -85,6 +106,47 @@ _GROUP_CAR = re.compile(
     r"\A\s*The\s+(?:[A-Z][\w\-]+\s+)?(trio|pair|duo|quartet|foursome)\b"
     r"[^.;]{0,100}?\b(?:the|their)\s+(?:#\s?|No\.\s?)(\d{1,3})\b"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class _Patterns:
+    """The line-up patterns built from the word lists of data/words.toml."""
+
+    connector: re.Pattern[str]
+    glue: re.Pattern[str]
+    one_driver: re.Pattern[str]
+    shared_car: re.Pattern[str]
+    relative: re.Pattern[str]
+    slash_role: re.Pattern[str]
+    car_then_crew: re.Pattern[str]
+
+
+@cache
+def _patterns() -> _Patterns:
+    """Build the patterns made of word lists (once, on first use)."""
+    lists = words()
+    connector = alternation(lists.crew_connectors)
+    roles = alternation(lists.roles)
+    prefixes = alternation(tuple(lists.name_prefixes))
+    return _Patterns(
+        connector=re.compile(rf"\b(?:{connector})\b", re.IGNORECASE),
+        glue=re.compile(
+            r"\A\s*(?:,\s*|,?\s*(?:and|&|as\s+well\s+as)\s+)(?:the\s+(?:two\s+|three\s+)?)?"
+            rf"(?i:{prefixes})\s*\Z"
+        ),
+        one_driver=re.compile(rf"\b(?:{alternation(lists.one_driver_series)})\b"),
+        shared_car=re.compile(rf"\b(?:{alternation(lists.shared_car_series)})\b"),
+        relative=re.compile(
+            rf"\A\s*,\s*who\s+[^,;.!?“”\"]{{0,120}}?\b(?:{connector})\s+\Z", re.IGNORECASE
+        ),
+        slash_role=re.compile(rf"\A\s*/\s*(?:[\w\-]+\s+){{0,4}}(?:{roles})\s+\Z", re.IGNORECASE),
+        car_then_crew=re.compile(
+            r"(?:\s+(?:[A-Z0-9][\w.\-/’']{0,40}|w/\S{0,40}|&|[–—](?=\s+[A-Z0-9])))*?"
+            rf"(?:\s+(?:{alternation(lists.car_nouns)}))?"
+            rf"\s*,?\s*(?<!\S)(?:{alternation(lists.car_connectors)})"
+            rf"\s+(?:(?:[\w\-]+\s+){{0,3}}(?i:{roles})\s+)?\Z"
+        ),
+    )
 
 
 @dataclass(slots=True)
@@ -112,14 +174,16 @@ def _linked(text: str, left: PersonRef, right: PersonRef, base: int) -> bool:
         return False
     if right.name is None:
         return bool(_AND.match(between))
-    if _GLUE.match(between) or _APPOSITIVE.match(between):
+    if _patterns().relative.match(between) or _patterns().slash_role.match(between):
+        return True
+    if _GLUE.match(between) or _APPOSITIVE.match(between) or _patterns().glue.match(between):
         return text[right.end - base : right.end - base + 1] not in {"'", "’"}
     words = _WORD.findall(_JOINS_TEAM.sub(" join ", between))
     if len(words) > MAX_LINK_WORDS or _LINK_BLOCK.search(between):
         return False
     if any(w[0].isupper() and not w.isupper() for w in words):
         return False
-    links = list(_LINK_WORD.finditer(between))
+    links = list(_LINK_WORD.finditer(between)) + list(_patterns().connector.finditer(between))
     if not links:
         return False
     comma = between.find(",")
@@ -135,7 +199,8 @@ def sentence_crews(index: int, sentence: Sentence) -> list[Crew]:
     crews: list[Crew] = []
     base = sentence.start
     for person in sentence.people:
-        if person.name is None and _JOINED.search(sentence.text, 0, person.start - base):
+        at = person.start - base
+        if person.name is None and _JOINED.search(sentence.text, max(0, at - JOINED_WINDOW), at):
             continue
         last = crews[-1] if crews else None
         if last and _linked(sentence.text, last.members[-1], person, base):
@@ -203,32 +268,106 @@ def _join_subject(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
 
 
 def assign_cars(document: Document) -> list[list[Crew]]:
-    """Return each sentence's crews, with the car each crew of two or more drives."""
+    """Return each sentence's crews, with the car each crew of two or more drives.
+
+    First the cars each sentence states for its own crews, then, for the crews still without
+    one, the car of the sentences around (a car another crew there was given is not theirs)
+    or the one car its drivers are tied to elsewhere; never a car one of them is tied to a
+    different one.
+    """
+    if one_driver_cars(document):
+        return _solo_drivers(document)
     all_crews = [_join_sharers(s, sentence_crews(i, s)) for i, s in enumerate(document.sentences)]
     owned = _owned_cars(document)
+    pending: list[tuple[int, Crew]] = []
     for index, crews in enumerate(all_crews):
         sentence = document.sentences[index]
         _join_codriver_owner(document, index, crews)
         groups = [c for c in crews if len(c.names) >= 2]
         if not groups or len(sentence.text) > MAX_SENTENCE_CHARS:
             continue
+        if _RESPECTIVELY.search(sentence.text):
+            groups = _respectively(sentence, crews)
+            if groups:
+                continue
+            groups = [c for c in crews if len(c.names) >= MIN_SLASHED]
+        _bind_car_phrases(sentence, groups)
         _assign_in_sentence(sentence, groups)
-        for crew in groups:
-            if crew.car is None:
-                crew.car = _car_in_focus(document, all_crews, index, crew)
-            if crew.car is None:
-                cars = {car for name in crew.names for car in owned.get(name, ())}
-                crew.car = cars.pop() if len(cars) == 1 else None
+        pending.extend((index, crew) for crew in groups if crew.car is None)
+    for index, crew in pending:
+        car = _car_in_focus(document, all_crews, index, crew)
+        if car is None:
+            cars = {car for name in crew.names for car in owned.get(name, ())}
+            car = cars.pop() if len(cars) == 1 else None
+        tied = {car for name in crew.names for car in owned.get(name, ())}
+        crew.car = car if car is not None and tied <= {car} else None
     return all_crews
 
 
+def one_driver_cars(document: Document) -> bool:
+    """Tell an article of a one-driver series (NASCAR, IndyCar) by the series it names."""
+    one = sum(len(_patterns().one_driver.findall(text)) for text in document.masked)
+    if one < MIN_ONE_DRIVER_MENTIONS:
+        return False
+    shared = sum(len(_patterns().shared_car.findall(text)) for text in document.masked)
+    return one > shared
+
+
+def _solo_drivers(document: Document) -> list[list[Crew]]:
+    """Return each named driver as a crew of one, with the car the sentence puts them in.
+
+    In a one-driver series teammates drive different cars, so no two people make a crew; a
+    driver's car is one stated next to them ('X ... in the No. 43', 'X's No. 43').
+    """
+    all_crews: list[list[Crew]] = []
+    for index, sentence in enumerate(document.sentences):
+        crews = []
+        for k, person in enumerate(sentence.people):
+            if person.name is None:
+                continue
+            crew = Crew(index, person.start - sentence.start, person.end - sentence.start, [person])
+            following = sentence.people[k + 1].start if k + 1 < len(sentence.people) else None
+            crew.car = _solo_car(sentence, crew, following)
+            crews.append(crew)
+        all_crews.append(crews)
+    return all_crews
+
+
+def _solo_car(sentence: Sentence, crew: Crew, next_person: int | None) -> str | None:
+    """Return the car stated right after one driver, before anyone else is named."""
+    at = crew.end
+    owned = _OWNED.match(sentence.text, at) or _OWNER_LINK.match(sentence.text, at)
+    if owned:
+        return owned.group(1)
+    after = next((car for car in sentence.cars if car.start >= at), None)
+    if after is None or (next_person is not None and next_person - sentence.start < after.start):
+        return None
+    gap = sentence.text[at : after.start]
+    if len(_WORD.findall(gap)) > MAX_SOLO_WORDS or _STOP_BETWEEN.search(gap):
+        return None
+    return after.text if _TIGHT_CAR.search(gap) else None
+
+
+def _taken(all_crews: list[list[Crew]], index: int, crew: Crew) -> set[str]:
+    """Return the cars given to other crews of a sentence."""
+    return {
+        other.car
+        for other in all_crews[index]
+        if other.car and other is not crew and len(other.names) >= MIN_SLASHED
+    }
+
+
 def _owned_cars(document: Document) -> dict[str, set[str]]:
-    """Return the cars people are tied to in so many words ('X’s No. 7', 'X, in the No. 7')."""
+    """Return the cars people are tied to in so many words ('X’s No. 7', 'X, driver of the #7')."""
     owned: dict[str, set[str]] = {}
     for sentence in document.sentences:
         for person in sentence.people:
             at = person.end - sentence.start
-            match = _OWNED.match(sentence.text, at) or _OWNER_LINK.match(sentence.text, at)
+            match = (
+                _OWNED.match(sentence.text, at)
+                or _OWNER_LINK.match(sentence.text, at)
+                or _DRIVER_OF.match(sentence.text, at)
+            )
             if person.name and match:
                 owned.setdefault(person.name, set()).add(match.group(1))
     return owned
@@ -247,6 +386,47 @@ def _join_codriver_owner(document: Document, index: int, crews: list[Crew]) -> N
                 if named[0].name not in crew.names:
                     crew.members.insert(0, named[0])
                 return
+
+
+def _respectively(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
+    """Distribute '(A and B), and (C and D) ... the No. 7 and No. 8 respectively' in order.
+
+    The people of the sentence's crews are cut into groups where a comma separates them; with
+    as many groups as cars, each group gets the car in its place. Anything else: no decision.
+    """
+    groups: list[list[PersonRef]] = []
+    for crew in crews:
+        groups.append([crew.members[0]])
+        for left, right in itertools.pairwise(crew.members):
+            between = sentence.text[left.end - sentence.start : right.start - sentence.start]
+            if "," in between or ";" in between:
+                groups.append([right])
+            else:
+                groups[-1].append(right)
+    cars = list(dict.fromkeys(car.text for car in sentence.cars))
+    if len(groups) != len(cars) or len(groups) < MIN_SLASHED:
+        return []
+    index = crews[0].sentence
+    split = [
+        Crew(index, g[0].start - sentence.start, g[-1].end - sentence.start, g, car)
+        for g, car in zip(groups, cars, strict=True)
+    ]
+    crews[:] = split
+    return split
+
+
+def _bind_car_phrases(sentence: Sentence, groups: list[Crew]) -> None:
+    """Give a crew the car named just before it with a connector: '#37 Oreca 07 of A and B'."""
+    for k, car in enumerate(sentence.cars):
+        crew = next((c for c in groups if c.start >= car.end), None)
+        if crew is None or crew.car is not None:
+            continue
+        following = sentence.cars[k + 1] if k + 1 < len(sentence.cars) else None
+        if following is not None and following.start < crew.start:
+            continue
+        gap = sentence.text[car.end : crew.start]
+        if len(gap) <= MAX_CAR_GAP_CHARS and _patterns().car_then_crew.match(gap):
+            crew.car = car.text
 
 
 def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
@@ -270,7 +450,10 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
         leading = before and _LIST_HEAD.match(sentence.text[: cars[before[-1]].start])
         listed = leading and not _SENTENCE_STOP.search(gap)
         listed = listed or (before and _COLLECTIVE.search(gap) and not _HARD_STOP.search(gap))
-        if listed or (before and not _STOP_BETWEEN.search(gap) and not _CLAUSE_BREAK.search(gap)):
+        loose = before and not _STOP_BETWEEN.search(gap) and not _CLAUSE_BREAK.search(gap)
+        if (listed or loose) and not leading and _coordinated(sentence, before, groups):
+            continue
+        if listed or loose:
             crew.car = cars[before[-1]].text
             claimed.add(before[-1])
     pre = [c for c in groups if c.car is None and c.end <= cars[0].start]
@@ -289,6 +472,17 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
             close = len(_WORD.findall(gap)) <= MAX_PRE_CREW_GAP_WORDS
             if after and close and not _STOP_BETWEEN.search(gap):
                 crew.car = after[0].text
+
+
+def _coordinated(sentence: Sentence, before: list[int], groups: list[Crew]) -> bool:
+    """Tell whether the last two cars before a crew are named together ('#30 X and #991 Y')."""
+    if len(before) < MIN_SLASHED:
+        return False
+    first, last = sentence.cars[before[-2]], sentence.cars[before[-1]]
+    if any(first.end <= crew.start < last.start for crew in groups):
+        return False
+    between = sentence.text[first.end : last.start]
+    return bool(_AND_WORD.search(between)) and not _STOP_BETWEEN.search(between)
 
 
 def _tight_car(sentence: Sentence, crew: Crew, groups: list[Crew]) -> str | None:
@@ -314,13 +508,15 @@ def _car_in_focus(
         neighbour = document.sentences[other]
         if abs(neighbour.paragraph - sentence.paragraph) > 1:
             continue
+        taken = _taken(all_crews, other, crew)
         group_car = _GROUP_CAR.search(neighbour.text)
         owned = bool(neighbour.cars) and _CAR_OF.match(neighbour.text, neighbour.cars[0].end)
         if group_car and other == index + 1 and not sentence.cars and not owned:
             size = GROUP_SIZES.get(group_car.group(3) or "", len(crew.names))
-            if size == len(crew.names):
-                return group_car.group(1) or group_car.group(2) or group_car.group(4)
-        cars = {c.text for c in neighbour.cars}
+            named_car = group_car.group(1) or group_car.group(2) or group_car.group(4)
+            if size == len(crew.names) and named_car not in taken:
+                return named_car
+        cars = {c.text for c in neighbour.cars} - taken
         if len(cars) != 1:
             continue
         named = {p.name for p in neighbour.people if p.name}
@@ -334,11 +530,11 @@ def _car_in_focus(
         neighbour = document.sentences[other]
         if sentence.paragraph - neighbour.paragraph > 1:
             break
-        cars = {c.text for c in neighbour.cars}
+        cars = {c.text for c in neighbour.cars} - _taken(all_crews, other, crew)
         if len(cars) == 1 and members & {p.name for p in neighbour.people if p.name}:
             return next(iter(cars))
     if index:
-        for other in all_crews[index - 1]:
-            if other.car and members & {m.name for m in other.members if m.name}:
-                return other.car
+        for earlier in all_crews[index - 1]:
+            if earlier.car and members & {m.name for m in earlier.members if m.name}:
+                return earlier.car
     return None

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from re import _constants as sre  # the parser's opcodes (Python 3.11+)
-from re import _parser as sre_parse
+from re import _constants as sre  # type: ignore[attr-defined]  # the parser's opcodes (3.11+)
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 MAX_STRINGS = 64
@@ -172,6 +172,9 @@ def _piece(op: object, arg: object) -> tuple[_Shape, int]:
     if op is sre.ATOMIC_GROUP:
         return _Shape.of(arg), 1  # type: ignore[arg-type]
     if op in _REPEATS:
+        low: int
+        high: int
+        body: list[tuple[object, object]]
         low, high, body = arg  # type: ignore[misc]
         inner = _Shape.of(body)
         if low == 0:

@@ -11,9 +11,13 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from bot.extraction.words import words as word_lists
+
 FUZZY_THRESHOLD = 85.0
 MIN_FUZZY_LENGTH = 5
 MAX_NAME_TOKENS = 4
+MIN_NAME_AFTER_PREFIX = 2
+"""A prefix word (Dane, Drivers) is dropped only when a full name follows it (Dane Cameron)."""
 
 PARTICLES = frozenset(
     {"van", "der", "den", "de", "da", "di", "von", "du", "dos", "del", "ter", "le"}
@@ -38,7 +42,7 @@ NOT_NAME_WORDS = frozenset(
     [
         "racing", "motorsport", "motorsports", "team", "engineering", "autosport",
         "competition", "performance", "development", "championship", "championships", "series",
-        "cup", "hours", "grand", "prix", "petit", "mans", "rolex",
+        "cup", "hours", "hour", "grand", "prix", "petit", "mans", "rolex",
         "international", "speedway", "raceway", "park", "circuit", "road", "beach", "lane",
         "lap", "pro", "class", "award", "manufacturers", "endurance", "sprint", "images",
         "photo", "champion", "champions", "president", "vice", "director", "manager",
@@ -56,10 +60,15 @@ LOCATION_PREPOSITIONS = frozenset({"at", "in", "near"})
 NORMALIZED_NAMES = 65_536
 """Normalised names remembered (extraction normalises the same few names many times)."""
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+(?:['’\-][^\W\d_]+)*)[^\w]*\Z")
+"""The word just before a place, only punctuation and spaces between ('in #8 A' has none)."""
 _POSSESSIVE = re.compile(r"['’]s?\Z")
 _SPACES = re.compile(r"\s+")
 _NEXT_TOKEN = re.compile(r"[ \t]+([\w.\-]+)")
-_MC = re.compile(r"(?:Mc|Mac|O['’]|D['’])?[^\W\d_][^\W\d_A-Z]+(?:-[A-ZÀ-Þ][^\W\d_A-Z]+)*\Z")
+_MC = re.compile(
+    r"(?:Mc|Mac|O['’]|D['’]|De|Di|Da|Du|La|Le|Van|Von)?[^\W\d_][^\W\d_A-Z]+"
+    r"(?:-[A-ZÀ-Þ][^\W\d_A-Z]+)*\Z"
+)
 
 
 @lru_cache(maxsize=NORMALIZED_NAMES)
@@ -185,8 +194,11 @@ def _close_run(text: str, run: list[re.Match[str]], out: list[Mention]) -> None:
 
 
 def _emit(text: str, piece: list[re.Match[str]], out: list[Mention]) -> None:
+    prefixes, never_first = word_lists().name_prefixes, word_lists().never_first
     while piece and (
         piece[0].group().casefold() in STOP_WORDS
+        or piece[0].group().casefold() in never_first
+        or (piece[0].group().casefold() in prefixes and len(piece) > MIN_NAME_AFTER_PREFIX)
         or (piece[0].group() in PARTICLES and len(piece) < 2)
     ):
         piece = piece[1:]
@@ -203,9 +215,9 @@ def _emit(text: str, piece: list[re.Match[str]], out: list[Mention]) -> None:
 
 
 def preceding_word(text: str, index: int) -> str:
-    """Return the word just before `index`, casefolded ('' at the start)."""
-    words = _TOKEN.findall(text[max(0, index - 30) : index])
-    return words[-1].casefold() if words else ""
+    """Return the word just before `index`, casefolded ('' at the start or after a number)."""
+    before = _WORD_BEFORE.search(text, max(0, index - 30), index)
+    return before.group(1).casefold() if before else ""
 
 
 class NameResolver:

@@ -5,32 +5,45 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
+from functools import cache
 
 from bot.extraction.document import Document, PersonRef, QuoteSpan, Sentence
+from bot.extraction.labels import MAX_LABEL_CHARS, label_person
+from bot.extraction.names import find_mentions
+from bot.extraction.text import split_sentences
+from bot.extraction.words import alternation, words
 from bot.facts import Quote
 
 MIN_UNCUED_WORDS = 6
+MIN_REPORTED_WORDS = 3
+MAX_REPORTED_GAP = 8
+"""Words at most between a reporting verb and the quoted phrase it reports."""
+MAX_EVIDENCE_CHARS = 1000
+EVIDENCE_CONTEXT_CHARS = 300
+"""Characters of narrative kept on each side of a quote in its evidence."""
+ASIDE_NAME_CHARS = 80
+MAX_LABEL_LOOKBACK = 6
+"""Paragraphs walked back from a quote to find its heading label."""
+MIN_LABEL_TOKENS = 2
 MAX_WORDS_BEFORE_CUE = 7
 AFTER_WINDOW = 200
 MAX_LOOKBACK_PEOPLE = 12
 SUBJECT_LOOKBACK = 3
 SUBJECT_WINDOW = 400
 
-CUE_VERBS = (
-    r"said|says|say|added|adds|add|told|tells|explained|explains|commented|comments|noted|"
-    r"notes|continued|continues|emphasi[sz]ed|emphasi[sz]es|pointed\s+out|points\s+out|"
-    r"echoed|echoes|remarked|remarks|stated|states|admitted|admits|declared|declares|"
-    r"insisted|insists|recalled|recalls|revealed|reveals|reflected|reflects|conceded|concedes|"
-    r"laughed|joked|jokes|offered|asked|asks|replied|replies|answered|answers|concluded|"
-    r"concludes|stressed|stresses|observed|observes|acknowledged|acknowledges|confirmed|"
-    r"confirms|announced|announces|wrote|writes|reckoned|reckons|shared|shares|summed\s+up|"
-    r"sums\s+up|underlined|underlines|highlighted|highlights|enthused|enthuses|beamed|"
-    r"smiled|quipped|quips|mused|muses|exclaimed|exclaims|observed|predicted|predicts|"
-    r"warned|warns|agreed|agrees|praised|praises|elaborated|elaborates|affirmed|affirms|"
-    r"described|describes|called|calls|labell?ed|dubbed|insisted|vowed|vows|hailed|hails"
-)
-_CUE = re.compile(rf"\b(?:{CUE_VERBS})\b", re.IGNORECASE)
-_CUE_AT_END = re.compile(rf"\b(?:{CUE_VERBS})\s*[,:]?\s*\Z", re.IGNORECASE)
+
+@cache
+def _cue() -> re.Pattern[str]:
+    """Return the pattern of a speech verb (the list lives in data/words.toml)."""
+    return re.compile(rf"\b(?:{alternation(words().cue_verbs)})\b", re.IGNORECASE)
+
+
+@cache
+def _cue_at_end() -> re.Pattern[str]:
+    """Return the pattern of a speech verb ending a text ('X added:', 'said X,')."""
+    return re.compile(rf"\b(?:{alternation(words().cue_verbs)})\s*[,:]?\s*\Z", re.IGNORECASE)
+
+
 _WORD = re.compile(r"[\w'’\-]+")
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 _DESCRIPTOR = re.compile(r"\bthe\s+(?:[\w’'\-]+\s+){0,2}?[\w’'\-]+")
@@ -43,6 +56,9 @@ _ROLE_AFTER = re.compile(
     r"spokesperson)\b",
     re.IGNORECASE,
 )
+_SUBJECT_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\s+(?:[a-z]+ly\s+)?\Z")
+_QUESTION = re.compile(r"\A[^.!]{0,300}\?\Z")
+_SENTENCE_END_MARKS = (".", "!", "?", "…", "”", '"', "»", "’")
 _NOT_VERB = frozenset({"and", "or", "of", "to", "in", "at", "for", "from", "with", "the", "a"})
 
 
@@ -53,6 +69,7 @@ class _Cue:
     speaker: str | None
     pronoun: bool
     explicit: bool = False
+    weak: bool = False
 
 
 class _Focus:
@@ -63,6 +80,8 @@ class _Focus:
         self._refs = sorted(refs, key=lambda r: (r.paragraph, r.start))
         self._keys = [(r.paragraph, r.start) for r in self._refs]
         self._sentences = document.sentences
+        self._masked = document.masked
+        self._first_text: dict[int, int] = {}
         self._sentence_keys = [(s.paragraph, s.start) for s in document.sentences]
         everyone = [p for s in document.sentences for p in s.people]
         self._all = sorted(everyone, key=lambda r: (r.paragraph, r.start))
@@ -81,11 +100,27 @@ class _Focus:
                 if p.name and (p.paragraph, p.start) < (paragraph, offset)
             ]  # fmt: skip
             for person in people:
-                if _CUE.match(sentence.text, person.end - sentence.start + 1):
+                if _cue().match(sentence.text, person.end - sentence.start + 1):
                     return person.name
             if people:
                 return people[0].name
         return self.before(paragraph, offset)
+
+    def opens(self, paragraph: int, offset: int) -> bool:
+        """Tell whether nothing but blanks and quotes comes before a place in a paragraph."""
+        first = self._first_text.get(paragraph)
+        if first is None:
+            masked = self._masked[paragraph]
+            first = self._first_text[paragraph] = len(masked) - len(masked.lstrip())
+        return offset <= first
+
+    def sentence_at(self, paragraph: int, offset: int) -> Sentence | None:
+        """Return the narrative sentence of a paragraph that holds a place, if any."""
+        index = bisect_left(self._sentence_keys, (paragraph, offset + 1)) - 1
+        if index < 0 or self._sentences[index].paragraph != paragraph:
+            return None
+        sentence = self._sentences[index]
+        return sentence if sentence.start <= offset < sentence.end else None
 
     def sentence_before(self, paragraph: int, offset: int) -> Sentence | None:
         """Return the narrative sentence that starts last before a place."""
@@ -130,18 +165,37 @@ def extract_quotes(document: Document) -> list[Quote]:
         for k, span in enumerate(spans):
             before_start = spans[k - 1].end if k else 0
             after_end = spans[k + 1].start if k + 1 < len(spans) else len(text)
-            cue = _after_cue(text, span, after_end, focus) or _before_cue(
-                text, span, before_start, focus
-            )
+            cue = _cue_of(document, span, before_start, after_end, focus)
             if cue is None and not _is_speech(span, text, before_start, previous):
-                continue
+                cue = _reporting_verb(document, span, before_start, focus)
+                if cue is None:
+                    continue
             if not span.text:
                 continue
             speaker = _speaker(cue, span, previous, document, focus)
-            quotes.append(Quote(speaker, span.text, paragraph))
-            runs_on.append(not span.closed and cue is None and not text[: span.start].strip())
+            evidence = _evidence(document, span, focus)
+            quotes.append(Quote(speaker, span.text, paragraph, evidence=evidence))
+            opens = k == 0 and focus.opens(paragraph, span.start)
+            runs_on.append(not span.closed and cue is None and opens)
             previous = (span, speaker)
     return _carry_back(quotes, runs_on)
+
+
+def _cue_of(
+    document: Document, span: QuoteSpan, before_start: int, after_end: int, focus: _Focus
+) -> _Cue | None:
+    """Return the cue of a quote: a speech verb next to it, else a label before it."""
+    text = document.paragraphs[span.paragraph]
+    after = _after_cue(text, span, after_end, focus)
+    if after is not None and not after.weak:
+        return after
+    aside = _aside_speaker(text, span, document)
+    if aside:
+        return _Cue(aside, pronoun=False)
+    before = _before_cue(text, span, before_start, focus, document)
+    if before is not None and (before.speaker or before.pronoun or after is None):
+        return before
+    return after or _heading_label(document, span, focus)
 
 
 def _carry_back(quotes: list[Quote], runs_on: list[bool]) -> list[Quote]:
@@ -181,6 +235,8 @@ def _speaker(
         return focus.subject_before(span.paragraph, span.start)
     if cue is not None and cue.explicit:
         return None
+    if previous is not None and previous[1] and _goes_on(document, previous, span, focus):
+        return previous[1]
     introduced = _named_before(span, document, focus, same_paragraph=True)
     if introduced:
         return introduced
@@ -189,7 +245,80 @@ def _speaker(
         return lead
     if previous is not None and previous[0].paragraph >= span.paragraph - 1 and cue is None:
         return previous[1]
-    return _named_before(span, document, focus, same_paragraph=False)
+    return _named_before(span, document, focus, same_paragraph=False) or _sole_person_before(
+        span, document, focus
+    )
+
+
+def _goes_on(
+    document: Document, previous: tuple[QuoteSpan, str | None], span: QuoteSpan, focus: _Focus
+) -> bool:
+    """Tell whether a quote goes on from the one before it in its paragraph.
+
+    Between them at most one sentence, naming nobody but the previous speaker ('“A,” said X,
+    the director of Y. “B”'): the attribution of the first, not a new subject.
+    """
+    before, speaker = previous
+    if before.paragraph != span.paragraph:
+        return False
+    between = document.masked[span.paragraph][before.end : span.start]
+    if len(split_sentences(between)) > 1:
+        return False
+    names = [person.name for person in focus.within(span.paragraph, before.end, span.start)]
+    return not names or names[0] == speaker
+
+
+def _sole_person_before(span: QuoteSpan, document: Document, focus: _Focus) -> str | None:
+    """Return the one person the narrative paragraph before a quote paragraph is about."""
+    if span.paragraph == 0 or not focus.opens(span.paragraph, span.start):
+        return None
+    before = span.paragraph - 1
+    if not document.masked[before].strip() or any(
+        q.paragraph == before for q in _near(document, before)
+    ):
+        return None
+    names = {p.name for p in focus.within(before, 0, len(document.paragraphs[before]))}
+    return names.pop() if len(names) == 1 else None
+
+
+def _near(document: Document, paragraph: int) -> list[QuoteSpan]:
+    """Return the quotes of one paragraph."""
+    lo = bisect_left(document.quotes, paragraph, key=lambda q: q.paragraph)
+    hi = bisect_left(document.quotes, paragraph + 1, key=lambda q: q.paragraph)
+    return document.quotes[lo:hi]
+
+
+def _reporting_verb(
+    document: Document, span: QuoteSpan, before_start: int, focus: _Focus
+) -> _Cue | None:
+    """Read reported speech with a short quoted phrase: 'X said the result was “very sad”'."""
+    sentence = focus.sentence_before(span.paragraph, span.start)
+    if sentence is None or sentence.paragraph != span.paragraph:
+        return None
+    if len(_WORD.findall(span.text)) < MIN_REPORTED_WORDS:
+        return None  # a word or two in the writer's sentence: not a quote
+    start = max(sentence.start, before_start)
+    masked = document.masked[span.paragraph]
+    verbs = list(_cue().finditer(masked, start, span.start))
+    if not verbs or len(_WORD.findall(masked, verbs[-1].end(), span.start)) > MAX_REPORTED_GAP:
+        return None
+    verb = verbs[-1]
+    people = [p for p in focus.within(span.paragraph, start, verb.start())]
+    if people and not _WORD.search(masked, people[-1].end, verb.start()):
+        return _Cue(people[-1].name, pronoun=False)
+    if _SUBJECT_PRONOUN.search(masked, start, verb.start()):
+        return _Cue(None, pronoun=True)
+    return None
+
+
+def _evidence(document: Document, span: QuoteSpan, focus: _Focus) -> str:
+    """Return the sentences a quote and its attribution sit in (cut at a readable length)."""
+    first = focus.sentence_at(span.paragraph, span.start)
+    last = focus.sentence_at(span.paragraph, max(span.start, span.end - 1))
+    start = max(first.start if first else span.start, span.start - EVIDENCE_CONTEXT_CHARS)
+    end = min(last.end if last else span.end, span.end + EVIDENCE_CONTEXT_CHARS)
+    text = " ".join(document.paragraphs[span.paragraph][start:end].split())
+    return text if len(text) <= MAX_EVIDENCE_CHARS else text[: MAX_EVIDENCE_CHARS - 1] + "…"
 
 
 def _named_before(
@@ -203,10 +332,10 @@ def _named_before(
         end = span.start if paragraph == span.paragraph else len(document.paragraphs[paragraph])
         text = document.masked[paragraph]
         for ref in reversed(focus.last(paragraph, end, MAX_LOOKBACK_PEOPLE)):
-            if _CUE.match(text, ref.end + 1) or _CUE.match(text, ref.end):
+            if _cue().match(text, ref.end + 1) or _cue().match(text, ref.end):
                 return ref.name
             aside = _ASIDE.match(text, ref.end)
-            if aside and _CUE.match(text, aside.end()):
+            if aside and _cue().match(text, aside.end()):
                 return ref.name
     if same_paragraph:
         return _sentence_subject(span, document, focus)
@@ -218,7 +347,7 @@ def _lead_in_subject(span: QuoteSpan, document: Document, focus: _Focus) -> str 
     sentence = focus.sentence_before(span.paragraph, span.start)
     if sentence is None or sentence.paragraph != span.paragraph:
         return None
-    if not document.masked[span.paragraph][: span.start].strip():
+    if focus.opens(span.paragraph, span.start):
         return None
     people = [p for p in sentence.people if p.name]
     if people:
@@ -250,17 +379,20 @@ def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | 
     if stop:
         window_end = span.end + stop.start()
         window = text[span.end : window_end]
-    verb = _CUE.search(window)
+    verb = _cue().search(window)
     if not verb and span.text.endswith(",") and _REPORTING.match(window):
         return _Cue(None, pronoun=True)
     people = focus.within(span.paragraph, span.end, window_end)
-    if not verb and len(people) == 1 and not _WORD.search(text, people[0].end, window_end):
-        return _Cue(people[0].name, pronoun=False)
-    if not verb or len(_WORD.findall(window[: verb.start()])) > MAX_WORDS_BEFORE_CUE:
+    bare = len(people) == 1 and not _WORD.search(text, span.end, people[0].start)
+    if not verb and bare and not _WORD.search(text, people[0].end, window_end):
+        return _Cue(people[0].name, pronoun=False, weak=True)
+    if not verb:
         return None
     verb_at = span.end + verb.start()
-    people = focus.within(span.paragraph, span.end, window_end)
     before = [p for p in people if p.end <= verb_at]
+    role_then_name = bool(before) and not text[before[-1].end : verb_at].strip()
+    if len(_WORD.findall(window[: verb.start()])) > MAX_WORDS_BEFORE_CUE and not role_then_name:
+        return None
     if before:
         return _Cue(before[-1].name, pronoun=False)
     if _PRONOUN.search(window[: verb.start()]):
@@ -275,10 +407,12 @@ def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | 
     return _Cue(unknown[0].text, pronoun=False, explicit=True) if unknown else None
 
 
-def _before_cue(text: str, span: QuoteSpan, start: int, focus: _Focus) -> _Cue | None:
+def _before_cue(
+    text: str, span: QuoteSpan, start: int, focus: _Focus, document: Document
+) -> _Cue | None:
     """Read a cue before a quote: 'X added:', 'X, vice president of Y:', 'X said,'."""
     before = text[start : span.start].rstrip()
-    if not before.endswith(":") and not _CUE_AT_END.search(before):
+    if not before.endswith(":") and not _cue_at_end().search(before):
         return None
     sentence_start = start
     for stop in _SENTENCE_STOP.finditer(before):
@@ -288,9 +422,15 @@ def _before_cue(text: str, span: QuoteSpan, start: int, focus: _Focus) -> _Cue |
         clause = text[sentence_start : span.start]
         if _PRONOUN.search(clause):
             return _Cue(None, pronoun=True)
+        labelled = label_person(_last_sentence(before), document) if before.endswith(":") else None
+        if labelled:
+            return _Cue(labelled, pronoun=False)
         unknown = focus.anyone_within(span.paragraph, sentence_start, span.start)
         return _Cue(unknown[-1].text if unknown else None, pronoun=False, explicit=True)
     people = [p for p in people if not _ROLE_AFTER.match(text, p.end)] or people
+    for person in reversed(people):
+        if _cue().match(text, person.end + 1) and text[person.end : person.end + 1].isspace():
+            return _Cue(person.name, pronoun=False)
     for person in people:
         following = _WORD.search(text, person.end)
         gap = text[person.end : following.start()] if following else ""
@@ -298,3 +438,47 @@ def _before_cue(text: str, span: QuoteSpan, start: int, focus: _Focus) -> _Cue |
         if not gap.strip() and word.islower() and word not in _NOT_VERB:
             return _Cue(person.name, pronoun=False)
     return _Cue(people[0].name, pronoun=False)
+
+
+def _aside_speaker(text: str, span: QuoteSpan, document: Document) -> str | None:
+    """Return the speaker an aside inside a quote names ('... – explains X, who ... – ...')."""
+    aside = _aside().search(text, span.start, span.end)
+    if aside is None:
+        return None
+    window = text[aside.end() : min(span.end, aside.end() + ASIDE_NAME_CHARS)]
+    mentions = find_mentions(window)
+    if mentions and mentions[0].start == 0 and len(mentions[0].tokens) >= MIN_LABEL_TOKENS:
+        return document.resolver.resolve(mentions[0].text)
+    return None
+
+
+@cache
+def _aside() -> re.Pattern[str]:
+    """Return the pattern of a speech verb opening an aside in a quote ('– explains X')."""
+    return re.compile(rf"(?:[–—]|,)\s+(?:{alternation(words().cue_verbs)})\s+(?=[A-ZÀ-Þ])")
+
+
+def _last_sentence(text: str) -> str:
+    """Return the last sentence of a text (abbreviations such as 'No.' do not end one)."""
+    sentences = split_sentences(text)
+    return sentences[-1].text if sentences else ""
+
+
+def _heading_label(document: Document, span: QuoteSpan, focus: _Focus) -> _Cue | None:
+    """Return the speaker a heading line names for the quote paragraphs under it.
+
+    Walking back from a paragraph that opens with a quote, over other quote paragraphs and
+    interview questions, the first line that is not a sentence (no closing full stop, short)
+    is the label; a paragraph of narrative in between ends the walk.
+    """
+    if not focus.opens(span.paragraph, span.start):
+        return None
+    for index in range(span.paragraph - 1, max(-1, span.paragraph - MAX_LABEL_LOOKBACK - 1), -1):
+        masked = document.masked[index].strip()
+        if not masked or _QUESTION.match(masked):
+            continue
+        if len(masked) > MAX_LABEL_CHARS or masked.endswith(_SENTENCE_END_MARKS):
+            return None
+        name = label_person(masked.rstrip(":–—- "), document)
+        return _Cue(name, pronoun=False) if name else None
+    return None

@@ -17,9 +17,25 @@ ABBREVIATIONS = frozenset(
 
 MAX_NUMBER_DIGITS = 2
 _SPACES = re.compile(r"\s+")
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘'(\[#A-Z0-9À-Þ])")
+_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"”’)\]]*+\s+(?=[\"“‘'(\[#A-Z0-9À-Þ])")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*\Z")
-_CAR = re.compile(r"(?:#\s?|\bNo\.\s?|\bNos?\.\s)(\d{1,3})\b")
+NOT_CAR_UNITS = (
+    r"\s*(?:laps?|seconds?|secs?|s\b|minutes?|mins?|points?|places?|positions?|spots?|years?|"
+    r"hours?|kg|km|mph|kph|per\b|%|[.,:]\d|-)"
+)
+"""What follows 'car' and a number that is not a car number ('the car 25 seconds clear')."""
+_MARKED_CAR = re.compile(r"(?:#\s?|\bNo\.\s?|\bNos?\.\s)(\d{1,3})\b")
+_CAR_WORDS = ("car", "Car", "umber", "crew", "entry")
+"""Words one of which a car number written without '#' or 'No.' comes with."""
+_CAR = re.compile(
+    r"(?:#\s?|\bNo\.\s?|\bNos?\.\s|\b[Cc]ar\s+(?:No\.\s?|#\s?)?(?=\d{1,3}\b(?!"
+    + NOT_CAR_UNITS
+    + r")))"
+    r"(\d{1,3})\b"
+    r"|\b(?:[Tt]he|[Tt]heir|[Hh]is|[Hh]er|[Ii]ts)\s+(\d{1,3})\s+(?=car\b|cars\b|entry\b|crew\b)"
+    r"|\b(?:[Tt]he|[Tt]heir|[Hh]is|[Hh]er|[Ii]ts)\s+number\s+(one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|\d{1,3})\b"
+)
 _YEAR = re.compile(r"(?<![\d:.])(19[5-9]\d|20[0-4]\d)(?![\d:]|\.\d)")
 
 ORDINALS: Mapping[str, int] = MappingProxyType({
@@ -89,10 +105,21 @@ def split_sentences(text: str) -> list[Span]:
 
 
 def find_cars(text: str) -> list[Span]:
-    """Return car-number mentions (#31, No. 01) with the number as the span text."""
-    if "#" not in text and "No" not in text:  # what every car number starts with
-        return []
-    return [Span(m.start(), m.end(), m.group(1)) for m in _CAR.finditer(text)]
+    """Return car-number mentions with the number as the span text.
+
+    '#31', 'No. 01', 'car 25', 'car No. 25', 'the 25 car', 'the number seven crew'.
+    """
+    if not any(word in text for word in _CAR_WORDS):
+        if "#" not in text and "No" not in text:  # what every other car number starts with
+            return []
+        return [Span(m.start(), m.end(), m.group(1)) for m in _MARKED_CAR.finditer(text)]
+    return [Span(m.start(), m.end(), _car_text(m)) for m in _CAR.finditer(text)]
+
+
+def _car_text(match: re.Match[str]) -> str:
+    """Return the number of a car mention as digits ('number seven' is 7)."""
+    number = match.group(1) or match.group(2) or match.group(3)
+    return str(CARDINALS.get(number.casefold(), number))
 
 
 def find_years(text: str) -> list[int]:

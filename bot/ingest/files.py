@@ -27,7 +27,7 @@ from bot.clock import Clock, SystemClock
 from bot.extraction import Aliases, extract, load_aliases
 from bot.extraction.names import PARTICLES, normalize_name
 from bot.facts import ArticleFacts
-from bot.ingest.budget import BudgetExceeded, time_budget
+from bot.ingest.budget import BudgetExceeded, Watchdog
 from bot.ingest.orphans import die_with
 from bot.store import Store
 from bot.store.writer import write_article
@@ -506,15 +506,20 @@ def extract_many(
     for entity_id, name, norm in people:
         if entity_id > known.last_id:
             known.add(entity_id, name, norm)
-    return [_extract_one(article, aliases, known, budget_s) for article in articles]
+    with Watchdog() as watchdog:
+        return [_extract_one(article, aliases, known, watchdog, budget_s) for article in articles]
 
 
 def _extract_one(
-    article: Article, aliases: Aliases | None, known: KnownPeople, budget_s: float
+    article: Article,
+    aliases: Aliases | None,
+    known: KnownPeople,
+    watchdog: Watchdog,
+    budget_s: float,
 ) -> ArticleFacts | ExtractionFailed:
     """Extract one article within its time budget; a failure is reported for that file."""
     try:
-        with time_budget(budget_s):
+        with watchdog.budget(budget_s):
             return extract(article, aliases=aliases, known_people=known.relevant(article))
     except BudgetExceeded:
         log.warning("Extraction of %s took over %.3g s: skipped", article.source, budget_s)

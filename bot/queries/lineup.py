@@ -330,7 +330,7 @@ async def lineup(
     title = f"{teams.name} line-ups" if teams.name else "Line-ups"
     answer = _grid(facts, names, (season, matcher), title, teams.name, more)
     if teams.make and answer.ok:
-        answer.description = f"{teams.note()}\n{answer.description}"
+        answer.description = Text.of(teams.note(), "\n", answer.description)
         answer.data["make"] = {"name": teams.name, "teams": list(teams.names)}
     return answer
 
@@ -597,7 +597,7 @@ async def _car_lineup(
     history = sorted([*groups[1:], *older], key=recency)
     answer = _car_answer(number, current, history, names, earlier)
     if match.note:
-        answer.description = f"{match.note}\n{answer.description}"
+        answer.description = Text.of(match.note, "\n", answer.description)
         answer.data["typed_car"] = match.typed
     return answer
 

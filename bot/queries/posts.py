@@ -50,7 +50,7 @@ def render_post(post: Post, calendar: Calendar, quote: StoredQuote | None = None
 
 def _labelled(answer: Answer, series: str) -> Answer:
     """Return a reminder with its series named (servers may follow several)."""
-    answer.description = Text.of(f"{series}\n", answer.description)
+    answer.description = Text.of(series, "\n", answer.description)
     answer.data["series"] = series
     return answer
 

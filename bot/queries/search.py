@@ -44,7 +44,8 @@ _FLOOR_SQL = (
 )
 """The id of the oldest match ranked, when there are more than RANKED_MATCHES."""
 _SEARCH_SQL = (
-    "SELECT a.id AS article_id, a.title, a.published, bm25(articles_fts, ?, ?) AS score"
+    "SELECT a.id AS article_id, a.title, a.published, bm25(articles_fts, ?, ?) AS score,"
+    " length(a.body) AS size"
     " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
     " WHERE articles_fts MATCH ? AND articles_fts.rowid >= ?"
     " ORDER BY score, a.published DESC LIMIT ?"
@@ -54,6 +55,11 @@ _SNIPPET_SQL = (
     "SELECT snippet(articles_fts, 1, ?, ?, '…', ?) FROM articles_fts"
     " WHERE articles_fts MATCH ? AND articles_fts.rowid = ?"
 )
+SNIPPET_FTS_MAX_CHARS = 20_000
+"""Bodies up to this long get FTS5's snippet(); longer ones a window around the first match."""
+SNIPPET_BEFORE_CHARS = 60
+SNIPPET_AFTER_CHARS = 140
+"""The window of a long article's snippet: characters before and after its first match."""
 _MARKS = re.compile(f"{MARK_OPEN}(.*?){MARK_CLOSE}", re.DOTALL)
 _PHRASE = re.compile(r'"([^"]*)"')
 _WORD = re.compile(r"\w+")
@@ -101,8 +107,16 @@ async def _run(store: Store, match: str) -> list[dict[str, Any]]:
     return rows
 
 
-async def _snippet(store: Store, match: str, article_id: int) -> str:
-    """Return the text around an article's matches (marked), for one hit."""
+async def _snippet(store: Store, match: str, article_id: int, size: int = 0) -> str:
+    """Return the text around an article's matches (marked), for one hit.
+
+    FTS5's snippet() weighs every window of the whole body, which grows faster than the body
+    (a 1 MB article took seconds); a long article gets a window around its first match.
+    """
+    if size > SNIPPET_FTS_MAX_CHARS:
+        row = await store.fetchone("SELECT body FROM articles WHERE id = ?", (article_id,))
+        phrases = _PHRASE.findall(match) or _WORD.findall(match)
+        return window_snippet(row[0] if row else "", phrases)
     params = (MARK_OPEN, MARK_CLOSE, SNIPPET_TOKENS, match, article_id)
     row = await store.fetchone(_SNIPPET_SQL, params)
     return row[0] if row and row[0] else ""
@@ -137,7 +151,7 @@ async def _ranked(store: Store, tiers: list[tuple[str, str]]) -> tuple[list[Any]
             break
     hits = list(rows.values())[:MAX_HITS]
     for hit in hits:
-        hit["snip"] = await _snippet(store, hit["match"], hit["article_id"])
+        hit["snip"] = await _snippet(store, hit["match"], hit["article_id"], hit["size"] or 0)
     return hits, mode, match
 
 
@@ -194,3 +208,31 @@ def _hit(row: Any) -> dict[str, Any]:
         "highlights": highlights(snippet),
         "score": round(float(row["score"]), 4),
     }
+
+
+def window_snippet(body: str, terms: list[str]) -> str:
+    """Return the words around the first match of `terms` (words, phrases), the matches marked.
+
+    One regular-expression scan and a window of constant size: the cost per hit stays
+    bounded however long the article is. A match FTS5 made through folding (accents) that
+    the scan does not see gives the article's opening words instead.
+    """
+    alternatives = [
+        r"\s+".join(re.escape(word) for word in term.split())
+        for term in sorted(set(terms), key=len, reverse=True)
+        if term.split()
+    ]
+    if not alternatives:
+        return " ".join(body[: SNIPPET_BEFORE_CHARS + SNIPPET_AFTER_CHARS].split())
+    pattern = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+    first = pattern.search(body)
+    at = first.start() if first else 0
+    start = max(0, at - SNIPPET_BEFORE_CHARS)
+    end = min(len(body), at + SNIPPET_AFTER_CHARS)
+    while start > 0 and not body[start - 1].isspace() and at - start < 2 * SNIPPET_BEFORE_CHARS:
+        start -= 1
+    while end < len(body) and not body[end].isspace() and end - at < 2 * SNIPPET_AFTER_CHARS:
+        end += 1
+    window = " ".join(body[start:end].split())
+    marked = pattern.sub(lambda m: f"{MARK_OPEN}{m.group(0)}{MARK_CLOSE}", window)
+    return ("…" if start > 0 else "") + marked + ("…" if end < len(body) else "")

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.queries.answers import Answer, Section
 from bot.queries.inline import LINES, Code, Text, Timestamp
-from bot.schedule.calendar import Calendar, Event, Session
+from bot.schedule.calendar import Calendar, Event, Session, series_matches
 from bot.text import fold
 
 IMPORT_HINT = Text.of("Import one with ", Code("paddock calendar import FILE.ics"), ".")
@@ -62,10 +62,11 @@ def session_data(event: Event, session: Session) -> dict[str, Any]:
     }
 
 
-def event_data(event: Event) -> dict[str, Any]:
-    """Return an event as JSON-ready data."""
+def event_data(event: Event, series: str | None = None) -> dict[str, Any]:
+    """Return an event as JSON-ready data (with its series, when given)."""
     return {
         "uid": event.uid,
+        **({"series": series} if series is not None else {}),
         "name": event.name,
         "season": event.season,
         "round": event.round,
@@ -78,7 +79,11 @@ def event_data(event: Event) -> dict[str, Any]:
 
 
 def next_race(calendar: Calendar, now: datetime) -> Answer:
-    """Return the session live now (with the next one after it), or the next race weekend."""
+    """Return the session live now (with the next one after it), or the next race weekend.
+
+    Every subscribed series is covered: the answer names the event's series, and the next
+    race of each other series follows the weekend's sessions.
+    """
     live = live_session(calendar, now)
     if live is not None:
         return _live_answer(calendar, live, now)
@@ -92,17 +97,44 @@ def next_race(calendar: Calendar, now: datetime) -> Answer:
             status="not_found",
             data={"event": None, "now": now.isoformat()},
         )
+    series = calendar.series_of(event)
     race = _next_race_session(event, now)
     countdown = _countdown_line(event, race)
     description = (
         f"{event.round_label} · {event.venue} · {format_days(event.first_day, event.last_day)}"
     )
+    others = other_series_next(calendar, series, now)
     return Answer(
         title=event.name,
-        description=Text.of(description, "\n", countdown),
-        sections=weekend_sections(calendar, event, now),
-        data={"event": event_data(event), "race": session_data(event, race), "live": None},
+        description=Text.of(series, "\n", description, "\n", countdown),
+        sections=weekend_sections(calendar, event, now) + [s for s, _ in others],
+        data={
+            "event": event_data(event, series),
+            "series": series,
+            "race": session_data(event, race),
+            "live": None,
+            "other_series": [data for _, data in others],
+        },
     )
+
+
+def other_series_next(
+    calendar: Calendar, shown: str, now: datetime
+) -> list[tuple[Section, dict[str, Any]]]:
+    """Return the next race weekend of each series other than `shown`, labelled with it."""
+    out = []
+    seen: set[str] = set()
+    for series in calendar.series_names():
+        if series_matches(series, (shown,)):
+            continue
+        event = calendar.next_event(now, FOLLOWED_FOR_NEXT, series=(series,))
+        if event is None or event.uid in seen or calendar.series_of(event) != series:
+            continue
+        seen.add(event.uid)
+        race = _next_race_session(event, now)
+        value = Text.of(f"{event.name} · {event.venue}\n", _countdown_line(event, race))
+        out.append((Section(f"Next in {series}", value), event_data(event, series)))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,8 +204,10 @@ def elapsed_text(span: timedelta) -> str:
 def _live_answer(calendar: Calendar, live: LiveSession, now: datetime) -> Answer:
     """Answer /next during a session: live now, for how long, and what comes after it."""
     event, session = live.event, live.session
+    series = calendar.series_of(event)
     elapsed = elapsed_text(now - live.start)
     lines: list[str | Text] = [
+        series,
         f"{event.round_label} · {event.venue} · {format_days(event.first_day, event.last_day)}",
         Text.of(
             f"Live now: {session.label}, {elapsed} in (started ", Timestamp(live.start, "t"), ")."
@@ -190,7 +224,8 @@ def _live_answer(calendar: Calendar, live: LiveSession, now: datetime) -> Answer
         description=LINES.join(lines),
         sections=weekend_sections(calendar, event, now),
         data={
-            "event": event_data(event),
+            "event": event_data(event, series),
+            "series": series,
             "race": session_data(event, session),
             "live": {
                 **session_data(event, session),
@@ -209,9 +244,13 @@ def weekend_sections(calendar: Calendar, event: Event, now: datetime) -> list[Se
     sessions = sorted(
         ((e, s) for e in events for s in e.sessions), key=lambda pair: _sort_instant(*pair)
     )
+    series = calendar.series_of(event)
     sections = []
     for other, session in sessions:
         label = session.label if other.uid == event.uid else f"{session.label} · {other.name}"
+        other_series = calendar.series_of(other)
+        if other_series != series:
+            label = f"{label} ({other_series})"
         sections.append(Section(label, session_when(other, session) + _state(other, session, now)))
     return sections
 
@@ -245,27 +284,45 @@ def _countdown_line(event: Event, race: Session) -> str | Text:
 
 
 def season_schedule(calendar: Calendar, year: int) -> Answer:
-    """Return a season's events with their dates and venues."""
-    season = calendar.season(year)
-    if season is None:
-        known = [str(s.year) for s in calendar.seasons]
+    """Return a season's events of every series, with their dates and venues.
+
+    One series: the title names it. Several: every round is labelled with its series.
+    """
+    seasons = [s for s in calendar.seasons if s.year == year and any(e.sessions for e in s.events)]
+    if not seasons:
+        known = sorted({s.year for s in calendar.seasons})
         return Answer(
             title=f"No {year} calendar",
             description=Text.of(f"Paddock has no calendar for {year}. ", IMPORT_HINT),
             status="not_found",
-            suggestions=known,
-            data={"year": year, "known_years": [s.year for s in calendar.seasons]},
+            suggestions=[str(y) for y in known],
+            data={"year": year, "known_years": known},
         )
-    events = [e for e in season.events if e.sessions]
+    events = sorted(
+        ((season.series, e) for season in seasons for e in season.events if e.sessions),
+        key=lambda pair: (pair[1].first_day, pair[0], pair[1].round or 0),
+    )
+    names = [season.series for season in seasons]
+    several = len(set(names)) > 1
+    title = f"{year} season" if several else f"{names[0]} {year}"
+    rounds = ", ".join(f"{len(season.rounds)} {season.series}" for season in seasons)
+    description = f"{rounds} rounds" if several else f"{len(seasons[0].rounds)} rounds"
     return Answer(
-        title=f"{season.series} {year}",
-        description=f"{len(season.rounds)} rounds",
+        title=title,
+        description=description,
         sections=[
             Section(
-                f"{e.round_label} · {e.name}",
+                f"{series} · {e.round_label} · {e.name}"
+                if several
+                else f"{e.round_label} · {e.name}",
                 f"{format_days(e.first_day, e.last_day)} · {e.venue}",
             )
-            for e in events
+            for series, e in events
         ],
-        data={"year": year, "series": season.series, "events": [event_data(e) for e in events]},
+        data={
+            "year": year,
+            "series": names[0] if not several else None,
+            "all_series": names,
+            "events": [event_data(e, series) for series, e in events],
+        },
     )

@@ -109,8 +109,13 @@ class Event:
 
     @property
     def round_label(self) -> str:
-        """Return 'Round N', or 'Test' for an event outside the championship."""
-        return f"Round {self.round}" if self.round is not None else "Test"
+        """Return 'Round N'; without a round, 'Test' when it has no race, else 'Race weekend'.
+
+        (A subscribed calendar rarely numbers its rounds: a race there is not a test.)
+        """
+        if self.round is not None:
+            return f"Round {self.round}"
+        return "Race weekend" if any(s.kind == "race" for s in self.sessions) else "Test"
 
     def is_upcoming(self, now: datetime, kinds: Iterable[str] | None = None) -> bool:
         """Return whether a session (of `kinds`, if given) is still to come at `now`."""
@@ -165,10 +170,16 @@ class Calendar:
         season = next((s for s in self.seasons if event in s.events), None)
         return season.series if season is not None else DEFAULT_SERIES
 
-    def next_event(self, now: datetime, kinds: Iterable[str] | None = None) -> Event | None:
-        """Return the first event with a session (of `kinds`, if given) still to come."""
+    def next_event(
+        self, now: datetime, kinds: Iterable[str] | None = None, series: Iterable[str] = ()
+    ) -> Event | None:
+        """Return the first event (of `series`, when given) with a session still to come."""
         wanted = tuple(kinds) if kinds is not None else None
-        return next((e for e in self.events() if e.is_upcoming(now, wanted)), None)
+        return next((e for e in self.events(series) if e.is_upcoming(now, wanted)), None)
+
+    def series_names(self) -> tuple[str, ...]:
+        """Return every series the calendar holds, in order of first appearance."""
+        return tuple(dict.fromkeys(s.series for s in self.seasons if s.events))
 
     def find_event(self, name: str, season: int | None = None) -> Event | None:
         """Return the event called `name` (or an alias of it), latest season first."""
@@ -254,7 +265,8 @@ def import_calendar_file(ics: Path, saved: Path, seed: Path) -> ImportReport:
     The result is saved only once it has been read back as a valid calendar, so an import
     never leaves a calendar that stops Paddock from starting.
     """
-    report = import_ics(read_regular_file(ics, MAX_ICS_BYTES), current_calendar(saved, seed))
+    data = read_regular_file(ics, MAX_ICS_BYTES, source=str(ics))
+    report = import_ics(data, current_calendar(saved, seed))
     if report.changed:
         parse_calendar(tomllib.loads(dump_calendar(report.calendar)), where=f"import of {ics}")
         save_calendar(report.calendar, saved)
@@ -505,6 +517,11 @@ def import_ics(data: bytes, calendar: Calendar) -> ImportReport:
             report.skipped.append(f"{uid}: {_one_line(exc)}")
             log.warning("Calendar import skipped event %s: %s", uid, _one_line(exc))
             continue
+        if _floating(component):
+            report.warnings.append(
+                f"{item.session.uid}: start time has no time zone (floating); "
+                f"read as {item.event.tz}"
+            )
         merger.merge(item)
     report.calendar = merger.build()
     return report
@@ -540,6 +557,18 @@ _DECLARED_CHARSET = re.compile(rb"(?:;CHARSET=|\nX-WR-CHARSET:)\s*\"?([A-Za-z0-9
 MAX_OCCURRENCES = 500
 """Occurrences of one recurring event imported at most (an RRULE without an end never ends)."""
 _RECURRING = ("RRULE", "RDATE")
+
+
+def _floating(component: icalendar.cal.Component) -> bool:
+    """Tell whether a VEVENT starts at a local time with no zone anywhere (RFC 5545 floating)."""
+    prop = component.get("dtstart")
+    value = getattr(prop, "dt", None)
+    return (
+        isinstance(value, datetime)
+        and value.tzinfo is None
+        and not component.get(X_TZ)
+        and not prop.params.get("TZID")
+    )
 
 
 def _one_line(exc: BaseException) -> str:

@@ -109,14 +109,16 @@ class Store:
         try:
             await _mkdir(path.parent)
             db = await aiosqlite.connect(path, isolation_level=None)
-        except (OSError, aiosqlite.Error) as exc:
+        except OSError as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
+        except aiosqlite.Error as exc:
+            raise StoreError(describe_db_error(path, exc)) from exc
         db.row_factory = aiosqlite.Row
         try:
             writer = await asyncio.to_thread(Writer.connect, path, BUSY_TIMEOUT_MS)
         except sqlite3.Error as exc:
             await db.close()
-            raise StoreError(f"cannot open database {path}: {exc}") from exc
+            raise StoreError(describe_db_error(path, exc)) from exc
         store = cls(db, path, writer)
         try:
             try:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,7 +13,7 @@ from tests.feeds.fixtures import LINEUP_TEXT, rss
 from tests.sources_server import SourceServer
 
 from .conftest import OTHER_CHANNEL_ID, StartPaddock, write_paddock_config
-from .emulator import Emulator
+from .emulator import Emulator, Fault
 from .test_paddock_e2e import answer_text
 
 pytestmark = pytest.mark.e2e
@@ -74,3 +76,69 @@ async def test_each_new_feed_item_posts_once_with_a_link_across_a_restart(
     assert "Anna Keller, Tom Meyer, Luis Ortega" in fields
     assert all(m["_allowed_mentions"] == {"parse": []} for m in posts())
     assert 304 in {r.status for r in server.seen("/news.xml")}
+
+
+@dataclass
+class SkipFirst(Fault):
+    """A fault that lets the first matching request through and applies to the next ones."""
+
+    let_through: int = 1
+
+    def matches(self, method: str, path: str) -> bool:
+        """Return whether the fault applies (never to the first `let_through` requests)."""
+        if not super().matches(method, path):
+            return False
+        if self.let_through > 0:
+            self.let_through -= 1
+            return False
+        return True
+
+
+async def test_news_of_one_poll_arrive_once_each_across_a_kill_mid_delivery(
+    paddock_emu: Emulator, start_paddock: StartPaddock, server: SourceServer, tmp_path: Path
+) -> None:
+    """SIGKILL while a poll's three news posts go out: the second was created, its answer lost."""
+    emu, base = paddock_emu, server.url("")
+    config = write_paddock_config(tmp_path / "paddock")
+    with config.open("a", encoding="utf-8") as out:
+        out.write(f'\n[[feeds]]\nurl = "{server.url("/news.xml")}"\nseries = "IMSA"\n')
+        out.write(f"poll_minutes = {POLL_MINUTES}\n")
+    bot = await start_paddock(emu, name="news-before-kill")
+    await bot.guard(  # the second poll starts after the first was saved: story 1 is old news
+        emu.wait_until(lambda: len(server.seen("/news.xml")) >= 2, 10.0, "two polls"), 11
+    )
+    await emu.invoke("config news", {"channel": OTHER_CHANNEL_ID})
+    path = f"/channels/{OTHER_CHANNEL_ID}/messages"
+    stall = SkipFirst("POST", path, 0, 0.0, 1, handle_first=True, stall_s=30.0)
+    emu.faults.append(stall)
+
+    def posts() -> list[dict[str, object]]:
+        return emu.channel_messages(OTHER_CHANNEL_ID)
+
+    def attempts() -> list[Any]:
+        return [r for r in emu.requests if r.method == "POST" and r.path == path]
+
+    # One poll brings three new items: three news posts queued in one transaction.
+    server.put("/news.xml", rss("Harbor News", [item(n, base) for n in (1, 2, 3, 4)]), RSS)
+    await bot.guard(emu.wait_until(lambda: emu.stalled, 20.0, "the second news post"), 21.0)
+    await bot.kill()
+    assert bot.returncode == -9
+    emu.release_stalled()
+    assert len(posts()) == 2  # the first, and the second whose answer never came back
+
+    restarted = await start_paddock(emu, name="news-after-kill")
+    await restarted.guard(emu.wait_until(lambda: len(posts()) >= 3, 20.0, "the third"), 21.0)
+    polls = len(server.seen("/news.xml"))
+    await restarted.guard(
+        emu.wait_until(lambda: len(server.seen("/news.xml")) >= polls + 3, 15.0, "more polls"), 16
+    )
+
+    embeds = [m["embeds"][0] for m in posts()]  # type: ignore[index]
+    assert [e["title"] for e in embeds] == [f"Harbor Motorsport story {n}" for n in (2, 3, 4)]
+    assert [e["url"] for e in embeds] == [f"{base}/news/story-{n}" for n in (2, 3, 4)]
+    tries = attempts()
+    assert len(tries) == 4  # story 3 was sent again after the restart, with the same nonce
+    assert tries[1].json["nonce"] == tries[2].json["nonce"]
+    assert tries[2] in emu.deduplicated
+    assert len({r.json["nonce"] for r in tries}) == 3
+    assert all(m["_allowed_mentions"] == {"parse": []} for m in posts())

@@ -21,8 +21,8 @@ from bot.facts import Article, ArticleFacts, Lineup, Quote, Result
 def test_record_shape_and_car_numbers():
     article = Article(source="dir/a.txt", title="T", body="x", published=date(2024, 1, 2))
     facts = ArticleFacts(
-        quotes=[Quote("Nora Falk", "Great day.")],
-        lineups=[Lineup("01", "Halvard Racing", ("Nora Falk",))],
+        quotes=[Quote("Nora Falk", "Great day.", evidence="“Great day,” said Nora Falk.")],
+        lineups=[Lineup("01", "Halvard Racing", ("Nora Falk",), evidence="Nora Falk, #01.")],
         results=[Result("pole", 1, "#07", ("Nora Falk",), None, "Rolex 24", "1:32.656")],
     )
     record = extraction_record(article, facts)
@@ -30,8 +30,18 @@ def test_record_shape_and_car_numbers():
         "file": "a.txt",
         "date": "2024-01-02",
         "title": "T",
-        "quotes": [{"speaker": "Nora Falk", "text": "Great day."}],
-        "lineups": [{"car": "01", "team": "Halvard Racing", "drivers": ["Nora Falk"]}],
+        "quotes": [
+            {
+                "speaker": "Nora Falk", "text": "Great day.",
+                "evidence": "“Great day,” said Nora Falk.",
+            }
+        ],
+        "lineups": [
+            {
+                "car": "01", "team": "Halvard Racing", "drivers": ["Nora Falk"],
+                "evidence": "Nora Falk, #01.",
+            }
+        ],
         "results": [
             {
                 "kind": "pole", "position": 1, "car": "07", "drivers": ["Nora Falk"],

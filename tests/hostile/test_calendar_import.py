@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -155,3 +156,21 @@ def test_dates_of_an_imported_plain_event_are_its_own():
     report = import_ics(vcalendar(vevent("d", ";VALUE=DATE:20250601")).encode(), Calendar())
     event = report.calendar.event("d-event")
     assert event is not None and event.first_day == date(2025, 6, 1)
+
+
+def test_a_floating_start_time_is_read_as_utc_with_a_warning():
+    data = vcalendar(vevent("float", ":20250601T180000", "Floating race")).encode()
+    report = import_ics(data, Calendar())
+    assert report.added == ["float"]
+    assert report.warnings == ["float: start time has no time zone (floating); read as UTC"]
+
+
+def test_calendar_import_of_a_fifo_or_a_device_is_refused_at_once(tmp_path: Path):
+    fifo = tmp_path / "pipe.ics"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.ics"
+    zero.symlink_to("/dev/zero")
+    for path, kind in ((fifo, "a FIFO"), (zero, "a character device")):
+        result = paddock("--db", str(tmp_path / "p.db"), "calendar", "import", str(path))
+        assert result.returncode == 2
+        assert result.stderr.strip() == f"error: {path}: not a regular file ({kind}), not read"
