@@ -51,13 +51,13 @@ Test-facing API (all waits take ``timeout_s`` and raise ``TimeoutError`` with re
 ``emu.stall_next(method, glob, handle_first=False)`` / ``emu.release_stalled()`` (``emu.stalled``),
 ``await emu.drop_gateway()``, ``await emu.request_reconnect()``,
 ``await emu.invalidate_session()``, ``await emu.dispatch(event, data)``,
-``await emu.wait_until(predicate)``, ``emu.shard_count = N`` (model Discord's shards: one
-session per shard, each with its own guilds; off by default). Helpers: :func:`make_guild`, :func:`make_text_channel`,
-:func:`make_user`. Requests that break Discord's limits (command names/descriptions, 25
-choices, 2000-char content, embed sizes, empty messages) get Discord's 400 error bodies. A message
-created with ``nonce`` and ``enforce_nonce`` (as discord.py sends) is not created twice: the repeat
-gets the first message back (listed in ``emu.deduplicated``). Snowflake-typed options (user,
-channel, role, mentionable) come with Discord's ``resolved`` data.
+``await emu.wait_until(predicate)``, ``emu.shard_count = N`` (model Discord's shards: one session
+per shard, each with its own guilds; off by default). Helpers: :func:`make_guild`,
+:func:`make_text_channel`, :func:`make_user`. Requests that break Discord's limits (command
+names/descriptions, 25 choices, 2000-char content, embed sizes, empty messages) get Discord's 400
+error bodies. A message created with ``nonce`` and ``enforce_nonce`` (as discord.py sends) is not
+created twice: the repeat gets the first message back (listed in ``emu.deduplicated``).
+Snowflake-typed options (user, channel, role, mentionable) come with Discord's ``resolved`` data.
 
 Fidelity notes (things discord.py relies on)
 --------------------------------------------
