@@ -182,7 +182,7 @@ class PaddockBot(commands.Bot):
             try:  # the imported calendar with the subscribed ones merged in, as at start
                 calendar = await load_merged_calendar(self.config, self.services.store)
             except ConfigError as exc:
-                log.warning("The calendar changed but cannot be read (%s): keeping the old one", exc)
+                log.warning("The calendar changed but cannot be read (%s): kept the old one", exc)
                 continue
             log.info("The calendar changed: re-planning posts")
             self.services.calendar = calendar
