@@ -28,49 +28,89 @@ def _instant(value: str) -> Any:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def common_options() -> argparse.ArgumentParser:
+    """Return the options every subcommand takes, before or after its name.
+
+    Unset, they stay out of the namespace (SUPPRESS), so a value given before the
+    subcommand is not reset by the subcommand's parser.
+    """
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="config file (default: ./config.toml)",
+    )
+    common.add_argument(
+        "--db", type=Path, default=argparse.SUPPRESS, help="database file (overrides the config)"
+    )
+    common.add_argument(
+        "--log-level", default=argparse.SUPPRESS, help="DEBUG, INFO, WARNING or ERROR"
+    )
+    return common
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for every subcommand."""
-    parser = argparse.ArgumentParser(prog="paddock", description=__doc__)
-    parser.add_argument("--config", type=Path, help="config file (default: ./config.toml)")
-    parser.add_argument("--db", type=Path, help="database file (overrides the config)")
-    parser.add_argument("--log-level", help="DEBUG, INFO, WARNING or ERROR")
+    common = common_options()
+    parser = argparse.ArgumentParser(prog="paddock", description=__doc__, parents=[common])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="ingest the seeds, then start the bot (or the console)")
+    run = sub.add_parser(
+        "run", help="ingest the seeds, then start the bot (or the console)", parents=[common]
+    )
     run.add_argument("--now", type=_instant, help="set the clock (ISO 8601 with zone)")
     run.add_argument("--json", action="store_true", help="console answers as JSON")
 
-    ingest = sub.add_parser("ingest", help="read article files into the store")
+    ingest = sub.add_parser("ingest", help="read article files into the store", parents=[common])
     ingest.add_argument("paths", nargs="+", type=Path)
 
-    ask = sub.add_parser("ask", help="answer one command, e.g. paddock ask '/lineup car:31'")
+    ask = sub.add_parser(
+        "ask", help="answer one command, e.g. paddock ask '/lineup car:31'", parents=[common]
+    )
     ask.add_argument("line")
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
     ask.add_argument("--now", type=_instant, help="set the clock (ISO 8601 with zone)")
 
-    console = sub.add_parser("console", help="type commands at a prompt (or pipe them in)")
+    console = sub.add_parser(
+        "console", help="type commands at a prompt (or pipe them in)", parents=[common]
+    )
     console.add_argument("--json", action="store_true")
     console.add_argument("--now", type=_instant, help="set the clock (ISO 8601 with zone)")
 
-    extract = sub.add_parser("extract", help="print the facts found in article files")
+    extract = sub.add_parser(
+        "extract", help="print the facts found in article files", parents=[common]
+    )
     extract.add_argument("files", nargs="+", type=Path)
     extract.add_argument("--json", action="store_true", help="one JSON object a line (default)")
 
-    evaluate = sub.add_parser("eval", help="score extraction against a gold file")
+    evaluate = sub.add_parser("eval", help="score extraction against a gold file", parents=[common])
     evaluate.add_argument("gold", type=Path)
     evaluate.add_argument("articles", type=Path)
 
-    calendar = sub.add_parser("calendar", help="import or export the race calendar (.ics)")
+    calendar = sub.add_parser(
+        "calendar", help="import or export the race calendar (.ics)", parents=[common]
+    )
     calendar_sub = calendar.add_subparsers(dest="action", required=True, metavar="ACTION")
-    importing = calendar_sub.add_parser("import", help="merge an .ics file into the calendar")
+    importing = calendar_sub.add_parser(
+        "import", help="merge an .ics file into the calendar", parents=[common]
+    )
     importing.add_argument("file", type=Path)
-    exporting = calendar_sub.add_parser("export", help="write the calendar as .ics")
+    exporting = calendar_sub.add_parser(
+        "export", help="write the calendar as .ics", parents=[common]
+    )
     exporting.add_argument("--out", type=Path, help="file to write (default: standard output)")
 
-    sub.add_parser("refresh", help="poll every configured feed and calendar once")
-    sub.add_parser("sources", help="list the configured feeds and calendars and their health")
+    sub.add_parser("refresh", help="poll every configured feed and calendar once", parents=[common])
+    sub.add_parser(
+        "sources",
+        help="list the configured feeds and calendars and their health",
+        parents=[common],
+    )
 
-    sync = sub.add_parser("sync", help="sync slash commands to Discord (globally by default)")
+    sync = sub.add_parser(
+        "sync", help="sync slash commands to Discord (globally by default)", parents=[common]
+    )
     sync.add_argument("--guild", type=int, help="sync to this guild only")
     return parser
 
@@ -263,14 +303,15 @@ def main(argv: list[str] | None = None) -> int:
     """Run the `paddock` command line and return its exit code."""
     args = build_parser().parse_args(argv)
     try:
-        config = load_config(args.config)
+        config = load_config(getattr(args, "config", None))
     except ConfigError as exc:
         print(f"config error: {exc}", file=sys.stderr)
         return 2
-    if args.db is not None:
+    if getattr(args, "db", None) is not None:
         config = replace(config, database=args.db)
+    log_level = getattr(args, "log_level", None)
     try:
-        level = check_log_level(args.log_level) if args.log_level else config.log_level
+        level = check_log_level(log_level) if log_level else config.log_level
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -9,6 +9,7 @@ import pkgutil
 import signal
 from collections.abc import Coroutine
 from contextlib import AsyncExitStack
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,8 @@ EXIT_UNREACHABLE = 4
 # HTTP connections kept to the API: a burst of interactions reuses these (keep-alive) instead of
 # opening one connection (and, against Discord, one TLS handshake) per concurrent request.
 HTTP_CONNECTIONS = 32
+RECONCILE_LIMIT = 100  # messages read after a post's due time to find an earlier attempt
+SENT_MARGIN = timedelta(minutes=1)  # a post never goes out before it is due; clocks drift
 # A 429 longer than this raises discord.RateLimited instead of sleeping inside channel.send:
 # the scheduler reschedules that one post (30 s is the smallest value discord.py accepts).
 MAX_RATELIMIT_SLEEP_S = 30.0
@@ -117,6 +120,7 @@ class PaddockBot(commands.Bot):
             self.clock,
             shard_count=discord_config.shards or 1,
             shard_ids=discord_config.shard_ids,
+            find_sent=self.find_sent,
         )
         services.planner = scheduler
         self._services, self._scheduler = services, scheduler
@@ -216,7 +220,7 @@ class PaddockBot(commands.Bot):
                 return DeliveryResult.channel_gone("the channel cannot hold messages")
             message = await channel.send(
                 content=f"<@&{role}>" if role else None,
-                embed=render_embeds(outgoing.answer)[0],
+                embed=post_embed(outgoing),
                 allowed_mentions=allowed,
                 nonce=outgoing.nonce,
             )
@@ -226,9 +230,42 @@ class PaddockBot(commands.Bot):
             return DeliveryResult.channel_gone()
         except discord.Forbidden:
             return DeliveryResult.forbidden()
-        except (discord.HTTPException, OSError) as exc:
+        except (discord.HTTPException, OSError) as exc:  # looked for in the channel before a retry
             return DeliveryResult.retry(str(exc))
         return DeliveryResult.sent(message.id)
+
+    async def find_sent(self, outgoing: OutgoingPost) -> int | None:
+        """Return the id of this post if an earlier attempt left it in the channel, else None.
+
+        Discord dedupes a nonce for a few minutes only and history does not return nonces, so
+        a post is recognised by its marker: Paddock's own message, sent no earlier than the
+        post was due, with the post's title and the due time as its embed timestamp.
+        """
+        try:
+            channel = self.get_channel(outgoing.channel_id) or await self.fetch_channel(
+                outgoing.channel_id
+            )
+        except discord.NotFound:
+            return None  # sending then finds the channel gone and pauses the server's posts
+        if not isinstance(channel, discord.abc.Messageable):
+            return None
+        wanted = post_embed(outgoing)
+        since = discord.Object(id=discord.utils.time_snowflake(outgoing.post.due - SENT_MARGIN))
+        try:
+            async for message in channel.history(limit=RECONCILE_LIMIT, after=since):
+                if self.user is None or message.author.id != self.user.id or not message.embeds:
+                    continue
+                embed = message.embeds[0]
+                if (embed.title, embed.timestamp) == (wanted.title, wanted.timestamp):
+                    return message.id
+        except discord.Forbidden:
+            log.warning(
+                "Cannot read the history of channel %d (Read Message History): sending post %s"
+                " again without checking whether it arrived",
+                outgoing.channel_id,
+                outgoing.post.key.ref,
+            )
+        return None
 
     def sync_server_events(self, guild_id: int) -> None:
         """Bring one server's Discord events in line with its settings, in the background."""
@@ -247,6 +284,19 @@ class PaddockBot(commands.Bot):
         except (discord.Forbidden, discord.NotFound) as exc:
             raise ServerEventsForbidden(str(exc)) from exc
         return int(created["id"])
+
+    async def find_server_event(self, guild_id: int, event: PlannedServerEvent) -> int | None:
+        """Return an event Paddock created for this session (same name) but did not record."""
+        try:
+            events = await self.http.get_scheduled_events(guild_id, False)
+        except (discord.Forbidden, discord.NotFound) as exc:
+            raise ServerEventsForbidden(str(exc)) from exc
+        mine = self.user.id if self.user is not None else None
+        for found in events:
+            creator = found.get("creator_id")
+            if found.get("name") == event.name and creator is not None and int(creator) == mine:
+                return int(found["id"])
+        return None
 
     async def edit_server_event(
         self, guild_id: int, event_id: int, event: PlannedServerEvent
@@ -300,6 +350,13 @@ async def _mtime(path: Path) -> float | None:
         return (await asyncio.to_thread(path.stat)).st_mtime
     except OSError:
         return None
+
+
+def post_embed(outgoing: OutgoingPost) -> discord.Embed:
+    """Return a scheduled post's embed, stamped with its due time (also its marker)."""
+    embed = render_embeds(outgoing.answer, spoilers=outgoing.spoilers)[0]
+    embed.timestamp = outgoing.post.due
+    return embed
 
 
 def server_event_payload(event: PlannedServerEvent) -> dict[str, Any]:

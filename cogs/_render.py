@@ -9,7 +9,7 @@ from urllib.parse import quote
 import discord
 
 from bot.queries.answers import Answer, Section
-from bot.queries.inline import Bold, Channel, Code, Link, Rich, Role, Span, Spoiler, Text
+from bot.queries.inline import Bold, Channel, Code, Link, Rich, Role, Span, Spoiler, Text, plain
 from bot.text import clip
 
 EMBED_TITLE_LIMIT = 256
@@ -24,6 +24,7 @@ INLINE_PER_ROW = 3
 PAGE_DESCRIPTION_CHARS = 2000
 FOOTER_SOURCES_CHARS = 1000
 PAGE_COUNTER_CHARS = 40
+SPOILER = "||"
 LINK_TITLE_CHARS = 80
 COLOURS = {"ok": 0xC8102E, "not_found": 0xF2A900, "error": 0x5A5A5A}
 
@@ -128,22 +129,30 @@ def _width(section: Section) -> int:
     return 1 if section.inline else INLINE_PER_ROW
 
 
-def _safe_section(section: Section) -> Section:
-    """Return the section clipped to Discord's field limits and unable to ping."""
+def _safe_section(section: Section, *, spoilers: bool = False) -> Section:
+    """Return the section clipped to Discord's field limits and unable to ping.
+
+    With `spoilers`, a section of race results is wrapped in spoiler tags (`||…||`).
+    """
+    value = markdown(section.value) or ZERO_WIDTH
+    if spoilers and section.spoiler and plain(section.value).strip():
+        room = EMBED_FIELD_VALUE_LIMIT - 2 * len(SPOILER)
+        value = f"{SPOILER}{clip(value, room)}{SPOILER}"
     return Section(
         name=clip(escape(section.name) or ZERO_WIDTH, EMBED_FIELD_NAME_LIMIT),
-        value=clip(markdown(section.value) or ZERO_WIDTH, EMBED_FIELD_VALUE_LIMIT),
+        value=clip(value, EMBED_FIELD_VALUE_LIMIT),
         inline=section.inline,
+        spoiler=section.spoiler,
     )
 
 
-def paginate(answer: Answer) -> list[_Page]:
+def paginate(answer: Answer, *, spoilers: bool = False) -> list[_Page]:
     """Lay an answer out over pages that each fit one embed (with title and footer)."""
     budget = EMBED_TOTAL_LIMIT - EMBED_TITLE_LIMIT - FOOTER_SOURCES_CHARS - PAGE_COUNTER_CHARS
     description = markdown(answer.description)
     limit = PAGE_DESCRIPTION_CHARS if answer.sections else EMBED_DESCRIPTION_LIMIT
     pages = [_Page(chunk, []) for chunk in split_text(description, limit)]
-    for section in map(_safe_section, answer.sections):
+    for section in (_safe_section(s, spoilers=spoilers) for s in answer.sections):
         page = pages[-1]
         full = page.width() + _width(section) > ROWS_PER_PAGE * INLINE_PER_ROW
         if full or page.size() + len(section.name) + len(section.value) > budget:
@@ -188,9 +197,12 @@ def source_links(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def render_embeds(answer: Answer) -> list[discord.Embed]:
-    """Render an answer as one embed per page, each within Discord's limits."""
-    layout = paginate(answer)
+def render_embeds(answer: Answer, *, spoilers: bool = False) -> list[discord.Embed]:
+    """Render an answer as one embed per page, each within Discord's limits.
+
+    `spoilers` (the server's /config spoilers) hides race results behind spoiler tags.
+    """
+    layout = paginate(answer, spoilers=spoilers)
     title = clip(escape(answer.title), EMBED_TITLE_LIMIT)
     embeds = []
     for number, page in enumerate(layout):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
 import re
@@ -18,6 +19,7 @@ from bot.queries.answers import Answer
 from bot.queries.catalogue import complete
 from bot.queries.links import add_links, linked
 from bot.queries.saved import SavedQuery, remember, rerun, saved_query_of
+from bot.queries.server import spoilers_on
 from cogs._render import render_embeds
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 
 ANSWER_BUDGET_S = 0.25  # idle: answer directly if ready this soon, else defer first
 FIRST = asyncio.FIRST_COMPLETED
+PAGE_FAILED = "Something went wrong on Paddock's side while turning the page; please try again."
 PAGE_BUDGET_S = 1.5  # a page turn edits the message directly if ready this soon, else defers
 PAGE_TEMPLATE = r"pg:(?P<key>[0-9a-f]{1,16}):(?P<step>[pn]):(?P<page>\d{1,4}):(?P<owner>\d{1,20})"
 AUTOCOMPLETE_LIMIT = 25
@@ -57,6 +60,13 @@ def thinking_in_public(interaction: discord.Interaction) -> bool:
         return bool(how == "public")
     # deferred elsewhere: assume public (deleting a private thinking message is harmless)
     return interaction.response.type == discord.InteractionResponseType.deferred_channel_message
+
+
+async def hides_results(interaction: discord.Interaction) -> bool:
+    """Return whether the server asked for race results behind spoiler tags."""
+    if interaction.guild_id is None:
+        return False
+    return await spoilers_on(services_of(interaction), interaction.guild_id)
 
 
 def services_of(interaction: discord.Interaction) -> Services:
@@ -111,7 +121,12 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PAGE_T
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Run the saved query again and show the wanted page."""
-        await turn_page(interaction, self.key, self.page, self.owner_id)
+        try:
+            await turn_page(interaction, self.key, self.page, self.owner_id)
+        except Exception:  # a button has no command error handler: tell the presser privately
+            log.exception("Turning a page of saved query %s failed", self.key)
+            with contextlib.suppress(discord.HTTPException):
+                await _say_privately(interaction, PAGE_FAILED)
 
 
 def pager_view(key: str, page: int, pages: int, owner_id: int) -> discord.ui.View:
@@ -140,7 +155,7 @@ async def turn_page(interaction: discord.Interaction[Any], key: str, page: int, 
     if answer is None:
         await _expired(interaction)
         return
-    embeds = render_embeds(answer)
+    embeds = render_embeds(answer, spoilers=await hides_results(interaction))
     page = max(0, min(page, len(embeds) - 1))
     view = pager_view(key, page, len(embeds), owner) if len(embeds) > 1 else None
     if deferred:
@@ -153,7 +168,13 @@ async def turn_page(interaction: discord.Interaction[Any], key: str, page: int, 
 
 async def _expired(interaction: discord.Interaction[Any]) -> None:
     """Say privately that these pages cannot be shown any more."""
-    note = "These pages cannot be shown any more: run the command again."
+    await _say_privately(
+        interaction, "These pages cannot be shown any more: run the command again."
+    )
+
+
+async def _say_privately(interaction: discord.Interaction[Any], note: str) -> None:
+    """Tell only the person who pressed a button."""
     if interaction.response.is_done():
         await interaction.followup.send(note, ephemeral=True, allowed_mentions=NO_PINGS)
     else:
@@ -172,7 +193,7 @@ async def send_answer(
     A long answer gets lasting page buttons when its query can be saved (`saved`); without
     one only its first page is shown.
     """
-    embeds = render_embeds(answer)
+    embeds = render_embeds(answer, spoilers=await hides_results(interaction))
     view: discord.ui.View = discord.utils.MISSING
     if len(embeds) > 1 and saved is not None:
         services = services_of(interaction)

@@ -25,7 +25,7 @@ class Facts(commands.Cog):
     @app_commands.command(name=LINEUP.leaf, description=LINEUP.description)
     @app_commands.describe(**LINEUP.descriptions())
     @app_commands.autocomplete(
-        car=autocomplete("car"), team=autocomplete("team"), event=autocomplete("event")
+        car=autocomplete("lineup_car"), team=autocomplete("team"), event=autocomplete("event")
     )
     async def lineup(
         self,

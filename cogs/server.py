@@ -31,6 +31,7 @@ SHOW, CHANNEL, ROLE, EVENTS, TIMEZONE, LEADS, QOTD = (
     for name in ("show", "channel", "role", "events", "timezone", "leads", "qotd")
 )
 NEWS, SERIES = spec("config news"), spec("config series")
+SPOILERS = spec("config spoilers")
 
 
 def ping_problem(role: discord.Role, bot_permissions: discord.Permissions) -> str | None:
@@ -113,7 +114,7 @@ class ServerConfig(
         guild_id = guild_of(interaction)
         problem = ping_problem(role, interaction.app_permissions) if role else None
         if role is not None and problem is not None:
-            refusal = f"Paddock could not ping {role.mention}: {problem}."
+            refusal = f"Paddock could not ping the role “{role.name}”: {problem}."
             await send_answer(
                 interaction, Answer("Setting not changed", refusal, status="error"), ephemeral=True
             )
@@ -157,6 +158,13 @@ class ServerConfig(
     async def qotd(self, interaction: discord.Interaction, at: str) -> None:
         """Set the local time of the quote of the day, or turn it off."""
         await reply(interaction, partial(QOTD.handler, guild_id=guild_of(interaction), at=at))
+
+    @app_commands.command(name=SPOILERS.leaf, description=SPOILERS.description)
+    @app_commands.describe(**SPOILERS.descriptions())
+    async def spoilers(self, interaction: discord.Interaction, state: str) -> None:
+        """Hide race results behind spoiler tags, or show them."""
+        guild_id = guild_of(interaction)
+        await reply(interaction, partial(SPOILERS.handler, guild_id=guild_id, state=state))
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -99,3 +99,11 @@ def test_each_season_option_is_1950_to_2100(command: Command):
     for option in command.options:
         if option.name in ("season", "year"):
             assert (option.min_value, option.max_value) == (1950, 2100)
+
+
+async def test_help_autocomplete_offers_commands_by_prefix_then_by_spelling(services):
+    from bot.queries.catalogue import complete
+
+    assert await complete(services, "command", "sch") == ["schedule season", "schedule ics"]
+    assert (await complete(services, "command", "linup"))[0] == "lineup"
+    assert len(await complete(services, "command", "")) == len(CATALOGUE)

@@ -152,3 +152,20 @@ async def test_help_for_one_command_shows_its_options(services):
     fields = {f.name: f.value for f in sent(interaction)["embed"].fields}
     assert fields["year:1950–2100"] == "Season year, e.g. 2024 (optional)"
     assert fields["Example"] == "`/schedule season year:2024`"
+
+
+async def test_a_page_turn_that_fails_tells_the_presser_privately(services, monkeypatch, caplog):
+    import cogs._reply as reply_module
+
+    async def broken(_services, _key):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(reply_module, "rerun", broken)
+    owner = make_interaction(services, user_id=1)
+    button = PageButton("0123456789ab", "n", 1, 1, disabled=False)
+    with caplog.at_level(logging.ERROR):
+        await button.callback(owner)
+    (note,) = owner.response.sent
+    assert note["ephemeral"] is True and "Something went wrong" in note["content"]
+    assert "boom" not in note["content"] and pings_nobody(note["allowed_mentions"])
+    assert any(r.exc_info for r in caplog.records)

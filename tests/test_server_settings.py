@@ -71,3 +71,31 @@ async def test_changing_leads_is_saved_and_shown(services):
         timedelta(days=2),
         timedelta(minutes=30),
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "leads", "said"),
+    [
+        ("2 days, 30m", (timedelta(days=2), timedelta(minutes=30)), "2 days and 30 minutes"),
+        ("1 week", (timedelta(weeks=1),), "1 week"),
+        ("12h", (timedelta(hours=12),), "12 hours"),
+        ("1 hour and 90 mins", (timedelta(minutes=90), timedelta(hours=1)), "1 hour 30 minutes"),
+    ],
+)
+async def test_leads_in_words_are_understood_and_said_back(services, typed, leads, said):
+    assert parse_leads(typed) == leads
+
+    answer = await change(services, GUILD, "leads", typed)
+
+    assert answer.ok
+    assert answer.description.startswith(f"Understood “{typed}”: reminders go out {said}")
+    assert (await get_settings(services.store, GUILD)).leads == leads
+
+
+@pytest.mark.parametrize("typed", ["2 dayz", "soon", "1 week later", "30"])
+async def test_leads_that_are_not_lead_times_change_nothing_and_say_why(services, typed):
+    answer = await change(services, GUILD, "leads", typed)
+
+    assert answer.status == "error"
+    assert "is not a lead time" in answer.description
+    assert (await get_settings(services.store, GUILD)).leads == parse_leads("default")

@@ -106,6 +106,8 @@ class OutgoingPost:
     channel_id: int
     ping_role_id: int | None
     answer: Answer
+    spoilers: bool = False
+    """The server hides race results behind spoiler tags (/config spoilers)."""
 
     @property
     def nonce(self) -> str:
@@ -121,6 +123,8 @@ class OutgoingPost:
 
 
 Deliver = Callable[[OutgoingPost], Awaitable[DeliveryResult]]
+# Look in the post's channel for a message an earlier attempt left; its id, or None.
+FindSent = Callable[[OutgoingPost], Awaitable[int | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +186,10 @@ class PostScheduler:
         lease_ttl_s: float = LEASE_TTL_S,
         lease_renew_s: float = LEASE_RENEW_S,
         channels: ChannelBuckets | None = None,
+        find_sent: FindSent | None = None,
     ) -> None:
         self.store = store
+        self._find_sent = find_sent
         self.outbox: DeliveryStore = outbox or SqliteDeliveryStore(store, grace)
         self.calendar = calendar
         self.clock = clock
@@ -504,12 +510,25 @@ class PostScheduler:
         self.channels.take(outgoing.channel_id)
         try:
             async with asyncio.timeout(DELIVERY_TIMEOUT.total_seconds()):
-                result = await self._deliver(outgoing)
+                result = await self._attempt(post, outgoing)
         except Exception as exc:  # the adapter must not stop the other posts
             log.exception("Delivering post %s for server %d failed", post.key.ref, post.guild_id)
             result = DeliveryResult.retry(f"{type(exc).__name__}: {exc}")
         await self._record(post, outgoing, result)
         return DeliveryOutcome(post, result)
+
+    async def _attempt(self, post: Post, outgoing: OutgoingPost) -> DeliveryResult:
+        """Send a post, unless an earlier attempt (one that failed or was cut short) arrived.
+
+        Discord's nonce check lasts a few minutes only, so a post tried before is looked for in
+        its channel first, however late the retry.
+        """
+        if post.attempts > 0 and self._find_sent is not None:
+            found = await self._find_sent(outgoing)
+            if found is not None:
+                log.info("Post %s for server %d had arrived already", post.key.ref, post.guild_id)
+                return DeliveryResult.sent(found)
+        return await self._deliver(outgoing)
 
     async def _outgoing(self, post: Post) -> OutgoingPost | None:
         settings = await self.outbox.get_settings(post.guild_id)
@@ -526,7 +545,9 @@ class PostScheduler:
             return None
         # The role is for race reminders (previews, countdowns), never the quote of the day.
         role = settings.ping_role_id if post.kind != "qotd" else None
-        return OutgoingPost(post, post.guild_id, settings.channel_id, role, answer)
+        return OutgoingPost(
+            post, post.guild_id, settings.channel_id, role, answer, spoilers=settings.spoilers
+        )
 
     async def _news(self, post: Post, settings: GuildSettings) -> OutgoingPost | None:
         """Return a news post to the server's news channel (never pinging)."""

@@ -49,6 +49,9 @@ class ServerEventsAdapter(Protocol):
     async def delete_server_event(self, guild_id: int, event_id: int) -> None:
         """Delete an event (raise `ServerEventGone` if it is already gone)."""
 
+    async def find_server_event(self, guild_id: int, event: PlannedServerEvent) -> int | None:
+        """Return the id of an event Paddock made for this session but did not record, if any."""
+
 
 class ServerEventSync:
     """Make every server's Discord events match the plan."""
@@ -131,6 +134,13 @@ class ServerEventSync:
                     continue
                 except ServerEventGone:
                     log.info("Server events: %s was deleted on Discord; recreating", planned.name)
+            # Created just before a crash, never recorded? Adopt it instead of making a second.
+            found = await self.adapter.find_server_event(guild_id, planned)
+            if found is not None:
+                await self.adapter.edit_server_event(guild_id, found, planned)
+                await self._save(guild_id, planned, found)
+                log.info("Server events: found %s in server %d again", planned.name, guild_id)
+                continue
             event_id = await self.adapter.create_server_event(guild_id, planned)
             await self._save(guild_id, planned, event_id)
             log.info("Server events: created %s in server %d", planned.name, guild_id)

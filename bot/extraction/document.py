@@ -44,7 +44,9 @@ _MISSING_OPENER = re.compile(r"[A-Z][^“”\"«»]{20,}?[,.!?…]\s*[”»]")
 _PHOTO_CREDIT = re.compile(r"\s*(?:photos?|images?|credit)s?\b[^:\n]{0,20}:", re.IGNORECASE)
 _CREDIT = re.compile(r"photo|image|credit|©|/|\A\s*(?:car|entry)\s*\Z", re.IGNORECASE)
 _CAPTION_MARK = re.compile(r":| [–—] ")
-_LIST_GOES_ON = re.compile(r"\s*(?:,|\band\b|&|/)\s*[A-ZÀ-Þ][^\W\d_]+\s+[A-ZÀ-Þ]")
+_LIST_GOES_ON = re.compile(
+    r"\s*(?:,|\band\b|&|/)\s*[A-ZÀ-Þ][^\W\d_]+(?:\s+[a-z]{1,3}){0,2}\s+[A-ZÀ-Þ]"
+)
 MIN_CAPTION_NAME_TOKENS = 2
 MIN_LIST_CHARS = 4
 LIST_AHEAD = 40

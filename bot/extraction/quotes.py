@@ -19,6 +19,7 @@ MIN_REPORTED_WORDS = 3
 MAX_REPORTED_GAP = 8
 """Words at most between a reporting verb and the quoted phrase it reports."""
 MAX_EVIDENCE_CHARS = 1000
+SENTENCE_MARKS = (".", "!", "?", "…")
 EVIDENCE_CONTEXT_CHARS = 300
 """Characters of narrative kept on each side of a quote in its evidence."""
 ASIDE_NAME_CHARS = 80
@@ -56,6 +57,7 @@ _ROLE_AFTER = re.compile(
     r"spokesperson)\b",
     re.IGNORECASE,
 )
+_EVIDENCE_END = re.compile(r"[.!?…][\"”’»)]*(?=\s|\Z)")
 _SUBJECT_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\s+(?:[a-z]+ly\s+)?\Z")
 _QUESTION = re.compile(r"\A[^.!]{0,300}\?\Z")
 _SENTENCE_END_MARKS = (".", "!", "?", "…", "”", '"', "»", "’")
@@ -173,7 +175,7 @@ def extract_quotes(document: Document) -> list[Quote]:
             if not span.text:
                 continue
             speaker = _speaker(cue, span, previous, document, focus)
-            evidence = _evidence(document, span, focus)
+            evidence = _evidence(document, span, before_start, after_end)
             quotes.append(Quote(speaker, span.text, paragraph, evidence=evidence))
             opens = k == 0 and focus.opens(paragraph, span.start)
             runs_on.append(not span.closed and cue is None and opens)
@@ -311,14 +313,28 @@ def _reporting_verb(
     return None
 
 
-def _evidence(document: Document, span: QuoteSpan, focus: _Focus) -> str:
-    """Return the sentences a quote and its attribution sit in (cut at a readable length)."""
-    first = focus.sentence_at(span.paragraph, span.start)
-    last = focus.sentence_at(span.paragraph, max(span.start, span.end - 1))
-    start = max(first.start if first else span.start, span.start - EVIDENCE_CONTEXT_CHARS)
-    end = min(last.end if last else span.end, span.end + EVIDENCE_CONTEXT_CHARS)
-    text = " ".join(document.paragraphs[span.paragraph][start:end].split())
-    return text if len(text) <= MAX_EVIDENCE_CHARS else text[: MAX_EVIDENCE_CHARS - 1] + "…"
+def _evidence(document: Document, span: QuoteSpan, before_start: int, after_end: int) -> str:
+    """Return the sentence a quote sits in with its attribution (cut at a readable length).
+
+    From the end of the sentence before the quote (not past the quote before it) to the end of
+    the sentence that carries on after it (not into the next quote).
+    """
+    text = document.paragraphs[span.paragraph]
+    low = max(before_start, span.start - EVIDENCE_CONTEXT_CHARS)
+    ends = list(_EVIDENCE_END.finditer(text, low, span.start))
+    start = ends[-1].end() if ends else (low if low == before_start else span.start)
+    end = span.end
+    if not span.text.endswith(SENTENCE_MARKS):
+        stop = _EVIDENCE_END.search(
+            text, span.end, min(after_end, span.end + EVIDENCE_CONTEXT_CHARS)
+        )
+        end = stop.end() if stop else span.end
+    evidence = " ".join(text[start:end].split())
+    return (
+        evidence
+        if len(evidence) <= MAX_EVIDENCE_CHARS
+        else evidence[: MAX_EVIDENCE_CHARS - 1] + "…"
+    )
 
 
 def _named_before(

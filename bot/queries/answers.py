@@ -40,6 +40,8 @@ class Section:
     name: str
     value: Rich
     inline: bool = False
+    spoiler: bool = False
+    """The value tells race results: hidden behind spoiler tags where a server asks for it."""
 
 
 @dataclass(frozen=True, slots=True)

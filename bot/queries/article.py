@@ -75,7 +75,9 @@ async def article(services: Services, id: int) -> Answer:
 
     sections = chunk_sections("Line-ups", [Text.of(f"#{g.car} ", g.line(names)) for g in groups])
     sections += chunk_sections(
-        "Results", [Text.of(f"{e.heading}: ", r.line(result_names)) for e, r in shown_results]
+        "Results",
+        [Text.of(f"{e.heading}: ", r.line(result_names)) for e, r in shown_results],
+        spoiler=True,
     )
     sections += chunk_sections("Quotes", [_quote_line(row) for row in quotes])
     for kind, heading in ENTITY_HEADINGS.items():

@@ -24,7 +24,7 @@ from bot.queries.quotes import quote
 from bot.queries.results import results
 from bot.queries.schedule import calendar_ics, next_weekend, schedule
 from bot.queries.search import search
-from bot.queries.server import change, show_settings, update_settings, zone_names
+from bot.queries.server import change, set_channel, show_settings, update_settings, zone_names
 from bot.queries.team import team
 from bot.services import Services
 
@@ -116,7 +116,7 @@ async def _schedule_ics(services: Services) -> Answer:
 
 async def _config_channel(services: Services, guild_id: int, channel: int) -> Answer:
     """Post reminders and the quote of the day in a channel."""
-    return await update_settings(services, guild_id, channel_id=channel)
+    return await set_channel(services, guild_id, channel)
 
 
 async def _config_news(services: Services, guild_id: int, channel: int | None = None) -> Answer:
@@ -149,6 +149,11 @@ async def _config_qotd(services: Services, guild_id: int, at: str) -> Answer:
     return await change(services, guild_id, "qotd_time", at)
 
 
+async def _config_spoilers(services: Services, guild_id: int, state: str) -> Answer:
+    """Hide race results behind spoiler tags in this server, or show them."""
+    return await change(services, guild_id, "spoilers", state)
+
+
 async def _config_events(services: Services, guild_id: int, state: str) -> Answer:
     """Keep Discord server events for upcoming race sessions (on), or none (off)."""
     wanted = state.strip().casefold()
@@ -178,7 +183,7 @@ CATALOGUE: tuple[Command, ...] = (
         FACTS,
         "/lineup car:31",
         (
-            Option("car", "Car number, e.g. 31 or 01", complete="car"),
+            Option("car", "Car number, e.g. 31 or 01", complete="lineup_car"),
             Option("team", "Team name (lists each of its cars)", complete="team"),
             _season(),
             Option("event", "Event name, e.g. Rolex 24", complete="event"),
@@ -308,7 +313,7 @@ CATALOGUE: tuple[Command, ...] = (
         "A role to ping for reminders (empty: none).",
         _config_role,
         SERVER,
-        "/config role role:@Race fans",
+        "/config role role:@Fans",
         (Option("role", "The role to ping; leave empty to never ping", "role"),),
         guild=True,
     ),
@@ -354,6 +359,15 @@ CATALOGUE: tuple[Command, ...] = (
         SERVER,
         "/config qotd at:09:00",
         (Option("at", "Local time, 24-hour HH:MM (e.g. 09:00), or off", required=True),),
+        guild=True,
+    ),
+    Command(
+        "config spoilers",
+        "Hide race results behind spoiler tags (on) or show them (off).",
+        _config_spoilers,
+        SERVER,
+        "/config spoilers state:on",
+        (Option("state", "on: results behind spoiler tags; off: shown", required=True),),
         guild=True,
     ),
     Command("about", "Version, articles, facts, latency and uptime.", about, ABOUT, "/about"),

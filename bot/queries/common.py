@@ -16,6 +16,8 @@ from bot.text import clip, fold
 FIELD_NAME_LIMIT = 256
 FIELD_VALUE_LIMIT = 1024
 CONTINUED = " (cont.)"
+SPOILER_ROOM = 4
+"""Characters a renderer may add around a result section's value (Discord's `||…||`)."""
 
 _CAR_INPUT = re.compile(
     r"^\s*(?:(?:car|no|nr|num|number)\.?\s*)?#?\s*(\d{1,3})(?![\d:.])", re.IGNORECASE
@@ -76,29 +78,35 @@ def join_names(names: Iterable[str]) -> str:
     return ", ".join(names)
 
 
-def chunk_sections(name: str, lines: Iterable[Rich], *, inline: bool = False) -> list[Section]:
-    """Pack lines into sections of at most 1024 characters; later ones are marked (cont.)."""
+def chunk_sections(
+    name: str, lines: Iterable[Rich], *, inline: bool = False, spoiler: bool = False
+) -> list[Section]:
+    """Pack lines into sections of at most 1024 characters; later ones are marked (cont.).
+
+    `spoiler` marks them as race results (room is left for the spoiler tags).
+    """
+    limit = FIELD_VALUE_LIMIT - SPOILER_ROOM if spoiler else FIELD_VALUE_LIMIT
     sections: list[Section] = []
     current: list[Rich] = []
     size = 0
     for raw in lines:
-        line = clip_rich(raw, FIELD_VALUE_LIMIT)
+        line = clip_rich(raw, limit)
         extra = len(line) + (1 if current else 0)
-        if current and size + extra > FIELD_VALUE_LIMIT:
-            sections.append(_section(name, current, len(sections), inline))
+        if current and size + extra > limit:
+            sections.append(_section(name, current, len(sections), inline, spoiler))
             current, size = [], 0
             extra = len(line)
         current.append(line)
         size += extra
     if current:
-        sections.append(_section(name, current, len(sections), inline))
+        sections.append(_section(name, current, len(sections), inline, spoiler))
     return sections
 
 
-def _section(name: str, lines: list[Rich], number: int, inline: bool) -> Section:
+def _section(name: str, lines: list[Rich], number: int, inline: bool, spoiler: bool) -> Section:
     """Build one chunk of a long list."""
     title = name if number == 0 else f"{name}{CONTINUED}"
-    return Section(clip(title, FIELD_NAME_LIMIT), join_lines(lines), inline=inline)
+    return Section(clip(title, FIELD_NAME_LIMIT), join_lines(lines), inline=inline, spoiler=spoiler)
 
 
 def join_lines(lines: Iterable[Rich]) -> Rich:

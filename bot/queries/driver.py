@@ -131,7 +131,7 @@ class DriverRecord:
         if self.more_results:
             earlier = plural(self.more_results, "earlier result")
             lines.append(f"…and {earlier}: see /results driver.")
-        sections += chunk_sections("Results", lines)
+        sections += chunk_sections("Results", lines, spoiler=True)
         sections.append(Section("Quotes", str(self.quotes), inline=True))
         if self.mention:
             cite = f"{self.mention.headline} ({short_cite(self.mention)})"

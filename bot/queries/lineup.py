@@ -373,9 +373,13 @@ async def _team_filter(services: Services, team: str) -> TeamFilter | Answer:
     return TeamFilter((resolution.entity_id,), resolution.name, (resolution.name,))
 
 
-_LINEUP_CARS_SQL = "SELECT DISTINCT l.car FROM lineups l WHERE {where}"
+_LINEUP_CARS_SQL = (
+    "SELECT DISTINCT l.car FROM lineups l"
+    " WHERE l.car IN (SELECT value FROM json_each(?)) AND {where}"
+)
 _TEAMS_WITH_LINEUPS_SQL = (
-    "SELECT DISTINCT t.name FROM lineups l JOIN entities t ON t.id = l.team_id"
+    "SELECT t.name FROM entities t WHERE t.kind = 'team'"
+    " AND EXISTS (SELECT 1 FROM lineups l WHERE l.team_id = t.id)"
 )
 
 
@@ -607,13 +611,19 @@ async def _cars_with_lineups(services: Services, cars: list[str], teams: TeamFil
 
     When none has, suggest the most mentioned cars that have.
     """
-    where, params = (teams.where, teams.ids) if teams.ids else (EVERY, ())
-    rows = await services.store.fetchall(_LINEUP_CARS_SQL.format(where=where), params)
-    known = {row[0] for row in rows}
-    kept = [car for car in cars if car in known]
+    kept = await _with_lineups(services.store, cars, teams)
     if not kept:
-        kept = [car for car in await car_suggestions(services, "") if car in known]
+        kept = await _with_lineups(services.store, await car_suggestions(services, ""), teams)
     return kept[:SUGGESTED_CARS]
+
+
+async def _with_lineups(store: Store, cars: list[str], teams: TeamFilter) -> list[str]:
+    """Return the cars (in the order given) that have line-ups of the teams asked."""
+    where, params = (teams.where, teams.ids) if teams.ids else (EVERY, ())
+    sql = _LINEUP_CARS_SQL.format(where=where)
+    rows = await store.fetchall(sql, (json.dumps(cars), *params))
+    known = {row[0] for row in rows}
+    return [car for car in cars if car in known]
 
 
 async def _seasons(store: Store, number: str, where: str, params: tuple[object, ...]) -> list[str]:

@@ -79,6 +79,7 @@ KIND_ALIASES: dict[str, str] = {
     "people": "person",
     "team": "team",
     "car": "car",
+    "lineup_car": "lineup_car",
     "event": "event",
 }
 
@@ -109,6 +110,9 @@ _CARS_SQL = (
     " UNION ALL SELECT car, article_id FROM results WHERE car IS NOT NULL"
     ") GROUP BY car"
 )
+_LINEUP_CARS_SQL = "SELECT car, count(DISTINCT article_id) AS n FROM lineups GROUP BY car"
+CAR_KINDS = frozenset({"car", "lineup_car"})
+"""Kinds indexed by car number: every car, or the cars with line-ups."""
 _SIGNATURE_SQL = (
     "SELECT (SELECT count(*) FROM entities), (SELECT count(*) FROM entity_aliases),"
     " (SELECT count(*) FROM articles), (SELECT max(id) FROM articles),"
@@ -142,7 +146,7 @@ def canonical_kind(kind: str) -> str:
 
 def query_key(kind: str, text: str) -> str:
     """Fold user input the way the index keys are folded (car numbers normalised)."""
-    if kind == "car":
+    if kind in CAR_KINDS:
         return normalize_car(text) or fold(text).lstrip("#")
     return fold(text)
 
@@ -425,7 +429,9 @@ class KindIndex:
             if len(key) + SHORT_KEY_SLACK < len(query) and fuzz.ratio(query, key) < FUZZY_CUTOFF:
                 continue
             owner = self.owners[candidates[at]]
-            best[owner] = max(best.get(owner, 0.0), float(score), _word_score(query, key))
+            if score < RESOLVE_CUTOFF:  # a slip in a short word: compare whole words too
+                score = max(score, _word_score(query, key))
+            best[owner] = max(best.get(owner, 0.0), float(score))
         ranked = sorted(best.items(), key=lambda item: (-item[1], self._order(item[0])))
         return ranked[:limit]
 
@@ -552,7 +558,10 @@ async def name_index(store: Store, kind: str) -> KindIndex:
     cached = await _current_indexes(store)
     build = cached.kinds.get(kind)
     if build is None:
-        source = _build_cars(store) if kind == "car" else _build_entities(store, kind)
+        if kind in CAR_KINDS:
+            source = _build_cars(store, lineups_only=kind == "lineup_car")
+        else:
+            source = _build_entities(store, kind)
         build = asyncio.ensure_future(source)
         cached.kinds[kind] = build
     try:
@@ -601,14 +610,15 @@ def _display_names(
     return names
 
 
-async def _build_cars(store: Store) -> KindIndex:
-    """Index the car numbers named in line-ups, results and car entities."""
+async def _build_cars(store: Store, *, lineups_only: bool = False) -> KindIndex:
+    """Index the car numbers of line-ups, results and car entities (or of line-ups only)."""
     counts: Counter[str] = Counter()
-    for car, articles in await store.fetchall(_CARS_SQL):
+    for car, articles in await store.fetchall(_LINEUP_CARS_SQL if lineups_only else _CARS_SQL):
         number = normalize_car(car) or car
         counts[number] += int(articles)
-    for (name,) in await store.fetchall("SELECT name FROM entities WHERE kind = 'car'"):
-        counts[normalize_car(name) or name] += 0
+    if not lineups_only:
+        for (name,) in await store.fetchall("SELECT name FROM entities WHERE kind = 'car'"):
+            counts[normalize_car(name) or name] += 0
     cars = sorted(counts)
     owners = [-(i + 1) for i in range(len(cars))]
     return KindIndex(
@@ -635,7 +645,7 @@ async def resolve(services: Services, kind: str, text: str, *, exact: bool = Fal
     """
     kind = canonical_kind(kind)
     index = await name_index(services.store, kind)
-    return index.resolve(query_key(kind, text), exact_only=exact or kind == "car")
+    return index.resolve(query_key(kind, text), exact_only=exact or kind in CAR_KINDS)
 
 
 async def event_matcher_for(services: Services, text: str) -> EventMatcher:

@@ -54,6 +54,8 @@ _COUNT_MATCHES_SQL = (
     "SELECT count(*) FROM (SELECT 1 FROM quotes_fts WHERE quotes_fts MATCH ? LIMIT ?)"
 )
 _WORD = re.compile(r"\w+")
+_IN_ARTICLES_ABOUT = "q.article_id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+_COUNT_IN_ARTICLES_SQL = "SELECT count(*) FROM quotes q WHERE {where}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +177,23 @@ async def _about(store: Store, about: str, speaker_id: int | None) -> tuple[list
     return [_found(row, score) for score, row in ranked[:SHOWN_QUOTES]], len(ranked)
 
 
+async def _in_articles_about(
+    store: Store, about: str, speaker_id: int | None
+) -> tuple[list[FoundQuote], int]:
+    """Return the quotes (by a speaker) in the articles whose headline has every word."""
+    words = _words(about)
+    if not words:
+        return [], 0
+    match = "{title} : (" + " AND ".join(f'"{word}"*' for word in words) + ")"
+    where = _IN_ARTICLES_ABOUT + (" AND q.speaker_id = ?" if speaker_id is not None else "")
+    params: tuple[object, ...] = (match, speaker_id) if speaker_id is not None else (match,)
+    rows = await _rows(store, where, params, SHOWN_QUOTES)
+    if not rows:
+        return [], 0
+    counted = await store.fetchone(_COUNT_IN_ARTICLES_SQL.format(where=where), params)
+    return [_found(row) for row in rows], int(counted[0]) if counted else len(rows)
+
+
 async def _close(store: Store, words: list[str], speaker_id: int | None) -> list[Any]:
     """Return quotes to score for close spellings: with some words, else the speaker's latest."""
     some = " OR ".join(f'"{word}"*' for word in words)
@@ -219,8 +238,12 @@ async def quote(
                 "speaker", speaker, resolution.suggestions, several=resolution.ambiguous
             )
         speaker_id, who = resolution.entity_id, resolution.name
+    from_articles = False
     if about:
         found, total = await _about(services.store, about, speaker_id)
+        if not found:
+            found, total = await _in_articles_about(services.store, about, speaker_id)
+            from_articles = bool(found)
     elif speaker_id is not None:
         found, total = await _by_speaker(services.store, speaker_id)
     else:
@@ -230,7 +253,13 @@ async def quote(
     if not found:
         asked = " about ".join(x for x in (who, about) if x) or "any"
         return not_found("quote", asked, [])
-    return _answer(found, total, who, about, random_pick=not (speaker or about))
+    answer = _answer(found, total, who, about, random_pick=not (speaker or about))
+    if from_articles:
+        answer.description = (
+            f"No quote says “{about}”; these are from the articles about it. " + answer.description
+        )
+        answer.data["from_articles_about"] = True
+    return answer
 
 
 def _answer(
@@ -255,7 +284,7 @@ def _answer(
         )
     return Answer(
         title=title,
-        description="" if random_pick else _count_text(total, len(shown)),
+        description="" if random_pick else _count_text(total, len(shown), bool(about)),
         sections=[q.section() for q in shown],
         sources=citations.sources(),
         data={
@@ -267,9 +296,10 @@ def _answer(
     )
 
 
-def _count_text(total: int, shown: int) -> str:
+def _count_text(total: int, shown: int, ranked: bool = True) -> str:
     """Say how many quotes were found (1,000+ past the count limit) and how many more there are."""
+    order = "best first" if ranked else "latest first"
     if total > COUNT_LIMIT:
-        return f"{COUNT_LIMIT:,}+ quotes found; showing {shown}, best first, and many more."
+        return f"{COUNT_LIMIT:,}+ quotes found; showing {shown}, {order}, and many more."
     more = f", and {total - shown:,} more" if total > shown else ""
-    return f"{plural(total, 'quote')} found; showing {shown}, best first{more}."
+    return f"{plural(total, 'quote')} found; showing {shown}, {order}{more}."

@@ -326,7 +326,8 @@ def results_sections(groups: list[EventResults], names: Spellings) -> list[Secti
     """Return one section per event (long events split over several)."""
     sections: list[Section] = []
     for group in groups:
-        sections += chunk_sections(group.heading, [r.line(names) for r in group.results])
+        lines = [r.line(names) for r in group.results]
+        sections += chunk_sections(group.heading, lines, spoiler=True)
     return sections
 
 

@@ -44,8 +44,7 @@ _FLOOR_SQL = (
 )
 """The id of the oldest match ranked, when there are more than RANKED_MATCHES."""
 _SEARCH_SQL = (
-    "SELECT a.id AS article_id, a.title, a.published, bm25(articles_fts, ?, ?) AS score,"
-    " length(a.body) AS size"
+    "SELECT a.id AS article_id, a.title, a.published, bm25(articles_fts, ?, ?) AS score"
     " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
     " WHERE articles_fts MATCH ? AND articles_fts.rowid >= ?"
     " ORDER BY score, a.published DESC LIMIT ?"
@@ -55,8 +54,10 @@ _SNIPPET_SQL = (
     "SELECT snippet(articles_fts, 1, ?, ?, '…', ?) FROM articles_fts"
     " WHERE articles_fts MATCH ? AND articles_fts.rowid = ?"
 )
+SNIPPET_FTS_MAX_PARAGRAPHS = 60
 SNIPPET_FTS_MAX_CHARS = 20_000
-"""Bodies up to this long get FTS5's snippet(); longer ones a window around the first match."""
+"""Articles with fewer paragraphs than this, none longer than this, get FTS5's snippet();
+longer ones a window around the first match (snippet() costs more than the text's length)."""
 SNIPPET_BEFORE_CHARS = 60
 SNIPPET_AFTER_CHARS = 140
 """The window of a long article's snippet: characters before and after its first match."""
@@ -107,19 +108,55 @@ async def _run(store: Store, match: str) -> list[dict[str, Any]]:
     return rows
 
 
-async def _snippet(store: Store, match: str, article_id: int, size: int = 0) -> str:
+async def _snippet(store: Store, match: str, article_id: int) -> str:
     """Return the text around an article's matches (marked), for one hit.
 
-    FTS5's snippet() weighs every window of the whole body, which grows faster than the body
-    (a 1 MB article took seconds); a long article gets a window around its first match.
+    FTS5's snippet() weighs every window of the whole body, which costs more than the body's
+    length (a 1 MB article took seconds); a long article gets a window of its first matching
+    paragraph instead, found without reading the rest.
     """
-    if size > SNIPPET_FTS_MAX_CHARS:
-        row = await store.fetchone("SELECT body FROM articles WHERE id = ?", (article_id,))
-        phrases = _PHRASE.findall(match) or _WORD.findall(match)
-        return window_snippet(row[0] if row else "", phrases)
+    if await _long(store, article_id):
+        return await _paragraph_snippet(store, match, article_id)
     params = (MARK_OPEN, MARK_CLOSE, SNIPPET_TOKENS, match, article_id)
     row = await store.fetchone(_SNIPPET_SQL, params)
     return row[0] if row and row[0] else ""
+
+
+async def _long(store: Store, article_id: int) -> bool:
+    """Tell whether an article is too long for FTS5's snippet(): many or long paragraphs."""
+    row = await store.fetchone(
+        "SELECT max(idx) FROM paragraphs WHERE article_id = ?", (article_id,)
+    )
+    last = row[0] if row else None
+    if last is None:
+        return False
+    if last + 1 > SNIPPET_FTS_MAX_PARAGRAPHS:
+        return True
+    row = await store.fetchone(
+        "SELECT max(length(text)) FROM paragraphs WHERE article_id = ?", (article_id,)
+    )
+    return bool(row and row[0] and row[0] > SNIPPET_FTS_MAX_CHARS)
+
+
+async def _paragraph_snippet(store: Store, match: str, article_id: int) -> str:
+    """Return a window of the first paragraph with a word of the query (else the first)."""
+    phrases = _PHRASE.findall(match) or _WORD.findall(match)
+    words = list(dict.fromkeys(w for phrase in phrases for w in _WORD.findall(phrase)))
+    likes = " OR ".join("text LIKE ? ESCAPE '\\'" for _ in words) or "1"
+    row = await store.fetchone(
+        f"SELECT text FROM paragraphs WHERE article_id = ? AND ({likes})"  # noqa: S608
+        " ORDER BY idx LIMIT 1",
+        (article_id, *(f"%{_like_escape(w)}%" for w in words)),
+    )
+    if row is None:
+        row = await store.fetchone(
+            "SELECT text FROM paragraphs WHERE article_id = ? ORDER BY idx LIMIT 1", (article_id,)
+        )
+    return window_snippet(row[0] if row else "", phrases)
+
+
+def _like_escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def query_tiers(text: str) -> list[tuple[str, str]]:
@@ -151,7 +188,7 @@ async def _ranked(store: Store, tiers: list[tuple[str, str]]) -> tuple[list[Any]
             break
     hits = list(rows.values())[:MAX_HITS]
     for hit in hits:
-        hit["snip"] = await _snippet(store, hit["match"], hit["article_id"], hit["size"] or 0)
+        hit["snip"] = await _snippet(store, hit["match"], hit["article_id"])
     return hits, mode, match
 
 

@@ -14,6 +14,7 @@ from bot.queries.common import (
     seasons_text,
 )
 from bot.queries.inline import Rich, Text
+from bot.queries.makes import find_make
 from bot.queries.names import event_names, resolve
 from bot.services import Services
 from bot.text import plural
@@ -27,8 +28,15 @@ TEAM_RESULT_ROWS = 30
 
 
 async def team(services: Services, name: str) -> Answer:
-    """Show a team's cars (each line-up by season), drivers and results."""
-    resolution = await resolve(services, "team", name)
+    """Show a team's cars (each line-up by season), drivers and results; for a make, its teams."""
+    exact = await resolve(services, "team", name, exact=True)
+    make = None if exact.found else await find_make(services.store, name)
+    if make is not None and make.team_ids:
+        answer = await lineups.lineup(services, team=name)
+        answer.suggestions = list(make.team_names)
+        answer.description += "\nAsk /team name: with one of them for its drivers and results."
+        return answer
+    resolution = exact if exact.found else await resolve(services, "team", name)
     if resolution.entity_id is None or resolution.name is None:
         return unresolved("team", name, resolution.suggestions, several=resolution.ambiguous)
     team_id, full_name = resolution.entity_id, resolution.name
@@ -65,7 +73,7 @@ async def team(services: Services, name: str) -> Answer:
     ]
     if more_results > 0:
         result_lines.append(f"…and {plural(more_results, 'earlier result')}: see /results.")
-    sections += chunk_sections("Results", result_lines)
+    sections += chunk_sections("Results", result_lines, spoiler=True)
     return Answer(
         title=full_name,
         description=_counts_text(

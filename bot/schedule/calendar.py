@@ -509,9 +509,10 @@ def import_ics(data: bytes, calendar: Calendar) -> ImportReport:
         raise ValueError(f"not a valid iCalendar file: {_one_line(exc)}") from exc
     report = ImportReport(calendar)
     merger = _Merger(calendar, report)
+    floating_tz = _calendar_zone(parsed, report)
     for component, occurrence in _occurrences(parsed, report):
         try:
-            item = _read_vevent(component, occurrence)
+            item = _read_vevent(component, occurrence, floating_tz)
         except (ValueError, OSError, OverflowError) as exc:
             uid = str(component.get("uid", "?"))
             report.skipped.append(f"{uid}: {_one_line(exc)}")
@@ -641,7 +642,22 @@ def _start_of(component: icalendar.cal.Component) -> datetime | date:
     return value
 
 
-def _read_vevent(component: icalendar.cal.Component, occurrence: str | None) -> _IcsSession:
+def _calendar_zone(parsed: icalendar.Calendar, report: ImportReport) -> str:
+    """Return the zone of floating times: the calendar's X-WR-TIMEZONE, else UTC."""
+    name = str(parsed.get("X-WR-TIMEZONE", "")).strip()
+    if not name:
+        return DEFAULT_IMPORT_TZ
+    try:
+        _zone(name, "X-WR-TIMEZONE")
+    except ValueError as exc:
+        report.warnings.append(f"{exc}; floating times read as {DEFAULT_IMPORT_TZ}")
+        return DEFAULT_IMPORT_TZ
+    return name
+
+
+def _read_vevent(
+    component: icalendar.cal.Component, occurrence: str | None, floating_tz: str
+) -> _IcsSession:
     uid = str(component.get("uid", "")).removesuffix(ICS_UID_DOMAIN)
     if not uid:
         raise ValueError("no UID")
@@ -649,13 +665,15 @@ def _read_vevent(component: icalendar.cal.Component, occurrence: str | None) -> 
         uid = f"{uid}-{occurrence}"
     start = _start_of(component)
     summary = str(component.get("summary", uid))
-    tz_name = str(component.get(X_TZ, "")) or _tz_name_of(start)
+    tz_name = str(component.get(X_TZ, "")) or _tz_name_of(start, floating_tz)
     zone = _zone(tz_name, f"{X_TZ}" if component.get(X_TZ) else "time zone")
     if isinstance(start, datetime) and start.tzinfo is None:
         start = start.replace(tzinfo=zone)
     kind = str(component.get(X_KIND, "")) or _guess_kind(summary)
     if kind not in SESSION_KINDS:
-        raise ValueError(f"unknown session kind {kind!r}")
+        raise ValueError(
+            f"{X_KIND}: expected one of {', '.join(SESSION_KINDS)}, got {kind[:MAX_SHOWN_CHARS]!r}"
+        )
     year = _int(component, X_SEASON) or _day_of(start).year
     aliases = str(component.get(X_ALIASES, ""))
     ends = str(component.get(X_ENDS, ""))
@@ -670,10 +688,19 @@ def _read_vevent(component: icalendar.cal.Component, occurrence: str | None) -> 
         season=year,
         round=_int(component, X_ROUND),
         aliases=tuple(a for a in aliases.split("|") if a),
-        ends=date.fromisoformat(ends) if ends else None,
+        ends=_ics_date(ends, X_ENDS) if ends else None,
     )
     session = Session(uid=uid, kind=cast(SessionKind, kind), start=start)
     return _IcsSession(event, str(component.get(X_SERIES, "")) or DEFAULT_SERIES, session)
+
+
+def _ics_date(text: str, key: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{key}: expected a date (YYYY-MM-DD), got {text[:MAX_SHOWN_CHARS]!r}"
+        ) from None
 
 
 PLAIN_EVENT_SUFFIX = "-event"
@@ -694,10 +721,13 @@ def _day_of(start: date) -> date:
     return start.date() if isinstance(start, datetime) else start
 
 
-def _tz_name_of(start: date) -> str:
-    tzinfo = start.tzinfo if isinstance(start, datetime) else None
-    key = getattr(tzinfo, "key", None)
-    return key if isinstance(key, str) else DEFAULT_IMPORT_TZ
+def _tz_name_of(start: date, floating_tz: str) -> str:
+    if not isinstance(start, datetime):
+        return floating_tz
+    key = getattr(start.tzinfo, "key", None)
+    if isinstance(key, str):
+        return key
+    return floating_tz if start.tzinfo is None else DEFAULT_IMPORT_TZ
 
 
 def _guess_kind(summary: str) -> str:

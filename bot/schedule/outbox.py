@@ -566,12 +566,14 @@ async def drop_post(store: Store, key: PostKey, reason: str) -> None:
 async def recover_sending(store: Store, shards: Shards = ALL_SHARDS) -> int:
     """Put back posts left 'sending' by a process that died mid-delivery; return how many.
 
-    They go out again with the same nonce, so Discord drops a repeat of one that did arrive.
+    The cut-short attempt counts: a post tried before is looked for in its channel before it
+    goes out again (Discord drops a repeated nonce for a few minutes only).
     """
     where, params = shards.sql()
     async with store.transaction() as db:
         cur = await db.execute(
-            f"UPDATE outbox SET status = 'pending' WHERE status = 'sending' AND {where}",  # noqa: S608
+            "UPDATE outbox SET status = 'pending', attempts = attempts + 1,"  # noqa: S608
+            f" last_error = 'interrupted: may have arrived' WHERE status = 'sending' AND {where}",
             params,
         )
         count = cur.rowcount

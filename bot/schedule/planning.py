@@ -7,9 +7,9 @@ Rules, so a user can predict what the bot posts:
 * Countdowns: one per followed session and lead. A lead of whole days keeps the wall-clock
   time at the venue (7 days before a 13:40 start is 13:40 local a week earlier, whatever DST
   did meanwhile); a shorter lead is exact elapsed time.
-* Date-only sessions (no published start time) get only their whole-day leads, counted from
-  the venue's local midnight of the session day; hour leads are skipped, since counting
-  down to an invented time would be wrong.
+* Date-only sessions (no published start time) get only their whole-day leads, posted at
+  09:00 in the server's time zone on the day the lead lands on (race day itself for none);
+  hour leads are skipped, since counting down to an invented time would be wrong.
 * Quote of the day: at the server's local `qotd_time` each day, planned a couple of days ahead.
 """
 
@@ -28,6 +28,8 @@ DEFAULT_LEADS = (timedelta(days=7), timedelta(days=1), timedelta(hours=1))
 DEFAULT_SESSION_KINDS = ("race",)
 PREVIEW_WEEKDAY = 0  # Monday
 PREVIEW_LOCAL_TIME = time(9, 0)
+DATE_ONLY_LOCAL_TIME = time(9, 0)
+"""When a date-only session's countdowns go out, in the server's time zone."""
 QOTD_PLAN_DAYS = 2
 QUOTE_REPEAT_WINDOW = timedelta(days=60)
 ONE_DAY = timedelta(days=1)
@@ -185,7 +187,7 @@ def countdown_posts(settings: GuildSettings, event: Event, session: Session) -> 
     """Return one countdown per lead before a session (hour leads skipped when date-only)."""
     posts = []
     for lead in settings.leads:
-        due = countdown_due(session, event.zone, lead)
+        due = countdown_due(session, event.zone, lead, server=settings.zone)
         if due is None:
             continue
         posts.append(
@@ -201,8 +203,14 @@ def countdown_posts(settings: GuildSettings, event: Event, session: Session) -> 
     return posts
 
 
-def countdown_due(session: Session, venue: ZoneInfo, lead: timedelta) -> datetime | None:
-    """Return when a countdown `lead` before the session is due, or None when it cannot be."""
+def countdown_due(
+    session: Session, venue: ZoneInfo, lead: timedelta, *, server: ZoneInfo | None = None
+) -> datetime | None:
+    """Return when a countdown `lead` before the session is due, or None when it cannot be.
+
+    A date-only session's countdown goes out at DATE_ONLY_LOCAL_TIME in the server's zone
+    (the venue's when none is given) on the day `lead` days before the session's day.
+    """
     whole_days = lead % ONE_DAY == NO_LEAD
     if isinstance(session.start, datetime):
         if whole_days:  # wall-clock arithmetic in the venue's zone
@@ -210,8 +218,8 @@ def countdown_due(session: Session, venue: ZoneInfo, lead: timedelta) -> datetim
         return session.start.astimezone(UTC) - lead
     if not whole_days:
         return None
-    midnight = datetime.combine(session.start - lead, time(0), venue)
-    return midnight.astimezone(UTC)
+    morning = datetime.combine(session.start - lead, DATE_ONLY_LOCAL_TIME, server or venue)
+    return morning.astimezone(UTC)
 
 
 def plan_qotd(settings: GuildSettings, start: datetime, days: int) -> list[PlannedPost]:

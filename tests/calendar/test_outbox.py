@@ -96,7 +96,7 @@ async def test_an_event_moved_by_a_day_moves_its_pending_posts_but_not_sent_ones
     store: Store, calendar: Calendar
 ):
     await planned_store(store, calendar, at("2024-03-01T00:00:00Z"))
-    sent_at = at("2024-03-09T05:00:00Z")
+    sent_at = at("2024-03-09T09:00:00Z")  # 09:00 server time (UTC) a week before
     [week_before] = await due_posts(store, sent_at)
     assert week_before.key[1:] == SEBRING_7D
     await mark_sent(store, week_before.key, 9, sent_at)
@@ -108,7 +108,7 @@ async def test_an_event_moved_by_a_day_moves_its_pending_posts_but_not_sent_ones
     assert report.moved == [(GUILD, "session:imsa-2024-r02-sebring-race", 86400)]
     assert report.added == [] and report.removed == []
     by_key = {p.key[1:]: p for p in await posts(store, GUILD)}
-    assert by_key[("session:imsa-2024-r02-sebring-race", 86400)].due == at("2024-03-16T04:00:00Z")
+    assert by_key[("session:imsa-2024-r02-sebring-race", 86400)].due == at("2024-03-16T09:00:00Z")
     sent = by_key[SEBRING_7D]
     assert (sent.status, sent.due, sent.message_id) == ("sent", sent_at, 9)
 

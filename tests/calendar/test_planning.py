@@ -43,15 +43,33 @@ def test_the_rolex_24_gets_a_week_a_day_and_an_hour_of_countdown(calendar: Calen
     assert preview.due == at("2024-01-22T09:00:00Z")  # Monday of race week, 09:00 server time
 
 
-def test_date_only_races_count_down_from_venue_midnight_across_the_march_dst_change(
+def test_date_only_races_count_down_at_nine_in_the_server_zone_across_the_march_dst_change(
     calendar: Calendar,
 ):
-    posts = plan_posts(GuildSettings(1, channel_id=10), calendar, start=SEASON_START)
+    utc = plan_posts(GuildSettings(1, channel_id=10), calendar, start=SEASON_START)
+    new_york = GuildSettings(2, channel_id=10, timezone="America/New_York")
+    eastern = plan_posts(new_york, calendar, start=SEASON_START)
     # Sebring, Sat 16 Mar 2024, time not published; clocks went forward on 10 Mar.
-    assert dues(posts, "session:imsa-2024-r02-sebring-race") == {
-        7 * 86400: at("2024-03-09T05:00:00Z"),  # midnight EST
-        86400: at("2024-03-15T04:00:00Z"),  # midnight EDT
+    assert dues(utc, "session:imsa-2024-r02-sebring-race") == {
+        7 * 86400: at("2024-03-09T09:00:00Z"),
+        86400: at("2024-03-15T09:00:00Z"),
     }
+    assert dues(eastern, "session:imsa-2024-r02-sebring-race") == {
+        7 * 86400: at("2024-03-09T14:00:00Z"),  # 09:00 EST
+        86400: at("2024-03-15T13:00:00Z"),  # 09:00 EDT
+    }
+
+
+def test_a_date_only_race_never_counts_down_in_the_servers_night(calendar: Calendar):
+    zones = ("America/New_York", "America/Los_Angeles", "Europe/Berlin", "Asia/Tokyo", "UTC")
+    for number, zone in enumerate(zones):
+        settings = GuildSettings(number, channel_id=10, timezone=zone)
+        for post in plan_posts(settings, calendar, start=SEASON_START):
+            session = calendar.session(post.session_uid or "")
+            if post.kind != "countdown" or session is None or session[1].timed:
+                continue
+            local = post.due.astimezone(settings.zone)
+            assert (local.hour, local.minute) == (9, 0), (zone, post.key)
 
 
 def test_road_america_counts_down_to_the_published_eastern_start(calendar: Calendar):

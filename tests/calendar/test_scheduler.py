@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import replace
 from datetime import time
@@ -258,9 +259,9 @@ async def test_an_imported_calendar_change_moves_the_armed_posts(store: Store, c
     await save_settings(store, SETTINGS, clock.now())
     scheduler = PostScheduler(store, calendar, inbox.deliver, clock)
     await scheduler.start()
-    assert await next_due(store) == at("2024-03-09T05:00:00Z")
+    assert await next_due(store) == at("2024-03-09T09:00:00Z")
     await scheduler.set_calendar(_move(calendar, "imsa-2024-r02-sebring", 1))
-    assert await next_due(store) == at("2024-03-10T05:00:00Z")
+    assert await next_due(store) == at("2024-03-10T09:00:00Z")
     await scheduler.stop()
 
 
@@ -289,8 +290,11 @@ async def test_an_adapter_that_raises_does_not_stop_the_others(store: Store, cal
     await scheduler.start()
     await scheduler.stop()
     assert sorted(calls) == [1, 2]
-    states = {p.guild_id: p.status for p in await posts(store) if p.due == clock.now()}
-    assert states == {1: "pending", 2: "sent"}
+    states = {
+        p.guild_id: (p.status, p.attempts) for p in await posts(store) if p.due == clock.now()
+    }
+    # Guild 1's attempt failed and counts: it is looked for in its channel before a retry.
+    assert states == {1: ("pending", 1), 2: ("sent", 0)}
 
 
 def test_each_post_has_its_own_stable_discord_nonce(calendar: Calendar):
@@ -306,3 +310,55 @@ def test_each_post_has_its_own_stable_discord_nonce(calendar: Calendar):
     ]
     assert len(set(nonces)) == len(planned)
     assert all(len(n) <= 25 for n in nonces)
+
+
+async def test_a_post_whose_attempt_may_have_arrived_is_looked_for_before_a_resend(
+    store: Store, calendar: Calendar
+):
+    clock = SetClock("2024-01-20T18:40:00Z")  # the Rolex 24's 7-day reminder is due
+    await save_settings(store, SETTINGS, at("2024-01-01T00:00:00Z"))
+    attempts: list[str] = []
+
+    async def hangs_up(outgoing: OutgoingPost) -> DeliveryResult:
+        attempts.append(outgoing.nonce)
+        raise ConnectionResetError("the connection dropped before Discord answered")
+
+    first = PostScheduler(store, calendar, hangs_up, clock)
+    await first.start()
+    await asyncio.sleep(0.1)  # the wake-up armed at start runs (and finds nothing) before stop
+    await first.stop()
+    assert len(attempts) == 1
+
+    looked_for: list[str] = []
+
+    async def found_in_channel(outgoing: OutgoingPost) -> int | None:
+        looked_for.append(outgoing.nonce)
+        return 4242
+
+    async def must_not_send(outgoing: OutgoingPost) -> DeliveryResult:
+        raise AssertionError("sent twice")
+
+    clock.set("2024-01-20T19:05:00Z")  # 25 minutes later: Discord's nonce window has passed
+    second = PostScheduler(store, calendar, must_not_send, clock, find_sent=found_in_channel)
+    await second.start()
+    await second.stop()
+    assert looked_for == attempts
+    (post,) = [p for p in await posts(store) if p.due == at("2024-01-20T18:40:00Z")]
+    assert (post.status, post.message_id) == ("late", 4242)
+
+
+async def test_a_refused_attempt_is_sent_again_without_looking(store: Store, calendar: Calendar):
+    clock = SetClock("2024-01-20T18:40:00Z")
+    await save_settings(store, SETTINGS, at("2024-01-01T00:00:00Z"))
+    inbox = Inbox([DeliveryResult.rate_limited(1.0, "429 for 1 s")])  # Discord refused it
+    looked_for: list[str] = []
+
+    async def find_sent(outgoing: OutgoingPost) -> int | None:
+        looked_for.append(outgoing.nonce)
+        return None
+
+    scheduler = PostScheduler(store, calendar, inbox.deliver, clock, find_sent=find_sent)
+    await scheduler.start()
+    await run_until(scheduler, clock, "2024-01-20T19:00:00Z")
+    await scheduler.stop()
+    assert len(inbox.sent) == 1 and looked_for == []

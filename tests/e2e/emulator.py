@@ -59,6 +59,22 @@ error bodies. A message created with ``nonce`` and ``enforce_nonce`` (as discord
 created twice: the repeat gets the first message back (listed in ``emu.deduplicated``).
 Snowflake-typed options (user, channel, role, mentionable) come with Discord's ``resolved`` data.
 
+Discord's rules (held and modelled)
+-----------------------------------
+Every request the bot sends (User-Agent ``DiscordBot``) and every answer is validated against
+Discord's OpenAPI description (``SPEC_PATH``, see ``tests/e2e/openapi.py``); what breaks it is
+listed in ``emu.violations`` and fails the test (the ``held_to_discord`` fixture). Set
+``EMULATOR_DUMP=/path`` to append each offending answer to that file while debugging. Modelled
+by hand, as settings a test may change: ``emu.now()`` / ``emu.advance(seconds)`` (the emulator's
+clock), ``first_response_s`` (3 s, then ``10062 Unknown interaction``), ``token_lifetime_s``
+(15 min, then ``50027 Invalid Webhook Token``), ``nonce_window_s`` (5 min), ``bot_permissions``
+(app permissions; Mention Everyone decides whether a non-mentionable role is pinged, Manage
+Events guards scheduled events), ``rate_limits`` (off: counted and reported in
+``X-RateLimit-*`` headers; on: 429s, 5 messages / 5 s a channel) and ``global_limit`` (50/s).
+``invoke(..., permissions=)`` refuses a command whose ``default_member_permissions`` the member
+lacks (:class:`PermissionError`); ``new_interaction`` makes one without dispatching it;
+``update_role`` + ``dispatch_role_update`` change a role; ``emu.limited`` lists the 429s.
+
 Fidelity notes (things discord.py relies on)
 --------------------------------------------
 * JSON responses must carry ``Content-Type: application/json`` *exactly*: discord.py's
@@ -2074,12 +2090,12 @@ class Emulator:
     async def _list_messages(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
         self._channel_or_404(p["cid"])
         limit = max(1, min(100, int(rec.query.get("limit", 50))))
-        msgs = list(reversed(self.channel_messages(p["cid"])))
+        msgs = self.channel_messages(p["cid"])  # oldest first
+        if "after" in rec.query:  # the oldest `limit` after the id (newest first, as always)
+            msgs = [m for m in msgs if int(m["id"]) > int(rec.query["after"])][:limit]
         if "before" in rec.query:
             msgs = [m for m in msgs if int(m["id"]) < int(rec.query["before"])]
-        if "after" in rec.query:
-            msgs = [m for m in msgs if int(m["id"]) > int(rec.query["after"])]
-        return 200, [self._stored(m) for m in msgs[:limit]]
+        return 200, [self._stored(m) for m in list(reversed(msgs))[:limit]]
 
     def _stored(self, msg: Json) -> Json:
         """A message as reading it back shows it: Discord returns the nonce only on creation."""

@@ -195,6 +195,7 @@ async def test_registered_commands_fit_discord(shared: Emulator) -> None:
         "leads",
         "qotd",
         "events",
+        "spoilers",
         "news",
         "series",
     }
@@ -545,7 +546,7 @@ async def test_race_weekend_posts_arrive_once_in_order(
     assert first["_allowed_mentions"] == {"parse": []}
     # The fan-club role is set before the quote of the day (16:00Z) and the 2h reminder.
     role = await emu.invoke("config role", {"role": ROLE_ID})
-    # (The settings embed shows the role defused as "<@\u200b&id>": embeds never ping anyway.)
+    # (The settings embed shows the role as a pill, <@&id>: embeds never ping, mentions are off.)
     assert ROLE_ID in answer_text(role)
     assert len(posts()) == 1, "the next post came before the role was set"
 

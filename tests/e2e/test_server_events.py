@@ -8,7 +8,9 @@ and each change is picked up by a restart, which must never duplicate an event.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -87,6 +89,15 @@ async def test_server_events_follow_the_calendar_and_survive_restarts(
     assert [e["id"] for e in events(emu)] == [first_id]
     assert len(event_requests(emu, "POST")) == 1
 
+    # An event created just before a crash, its id never recorded: found again, not doubled.
+    await bot.stop()  # type: ignore[attr-defined]
+    with contextlib.closing(sqlite3.connect(workdir / "paddock.db")) as db, db:
+        db.execute("DELETE FROM server_events")
+    bot = await start_paddock(emu, fake_now=SHARED_NOW, name="unrecorded")
+    await asyncio.sleep(QUIET_S)
+    assert [e["id"] for e in events(emu)] == [first_id]
+    assert len(event_requests(emu, "POST")) == 1
+
     # The calendar moves the race: the same event moves with it.
     seeded = (PADDOCK_SEEDS / "calendar.toml").read_text(encoding="utf-8")
     save_calendar(
@@ -103,7 +114,7 @@ async def test_server_events_follow_the_calendar_and_survive_restarts(
     assert moved["id"] == first_id
     assert when(moved["scheduled_end_time"]) == ROLEX_MOVED + timedelta(hours=24)
     assert len(event_requests(emu, "POST")) == 1
-    assert len(event_requests(emu, "PATCH")) == 1
+    assert len(event_requests(emu, "PATCH")) == 2  # brought up to date when found, then moved
 
     # The race is cancelled (gone from the calendar): its event is deleted, once.
     cancelled, removed = ROLEX_SESSION.subn("", seeded)

@@ -118,6 +118,14 @@ def test_people_without_nationality_or_role_words(text, names):
             {("7", "Anna Berg"), ("7", "Ivo Lund"), ("7", "Nora Falk")},
         ),
         (
+            "The No. 31 Acme Make V-Series.R (Anna Berg/Ivo Lund/Nora Falk) won.",
+            {("31", "Anna Berg"), ("31", "Ivo Lund"), ("31", "Nora Falk")},
+        ),
+        (
+            "P2: #01 Anna Berg / Renzo van der Berg (Make) +1.2s",
+            {("01", "Anna Berg"), ("01", "Renzo van der Berg")},
+        ),
+        (
             "IndyCar’s Anna Berg shares the No. 10 with Ivo Lund. The IMSA field is full.",
             {("10", "Anna Berg"), ("10", "Ivo Lund")},
         ),

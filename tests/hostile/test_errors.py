@@ -84,16 +84,26 @@ def test_a_database_locked_by_another_writer_says_so(tmp_path: Path, seeded_db: 
         holder.wait()
 
 
+FACT_TABLES = (
+    "articles", "paragraphs", "entities", "entity_aliases", "mentions", "quotes",
+    "lineups", "lineup_drivers", "results", "result_drivers",
+)  # fmt: skip
+
+
 def _corrupt(db: Path) -> None:
-    """Overwrite every page of the tables and indexes (not the schema) with garbage."""
+    """Overwrite every page of the article and fact tables (and their indexes) with garbage."""
     with sqlite3.connect(db) as conn:
         page = conn.execute("PRAGMA page_size").fetchone()[0]
+        marks = ", ".join("?" for _ in FACT_TABLES)
         pages = [
             row[0]
             for row in conn.execute(
-                "SELECT pageno FROM dbstat WHERE name NOT IN ('sqlite_schema', 'sqlite_master')"
+                "SELECT pageno FROM dbstat WHERE name IN (SELECT name FROM sqlite_master"  # noqa: S608
+                f" WHERE tbl_name IN ({marks}) AND type IN ('table', 'index'))",
+                FACT_TABLES,
             )
         ]
+    assert pages
     data = bytearray(db.read_bytes())
     for number in pages:
         at = (number - 1) * page

@@ -16,7 +16,7 @@ from bot.clock import OffsetClock
 from bot.console.repl import answer_line
 from bot.facts import Article, ArticleFacts, Entity, Lineup, Result
 from bot.queries.answers import Answer
-from bot.queries.catalogue import command_table
+from bot.queries.catalogue import command_table, complete
 from bot.schedule.calendar import Calendar, parse_calendar
 from bot.services import Services
 from bot.store import Store
@@ -195,6 +195,17 @@ async def test_line_up_suggestions_only_offer_cars_that_have_line_ups(tmp_path):
     assert "#55" not in result_only.suggestions and result_only.suggestions
 
 
+async def test_line_up_car_autocomplete_offers_only_cars_with_line_ups(tmp_path):
+    async with services_for(tmp_path, [PADDED, RESULT_ONLY]) as services:
+        lineup_option = command_table()["lineup"].option("car")
+        assert lineup_option is not None and lineup_option.complete
+        for_lineup = await complete(services, lineup_option.complete, "5")
+        for_results = await complete(services, "car", "5")
+
+    assert "05" in for_lineup and "55" not in for_lineup
+    assert "55" in for_results
+
+
 MAKES = story(
     "makes.txt",
     date(2030, 1, 10),
@@ -212,6 +223,7 @@ async def test_a_make_lists_every_team_running_it_and_says_it_is_a_make(tmp_path
         velox = await ask(services, "/lineup team:velox")
         aurel = await ask(services, "/lineup team:Aurel")
         team = await ask(services, "/lineup team:Kestrel")
+        team_answer = await ask(services, "/team name:Velox")
 
     assert velox.ok
     assert "Velox is a make" in velox.description
@@ -219,6 +231,8 @@ async def test_a_make_lists_every_team_running_it_and_says_it_is_a_make(tmp_path
     assert {c["car"] for c in velox.data["cars"]} == {"7", "8"}
     assert aurel.data["make"]["teams"] == [ORBIT]
     assert "make" not in team.data and {c["car"] for c in team.data["cars"]} == {"7"}
+    assert team_answer.ok and "Velox is a make" in team_answer.description
+    assert team_answer.suggestions == [KESTREL, MARLOW]
 
 
 TYPOS = story(

@@ -104,7 +104,7 @@ async def test_quote_count_says_how_many_more_than_shown(qs):
     assert answer is not None
     shown = len(answer.data["quotes"])
     assert shown == 10
-    assert answer.description == "12 quotes found; showing 10, best first, and 2 more."
+    assert answer.description == "12 quotes found; showing 10, latest first, and 2 more."
 
 
 async def test_settings_show_relative_times_once_in_parentheses(services):
@@ -118,3 +118,25 @@ async def test_settings_show_relative_times_once_in_parentheses(services):
 
     assert "(in " in text
     assert "((" not in text and "))" not in text
+
+
+async def test_quotes_about_a_topic_come_from_the_articles_about_it_when_none_says_it(qs):
+    about = await _store_with(qs, "Quillon sets a lap record at Harbourside", quotes=2)
+    other = Article(
+        "other.txt", "Rain expected at the weekend", "Rain expected.\n“It will be wet,” said Rye."
+    )
+    await put_article(
+        qs.store,
+        other,
+        ArticleFacts(quotes=[Quote("Ivo Rye", "It will be wet", 1)]),
+        path="other.txt",
+        fingerprint="o",
+        now=INGESTED_AT,
+    )
+
+    answer, _ = await answer_line(qs, command_table(), '/quote about:"lap record harbourside"')
+
+    assert answer is not None and answer.ok
+    assert "No quote says “lap record harbourside”" in answer.description
+    assert {q["source"]["article_id"] for q in answer.data["quotes"]} == {about}
+    assert len(answer.data["quotes"]) == 2

@@ -22,7 +22,7 @@ async def test_quotes_say_how_many_match_beyond_those_shown(qs, monkeypatch):
 
     assert len(answer.data["quotes"]) == 1
     assert answer.data["total"] == 3
-    assert answer.description == "3 quotes found; showing 1, best first, and 2 more."
+    assert answer.description == "3 quotes found; showing 1, latest first, and 2 more."
 
 
 async def test_quote_count_stops_at_the_count_limit(qs, monkeypatch):
