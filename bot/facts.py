@@ -47,6 +47,9 @@ class Result:
     detail: str | None
     paragraph: int = 0
     season: int | None = None
+    session: str | None = None
+    race_class: str | None = None
+    evidence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -61,6 +61,9 @@ def extraction_record(article: Article, facts: ArticleFacts) -> dict[str, Any]:
                 "team": r.team,
                 "event": r.event,
                 "detail": r.detail,
+                "session": r.session,
+                "class": r.race_class,
+                "evidence": r.evidence,
             }
             for r in facts.results
         ],

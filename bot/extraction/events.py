@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.extraction.aliases import Aliases
+from bot.extraction.aliases import Aliases, Found
 from bot.extraction.text import find_years, ordinal_value
 
+MAX_NAME_WORD_CHARS = 30
+"""The longest word read as part of a race name (bounds the work per position: linear)."""
 GENERIC_EVENT = re.compile(
-    r"\b(?:[A-Z][\w'’.\-]*\s+){0,3}(?:Grand\s+Prix|"
+    r"\b(?:[A-Z][\w'’.\-]{0,30}\s+){0,3}(?:Grand\s+Prix|"
     r"(?:\d{1,2}|Twelve|Six|Ten|Eight|Four|Three|Two)\s+Hours|(?:Sports\s?[Cc]ar\s+)?Classic|"
     r"\d{3,4}\s?(?:km|Miles))"
-    r"(?:\s+(?:of|at)\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,3})?"
+    r"(?:\s+(?:of|at)\s+(?:the\s+)?[A-Z][\w'’\-]{0,30}(?:\s+[A-Z][\w'’\-]{0,30}){0,3})?"
 )
 YEAR_WINDOW = 80
 YEAR_AFTER_WINDOW = 40
@@ -21,12 +23,16 @@ _YEARS_AGO = re.compile(
 )
 _LAST_YEAR = re.compile(r"\blast\s+(?:year|season)\b", re.IGNORECASE)
 CLAUSE_LOOKBACK = 200
-_CLAUSE_BREAK = re.compile(r",\s+(?:but|while|whereas|although|though)\b|;|\s[—–]\s")
+_CLAUSE_BREAK = re.compile(
+    r",\s+(?:but|while|whereas|although|though)\b|;|\s[—–]\s|"
+    r",\s+and\s+(?=(?:he|she|they|it|his|her|their|its)\b)"
+)
 _CHAMPIONSHIP = re.compile(r"\b(?:Championship|Cup|Series|title)\b", re.IGNORECASE)
 _SEASON_PHRASE = re.compile(
     r"\b((?:19|20)\d\d)\s+(?:[A-Z][\w.\-]*\s+){0,5}(?:season|campaign|Championship|Series|Cup)\b|"
     r"\bseason\s+of\s+((?:19|20)\d\d)\b"
 )
+_SERIES_AFTER = re.compile(r"\s*(?:Series|Cup|Championship|Legends|Trophy)\b")
 _THIS_YEAR = re.compile(r"\bthis\s+(?:year|season)\b", re.IGNORECASE)
 
 
@@ -34,7 +40,7 @@ def find_event(
     text: str, aliases: Aliases, near: int = 0, *, prefer_race: bool = False
 ) -> str | None:
     """Return the canonical event named in a text, the one nearest to `near` first."""
-    known = aliases.find_events(text)
+    known = known_events(text, aliases)
     found = [(abs(f.start - near), 0, f.canonical) for f in known]
     found += [
         (abs(m.start() - near), 1, m.group().strip())
@@ -45,6 +51,14 @@ def find_event(
         races = [item for item in found if not is_championship(item[2])]
         found = races or found
     return min(found)[2] if found else None
+
+
+def known_events(text: str, aliases: Aliases) -> list[Found]:
+    """Return the events the aliases name in a text, less those inside a series' name.
+
+    'Le Mans' in 'the Asian Le Mans Series' is not the 24 Hours of Le Mans.
+    """
+    return [f for f in aliases.find_events(text) if not _SERIES_AFTER.match(text, f.end)]
 
 
 def find_season(

@@ -9,7 +9,8 @@ from datetime import date
 from functools import cache
 
 from bot.extraction.aliases import Found as TeamFound
-from bot.extraction.document import Document, Sentence
+from bot.extraction.classes import car_classes, class_mentions, class_of
+from bot.extraction.document import Document, PersonRef, Sentence
 from bot.extraction.events import (
     GENERIC_EVENT,
     clause_bounds,
@@ -17,18 +18,38 @@ from bot.extraction.events import (
     find_season,
     is_championship,
     is_relative_past,
+    known_events,
 )
 from bot.extraction.lineups import Crew
 from bot.extraction.literals import Gated, LiteralIndex
+from bot.extraction.modality import (
+    UNREAL_KINDS,
+    has_cue,
+    is_practice,
+    is_running,
+    is_unreal,
+    local_start,
+)
+from bot.extraction.result_words import result_words
+from bot.extraction.sessions import QUALIFYING, is_qualifying, session_mentions, session_of
 from bot.extraction.text import ordinal_value
+from bot.extraction.titles import (
+    is_headline,
+    main_series,
+    previous_season,
+    title_event,
+    title_scope,
+)
 from bot.facts import Result, ResultKind
 
 ORD = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
     r"\d{1,2}(?:st|nd|rd|th)|P\d{1,2})"
 )
+RACE_WORDS = r"(?:round|race|leg|event|opener|finale|heat|encounter|enduro)s?\b"
 TITLE_NOUN = (
-    r"(?:titles?|crowns?|championships?|Championships?|Cup)"
+    r"(?:titles?|crowns?|championships?|Championships?|Cup|(?-i:Series)|"
+    r"class\s+of\s+the\s+(?:[\w\-]+\s+){0,3}(?:series|championship))"
     r"(?!\s+(?:victory|win|race|round|podium|pole|points|standings|debut|start|event|"
     r"season|field|entry|lead|leaders?|campaign|contenders?|fight|battle|hopes?)\b)"
 )
@@ -41,14 +62,11 @@ PRONOUN_LOOKBACK = 3
 OWNER_CAR_GAP = 40
 ADJACENT_WORDS = 4
 TEAM_NEAR_CHARS = 40
+MAX_GENERIC_EVENTS = 32
+"""The most distinct unaliased race names counted per article (bounds the work: linear)."""
+SCOPE_AFTER_CHARS = 30
+"""How far after a title phrase its scope may be named ('... title for drivers')."""
 
-_BLOCKERS = re.compile(
-    r"\b(?:will|would|could|might|targeting|target|targets|hopes?|hoping|aims?|aiming|"
-    r"seeking|seeks|chasing|chase|bid|wants?|looking|elusive|potential|possible|if|"
-    r"for\s+another|former|next|try|trying|tried|attempt|need|needs|needed|chance|going|set\s+to|"
-    r"plans?|expects?|expected|favou?rites?)\b",
-    re.IGNORECASE,
-)
 _DESCRIPTOR = re.compile(
     r"\b[Tt]he\s+(?:\d{1,2}-year-old|[A-Z][a-z]+(?:ian|ish|ese|man|woman|ean|ard|ede|iard))\b"
 )
@@ -61,10 +79,21 @@ _SESSION = re.compile(
 )
 NEIGHBOUR_WINDOW = 60
 _NEIGHBOUR = re.compile(
-    r"(?:\s+in\s+(?:class|[A-Z][A-Z0-9]{1,4}))?\s*,?\s+(ahead\s+of|behind)\s+", re.IGNORECASE
+    r"(?:\s+in\s+(?:class|[A-Z][A-Z0-9]{1,4}))?\s*,?\s+(ahead\s+of|behind|to)\s+", re.IGNORECASE
 )
+_DEFINITE_EVENT = re.compile(
+    r"\bthe\s+(?:\d{1,2}|six|eight|ten|twelve|twenty-four)[-\s]hours?\s+(?:event|race|enduro|"
+    r"classic|contest|marathon)\b|\bthe\s+(?:season[-\s])?(?:finale|opener)\b",
+    re.IGNORECASE,
+)
+_CHAMPION_LABEL = re.compile(r"champions?", re.IGNORECASE)
+_LEADING_PARTICIPLE = re.compile(r"\A\W*(?:Having|After|Despite|Since)\b")
+_PLACED_TO = re.compile(r"\s+(?:to|behind)\s")
 _BEATEN = re.compile(r"\b(?:beat|of)\Z")
 _AND_VERB = re.compile(r"\band\s+\Z")
+_COORDINATED_VERB = re.compile(
+    r"\band\s+(?:then\s+)?(?:[a-z]+ed|led|took|won|ran|held|kept|drove)\b"
+)
 _AND_CAR = re.compile(r",?\s+and\s+(?=(?:the\s+)?(?:#\s?|No\.\s?)\d)")
 _THE_TEAM = re.compile(r"\b[Tt]he\s+(?:team|squad|outfit)\b(?!['’])")
 _STANDINGS_BEFORE = re.compile(
@@ -83,7 +112,7 @@ _INFINITIVE = re.compile(r"\bto\s+\Z")
 _APPOSITIVE = re.compile(r",\s*(?:the|a|their|his|her|its)\s+\Z")
 _APPOSITIVE_END = re.compile(r"\s*(?:(?:for|of|in|at|since|with)\b[^,;]{0,80})?[.,;]?\s*\Z")
 _ORD_START = re.compile(rf"{ORD}\b", re.IGNORECASE)
-_LAP_TIME = re.compile(r"\b\d:\d{2}\.\d{3}\b|\b\d+m\d{2}\.\d{3}s\b")
+_LAP_TIME = re.compile(r"\b\d:\d{2}\.\d{3}\b|\b\d+m\d{2}\.\d{3}(?:s\b)?")
 _MARGIN = re.compile(r"\b\d+\.\d+(?:-second|\s+seconds?|s\b)")
 _COLLECTIVE = re.compile(r"\b(?:pairing|duo|trio|foursome|quartet|crew|pair)\b", re.IGNORECASE)
 _CLASS = re.compile(r"\bclass\s+(?:victory|win|pole|title)", re.IGNORECASE)
@@ -107,7 +136,7 @@ _ASIDE = re.compile(r",\s*(?:who|which|whose|where)\b[^,;.]{0,120},")
 _AHEAD = re.compile(
     r"\b(?:ahead\s+of|over(?=\s+(?:the\s+)?(?:[A-Z#]|No\.))|clear\s+of|beat|beating|defeated|defeating|in\s+front\s+of|"
     r"holding\s+off|held\s+off|holds\s+off|seconds?\s+from|(?<=\ds)\s+from|"
-    r"edged(?:\s+out)?|edging(?:\s+out)?|pipped|pipping)\s"
+    r"edged(?:\s+out)?|edging(?:\s+out)?|edge\s+out|pipped|pipping|pip|pips|outpace)\s"
 )
 _PRACTICE = re.compile(r"\b(?:practice|testing|test|warm-?up)\b", re.IGNORECASE)
 RUNNER_UP_WINDOW = 160
@@ -126,6 +155,8 @@ class Trigger:
     after: bool = False
     allow_future: bool = False
     reach: int = 4
+    only_after: bool = False
+    grid: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +167,9 @@ class _Pattern:
     after: bool = False
     allow_future: bool = False
     reach: int = 4
+    only_after: bool = False
+    label: bool = False
+    """A noun naming its holder ('winner Nora Falk'): only the words right before it govern it."""
 
 
 def _compile(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -163,7 +197,7 @@ PATTERNS: tuple[_Pattern, ...] = (
         position=None,
         after=True,
     ),
-    _Pattern("win", _compile(r"\b(?:race|class)-winning\b"), after=True, reach=2),
+    _Pattern("win", _compile(r"\b(?:race|class)-winning\b"), after=True, reach=2, only_after=True),
     _Pattern(
         "win",
         _compile(rf"\bled\s+(?:[\w'’\-]+\s+){{0,4}}?home\b(?!\s+(?:in\s+)?{LATER_PLACE})"),
@@ -177,6 +211,13 @@ PATTERNS: tuple[_Pattern, ...] = (
         after=True,
     ),
     _Pattern("pole", _compile(r"\b(?:went|was|were)\s+(?:the\s+)?(?:quickest|fastest)\b")),
+    _Pattern(
+        "pole",
+        _compile(
+            r"\b(?:posted|set|clocked|recorded|produced)\s+(?:the\s+)?(?:fastest|quickest|best)\s+"
+            r"(?:overall\s+)?time\b"
+        ),
+    ),
     _Pattern(
         "win",
         _compile(
@@ -206,12 +247,6 @@ PATTERNS: tuple[_Pattern, ...] = (
         _compile(rf"\b{ORD}\s+(?:position|place|time)\s+(?:is|was|has\s+been)\s+(?:of|for)\b"),
         position=None,
         after=True,
-    ),
-    _Pattern(
-        "finish",
-        _compile(rf"\bwill\s+start\s+(?:from\s+)?(?:the\s+race\s+)?(?:from\s+)?{ORD}\b"),
-        position=None,
-        allow_future=True,
     ),
     _Pattern(
         "title",
@@ -295,7 +330,14 @@ PATTERNS: tuple[_Pattern, ...] = (
         position=None,
         after=True,
     ),
-    _Pattern("finish", _compile(rf"\b{ORD}-placed\b"), position=None, after=True, reach=2),
+    _Pattern(
+        "finish",
+        _compile(rf"\b{ORD}-placed\b"),
+        position=None,
+        after=True,
+        reach=2,
+        only_after=True,
+    ),
     _Pattern("finish", _compile(rf"\bhome\s+(?:in\s+)?{ORD}\b"), position=None),
     _Pattern(
         "finish",
@@ -315,7 +357,15 @@ PATTERNS: tuple[_Pattern, ...] = (
         position=None,
     ),
     _Pattern(
-        "pole", _compile(r"\bpole[-\s](?:sitting|winning|sitter)\b|\bpolesitter\b"), after=True
+        "pole",
+        _compile(r"\bpole[-\s](?:sitting|winning)\b"),
+        after=True,
+        only_after=True,
+    ),
+    _Pattern(
+        "pole",
+        _compile(r"\bpole[-\s](?:sitters?|winners?)\b|\bpolesitters?\b"),
+        after=True,
     ),
     _Pattern(
         "pole",
@@ -330,6 +380,41 @@ PATTERNS: tuple[_Pattern, ...] = (
         allow_future=True,
     ),
     _Pattern("pole", _compile(r"\btopped\s+(?:the\s+)?qualifying\b")),
+    _Pattern(
+        "finish",
+        _compile(
+            rf"\b(?:on|from)\s+the\s+(?P<side>inside|outside)\s+(?:of|on)\s+(?:the\s+)?"
+            rf"(?P<row>{ORD}|front)\s+row\b"
+        ),
+        position=None,
+        allow_future=True,
+    ),
+    _Pattern(
+        "finish",
+        _compile(r"\b(?:on|from)\s+the\s+(?P<side>inside|outside)\b(?!\s+(?:of|line|lane|track))"),
+        position=None,
+        allow_future=True,
+    ),
+    _Pattern("win", _compile(r"\btopped\s+the\s+(?:[\w\-()]+\s+){0,6}?podium\b")),
+    _Pattern(
+        "win",
+        _compile(r"\bfor\s+(?:their|his|her|its)\s+(?:[\w\-()]+\s+){0,5}?(?:victory|win)\b(?!s)"),
+    ),
+    _Pattern(
+        "pole",
+        _compile(
+            r"\b(?:drove|drives|steered|guided|piloted|put|took|takes|take|won|claimed|earned|"
+            r"secured|collected)\s+(?:[\w'’.\-]+\s+){0,8}?(?:to\s+)?(?:the\s+)?"
+            r"(?:[A-Z][\w\-]*\s+){0,2}Pole\s+Awards?\b",
+            0,
+        ),
+    ),
+    _Pattern(
+        "win",
+        _compile(
+            r"\bto\s+(?:pip|beat|edge\s+out|outpace|outqualify)\s+(?=(?:the\s+)?(?:[A-Z#]|No\.))", 0
+        ),
+    ),
     _Pattern(
         "pole",
         _compile(
@@ -350,7 +435,12 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern("title", _compile(r"\b(?:title|championship)-winning\b")),
     _Pattern("title", _compile(r"\b(?:crowned|were\s+crowned|was\s+crowned)\b")),
     _Pattern("title", _compile(rf"\b{ORD}(?!\s+in\b)(?:\s+[\w'’\-]+){{0,3}}?\s+{TITLE_NOUN}\b")),
-    _Pattern("title", _compile(r"\b[Cc]hampions?\b(?=\s*,?\s*(?:team\s+)?[A-Z])", 0), after=True),
+    _Pattern(
+        "title",
+        _compile(r"\b[Cc]hampions?\b(?=\s*,?\s*(?:team\s+)?[A-Z])", 0),
+        after=True,
+        label=True,
+    ),
     _Pattern("title", _compile(r"(?<=,)[^,.;]{0,40}\breigning\s+[\w\s]{0,20}?champions?\b")),
     _Pattern(
         "win",
@@ -360,10 +450,14 @@ PATTERNS: tuple[_Pattern, ...] = (
     ),
     _Pattern(
         "win",
-        _compile(r"\bwon\s+by\s+(?=(?:the\s+)?(?:[A-Z#]|No\.))", 0),
+        _compile(
+            r"\bwon\s+by\s+(?=(?:(?:the|another|fellow|a)\s+(?:[\w\-]+\s+){0,3}?)?(?:[A-Z#]|No\.))",
+            0,
+        ),
         after=True,
+        reach=6,
     ),
-    _Pattern("win", _compile(r"\b(?:triumphed|triumphs)\b")),
+    _Pattern("win", _compile(r"\b(?:triumphed|triumphs|prevailed|prevails)\b")),
     _Pattern(
         "win",
         _compile(
@@ -397,7 +491,13 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"\s+(?:victory|win)\b(?!s)"
         ),
     ),
-    _Pattern("win", _compile(r"\bwinners?\b(?!['’])"), after=True, reach=14),
+    _Pattern(
+        "win",
+        _compile(r"(?<!pole-)(?<!pole\s)\b(?:winners?|victors?(?!\s*\Z))\b(?!['’])"),
+        after=True,
+        reach=14,
+        label=True,
+    ),
     _Pattern("win", _compile(r"\bto\s+win\s+the\b|\bwinning\s+the\b")),
     _Pattern(
         "win",
@@ -441,7 +541,56 @@ PATTERNS: tuple[_Pattern, ...] = (
         position=None,
     ),
 )
-_TITLE_AFTER_WIN = re.compile(rf"\A(?:\s+[\w'’\-]+){{0,6}}?\s+{TITLE_NOUN}\b")
+_QUANTITY = re.compile(
+    r"\s+(?:(?:his|her|their|its)\s+)?(?:\d{1,3}|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|a\s+(?:few|handful\s+of|number\s+of|record)|several|many|multiple|"
+    r"numerous|countless|all|both|every|each)\b",
+    re.IGNORECASE,
+)
+COUNT_NOUN_CHARS = 60
+"""How far after a quantity ('won all four major ... races') its counted noun may be."""
+_CLAUSE_END = re.compile(r"[,;:.!?]")
+
+
+def _counted(text: str, at: int) -> bool:
+    """Tell whether an outcome verb at `at` takes a count ('won four poles'): a career tally."""
+    quantity = _QUANTITY.match(text, at)
+    if quantity is None:
+        return False
+    stop = _CLAUSE_END.search(text, quantity.end(), quantity.end() + COUNT_NOUN_CHARS)
+    high = stop.start() if stop else min(len(text), quantity.end() + COUNT_NOUN_CHARS)
+    return result_words().count_nouns.search(text, quantity.end(), high) is not None
+
+
+_TITLE_AFTER_WIN = re.compile(rf"\A(?:\s+(?!{RACE_WORDS})[\w'’\-]+){{0,6}}?\s+{TITLE_NOUN}\b")
+_ROW = re.compile(rf"\b({ORD}|front)\s+row\b", re.IGNORECASE)
+EXAMPLES_CHARS = 120
+"""How far back 'including' may introduce a list a name is part of."""
+_EXAMPLES_BEFORE = re.compile(
+    r"\b(?:including|such\s+as|among\s+them|among\s+others)\s+"
+    r"(?:[A-Z][\w'’.\-]*,?\s+(?:and\s+)?){0,8}\Z"
+)
+_BARE_PAST_WIN = re.compile(r"\bhad\s+won(?=\s+in\s+(?:19|20)\d\d\b|\s*[.,;]|\s*\Z)")
+_QUALIFYING_WORD = re.compile(r"\bqualif\w*|\bhyperpole\b|\bshoot-?out\b", re.IGNORECASE)
+LABEL_CUE_CHARS = 25
+"""How far before a label noun ('the former winner') a cue still governs it."""
+LABEL_AFTER_CHARS = 60
+"""How far after a label its holder's verb may say the outcome is still to come."""
+LABEL_KINDS = ("unknown_time", "future", "hedge", "intention")
+_DRIVER_HEAD = re.compile(r"(?:\s+[\w\-.]+){0,3}?\s+driver\b(?!s)")
+"""'the Shubert Motorsport BMW M4 driver': a team inside a description of a driver."""
+_POSSESSIVE = re.compile(r"['’]s?\s+(?!(?:car|entry|crew|team)\b)[\w\-]")
+"""'Ricky Taylor's record': a possessor modifies a noun; it is not the subject of the clause."""
+_TAKES_OBJECT = re.compile(r"\b(?:to|by|of|for|on|at)\s*\Z", re.IGNORECASE)
+"""A phrase ending 'handed the win to', 'was won by': its actor follows it, never precedes."""
+_ABOARD = re.compile(
+    r"\b(?:aboard|driving|behind\s+the\s+wheel\s+of)\s+(?:the|their|his|her|its)\s+"
+    r"(?:#\s?|No\.\s?)(\d{1,3})\b"
+)
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
+_ORD_WORD = re.compile(ORD, re.IGNORECASE)
+_PLACE_LIST = re.compile(rf"{ORD}(?:\s*,\s*{ORD})*,?\s+and\s+{ORD}\b", re.IGNORECASE)
+_RACE_WORD = re.compile(rf"\b{RACE_WORDS}", re.IGNORECASE)
 _NUMBER_WORD = re.compile(rf"\b({ORD}|three|five|ten|\d{{1,2}})\b", re.IGNORECASE)
 
 
@@ -470,7 +619,7 @@ def find_triggers(text: str) -> list[Trigger]:
         if any(k.kind == trigger.kind and k.start <= trigger.start < k.end for k in kept):
             continue
         if trigger.kind == "win" and any(
-            k.kind == "title" and k.start <= trigger.start < k.end for k in triggers
+            k.kind == "title" and k.start < trigger.end and trigger.start < k.end for k in triggers
         ):
             continue
         kept.append(trigger)
@@ -478,15 +627,21 @@ def find_triggers(text: str) -> list[Trigger]:
 
 
 def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | None:
-    window = text[max(0, match.start() - 40) : match.start()]
-    if pattern.after:
-        window += " " + text[match.end() : match.end() + 60]
-    if not pattern.allow_future and _BLOCKERS.search(window + " " + match.group()):
-        return None
-    if _INFINITIVE.search(text, 0, match.start()):
-        low, _ = clause_bounds(text, match.start())
-        if _BLOCKERS.search(text, low, match.start()):
+    kinds = ("hedge", "negation", "intention") if pattern.allow_future else UNREAL_KINDS
+    if pattern.label:
+        before = max(0, match.start() - LABEL_CUE_CHARS)
+        after = min(len(text), match.end() + LABEL_AFTER_CHARS) if pattern.after else match.end()
+        if has_cue(text, before, match.start(), LABEL_KINDS) or has_cue(
+            text, match.end(), after, ("intention", "future")
+        ):
             return None
+    elif is_unreal(text, match.start(), match.end(), subject_after=pattern.after, kinds=kinds):
+        return None
+    clause = clause_bounds(text, match.start())
+    if pattern.kind != "title" and is_practice(text, match.start()):
+        return None
+    if _INFINITIVE.search(text, 0, match.start()) and has_cue(text, clause[0], match.start()):
+        return None
     if (
         _APPOSITIVE.search(text, 0, match.start())
         and _ORD_START.match(match.group())
@@ -495,29 +650,44 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
         return None
     if pattern.kind == "win" and _TITLE_AFTER_WIN.match(text, match.end()):
         return None
+    if pattern.kind == "win" and _BARE_PAST_WIN.search(
+        text, max(0, match.start() - 5), match.end() + 12
+    ):
+        return None
+    if pattern.kind in {"win", "pole", "title"} and _counted(text, match.end()):
+        return None
     if pattern.kind == "fastest_lap" and _PRACTICE.search(text, match.end(), match.end() + 60):
+        return None
+    if pattern.kind == "title" and _RACE_WORD.search(match.group()):
         return None
     if pattern.kind == "title" and _TIMES_CHAMPION.search(
         text, max(0, match.start() - 40), match.start()
     ):
         return None
-    quickest = match.group().casefold().startswith(("topped", "went", "was", "were"))
-    if (
-        quickest
-        and pattern.kind == "pole"
-        and (not _QUALIFYING.search(text) or _PRACTICE.search(text))
-    ):
+    quickest = (
+        match.group()
+        .casefold()
+        .startswith(
+            ("topped", "went", "was", "were", "posted", "set", "clocked", "recorded", "produced")
+        )
+    )
+    if quickest and pattern.kind == "pole" and (not _qualifying(text) or _PRACTICE.search(text)):
         return None
     if pattern.kind == "finish" and (
         _STANDINGS_BEFORE.search(text, max(0, match.start() - 40), match.start())
         or _STANDINGS_AFTER.match(text, match.end())
         or _IN_PRACTICE.match(text, match.end())
         or _IN_RACE.search(
-            text, clause_bounds(text, _start(pattern, match))[0], _start(pattern, match)
+            text, local_start(text, _start(pattern, match), clause), _start(pattern, match)
         )
+        or is_running(text, _start(pattern, match), match.end(), clause)
     ):
         return None
     position = pattern.position
+    if "side" in pattern.regex.groupindex:
+        position = _grid_place(text, match)
+        if position is None:
+            return None
     if position is None and pattern.kind == "finish":
         phrase = match.group("at") if "at" in pattern.regex.groupindex else match.group()
         number = _NUMBER_WORD.search(phrase)
@@ -527,6 +697,8 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
         if position is None:
             return None
     kind = pattern.kind
+    if "side" in pattern.regex.groupindex and position == 1:
+        kind = "pole"
     session = _SESSION.search(text) or _LAP_TIME.search(text)
     if kind == "finish" and position == 1:
         kind = "pole" if match.group().casefold().startswith("will") else kind
@@ -534,8 +706,36 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
     start = _start(pattern, match)
     return Trigger(
         kind, position, start, match.end(), pattern.after,
-        allow_future=pattern.allow_future, reach=pattern.reach,
+        allow_future=pattern.allow_future, reach=pattern.reach, only_after=pattern.only_after,
+        grid="side" in pattern.regex.groupindex,
     )  # fmt: skip
+
+
+def _grid_place(text: str, match: re.Match[str]) -> int | None:
+    """Return the grid place of 'on the inside of the second row' (3).
+
+    'On the outside' alone takes the row named earlier in the sentence ('The third row ... on
+    the outside': 6).
+    """
+    row = match.group("row") if "row" in match.re.groupindex else None
+    if row is None:
+        named = None
+        for named in _ROW.finditer(text, 0, match.start()):  # noqa: B007 - the last one
+            pass
+        row = named.group(1) if named else None
+    if row is None:
+        return None
+    number = 1 if row.casefold() == "front" else ordinal_value(row)
+    if number is None:
+        return None
+    return 2 * number - 1 if match.group("side").casefold() == "inside" else 2 * number
+
+
+def _qualifying(text: str) -> bool:
+    """Tell whether a sentence is about qualifying (a session word, a pole or a lap time)."""
+    if _QUALIFYING.search(text):
+        return True
+    return any(is_qualifying(m[2]) for m in session_mentions(text))
 
 
 def _start(pattern: _Pattern, match: re.Match[str]) -> int:
@@ -561,6 +761,12 @@ class ResultFinder:
 
     def __init__(self, document: Document, crews: list[list[Crew]], published: date | None) -> None:
         self._document = document
+        self._classes: dict[int, list[tuple[int, int, str]]] = {}
+        self._sessions: dict[int, list[tuple[int, int, str]]] = {}
+        crews = [
+            _plausible_crews(document.sentences[i], cs, self._classes_at(i) if cs else [])
+            for i, cs in enumerate(crews)
+        ]
         self._crews = crews
         self._published = published
         refs = [p for s in document.sentences for p in s.people if p.name]
@@ -571,6 +777,24 @@ class ResultFinder:
         self._owners = find_owners(document, crews)
         self._main_event = main_event(document)
         self._main_team = main_team(document)
+        self._races = [
+            ((s.paragraph, s.start), f.canonical)
+            for s in document.sentences
+            for f in known_events(s.text, document.aliases)
+            if not is_championship(f.canonical)
+        ]
+        self._race_keys = [key for key, _ in self._races]
+        self._team_cars: dict[str, set[str]] | None = None
+        self._main_series = main_series([s.text for s in document.sentences], document.aliases)
+        first = document.paragraphs[0] if document.paragraphs else ""
+        self._headlines = {0} if is_headline(first) else set()
+        self._car_classes = car_classes(
+            (s.cars, self._classes_at(i)) for i, s in enumerate(document.sentences) if s.cars
+        )
+        for caption in document.captions:
+            named = {c[2] for c in class_mentions(caption.header)}
+            if len(named) == 1 and caption.car not in self._car_classes:
+                self._car_classes[caption.car] = named.pop()
         self._cars_by_driver: dict[str, set[str]] = {}
         for (_, car), names in self._car_drivers.items():
             for name in names:
@@ -580,12 +804,19 @@ class ResultFinder:
         """Return the article's results, merged where two sentences state the same one."""
         found: list[Found] = []
         for index, sentence in enumerate(self._document.sentences):
-            if len(sentence.text) > MAX_SENTENCE_CHARS:
+            if len(sentence.text) > MAX_SENTENCE_CHARS or sentence.paragraph in self._headlines:
                 continue
             for trigger in find_triggers(sentence.text):
                 found.extend(self._results(index, sentence, trigger))
-        merged = [f.result for f in merge_results(found, self._car_drivers_by_car())]
-        return [self._with_main_event(r) for r in merged]
+        merged = merge_results(found, self._car_drivers_by_car())
+        return [self._named_title(self._with_main_event(f.result), f.whose) for f in merged]
+
+    def _named_title(self, result: Result, scope: str | None) -> Result:
+        """Name a title as a championship of a season ('2023 IMSA ... GTP drivers' title')."""
+        if result.kind != "title":
+            return result
+        series = result.event if is_championship(result.event) else self._main_series
+        return replace(result, event=title_event(result.season, series, result.race_class, scope))
 
     def _with_main_event(self, result: Result) -> Result:
         """Give a current race result with no event of its own the article's main race."""
@@ -603,6 +834,9 @@ class ResultFinder:
         return by_car
 
     def _results(self, index: int, sentence: Sentence, trigger: Trigger) -> list[Found]:
+        respectively = self._respectively(index, sentence, trigger)
+        if respectively is not None:
+            return respectively
         actor = self._actor(index, sentence, trigger)
         if actor is None or actor.empty:
             return self._runner_up_only(index, sentence, trigger)
@@ -621,12 +855,21 @@ class ResultFinder:
             named = [c for c in self._crews[index] if c.members]
             if actor.car is None and len(sentence.cars) == 1 and len(named) == 1:
                 actor.car = sentence.cars[0].text
+        if actor.car is None and not actor.drivers:
+            actor.car = _aboard(sentence.text, clause_bounds(sentence.text, trigger.start))
+            if actor.car is None and actor.team:
+                actor.car = self._team_car(actor.team)
+            if actor.car is not None:
+                actor.drivers = self._drivers_in_article(actor.car)
         window = sentence.text[max(0, trigger.start - 30) : trigger.end + 10]
         scope = "class" if _CLASS.search(window) else ""
         low, high = clause_bounds(sentence.text, trigger.start)
         when = -1 if is_relative_past(sentence.text[low:high]) else 0
         main = self._result(sentence, trigger, trigger.kind, trigger.position, actor)
-        found = [Found(main, when, scope)]
+        whose = None
+        if trigger.kind == "title":
+            whose = title_scope(sentence.text[trigger.start : trigger.end + SCOPE_AFTER_CHARS])
+        found = [Found(main, when, scope, whose)]
         one_two = "1-2" in sentence.text[trigger.start : trigger.end]
         if one_two and actor.team and not (actor.drivers or actor.car):
             found.append(Found(replace(main, kind="finish", position=2), when, scope))
@@ -659,8 +902,26 @@ class ResultFinder:
         actor: _Actor,
     ) -> Result:  # fmt: skip
         text = sentence.text
+        index = self._index_of(sentence)
+        if index not in self._sessions:
+            self._sessions[index] = session_mentions(text)
+        session = (
+            QUALIFYING
+            if trigger.grid
+            else session_of(kind, text, trigger.start, trigger.end, self._sessions[index])
+        )
+        qualifying = _QUALIFYING_WORD.search(text) or _LAP_TIME.search(text)
+        if kind == "win" and is_qualifying(session) and qualifying:
+            kind = "pole"
         detail = _LAP_TIME.search(text) if kind in {"pole", "fastest_lap", "finish"} else None
         detail = detail or (_MARGIN.search(text) if kind == "win" else None)
+        season = find_season(text, self._published, trigger.start, end=trigger.end)
+        if kind == "title":
+            label = _CHAMPION_LABEL.fullmatch(text, trigger.start, trigger.end) is not None
+            season = (
+                previous_season(text, trigger.start, trigger.end, self._published, label=label)
+                or season
+            )
         return Result(
             kind=kind,
             position=position,
@@ -669,14 +930,41 @@ class ResultFinder:
             team=actor.team,
             event=_event_for(
                 kind,
-                find_event(
-                    text, self._document.aliases, trigger.start, prefer_race=kind != "title"
-                ),
+                find_event(text, self._document.aliases, trigger.start, prefer_race=kind != "title")
+                or self._event_referred(sentence, kind),
             ),
             detail=detail.group() if detail else None,
             paragraph=sentence.paragraph,
-            season=find_season(text, self._published, trigger.start, end=trigger.end),
+            season=season,
+            session=session,
+            race_class=class_of(
+                text,
+                trigger.start,
+                trigger.end,
+                actor.car,
+                self._car_classes,
+                self._classes_at(index),
+            ),
+            evidence=" ".join(text.split()),
         )
+
+    def _classes_at(self, index: int) -> list[tuple[int, int, str]]:
+        """Return the class names of a sentence (found once; none in over-long ones)."""
+        if index not in self._classes:
+            text = self._document.sentences[index].text
+            self._classes[index] = class_mentions(text) if len(text) <= MAX_SENTENCE_CHARS else []
+        return self._classes[index]
+
+    def _index_of(self, sentence: Sentence) -> int:
+        """Return a sentence's index in the document."""
+        return bisect_left(self._sentence_keys, (sentence.paragraph, sentence.start))
+
+    def _event_referred(self, sentence: Sentence, kind: ResultKind) -> str | None:
+        """Return the race 'the 10-hour event' or 'the season finale' refers to: the last named."""
+        if kind == "title" or not _DEFINITE_EVENT.search(sentence.text):
+            return None
+        at = bisect_left(self._race_keys, (sentence.paragraph, sentence.start)) - 1
+        return self._races[at][1] if at >= 0 else None
 
     def _runner_up(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:
         window = sentence.text[trigger.start : trigger.end + RUNNER_UP_WINDOW]
@@ -702,7 +990,8 @@ class ResultFinder:
         if not near or trigger.position is None:
             return []
         step = 1 if near.group(1).casefold().startswith("ahead") else -1
-        other = self._nearest_after(index, sentence, trigger.end + near.end(), limit_words=2)
+        reach = ADJACENT_WORDS + 2 if near.group(1).casefold() == "to" else 2
+        other = self._nearest_after(index, sentence, trigger.end + near.end(), limit_words=reach)
         position = trigger.position + step
         if other is None or other.empty or position < 1 or (step < 0 and position != 1):
             return []
@@ -726,8 +1015,15 @@ class ResultFinder:
     def _actor(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:
         if trigger.after:
             actor = self._nearest_after(index, sentence, trigger.end, limit_words=trigger.reach)
-            if actor is not None:
+            phrase = sentence.text[trigger.start : trigger.end]
+            if actor is not None or trigger.only_after or _TAKES_OBJECT.search(phrase):
                 return actor
+        if _AND_VERB.search(sentence.text, max(0, trigger.start - 6), trigger.start) or (
+            _COORDINATED_VERB.search(self._gap_before(index, sentence, trigger.start))
+        ):
+            subject = self._subject(index, sentence, trigger.start)
+            if subject is not None:
+                return subject
         if _AND_VERB.search(sentence.text, max(0, trigger.start - 6), trigger.start):
             subject = self._subject(index, sentence, trigger.start)
             if subject is not None:
@@ -735,12 +1031,74 @@ class ResultFinder:
         actor = self._nearest_before(index, sentence, trigger.start)
         if actor is not None:
             return actor
+        if trigger.kind == "finish" and _PLACED_TO.match(sentence.text, trigger.end):
+            return self._participle_subject(index, sentence, trigger)
         collective = _COLLECTIVE.search(sentence.text[: trigger.start])
         if collective and not _NAMED_GROUP.search(sentence.text, 0, collective.end()):
             return self._previous_crew(index)
         if _BEATEN.search(sentence.text, max(0, trigger.end - 8), trigger.end):
             return None
         return self._nearest_after(index, sentence, trigger.end, limit_words=ADJACENT_WORDS + 4)
+
+    def _respectively(self, index: int, sentence: Sentence, trigger: Trigger) -> list[Found] | None:
+        """Return 'A, B and C finished fifth, eighth and eleventh, respectively' in order.
+
+        None when the sentence is not of that kind; no result when the lists differ in length.
+        """
+        text = sentence.text
+        low, high = clause_bounds(text, trigger.start)
+        if not _RESPECTIVELY.search(text, trigger.end, high):
+            return None
+        if trigger.kind in {"win", "pole"}:
+            return self._each_respectively(index, sentence, trigger, low)
+        if trigger.kind != "finish":
+            return None
+        places = _PLACE_LIST.search(text, trigger.start, high)
+        if places is None or places.start() > trigger.end:
+            return []
+        positions = [ordinal_value(m.group()) for m in _ORD_WORD.finditer(places.group())]
+        things = [
+            t
+            for t in self._things(index, sentence)
+            if low <= t[0] and t[1] <= trigger.start and t[2] != "pronoun"
+        ]
+        things = [t for k, t in enumerate(things) if not k or t[0] >= things[k - 1][1]]
+        if len(things) != len(positions) or None in positions:
+            return []
+        found = []
+        for thing, position in zip(things, positions, strict=True):
+            actor = self._build(index, sentence, thing)
+            if not actor.empty:
+                kind: ResultKind = "finish"
+                found.append(Found(self._result(sentence, trigger, kind, position, actor)))
+        return found
+
+    def _each_respectively(
+        self, index: int, sentence: Sentence, trigger: Trigger, low: int
+    ) -> list[Found]:
+        """Return one win each for 'A and B won Race 1 and Race 2 respectively'."""
+        crews = [c for c in self._crews[index] if low <= c.start and c.end <= trigger.start]
+        if len(crews) != 1 or len(crews[0].names) < MIN_CREW:
+            return []
+        found = []
+        for name in crews[0].names:
+            actor = _Actor((name,), self._car_of((name,)))
+            found.append(Found(self._result(sentence, trigger, trigger.kind, 1, actor)))
+        return found
+
+    def _participle_subject(
+        self, index: int, sentence: Sentence, trigger: Trigger
+    ) -> _Actor | None:
+        """Return the subject of the main clause after 'Having finished second to X, ...'."""
+        comma = sentence.text.find(",", trigger.end)
+        if not _LEADING_PARTICIPLE.match(sentence.text) or comma < 0:
+            return None
+        return self._nearest_after(index, sentence, comma + 1, limit_words=ADJACENT_WORDS + 4)
+
+    def _gap_before(self, index: int, sentence: Sentence, at: int) -> str:
+        """Return the text between a phrase and the nearest driver, car or team before it."""
+        ends = [t[1] for t in self._things(index, sentence) if t[1] <= at and t[2] != "pronoun"]
+        return sentence.text[max(ends) : at] if ends else ""
 
     def _subject(self, index: int, sentence: Sentence, at: int) -> _Actor | None:
         """Return the first driver, car or team of a sentence (the subject of 'and won')."""
@@ -757,6 +1115,11 @@ class ResultFinder:
             things.append((car.start, car.end, "car", car))
         for team in sentence.teams:
             things.append((team.start, team.end, "team", team))
+        for person in sentence.people:
+            if _is_team_name(person.text):
+                start, end = person.start - sentence.start, person.end - sentence.start
+                team = TeamFound(start, end, person.text, person.text)
+                things.append((start, end, "team", team))
         for at in sentence.pronouns:
             things.append((at, at + 2, "pronoun", at))
         for match in _DESCRIPTOR.finditer(sentence.text):
@@ -775,7 +1138,9 @@ class ResultFinder:
         before = [
             t
             for t in self._things(index, sentence)
-            if t[0] < at and not any(lo <= t[0] < hi for lo, hi in asides)
+            if t[0] < at
+            and not any(lo <= t[0] < hi for lo, hi in asides)
+            and not _POSSESSIVE.match(sentence.text, t[1])
         ]
         if not before:
             return None
@@ -800,6 +1165,8 @@ class ResultFinder:
         return self._build(index, sentence, thing)
 
     def _build(self, index: int, sentence: Sentence, thing: tuple[int, int, str, object]) -> _Actor:
+        if _EXAMPLES_BEFORE.search(sentence.text, max(0, thing[0] - EXAMPLES_CHARS), thing[0]):
+            return _Actor()
         start, end, kind, value = thing
         crews = self._crews[index]
         if kind == "crew":
@@ -808,13 +1175,19 @@ class ResultFinder:
                 return _Actor()
             if len(crew.names) == 1 and crew.names[0] in self._owners:
                 return _Actor(team=self._owners[crew.names[0]])
-            car = crew.car or _car_adjacent(sentence, crew.end) or _own_car(sentence)
+            bracketed = sentence.text[:start].rstrip().endswith("(")
+            car = crew.car or (_car_just_before(sentence, start) if bracketed else None)
+            car = car or _car_adjacent(sentence, crew.end) or _own_car(sentence)
             return _Actor(tuple(crew.names), car, _team_near(sentence, start, end))
         if kind == "car":
             number = getattr(value, "text", None)
             crew = _crew_for_car(crews, sentence, start, number)
             drivers = tuple(crew.names) if crew else self._drivers_of(sentence, number)
             return _Actor(drivers, number, _team_near(sentence, start, end + TEAM_NEAR_CHARS))
+        if kind == "team" and _DRIVER_HEAD.match(sentence.text, end):
+            name = self._person_before(sentence.paragraph, sentence.start + start)
+            team = getattr(value, "canonical", None)
+            return _Actor((name,), None, team) if name else _Actor(team=team)
         if kind == "team":
             team = getattr(value, "canonical", None)
             car = _car_just_before(sentence, start)
@@ -831,6 +1204,25 @@ class ResultFinder:
         if name in self._owners:
             return _Actor(team=self._owners[name])
         return _Actor((name,) if name else ())
+
+    def _team_car(self, team: str) -> str | None:
+        """Return the one car the article names with a team ('the #3 DKR Engineering Oreca')."""
+        if self._team_cars is None:
+            self._team_cars = {}
+            for sentence in self._document.sentences:
+                if len(sentence.text) > MAX_SENTENCE_CHARS:
+                    continue
+                for car in sentence.cars:
+                    near = _team_near(sentence, car.start, car.end)
+                    if near:
+                        self._team_cars.setdefault(near, set()).add(car.text)
+        cars = self._team_cars.get(team, set())
+        return next(iter(cars)) if len(cars) == 1 else None
+
+    def _drivers_in_article(self, car: str) -> tuple[str, ...]:
+        """Return the drivers the article gives a car, if it gives it one crew."""
+        crews = {tuple(names) for (_, number), names in self._car_drivers.items() if number == car}
+        return crews.pop() if len(crews) == 1 else ()
 
     def _car_of(self, drivers: tuple[str, ...]) -> str | None:
         """Return the one car the article gives these drivers, if exactly one."""
@@ -862,6 +1254,41 @@ class ResultFinder:
         return None
 
 
+def _is_person(sentence: Sentence, person: PersonRef, classes: list[tuple[int, int, str]]) -> bool:
+    """Tell a person from a name that is a class, a make or part of a place (Yas Marina)."""
+    words = result_words()
+    if " " not in person.text.strip() and person.text.strip() in words.makes:
+        return False
+    if _is_team_name(person.text):
+        return False
+    start, after = person.start - sentence.start, person.end - sentence.start
+    if any(lo < after and start < hi for lo, hi, _ in classes):
+        return False
+    return words.place_words.pattern.match(sentence.text, after + 1) is None
+
+
+def _is_team_name(name: str) -> bool:
+    """Tell a team read as a person ('United Autosports') by its last word."""
+    parts = name.split()
+    return len(parts) > 1 and parts[-1] in result_words().team_words
+
+
+def _plausible_crews(
+    sentence: Sentence, crews: list[Crew], classes: list[tuple[int, int, str]]
+) -> list[Crew]:
+    """Return a sentence's crews without the names that are not people (empty crews dropped)."""
+    if not crews or len(sentence.text) > MAX_SENTENCE_CHARS:
+        return crews
+    kept = []
+    for crew in crews:
+        members = [m for m in crew.members if _is_person(sentence, m, classes)]
+        if len(members) == len(crew.members):
+            kept.append(crew)
+        elif members:
+            kept.append(replace(crew, members=members))
+    return kept
+
+
 def _car_drivers(document: Document, crews: list[list[Crew]]) -> dict[tuple[int, str], list[str]]:
     """Return the drivers each car is given in each paragraph (prose crews and captions)."""
     by_car: dict[tuple[int, str], list[str]] = {}
@@ -882,7 +1309,7 @@ def main_event(document: Document) -> str | None:
     counts: dict[str, int] = {}
     generic: dict[str, int] = {}
     for sentence in document.sentences:
-        for found in document.aliases.find_events(sentence.text):
+        for found in known_events(sentence.text, document.aliases):
             if not is_championship(found.canonical):
                 counts[found.canonical] = counts.get(found.canonical, 0) + 1
         for match in GENERIC_EVENT.finditer(sentence.text):
@@ -890,6 +1317,8 @@ def main_event(document: Document) -> str | None:
             if is_championship(name):
                 continue
             same = next((g for g in generic if g.startswith(name) or name.startswith(g)), None)
+            if same is None and len(generic) >= MAX_GENERIC_EVENTS:
+                continue
             if same is not None and len(name) > len(same):
                 generic[name] = generic.pop(same)
             key = name if same is None or len(name) > len(same) else same
@@ -928,16 +1357,22 @@ def find_owners(document: Document, crews: list[list[Crew]]) -> dict[str, str]:
             k = bisect_left(starts, rel)
             if k < len(starts) and starts[k] - rel <= OWNER_CAR_GAP:
                 near_cars.add(person.name)
-    owners = {}
+    owners: dict[str, str] = {}
     for sentence in document.sentences:
         for person in sentence.people:
             name = person.name
             if not name or name in drivers or name in near_cars or " " not in name:
                 continue
-            team = team_words.get(name.split()[-1].casefold())
-            if team:
-                owners[name] = team
+            owned = team_words.get(name.split()[-1].casefold())
+            if owned:
+                owners[name] = owned
     return owners
+
+
+def _aboard(text: str, clause: tuple[int, int]) -> str | None:
+    """Return the one car a clause puts its subject in ('won ... aboard the #8')."""
+    cars = {m.group(1) for m in _ABOARD.finditer(text, clause[0], clause[1])}
+    return cars.pop() if len(cars) == 1 else None
 
 
 def _car_named_for(sentence: Sentence, team: str) -> str | None:
@@ -1023,6 +1458,7 @@ class Found:
     result: Result
     when: int = 0
     scope: str = ""
+    whose: str | None = None
 
 
 def _same_time(a: Found, b: Found) -> bool:

@@ -12,6 +12,7 @@ from bot.queries.common import (
     FIELD_VALUE_LIMIT,
     chunk_sections,
     clip,
+    normalize_car,
 )
 from bot.queries.inline import Text
 from bot.queries.names import event_names
@@ -22,6 +23,7 @@ from bot.text import headline, plural
 log = logging.getLogger(__name__)
 
 QUOTE_PREVIEW_CHARS = 200
+EVIDENCE_PREVIEW_CHARS = 300
 SUGGESTED_ARTICLES = 5
 ENTITY_HEADINGS = {"person": "People", "team": "Teams", "event": "Events", "car": "Cars"}
 
@@ -60,7 +62,8 @@ async def article(services: Services, id: int) -> Answer:
     result_facts, result_names = await outcomes.fetch_results(store, "r.article_id = ?", (id,))
     events = outcomes.group_by_event(result_facts, await event_names(services))
     quotes = await store.fetchall(
-        "SELECT speaker, text, paragraph FROM quotes WHERE article_id = ? ORDER BY paragraph, id",
+        "SELECT speaker, text, paragraph, evidence FROM quotes WHERE article_id = ?"
+        " ORDER BY paragraph, id",
         (id,),
     )
     shown_results = [(e, r) for e in events for r in e.results]
@@ -73,10 +76,20 @@ async def article(services: Services, id: int) -> Answer:
         )
     ]
 
-    sections = chunk_sections("Line-ups", [Text.of(f"#{g.car} ", g.line(names)) for g in groups])
+    lineup_evidence = await _lineup_evidence(services, id)
+    sections = chunk_sections(
+        "Line-ups",
+        [
+            Text.of(f"#{g.car} ", g.line(names), evidence_note(lineup_evidence.get(g.car)))
+            for g in groups
+        ],
+    )
     sections += chunk_sections(
         "Results",
-        [Text.of(f"{e.heading}: ", r.line(result_names)) for e, r in shown_results],
+        [
+            Text.of(f"{e.heading}: ", r.line(result_names), evidence_note(r.evidence))
+            for e, r in shown_results
+        ],
         spoiler=True,
     )
     sections += chunk_sections("Quotes", [_quote_line(row) for row in quotes])
@@ -97,10 +110,17 @@ async def article(services: Services, id: int) -> Answer:
             "source": stored.source,
             "url": stored.url,
             "facts": counts,
-            "lineups": [g.to_data(names) for g in groups],
+            "lineups": [
+                {**g.to_data(names), "evidence": lineup_evidence.get(g.car)} for g in groups
+            ],
             "results": outcomes.events_data(events, result_names),
             "quotes": [
-                {"speaker": q["speaker"], "text": q["text"], "paragraph": q["paragraph"]}
+                {
+                    "speaker": q["speaker"],
+                    "text": q["text"],
+                    "paragraph": q["paragraph"],
+                    "evidence": q["evidence"],
+                }
                 for q in quotes
             ],
             "entities": entities,
@@ -123,9 +143,30 @@ async def _entities(services: Services, article_id: int) -> dict[str, list[str]]
 
 
 def _quote_line(row: Any) -> str:
-    """Return a quote as one short line: speaker and the start of the quote."""
+    """Return a quote as one short line: speaker, the start of the quote, and its evidence."""
     speaker = row["speaker"] or "Unattributed"
-    return f"{speaker}: “{clip(row['text'], QUOTE_PREVIEW_CHARS)}”"
+    quote = f"{speaker}: “{clip(row['text'], QUOTE_PREVIEW_CHARS)}”"
+    return quote + evidence_note(row["evidence"])
+
+
+def evidence_note(evidence: str | None) -> str:
+    """Return the sentence a fact was read from, as a short note after the fact."""
+    if not evidence:
+        return ""
+    return f" — read from: “{clip(evidence, EVIDENCE_PREVIEW_CHARS)}”"
+
+
+async def _lineup_evidence(services: Services, article_id: int) -> dict[str, str]:
+    """Return the sentence each car's line-up was first read from in an article."""
+    rows = await services.store.fetchall(
+        "SELECT car, evidence FROM lineups WHERE article_id = ? AND evidence IS NOT NULL"
+        " ORDER BY paragraph, id",
+        (article_id,),
+    )
+    found: dict[str, str] = {}
+    for row in rows:
+        found.setdefault(normalize_car(row["car"]) or row["car"], row["evidence"])
+    return found
 
 
 def _text_sections(paragraphs: list[str]) -> list[Section]:

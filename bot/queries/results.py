@@ -51,12 +51,15 @@ KIND_LABELS = {
 }
 KIND_ORDER = {"title": 0, "win": 1, "pole": 1, "finish": 2, "fastest_lap": 3}
 UNPLACED = 999
+RACE_SESSION = "race"
+QUALIFYING_SESSION = "qualifying"
 RESULT_ROWS = 60
 """Result statements read at most per answer (latest seasons first); it says how many more."""
 
 _RESULTS_SQL = (
     "SELECT r.id, r.article_id, r.kind, r.position, r.car, r.team, r.team_id,"
-    " t.name AS team_entity, r.event, r.season, r.detail, a.title, a.published"
+    " t.name AS team_entity, r.event, r.season, r.detail, r.session, r.class, r.evidence,"
+    " a.title, a.published"
     " FROM results r JOIN articles a ON a.id = r.article_id"
     " LEFT JOIN entities t ON t.id = r.team_id"
     " WHERE {where} ORDER BY a.published IS NULL, a.published DESC, a.id DESC, r.paragraph, r.id"
@@ -98,6 +101,9 @@ class ResultFact:
     detail: str | None
     sources: list[Source]
     drivers: list[str] = field(default_factory=list)
+    session: str | None = None
+    race_class: str | None = None
+    evidence: str | None = None
 
     @property
     def event_name(self) -> str:
@@ -112,22 +118,43 @@ class ResultFact:
     def merge_key(self) -> tuple[object, ...]:
         """Return what makes two statements the same result."""
         who: object = self.car if self.car else frozenset(self.drivers) or self.team
-        return (self.season, tuple(sorted(event_tokens(self.event))), self.kind, self.position, who)
+        return (
+            self.season,
+            tuple(sorted(event_tokens(self.event))),
+            self.kind,
+            self.position,
+            self.session if self.session != RACE_SESSION else None,
+            self.race_class,
+            who,
+        )
 
     def absorb(self, other: ResultFact) -> None:
         """Merge another statement of this result (drivers unioned, details kept)."""
         self.drivers += [d for d in other.drivers if d not in self.drivers]
         self.team = self.team or other.team
         self.detail = self.detail or other.detail
+        self.evidence = self.evidence or other.evidence
         self.sources += [s for s in other.sources if s not in self.sources]
 
     def label(self) -> str:
-        """Return what the result was: Pole, Win, P4 or Title."""
+        """Return what the result was, with its session and class: 'P2 in qualifying · GTD Pro'."""
+        return " · ".join(p for p in (self._what() + self._session_words(), self.race_class) if p)
+
+    def _what(self) -> str:
+        """Return the kind of result: Pole, Win, P4 or Title."""
         if self.kind == "finish":
             return f"P{self.position}" if self.position else "Finish"
         if self.kind == "title" and self.position and self.position > 1:
             return f"Championship P{self.position}"
         return KIND_LABELS.get(self.kind, self.kind.title())
+
+    def _session_words(self) -> str:
+        """Return ' in qualifying' (nothing for a race, or a pole in plain qualifying)."""
+        if not self.session or self.session == RACE_SESSION or self.kind == "title":
+            return ""
+        if self.kind == "pole" and self.session == QUALIFYING_SESSION:
+            return ""
+        return f" in {self.session}"
 
     def line(self, names: Spellings) -> Text:
         """Return the result as one line: what, car, drivers, team, detail, citation."""
@@ -155,6 +182,9 @@ class ResultFact:
             "event": self.event,
             "season": self.season,
             "detail": self.detail,
+            "session": self.session,
+            "class": self.race_class,
+            "evidence": self.evidence,
             "sources": [source_data(s) for s in self.sources],
         }
 
@@ -249,6 +279,9 @@ async def _facts(store: Store, rows: list[Any]) -> tuple[list[ResultFact], Spell
             season=_fact_season(row),
             detail=row["detail"],
             sources=[source_from(row)],
+            session=row["session"],
+            race_class=row["class"],
+            evidence=row["evidence"],
         )
     for row in await store.fetchall(_DRIVERS_SQL, (json.dumps(list(facts)),)):
         fact = facts.get(row["result_id"])

@@ -330,6 +330,16 @@ CREATE TABLE rate_limits (
 change stamp the owning process polls, delivery leases per shard (and the processes that want
 them), and the shared rate-limit buckets."""
 
+V9_FACT_EVIDENCE = """
+ALTER TABLE results ADD COLUMN session TEXT;
+ALTER TABLE results ADD COLUMN class TEXT;
+ALTER TABLE results ADD COLUMN evidence TEXT;
+ALTER TABLE lineups ADD COLUMN evidence TEXT;
+ALTER TABLE quotes ADD COLUMN evidence TEXT;
+"""
+"""Each result's session (race, qualifying, Hyperpole, sprint) and class (GTP, LMP2...), and the
+sentence every quote, line-up and result was read from (shown by /article)."""
+
 MIGRATIONS: tuple[str, ...] = (
     V1_ARTICLES_AND_FACTS,
     V2_GUILD_POSTS,
@@ -339,4 +349,5 @@ MIGRATIONS: tuple[str, ...] = (
     V6_DISCORD_STATE,
     V7_SOURCES,
     V8_DELIVERY_AT_SCALE,
+    V9_FACT_EVIDENCE,
 )

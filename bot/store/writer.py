@@ -106,6 +106,12 @@ def write_article(
     return article_id
 
 
+def evidence_of(fact: object) -> str | None:
+    """Return the sentence a fact was read from, when its extraction kept one."""
+    evidence = getattr(fact, "evidence", None)
+    return evidence if isinstance(evidence, str) and evidence else None
+
+
 def _mentioned(db: sqlite3.Connection, article_id: int) -> list[int]:
     """Return the entities an article mentions."""
     rows = db.execute("SELECT entity_id FROM mentions WHERE article_id = ?", (article_id,))
@@ -160,10 +166,17 @@ class _FactWriter:
             return None if key is None else ids.get(key, 0)
 
         self.db.executemany(
-            "INSERT INTO quotes (article_id, paragraph, speaker_id, speaker, text)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO quotes (article_id, paragraph, speaker_id, speaker, text, evidence)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             [
-                (self.article_id, quote.paragraph, id_of(key), quote.speaker, quote.text)
+                (
+                    self.article_id,
+                    quote.paragraph,
+                    id_of(key),
+                    quote.speaker,
+                    quote.text,
+                    evidence_of(quote),
+                )
                 for quote, key in zip(facts.quotes, speakers, strict=True)
             ],
         )
@@ -188,6 +201,7 @@ class _FactWriter:
                     lineup.car_model,
                     lineup.season,
                     lineup.event,
+                    evidence_of(lineup),
                 )
             )
             lineup_drivers += [
@@ -213,6 +227,9 @@ class _FactWriter:
                     id_of(event),
                     result.season,
                     result.detail,
+                    result.session,
+                    result.race_class,
+                    evidence_of(result),
                 )
             )
             result_drivers += [
@@ -221,7 +238,7 @@ class _FactWriter:
             ]
         self.db.executemany(
             "INSERT INTO lineups (id, article_id, paragraph, car, team, team_id, car_model,"
-            " season, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " season, event, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             lineups,
         )
         self.db.executemany(
@@ -230,7 +247,8 @@ class _FactWriter:
         )
         self.db.executemany(
             "INSERT INTO results (id, article_id, paragraph, kind, position, car, team, team_id,"
-            " event, event_id, season, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " event, event_id, season, detail, session, class, evidence)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             results,
         )
         self.db.executemany(

@@ -204,10 +204,12 @@ async def test_post_due_during_a_slow_delivery_is_not_lost(
     await bot.guard(emu.wait_until(lambda: len(posts(emu)) >= 2, 15.0, "both reminders"), 16.0)
     with pytest.raises(TimeoutError):
         await emu.wait_until(lambda: len(posts(emu)) > 2, 1.5, "a third post")
-    assert [r.status for r in post_requests(emu)] == [429, 500, 200, 200]
-    nonces = [r.json["nonce"] for r in post_requests(emu)]
-    assert nonces[:3] == [REMINDER_NONCE] * 3
-    assert nonces[3] != REMINDER_NONCE
+    # Deliveries run concurrently: the 58m reminder need not wait behind the 1h one's retries.
+    tries: dict[str, list[int]] = {}
+    for request in post_requests(emu):
+        tries.setdefault(request.json["nonce"], []).append(request.status)
+    assert tries.pop(REMINDER_NONCE) == [429, 500, 200]
+    assert list(tries.values()) == [[200]]
     assert "maximum number of running instances" not in bot.log()
 
 

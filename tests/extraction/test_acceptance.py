@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.extraction.evaluate import EvalReport, evaluate
+from bot.extraction.evaluate import EvalReport, Score, evaluate
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
@@ -99,3 +99,22 @@ def test_invented_corpus_still_reads_as_before():
     assert report.speaker_accuracy >= MIN_INVENTED_SPEAKER_ACCURACY
     assert report.lineups.f1 >= MIN_INVENTED_LINEUP_F1
     assert report.results.f1 >= MIN_RESULT_F1
+
+
+MIN_REAL_RESULT_F1 = 0.85
+MIN_REAL_RESULT_PRECISION = 0.92
+
+
+def test_results_on_real_articles_meet_the_targets():
+    """Results on dev + dev2 together (real articles, read in place): F1 and precision."""
+    corpora = [CORPUS / name for name in REAL_SETS]
+    missing = [str(c) for c in corpora if not (c / "gold.json").exists()]
+    if missing:
+        pytest.skip(f"real corpora not found at {', '.join(missing)}; they live outside the repo")
+    total = Score()
+    for corpus in corpora:
+        report = evaluate(corpus / "gold.json", corpus / "articles", SEEDS / "aliases.toml")
+        assert report.articles > 0 and not report.misses
+        total.add(report.results)
+    assert total.precision >= MIN_REAL_RESULT_PRECISION, total
+    assert total.f1 >= MIN_REAL_RESULT_F1, total

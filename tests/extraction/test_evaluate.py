@@ -23,7 +23,20 @@ def test_record_shape_and_car_numbers():
     facts = ArticleFacts(
         quotes=[Quote("Nora Falk", "Great day.", evidence="“Great day,” said Nora Falk.")],
         lineups=[Lineup("01", "Halvard Racing", ("Nora Falk",), evidence="Nora Falk, #01.")],
-        results=[Result("pole", 1, "#07", ("Nora Falk",), None, "Rolex 24", "1:32.656")],
+        results=[
+            Result(
+                "pole",
+                1,
+                "#07",
+                ("Nora Falk",),
+                None,
+                "Rolex 24",
+                "1:32.656",
+                session="qualifying",
+                race_class="GTP",
+                evidence="Nora Falk took pole.",
+            )
+        ],
     )
     record = extraction_record(article, facts)
     assert record == {
@@ -46,6 +59,7 @@ def test_record_shape_and_car_numbers():
             {
                 "kind": "pole", "position": 1, "car": "07", "drivers": ["Nora Falk"],
                 "team": None, "event": "Rolex 24", "detail": "1:32.656",
+                "session": "qualifying", "class": "GTP", "evidence": "Nora Falk took pole.",
             }
         ],
     }  # fmt: skip
