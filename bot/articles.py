@@ -30,6 +30,7 @@ _SENTENCE_END = re.compile(
 )
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _NEWLINES = re.compile(r"\r\n?")
+JSON_SHAPE = 'an object {"date", "title", "body", "url"} of strings'
 MAX_SHOWN_CHARS = 40
 """A bad value longer than this is cut in error messages."""
 
@@ -137,9 +138,16 @@ def _load_json(text: str, source: str) -> object:
     except json.JSONDecodeError as exc:
         raise ArticleError(source, f"invalid JSON at line {exc.lineno}: {exc.msg}") from None
     except RecursionError:
-        raise ArticleError(source, "invalid JSON article: nested too deeply") from None
-    except ValueError as exc:  # e.g. an integer longer than Python converts
-        raise ArticleError(source, f"invalid JSON article: {exc}") from None
+        raise ArticleError(
+            source, f"invalid JSON article: nested too deeply; expected {JSON_SHAPE}"
+        ) from None
+    except ValueError as exc:  # an integer longer than Python converts (int_max_str_digits)
+        digits = re.search(r"has (\d+) digits", str(exc))
+        what = f"a number of {int(digits.group(1)):,} digits" if digits else str(exc)
+        raise ArticleError(
+            source,
+            f"invalid JSON article: {what}; expected {JSON_SHAPE}",
+        ) from None
 
 
 def _check_json_text(value: object, key: str, source: str) -> None:
@@ -196,6 +204,7 @@ def read_regular_file(path: Path, limit: int, source: str | None = None) -> byte
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             raise ArticleError(name, f"not a regular file ({file_kind(mode)}), not read")
+        os.set_blocking(fd, True)  # a regular file: read it whole, as usual
         try:
             raw = handle.read(limit + 1)
         except OSError as exc:

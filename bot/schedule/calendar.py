@@ -510,6 +510,7 @@ def import_ics(data: bytes, calendar: Calendar) -> ImportReport:
     report = ImportReport(calendar)
     merger = _Merger(calendar, report)
     floating_tz = _calendar_zone(parsed, report)
+    floating: set[str] = set()
     for component, occurrence in _occurrences(parsed, report):
         try:
             item = _read_vevent(component, occurrence, floating_tz)
@@ -518,7 +519,9 @@ def import_ics(data: bytes, calendar: Calendar) -> ImportReport:
             report.skipped.append(f"{uid}: {_one_line(exc)}")
             log.warning("Calendar import skipped event %s: %s", uid, _one_line(exc))
             continue
-        if _floating(component):
+        uid = str(component.get("uid", ""))
+        if _floating(component) and uid not in floating:
+            floating.add(uid)  # once for a recurring event, not once per occurrence
             report.warnings.append(
                 f"{item.session.uid}: start time has no time zone (floating); "
                 f"read as {item.event.tz}"

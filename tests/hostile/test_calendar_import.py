@@ -192,3 +192,10 @@ def test_floating_times_take_the_calendars_x_wr_timezone():
     assert report.warnings == [
         "sebring: start time has no time zone (floating); read as America/New_York"
     ]
+
+
+def test_a_floating_recurring_event_is_warned_about_once():
+    weekly = vevent("club", ":20250105T100000", "Club race", "RRULE:FREQ=WEEKLY;COUNT=4")
+    report = import_ics(vcalendar(weekly).encode(), Calendar())
+    assert len(report.added) == 4
+    assert len(report.warnings) == 1 and "floating" in report.warnings[0]
