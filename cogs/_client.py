@@ -20,13 +20,13 @@ from discord.ext import commands
 
 import cogs
 from bot.clock import Clock, SystemClock
-from bot.config import DISCORD_API_BASE, Config
+from bot.config import DISCORD_API_BASE, Config, ConfigError
 from bot.delivery.scheduler import DeliveryResult, OutgoingPost, PostScheduler
 from bot.delivery.server_events import ServerEventGone, ServerEventsForbidden, ServerEventSync
 from bot.delivery.sources import SourcePoller
 from bot.queries.server_events import PlannedServerEvent
 from bot.schedule.calendar import Calendar
-from bot.services import Services, load_current_calendar, open_services, saved_calendar_path
+from bot.services import Services, load_merged_calendar, open_services, saved_calendar_path
 from cogs._render import render_embeds
 from cogs._reply import PageButton
 
@@ -131,6 +131,7 @@ class PaddockBot(commands.Bot):
             self,
             self.clock,
             may_sync=lambda: scheduler.is_deliverer,
+            owns=scheduler.owns,
         )
         self._server_events = events
         self._resources.push_async_callback(events.stop)
@@ -182,7 +183,11 @@ class PaddockBot(commands.Bot):
             if stamp == seen:
                 continue
             seen = stamp
-            calendar = await load_current_calendar(self.config)
+            try:  # the imported calendar with the subscribed ones merged in, as at start
+                calendar = await load_merged_calendar(self.config, self.services.store)
+            except ConfigError as exc:
+                log.warning("The calendar changed but cannot be read (%s): kept the old one", exc)
+                continue
             log.info("The calendar changed: re-planning posts")
             self.services.calendar = calendar
             await scheduler.set_calendar(calendar)

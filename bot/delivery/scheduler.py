@@ -411,6 +411,14 @@ class PostScheduler:
             if self._refresh_at is not None and self.clock.now() >= self._refresh_at:
                 await self.replan()  # extend the horizon
             await self._deliver_due(outcomes)
+            if outcomes:
+                sent = sum(o.result.status == "sent" for o in outcomes)
+                log.info(
+                    "Delivered %d posts (%d not sent) for shards %s",
+                    sent,
+                    len(outcomes) - sent,
+                    _shard_list(self.shards),
+                )
             quote_guilds = [o.post.guild_id for o in outcomes if o.post.kind == "qotd"]
             if quote_guilds:  # keep the quote of the day planned ahead
                 await self.replan(sorted(set(quote_guilds)))

@@ -64,12 +64,14 @@ class ServerEventSync:
         clock: Clock,
         *,
         may_sync: Callable[[], bool] = lambda: True,
+        owns: Callable[[int], bool] = lambda guild_id: True,
     ) -> None:
         self.services = services
         self.calendar = calendar
         self.adapter = adapter
         self.clock = clock
         self.may_sync = may_sync
+        self.owns = owns  # with several processes, each syncs the servers of its own shards
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
 
@@ -100,12 +102,12 @@ class ServerEventSync:
             return
         guilds = {s.guild_id for s in await all_settings(self.services.store) if s.server_events}
         guilds |= await self._guilds_with_events()
-        for guild_id in sorted(guilds):
+        for guild_id in sorted(g for g in guilds if self.owns(g)):
             await self.sync_guild(guild_id)
 
     async def sync_guild(self, guild_id: int) -> None:
         """Make one server's events match the plan (none when it switched them off)."""
-        if not self.may_sync():
+        if not self.may_sync() or not self.owns(guild_id):
             return
         async with self._lock:
             settings = await get_settings(self.services.store, guild_id)

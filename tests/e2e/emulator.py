@@ -51,12 +51,13 @@ Test-facing API (all waits take ``timeout_s`` and raise ``TimeoutError`` with re
 ``emu.stall_next(method, glob, handle_first=False)`` / ``emu.release_stalled()`` (``emu.stalled``),
 ``await emu.drop_gateway()``, ``await emu.request_reconnect()``,
 ``await emu.invalidate_session()``, ``await emu.dispatch(event, data)``,
-``await emu.wait_until(predicate)``. Helpers: :func:`make_guild`, :func:`make_text_channel`,
-:func:`make_user`. Requests that break Discord's limits (command names/descriptions, 25
-choices, 2000-char content, embed sizes, empty messages) get Discord's 400 error bodies. A message
-created with ``nonce`` and ``enforce_nonce`` (as discord.py sends) is not created twice: the repeat
-gets the first message back (listed in ``emu.deduplicated``). Snowflake-typed options (user,
-channel, role, mentionable) come with Discord's ``resolved`` data.
+``await emu.wait_until(predicate)``, ``emu.shard_count = N`` (model Discord's shards: one session
+per shard, each with its own guilds; off by default). Helpers: :func:`make_guild`,
+:func:`make_text_channel`, :func:`make_user`. Requests that break Discord's limits (command
+names/descriptions, 25 choices, 2000-char content, embed sizes, empty messages) get Discord's 400
+error bodies. A message created with ``nonce`` and ``enforce_nonce`` (as discord.py sends) is not
+created twice: the repeat gets the first message back (listed in ``emu.deduplicated``).
+Snowflake-typed options (user, channel, role, mentionable) come with Discord's ``resolved`` data.
 
 Discord's rules (held and modelled)
 -----------------------------------
@@ -484,6 +485,7 @@ class _Session:
     seq: int = 0
     events: list[Json] = field(default_factory=list)
     conn: _Conn | None = None
+    shard: int | None = None  # set only when the emulator models shards (``shard_count``)
 
 
 @dataclass(eq=False)
@@ -594,6 +596,8 @@ class Emulator:
         self._dm_channels: dict[str, str] = {}
         self._sessions: dict[str, _Session] = {}
         self._session: _Session | None = None
+        self.shard_count: int | None = None  # set to model shards (see _identify_shard)
+        self._shard_sessions: dict[int, _Session] = {}
         self._conns: set[_Conn] = set()
         self._cond: asyncio.Condition | None = None
         self._runner: web.AppRunner | None = None
@@ -893,9 +897,10 @@ class Emulator:
     async def dispatch(self, event: str, data: Any) -> int:
         """Dispatch a gateway event to the current session; return its sequence number.
 
-        If the bot is disconnected the event is kept and replayed when it RESUMEs.
+        If the bot is disconnected the event is kept and replayed when it RESUMEs. With
+        ``shard_count`` set, an event about a guild goes to the session of the guild's shard.
         """
-        session = self._session
+        session = self._shard_session_for(data) or self._session
         if session is None:
             raise RuntimeError("no gateway session (bot has not IDENTIFYed)")
         session.seq += 1
@@ -964,6 +969,9 @@ class Emulator:
         await self._notify()
 
     async def _identify(self, conn: _Conn, d: Json) -> None:
+        if self.shard_count and "shard" in d:
+            await self._identify_shard(conn, d)
+            return
         self.identify_count += 1
         self.last_identify = d
         if self._session is not None and self._session.conn is not None:
@@ -1029,6 +1037,66 @@ class Emulator:
             await self._send(conn, event)
         self.resume_count += 1
         await self.dispatch("RESUMED", {"_trace": ["emulator"]})
+
+    # ------------------------------------------------------------------ shards (switchable)
+    #
+    # Off unless a test sets ``emu.shard_count``. Then ``GET /gateway/bot`` recommends that many
+    # shards, each IDENTIFY with ``shard: [id, count]`` is a session of its own (sessions of
+    # other shards stay connected), READY and GUILD_CREATE carry only that shard's guilds
+    # (Discord's rule: ``(guild_id >> 22) % shard_count``), and an event about a guild is
+    # dispatched to the session of the guild's shard.
+
+    def guild_shard(self, guild_id: int | str) -> int:
+        """Return the shard a guild is on (``shard_count`` must be set)."""
+        return (int(guild_id) >> 22) % (self.shard_count or 1)
+
+    def _shard_session_for(self, data: Any) -> _Session | None:
+        if not self.shard_count or not isinstance(data, dict):
+            return None
+        guild_id = data.get("guild_id")
+        if guild_id is None:
+            return None
+        return self._shard_sessions.get(self.guild_shard(guild_id))
+
+    async def _identify_shard(self, conn: _Conn, d: Json) -> None:
+        self.identify_count += 1
+        self.last_identify = d
+        shard = int(d["shard"][0])
+        session = _Session(id=secrets.token_hex(16), intents=int(d.get("intents", 0)), shard=shard)
+        self._sessions[session.id] = session
+        self._shard_sessions[shard] = session
+        self._session = session
+        session.conn = conn
+        conn.session = session
+        guilds = [g for gid, g in self.guilds.items() if self.guild_shard(gid) == shard]
+        ready: Json = {
+            "v": 10,
+            "user": self.bot_user,
+            "user_settings": {},
+            "guilds": [{"id": g["id"], "unavailable": True} for g in guilds],
+            "session_id": session.id,
+            "session_type": "normal",
+            "resume_gateway_url": self.gateway_url,
+            "application": {"id": self.app_id, "flags": 0},
+            "private_channels": [],
+            "relationships": [],
+            "presences": [],
+            "geo_ordered_rtc_regions": [],
+            "shard": d["shard"],
+            "_trace": ["emulator"],
+        }
+        await self._send_to(session, "READY", ready)
+        for guild in guilds:
+            await self._send_to(session, "GUILD_CREATE", self._guild_create(guild))
+        self.ready_count += 1
+
+    async def _send_to(self, session: _Session, event: str, data: Json) -> None:
+        session.seq += 1
+        payload = {"op": OP_DISPATCH, "t": event, "s": session.seq, "d": data}
+        session.events.append(payload)
+        if session.conn is not None and not session.conn.ws.closed:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await self._send(session.conn, payload)
 
     # ------------------------------------------------------------------ interactions
 
@@ -1667,7 +1735,8 @@ class Emulator:
 
     async def _get_gateway_bot(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return 200, {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}
+        shards = self.shard_count or 1
+        return 200, {"url": self.gateway_url, "shards": shards, "session_start_limit": limit}
 
     async def _get_application(self, rec: RecordedRequest, p: dict[str, str]) -> tuple[int, Any]:
         return 200, {

@@ -5,11 +5,14 @@
 * Two Paddocks on one database: the one holding the delivery lease plans a server whose
   settings were saved through the other (the one Discord sends the commands to) within
   seconds, and its post arrives once.
+* Two Paddocks with two shards each deliver only their own servers; when one is killed the
+  other takes its shards over and the posts it missed arrive once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +27,10 @@ from .conftest import (
     GUILD_ID,
     OTHER_CHANNEL_ID,
     StartPaddock,
+    launch_paddock,
     paddock_guild,
+    stop_paddock,
+    write_paddock_config,
 )
 from .emulator import Emulator, make_guild, make_text_channel, make_user
 
@@ -148,3 +154,96 @@ async def _log_has(bot: Any, text: str, timeout_s: float) -> None:
         if loop.time() - began > timeout_s:
             pytest.fail(f"{text!r} not in the log after {timeout_s} s")
         await asyncio.sleep(0.1)
+
+
+# ---------------------------------------------------------------------------- shards
+
+SHARDS = 4
+LEADS = "[3600, 3000]"  # reminders 60 and 50 minutes before the race
+
+
+def shard_guild(shard: int) -> str:
+    """Return a guild id on `shard` of SHARDS (Discord: (id >> 22) % shard_count)."""
+    return str(((100 * SHARDS + shard) << 22) | 7)
+
+
+def sharded_emulator() -> Emulator:
+    guilds = [paddock_guild()] + [
+        make_guild(
+            shard_guild(s), f"Shard {s}", channels=[make_text_channel(shard_guild(s) + "0", "p")]
+        )
+        for s in range(SHARDS)
+    ]
+    emu = Emulator(
+        APP_ID, make_user(APP_ID, "Paddock", bot=True), guilds, token=FAKE_BOT_AUTH,
+        heartbeat_interval_ms=1000,
+    )  # fmt: skip
+    emu.shard_count = SHARDS
+    return emu
+
+
+def sharded_config(workdir: Path, database: Path, shard_ids: list[int]) -> None:
+    path = write_paddock_config(workdir, database)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(f"shards = {SHARDS}\nshard_ids = {shard_ids}\n")
+
+
+def save_server(database: Path, guild_id: str) -> None:
+    """Save a server's channel and leads as another process would (with a change stamp)."""
+    with sqlite3.connect(database, timeout=10) as db:
+        db.execute(
+            "INSERT INTO guild_settings (guild_id, channel_id, leads, change_seq) VALUES (?, ?, ?,"
+            " (SELECT coalesce(max(change_seq), 0) + 1 FROM guild_settings))",
+            (int(guild_id), int(guild_id + "0"), LEADS),
+        )
+
+
+def delivered(bot: Any) -> int:
+    return sum(int(m) for m in re.findall(r"Delivered (\d+) posts", bot.log()))
+
+
+async def test_two_processes_deliver_their_own_shards_and_take_over_a_dead_ones(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "paddock.db"
+    sharded_config(tmp_path / "a", database, [0, 1])
+    sharded_config(tmp_path / "b", database, [2, 3])
+    # One bot minute a second: the 60-minute reminders are due 40 s after each start, the
+    # 50-minute ones 10 s later.
+    fake_now = (REMINDER_DUE - timedelta(minutes=40)).isoformat()
+    async with sharded_emulator() as emu:
+        a = await launch_paddock(emu, tmp_path / "a", name="a", fake_now=fake_now, clock_speed=60.0)
+        b = await launch_paddock(emu, tmp_path / "b", name="b", fake_now=fake_now, clock_speed=60.0)
+        try:
+            for shard in range(SHARDS):
+                await asyncio.to_thread(save_server, database, shard_guild(shard))
+            channels = {s: shard_guild(s) + "0" for s in range(SHARDS)}
+
+            # Each process delivers the 60-minute reminder of its own two servers.
+            for shard in range(SHARDS):
+                owner = a if shard < 2 else b
+                await owner.guard(emu.wait_for_message(channels[shard], timeout_s=60.0), 61.0)
+            await emu.wait_until(lambda: delivered(a) + delivered(b) >= 4, 10.0, "4 deliveries")
+            assert (delivered(a), delivered(b)) == (2, 2)
+
+            # a dies before its servers' 50-minute reminders: b takes shards 0 and 1 over
+            # (within 30 s) and those reminders arrive, once each.
+            await a.kill()
+            await b.guard(_log_has(b, "Took over delivery for shards [0, 1]", 30.0), 31.0)
+            for shard in range(SHARDS):
+                await b.guard(
+                    emu.wait_until(
+                        lambda s=shard: len(emu.channel_messages(channels[s])) >= 2,
+                        60.0,
+                        f"the second reminder on shard {shard}",
+                    ),
+                    61.0,
+                )
+            await emu.wait_until(lambda: delivered(b) >= 6, 10.0, "b's deliveries")
+            await asyncio.sleep(2.0)
+            assert [len(emu.channel_messages(channels[s])) for s in range(SHARDS)] == [2] * 4
+            assert delivered(b) == 6
+            assert emu.deduplicated == []
+        finally:
+            await stop_paddock(b)
+            await stop_paddock(a)
