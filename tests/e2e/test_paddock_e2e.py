@@ -473,7 +473,7 @@ async def test_an_error_after_a_defer_is_shown_to_the_asker_only(
         assert record.response_type == 5  # "Paddock is thinking..." in the channel
         thinking = record.message
         assert thinking is not None and not thinking["flags"] & EPHEMERAL
-        await shared.wait_until(lambda: record.followups, 15.0, "the error note")
+        await shared.wait_until(lambda: record.followups, 45.0, "the error note")
     finally:
         other.execute("ROLLBACK")
         other.close()
