@@ -1,15 +1,12 @@
-"""Text helpers for extraction: accent folding, quote masking and sentence splitting."""
+"""Text helpers for extraction: sentence splitting, car numbers, years and ordinals."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-DOUBLE_QUOTES = '"“”„‟«»'
-QUOTE_TRANSLATION = str.maketrans(dict.fromkeys(DOUBLE_QUOTES + "‘’‚‛'`´", "'"))
 ABBREVIATIONS = frozenset(
     {"no", "nos", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "inc", "ltd", "co", "fla",
      "ga", "calif", "ind", "mich", "ariz", "approx", "est", "lt", "gen", "sgt", "mt"}
@@ -55,13 +52,6 @@ class Span:
     start: int
     end: int
     text: str
-
-
-def fold(text: str) -> str:
-    """Return text casefolded, without accents, with one kind of quote mark and single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.translate(QUOTE_TRANSLATION).casefold()).strip()
 
 
 def collapse(text: str) -> str:
