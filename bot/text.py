@@ -71,6 +71,32 @@ def spelling_rank(name: str, *, fullest: bool = False) -> tuple[int, ...]:
     return natural, accents, particles, len(name), -sum(map(str.isupper, name))
 
 
+SENTENCE_END_MARKS = ".!?"
+"""Punctuation that ends a sentence; a full stop only where is_abbreviation() says no."""
+ABBREVIATIONS = frozenset(
+    {"no", "nos", "nr", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "inc", "ltd", "co",
+     "fla", "ga", "calif", "ind", "mich", "ariz", "approx", "est", "lt", "gen", "sgt", "mt"}
+)  # fmt: skip
+"""Words (case-folded) a full stop follows without ending the sentence: No. 31, Dr. Lee."""
+
+
+def is_abbreviation(word: str) -> bool:
+    """Tell whether a full stop after this word leaves the sentence open (abbreviation, initial)."""
+    return word.casefold() in ABBREVIATIONS or (len(word) == 1 and word.isupper())
+
+
+def sentence_stop_pattern() -> str:
+    """Return a regex for a mark that ends a sentence: ! or ? or a full stop that does."""
+    others = re.escape(SENTENCE_END_MARKS.replace(".", ""))
+    return f"(?:[{others}]|{full_stop_pattern()})"
+
+
+def full_stop_pattern() -> str:
+    """Return a regex for a full stop that ends a sentence: not after an abbreviation or initial."""
+    words = sorted(ABBREVIATIONS, key=lambda word: (-len(word), word))
+    return r"\." + "".join(rf"(?<!\b(?i:{word})\.)" for word in words) + r"(?<!\b[A-Z]\.)"
+
+
 HEADLINE_CHARS = 90
 """About how long a headline may be; longer titles are cut at a word."""
 _HEADLINE_TRIM = " ,;:–—-"

@@ -13,6 +13,7 @@ from bot.extraction.names import find_mentions
 from bot.extraction.text import split_sentences
 from bot.extraction.words import alternation, words
 from bot.facts import Quote
+from bot.text import sentence_stop_pattern
 
 MIN_UNCUED_WORDS = 6
 MIN_REPORTED_WORDS = 3
@@ -48,7 +49,7 @@ def _cue_at_end() -> re.Pattern[str]:
 _WORD = re.compile(r"[\w'’\-]+")
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 _DESCRIPTOR = re.compile(r"\bthe\s+(?:[\w’'\-]+\s+){0,2}?[\w’'\-]+")
-_SENTENCE_STOP = re.compile(r"[.!?](?:\s|\Z)")
+_SENTENCE_STOP = re.compile(rf"{sentence_stop_pattern()}(?:\s|\Z)")
 _REPORTING = re.compile(r"\A[\s,]*(?:he|she|they)\s+[a-z]{3,}(?:ed|s)\b")
 _ASIDE = re.compile(r",\s*(?:who|whose|which)\b[^,.;:!?“”\"]{1,160},\s*")
 _ROLE_AFTER = re.compile(

@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-ABBREVIATIONS = frozenset(
-    {"no", "nos", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "inc", "ltd", "co", "fla",
-     "ga", "calif", "ind", "mich", "ariz", "approx", "est", "lt", "gen", "sgt", "mt"}
-)  # fmt: skip
+from bot.text import SENTENCE_END_MARKS, is_abbreviation
 
 MAX_NUMBER_DIGITS = 2
 _SPACES = re.compile(r"\s+")
-_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"”’)\]]*+\s+(?=[\"“‘'(\[#A-Z0-9À-Þ])")
+_END_MARKS = re.escape(SENTENCE_END_MARKS + "…")
+_SENTENCE_END = re.compile(
+    rf"(?<![{_END_MARKS}])[{_END_MARKS}]++[\"”’)\]]*+\s+(?=[\"“‘'(\[#A-Z0-9À-Þ])"
+)
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*\Z")
 NOT_CAR_UNITS = (
     r"\s*(?:laps?|seconds?|secs?|s\b|minutes?|mins?|points?|places?|positions?|spots?|years?|"
@@ -81,9 +81,7 @@ def split_sentences(text: str) -> list[Span]:
     for match in _SENTENCE_END.finditer(text):
         before = _WORD_BEFORE.search(text, max(start, match.start() - 20), match.start() + 1)
         word = before.group(1) if before else ""
-        if match.group().startswith(".") and (
-            word.casefold() in ABBREVIATIONS or (len(word) == 1 and word.isupper())
-        ):
+        if match.group().startswith(".") and is_abbreviation(word):
             continue
         end = match.end()
         if text[start:end].strip():
