@@ -97,6 +97,14 @@ def full_stop_pattern() -> str:
     return r"\." + "".join(rf"(?<!\b(?i:{word})\.)" for word in words) + r"(?<!\b[A-Z]\.)"
 
 
+CLAUSE_FULL_STOP = r"(?<!No)\.(?=\s|\Z)"
+"""A full stop the gap checks of line-ups and results stop at: any but the one of 'No.'.
+
+Stricter than full_stop_pattern() on purpose: 'with Dr. A. Kow' or 'Kow Jr.' in a gap stops a
+crew, so a crew they cannot read whole gives no fact rather than a short or wrong one.
+"""
+
+
 HEADLINE_CHARS = 90
 """About how long a headline may be; longer titles are cut at a word."""
 _HEADLINE_TRIM = " ,;:–—-"

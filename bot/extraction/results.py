@@ -41,7 +41,7 @@ from bot.extraction.titles import (
     title_scope,
 )
 from bot.facts import Result, ResultKind
-from bot.text import full_stop_pattern
+from bot.text import CLAUSE_FULL_STOP
 
 ORD = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
@@ -133,7 +133,7 @@ _IN_RACE = re.compile(
 )
 _TIMES_CHAMPION = re.compile(r"\b[\w]+-time\s+(?:[A-Z][\w\-]*\s+){0,3}\Z", re.IGNORECASE)
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
-_GAP_STOP = re.compile(rf"[;:—–]|{full_stop_pattern()}(?=\s|\Z)|,\s*(?:while|but|and|as|whereas)\b")
+_GAP_STOP = re.compile(rf"[;:—–]|{CLAUSE_FULL_STOP}|,\s*(?:while|but|and|as|whereas)\b")
 _ASIDE = re.compile(r",\s*(?:who|which|whose|where)\b[^,;.]{0,120},")
 _AHEAD = re.compile(
     r"\b(?:ahead\s+of|over(?=\s+(?:the\s+)?(?:[A-Z#]|No\.))|clear\s+of|beat|beating|defeated|defeating|in\s+front\s+of|"
