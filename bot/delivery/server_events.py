@@ -143,11 +143,13 @@ class ServerEventSync:
             await self._save(guild_id, planned, event_id)
             log.info("Server events: created %s in server %d", planned.name, guild_id)
         for session_uid, (event_id, _) in known.items():
-            if not self._started(session_uid, now):
+            started = self._started(session_uid, now)
+            if not started:
                 with contextlib.suppress(ServerEventGone):
                     await self.adapter.delete_server_event(guild_id, event_id)
-                log.info("Server events: deleted event %d in server %d", event_id, guild_id)
             await self._forget(guild_id, session_uid)
+            if not started:
+                log.info("Server events: deleted event %d in server %d", event_id, guild_id)
 
     def _started(self, session_uid: str, now: datetime) -> bool:
         """Return whether a session is still in the calendar and has begun (keep its event)."""

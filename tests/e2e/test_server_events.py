@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import GUILD_ID, PADDOCK_SEEDS, StartPaddock
+from .conftest import GUILD_ID, PADDOCK_SEEDS, BotProcess, StartPaddock
 from .emulator import ALL_PERMISSIONS, EPHEMERAL, MANAGE_EVENTS, Emulator, Json
 from .test_paddock_e2e import SHARED_NOW, answer_text
+from .test_paddock_faults import wait_for_log
 
 pytestmark = pytest.mark.e2e
 
@@ -49,8 +50,10 @@ def save_calendar(workdir: Path, text: str) -> None:
     (workdir / "calendar.toml").write_text(text, encoding="utf-8")
 
 
-async def restart(emu: Emulator, start_paddock: StartPaddock, bot: object, name: str) -> object:
-    await bot.stop()  # type: ignore[attr-defined]
+async def restart(
+    emu: Emulator, start_paddock: StartPaddock, bot: BotProcess, name: str
+) -> BotProcess:
+    await bot.stop()
     return await start_paddock(emu, fake_now=SHARED_NOW, name=name)
 
 
@@ -90,7 +93,7 @@ async def test_server_events_follow_the_calendar_and_survive_restarts(
     assert len(event_requests(emu, "POST")) == 1
 
     # An event created just before a crash, its id never recorded: found again, not doubled.
-    await bot.stop()  # type: ignore[attr-defined]
+    await bot.stop()
     with contextlib.closing(sqlite3.connect(workdir / "paddock.db")) as db, db:
         db.execute("DELETE FROM server_events")
     bot = await start_paddock(emu, fake_now=SHARED_NOW, name="unrecorded")
@@ -110,6 +113,7 @@ async def test_server_events_follow_the_calendar_and_survive_restarts(
         ),
         11.0,
     )
+    await wait_for_log(bot, "Server events: moved", 10.0)  # recorded before the next restart
     (moved,) = events(emu)
     assert moved["id"] == first_id
     assert when(moved["scheduled_end_time"]) == ROLEX_MOVED + timedelta(hours=24)
@@ -122,6 +126,7 @@ async def test_server_events_follow_the_calendar_and_survive_restarts(
     save_calendar(workdir, cancelled)
     bot = await restart(emu, start_paddock, bot, "cancelled")
     await bot.guard(emu.wait_until(lambda: not events(emu), 10.0, "the deletion"), 11.0)
+    await wait_for_log(bot, "Server events: deleted", 10.0)  # forgotten before the restart
     bot = await restart(emu, start_paddock, bot, "after")
     await asyncio.sleep(QUIET_S)
     assert events(emu) == []
