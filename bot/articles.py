@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.facts import Article, split_paragraphs
-from bot.text import clip
+from bot.text import clip, sentence_stop_pattern
 
 log = logging.getLogger(__name__)
 
@@ -24,10 +24,7 @@ ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".json"})
 
 _DATE_PREFIX = re.compile(r"\A\s*date\s+(\S+)[ \t]*")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_SENTENCE_END = re.compile(
-    r"(?<!\bNo\.)(?<!\bNr\.)(?<!\bSt\.)(?<!\bMr\.)(?<!\bDr\.)(?<!\bJr\.)(?<!\b[A-Z]\.)"
-    r"(?<=[.!?])\s+(?=[\"“‘'A-Z0-9#])"
-)
+_SENTENCE_END = re.compile(rf"{sentence_stop_pattern()}\s+(?=[\"“‘'A-Z0-9#])")
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _NEWLINES = re.compile(r"\r\n?")
 JSON_SHAPE = 'an object {"date", "title", "body", "url"} of strings'
@@ -53,7 +50,8 @@ def derive_title(body: str) -> str:
     looks_like_headline = len(lines) > 1 and len(first) <= 160 and first[-1] not in '.!?:”"'
     if looks_like_headline:
         return first[:MAX_TITLE_CHARS]
-    sentence = _SENTENCE_END.split(first, maxsplit=1)[0]
+    end = _SENTENCE_END.search(first)
+    sentence = first[: end.start() + 1] if end else first
     return clip(sentence, MAX_TITLE_CHARS)
 
 

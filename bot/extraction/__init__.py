@@ -24,7 +24,8 @@ __all__ = ["DEFAULT_ALIASES_PATH", "Aliases", "extract", "find_lineups", "load_a
 log = logging.getLogger(__name__)
 
 MIN_CREW = 2
-TEAM_NEAR_CHARS = 60
+LINEUP_TEAM_NEAR_CHARS = 60
+"""Characters at most between a line-up's car number and the team named after it."""
 
 _CAR_MODEL = re.compile(
     r"\b([A-Z][^\W\d_]+)\s+((?:[A-Z]\s)?[A-Z0-9][\w]*(?:[.\-]\w+)+|\d{3}[A-Za-z]?\b|"
@@ -195,7 +196,7 @@ def _lineup_team(teams: list[Found], car_span: Span | None) -> str | None:
     if car_span is None or not teams:
         return None
     nearest = min(teams, key=lambda t: abs(t.start - car_span.end))
-    return nearest.canonical if abs(nearest.start - car_span.end) < TEAM_NEAR_CHARS else None
+    return nearest.canonical if abs(nearest.start - car_span.end) < LINEUP_TEAM_NEAR_CHARS else None
 
 
 def _entities(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.extraction.literals import LiteralIndex
-from bot.extraction.names import normalize_name
+from bot.text import fold_name
 
 SECTIONS = ("teams", "events")
 DEFAULT_ALIASES_PATH = Path(__file__).resolve().parents[2] / "seeds" / "aliases.toml"
@@ -46,11 +46,11 @@ class Aliases:
 
     def canonical_team(self, name: str) -> str:
         """Return the canonical team name for a variant (the name itself when unknown)."""
-        return self._team_index.get(normalize_name(name), name)  # type: ignore[attr-defined]
+        return self._team_index.get(fold_name(name), name)  # type: ignore[attr-defined]
 
     def canonical_event(self, name: str) -> str:
         """Return the canonical event name for a variant (the name itself when unknown)."""
-        return self._event_index.get(normalize_name(name), name)  # type: ignore[attr-defined]
+        return self._event_index.get(fold_name(name), name)  # type: ignore[attr-defined]
 
     def find_teams(self, text: str) -> list[Found]:
         """Return the known teams named in a text, longest variant first at each place."""
@@ -77,7 +77,7 @@ def _index(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
     index: dict[str, str] = {}
     for canonical, variants in table.items():
         for variant in (canonical, *variants):
-            index.setdefault(normalize_name(variant), canonical)
+            index.setdefault(fold_name(variant), canonical)
     return index
 
 
@@ -117,7 +117,7 @@ def _find(
         match = pattern.match(text, at)
         if match is None:
             continue
-        canonical = index.get(normalize_name(match.group()), match.group())
+        canonical = index.get(fold_name(match.group()), match.group())
         found.append(Found(match.start(), match.end(), match.group(), canonical))
         end = match.end()
     return found

@@ -15,11 +15,10 @@ from bot.extraction.names import (
     Mention,
     NameResolver,
     find_mentions,
-    normalize_name,
     preceding_word,
-    spelling_rank,
 )
-from bot.extraction.text import DOUBLE_QUOTES, Span, find_cars, split_sentences
+from bot.extraction.text import Span, find_cars, split_sentences
+from bot.text import DOUBLE_QUOTES, fold_name, spelling_rank
 
 MAX_CAPTION_CHARS = 400
 _CAR_DESCRIPTION = re.compile(r"(?:\s+(?:[A-Z0-9][\w.\-/’']{0,40}|w/\S{0,40}|&)){0,12}")
@@ -119,7 +118,7 @@ class ArticlePeople:
     def add(self, name: str) -> str:
         """Register a full name seen in the article and return its canonical form."""
         known = self._known.lookup(name)
-        if known and normalize_name(known) == normalize_name(name):
+        if known and fold_name(known) == fold_name(name):
             known = max(known, " ".join(name.split()), key=spelling_rank)
         return self._article.add(known or name)
 

@@ -12,9 +12,9 @@ from typing import Any, TextIO
 
 from bot.articles import Article, ArticleError, find_article_files, read_article
 from bot.extraction import DEFAULT_ALIASES_PATH, Aliases, extract, load_aliases
-from bot.extraction.names import normalize_name, surname
-from bot.extraction.text import fold
+from bot.extraction.names import surname
 from bot.facts import ArticleFacts
+from bot.text import QUOTES_AS_ONE, fold, fold_name
 
 log = logging.getLogger(__name__)
 
@@ -155,10 +155,10 @@ class EvalReport:
 
 def score_quotes(gold: list[dict[str, Any]], predicted: list[dict[str, Any]]) -> tuple[int, int]:
     """Return (found, right speaker) for one article's gold quotes."""
-    texts = [(fold(p.get("text") or ""), p.get("speaker")) for p in predicted]
+    texts = [(fold(p.get("text") or "", QUOTES_AS_ONE), p.get("speaker")) for p in predicted]
     found = right = 0
     for item in gold:
-        start = fold(item.get("starts") or "")
+        start = fold(item.get("starts") or "", QUOTES_AS_ONE)
         match = next((speaker for text, speaker in texts if start in text), False)
         if match is False:
             continue
@@ -186,7 +186,7 @@ def _team_words(team: str | None, aliases: Aliases) -> set[str]:
     if not team:
         return set()
     names = {team, aliases.canonical_team(team)}
-    return {w for name in names for w in normalize_name(name).split()} - GENERIC_TEAM_WORDS
+    return {w for name in names for w in fold_name(name).split()} - GENERIC_TEAM_WORDS
 
 
 def _position(item: dict[str, Any]) -> int | None:

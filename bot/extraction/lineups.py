@@ -9,6 +9,7 @@ from functools import cache
 
 from bot.extraction.document import Document, PersonRef, Sentence
 from bot.extraction.words import alternation, words
+from bot.text import CLAUSE_FULL_STOP
 
 MAX_LINK_WORDS = 14
 MIN_SLASHED = 2
@@ -47,8 +48,8 @@ _COLLECTIVE = re.compile(
     r"\b(?:foursome|trio|quartet|duo|pair|pairing|crew|line-?up|drivers|teammates)\b",
     re.IGNORECASE,
 )
-_STOP_BETWEEN = re.compile(r"[;:!?—–]|(?<!No)\.(?=\s|\Z)")
-_SENTENCE_STOP = re.compile(r"[;:!?]|(?<!No)\.(?=\s|\Z)")
+_STOP_BETWEEN = re.compile(rf"[;:!?—–]|{CLAUSE_FULL_STOP}")
+_SENTENCE_STOP = re.compile(rf"[;:!?]|{CLAUSE_FULL_STOP}")
 _AND = re.compile(r"\A\s*(?:and|&)\s*\Z")
 _JOINS_TEAM = re.compile(
     r"\b(?:join|joins|joined|joining|rejoin|rejoins)\s+(?:the\s+)?"
@@ -73,7 +74,7 @@ _WILL_BE = re.compile(
     r"\b(?:will\s+be|is|are|was|were)\s+(?:(?:[\w\-]+\s+){0,3}?(?:driver|champion|racer|star))?\s*\Z",
     re.IGNORECASE,
 )
-_HARD_STOP = re.compile(r"[;!?]|(?<!No)\.(?=\s|\Z)")
+_HARD_STOP = re.compile(rf"[;!?]|{CLAUSE_FULL_STOP}")
 _TIGHT_CAR = re.compile(
     r"(?:\A|\b(?:in|aboard|driving|drove|drives|sharing|shared|shares))\s+"
     r"(?:the|their|his|her)\s+(?:[a-z][\w\-]*\s+)?\Z"

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
 from bot.extraction.words import words as word_lists
+from bot.text import fold_name, spelling_rank
 
 FUZZY_THRESHOLD = 85.0
 MIN_FUZZY_LENGTH = 5
@@ -57,13 +56,10 @@ NOT_NAME_WORDS = frozenset(
 )  # fmt: skip
 LOCATION_PREPOSITIONS = frozenset({"at", "in", "near"})
 
-NORMALIZED_NAMES = 65_536
-"""Normalised names remembered (extraction normalises the same few names many times)."""
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+(?:['’\-][^\W\d_]+)*)[^\w]*\Z")
 """The word just before a place, only punctuation and spaces between ('in #8 A' has none)."""
 _POSSESSIVE = re.compile(r"['’]s?\Z")
-_SPACES = re.compile(r"\s+")
 _NEXT_TOKEN = re.compile(r"[ \t]+([\w.\-]+)")
 _MC = re.compile(
     r"(?:Mc|Mac|O['’]|D['’]|De|Di|Da|Du|La|Le|Van|Von)?[^\W\d_][^\W\d_A-Z]+"
@@ -71,26 +67,9 @@ _MC = re.compile(
 )
 
 
-@lru_cache(maxsize=NORMALIZED_NAMES)
-def normalize_name(text: str) -> str:
-    """Return a name casefolded, without accents and with single spaces: a matching key."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.replace("’", "'").casefold()).strip()
-
-
-def spelling_rank(name: str) -> tuple[bool, int, int]:
-    """Rank spellings of one name: natural case, then accents kept, then lowercase particles."""
-    tokens = name.split()
-    natural = name != name.upper() and name != name.lower()
-    accents = sum(1 for ch in name if ord(ch) > 127 and ch.isalpha())
-    particles = sum(1 for token in tokens[:-1] if token.islower())
-    return natural, accents, particles
-
-
 def surname(name: str) -> str:
     """Return the last token of a name, normalised: the key scoring compares."""
-    tokens = normalize_name(name).split()
+    tokens = fold_name(name).split()
     return tokens[-1] if tokens else ""
 
 
@@ -244,10 +223,10 @@ class NameResolver:
         name = " ".join(name.split())
         if not name:
             return name
-        key = normalize_name(name)
+        key = fold_name(name)
         known = self.lookup(name)
         if known is not None:
-            if key == normalize_name(known) and spelling_rank(name) > spelling_rank(known):
+            if key == fold_name(known) and spelling_rank(name) > spelling_rank(known):
                 self._rename(known, name)
                 return name
             if key not in self._canonical:
@@ -294,10 +273,10 @@ class NameResolver:
         for key in keys:
             self._canonical[key] = new
         self._keys_of.setdefault(new, []).extend(keys)
-        if normalize_name(new) not in self._canonical:
-            self._set(normalize_name(new), new)
+        if fold_name(new) not in self._canonical:
+            self._set(fold_name(new), new)
         else:
-            self._canonical[normalize_name(new)] = new
+            self._canonical[fold_name(new)] = new
         names = self._surnamed(surname(new))
         names[:] = [new if n == old else n for n in names]
         if len(new.split()) > 1 and new not in names:
@@ -305,7 +284,7 @@ class NameResolver:
 
     def lookup(self, name: str) -> str | None:
         """Return the canonical name a variant stands for, or None when it is unknown."""
-        key = normalize_name(name)
+        key = fold_name(name)
         if not key:
             return None
         if key in self._canonical:

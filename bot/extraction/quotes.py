@@ -13,6 +13,7 @@ from bot.extraction.names import find_mentions
 from bot.extraction.text import split_sentences
 from bot.extraction.words import alternation, words
 from bot.facts import Quote
+from bot.text import SENTENCE_END_MARKS
 
 MIN_UNCUED_WORDS = 6
 MIN_REPORTED_WORDS = 3
@@ -48,7 +49,8 @@ def _cue_at_end() -> re.Pattern[str]:
 _WORD = re.compile(r"[\w'’\-]+")
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 _DESCRIPTOR = re.compile(r"\bthe\s+(?:[\w’'\-]+\s+){0,2}?[\w’'\-]+")
-_SENTENCE_STOP = re.compile(r"[.!?](?:\s|\Z)")
+_SENTENCE_STOP = re.compile(rf"[{re.escape(SENTENCE_END_MARKS)}](?:\s|\Z)")
+"""Any end mark followed by a space: cue windows stop even after 'Dr.' (unlike the splitter)."""
 _REPORTING = re.compile(r"\A[\s,]*(?:he|she|they)\s+[a-z]{3,}(?:ed|s)\b")
 _ASIDE = re.compile(r",\s*(?:who|whose|which)\b[^,.;:!?“”\"]{1,160},\s*")
 _ROLE_AFTER = re.compile(

@@ -41,6 +41,7 @@ from bot.extraction.titles import (
     title_scope,
 )
 from bot.facts import Result, ResultKind
+from bot.text import CLAUSE_FULL_STOP
 
 ORD = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
@@ -61,7 +62,8 @@ MIN_CREW = 2
 PRONOUN_LOOKBACK = 3
 OWNER_CAR_GAP = 40
 ADJACENT_WORDS = 4
-TEAM_NEAR_CHARS = 40
+RESULT_TEAM_NEAR_CHARS = 40
+"""Characters at most between a result's driver or car and the team it is read with."""
 MAX_GENERIC_EVENTS = 32
 """The most distinct unaliased race names counted per article (bounds the work: linear)."""
 SCOPE_AFTER_CHARS = 30
@@ -131,7 +133,7 @@ _IN_RACE = re.compile(
 )
 _TIMES_CHAMPION = re.compile(r"\b[\w]+-time\s+(?:[A-Z][\w\-]*\s+){0,3}\Z", re.IGNORECASE)
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
-_GAP_STOP = re.compile(r"[;:—–]|(?<!No)\.(?=\s|\Z)|,\s*(?:while|but|and|as|whereas)\b")
+_GAP_STOP = re.compile(rf"[;:—–]|{CLAUSE_FULL_STOP}|,\s*(?:while|but|and|as|whereas)\b")
 _ASIDE = re.compile(r",\s*(?:who|which|whose|where)\b[^,;.]{0,120},")
 _AHEAD = re.compile(
     r"\b(?:ahead\s+of|over(?=\s+(?:the\s+)?(?:[A-Z#]|No\.))|clear\s+of|beat|beating|defeated|defeating|in\s+front\s+of|"
@@ -1183,7 +1185,9 @@ class ResultFinder:
             number = getattr(value, "text", None)
             crew = _crew_for_car(crews, sentence, start, number)
             drivers = tuple(crew.names) if crew else self._drivers_of(sentence, number)
-            return _Actor(drivers, number, _team_near(sentence, start, end + TEAM_NEAR_CHARS))
+            return _Actor(
+                drivers, number, _team_near(sentence, start, end + RESULT_TEAM_NEAR_CHARS)
+            )
         if kind == "team" and _DRIVER_HEAD.match(sentence.text, end):
             name = self._person_before(sentence.paragraph, sentence.start + start)
             team = getattr(value, "canonical", None)
@@ -1381,7 +1385,7 @@ def _car_named_for(sentence: Sentence, team: str) -> str | None:
     cars = [
         car.text
         for car in sentence.cars
-        if word and word in sentence.text[car.end : car.end + TEAM_NEAR_CHARS].split()
+        if word and word in sentence.text[car.end : car.end + RESULT_TEAM_NEAR_CHARS].split()
     ]
     return cars[0] if len(set(cars)) == 1 else None
 
@@ -1444,7 +1448,7 @@ def _crew_before(crews: list[Crew], sentence: Sentence, at: int) -> Crew | None:
 def _team_near(sentence: Sentence, start: int, end: int) -> str | None:
     """Return a team named near a car or crew, in the same clause."""
     for team in sentence.teams:
-        if start - TEAM_NEAR_CHARS <= team.start <= end + TEAM_NEAR_CHARS:
+        if start - RESULT_TEAM_NEAR_CHARS <= team.start <= end + RESULT_TEAM_NEAR_CHARS:
             low, high = sorted((start, team.start))
             if not _GAP_STOP.search(sentence.text, low, high):
                 return team.canonical

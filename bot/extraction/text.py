@@ -1,23 +1,20 @@
-"""Text helpers for extraction: accent folding, quote masking and sentence splitting."""
+"""Text helpers for extraction: sentence splitting, car numbers, years and ordinals."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-DOUBLE_QUOTES = '"“”„‟«»'
-QUOTE_TRANSLATION = str.maketrans(dict.fromkeys(DOUBLE_QUOTES + "‘’‚‛'`´", "'"))
-ABBREVIATIONS = frozenset(
-    {"no", "nos", "mr", "mrs", "ms", "dr", "st", "jr", "sr", "vs", "inc", "ltd", "co", "fla",
-     "ga", "calif", "ind", "mich", "ariz", "approx", "est", "lt", "gen", "sgt", "mt"}
-)  # fmt: skip
+from bot.text import SENTENCE_END_MARKS, is_abbreviation
 
 MAX_NUMBER_DIGITS = 2
 _SPACES = re.compile(r"\s+")
-_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]++[\"”’)\]]*+\s+(?=[\"“‘'(\[#A-Z0-9À-Þ])")
+_END_MARKS = re.escape(SENTENCE_END_MARKS + "…")
+_SENTENCE_END = re.compile(
+    rf"(?<![{_END_MARKS}])[{_END_MARKS}]++[\"”’)\]]*+\s+(?=[\"“‘'(\[#A-Z0-9À-Þ])"
+)
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*\Z")
 NOT_CAR_UNITS = (
     r"\s*(?:laps?|seconds?|secs?|s\b|minutes?|mins?|points?|places?|positions?|spots?|years?|"
@@ -57,13 +54,6 @@ class Span:
     text: str
 
 
-def fold(text: str) -> str:
-    """Return text casefolded, without accents, with one kind of quote mark and single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped.translate(QUOTE_TRANSLATION).casefold()).strip()
-
-
 def collapse(text: str) -> str:
     """Collapse runs of whitespace to single spaces and strip the ends."""
     return _SPACES.sub(" ", text).strip()
@@ -91,9 +81,7 @@ def split_sentences(text: str) -> list[Span]:
     for match in _SENTENCE_END.finditer(text):
         before = _WORD_BEFORE.search(text, max(start, match.start() - 20), match.start() + 1)
         word = before.group(1) if before else ""
-        if match.group().startswith(".") and (
-            word.casefold() in ABBREVIATIONS or (len(word) == 1 and word.isupper())
-        ):
+        if match.group().startswith(".") and is_abbreviation(word):
             continue
         end = match.end()
         if text[start:end].strip():

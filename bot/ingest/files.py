@@ -25,12 +25,13 @@ from bot import extraction
 from bot.articles import Article, ArticleError, read_article, scan_article_files
 from bot.clock import Clock, SystemClock
 from bot.extraction import Aliases, extract, load_aliases
-from bot.extraction.names import PARTICLES, normalize_name
+from bot.extraction.names import PARTICLES
 from bot.facts import ArticleFacts
 from bot.ingest.budget import BudgetExceeded, Watchdog
 from bot.ingest.orphans import die_with
 from bot.store import Store
 from bot.store.writer import write_article
+from bot.text import fold_name
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +119,7 @@ class KnownPeople:
         if norm in self.names:
             return
         self.names[norm] = name
-        for word in _surname_words(normalize_name(name)):
+        for word in _surname_words(fold_name(name)):
             if word not in self.by_word:
                 self.words.append(word)
             self.by_word[word].add(norm)
@@ -144,7 +145,7 @@ class KnownPeople:
         """Return the known people whose names an article may mention, ordered by folded name."""
         text = f"{article.title}\n{article.body}"
         tokens = set(_WORD.findall(text))
-        capitalised = {normalize_name(w) for w in tokens if w[0].isupper()}
+        capitalised = {fold_name(w) for w in tokens if w[0].isupper()}
         words = set(capitalised) | (PARTICLES & {w.casefold() for w in tokens})
         for word in capitalised:
             words.update(part for part in re.split(r"['\-]", word) if part)

@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Protocol, TypeVar
 
 from bot.queries.answers import Section, Source
 from bot.queries.inline import LINES, Rich, clip_rich
-from bot.text import clip, fold
+from bot.text import clip, fold, spelling_rank
 
 FIELD_NAME_LIMIT = 256
 FIELD_VALUE_LIMIT = 1024
@@ -57,20 +57,12 @@ def season_of(season: int | None, published: str | None) -> int | None:
     return when.year if when else None
 
 
-def _spelling_rank(name: str) -> tuple[int, int, int, int]:
-    """Rank a spelling: accents first, then natural case, then length, then fewer capitals."""
-    accents = 0 if name.isascii() else sum(not ch.isascii() for ch in name)
-    natural_case = int(name != name.lower() and name != name.upper())
-    capitals = sum(map(str.isupper, name))
-    return (accents, natural_case, len(name), -capitals)
-
-
 def best_spelling(variants: Iterable[str | None]) -> str:
     """Return the best of several spellings of one name (accented, most complete)."""
     names = [v.strip() for v in variants if v and v.strip()]
     if len(names) < 2:
         return names[0] if names else ""
-    return max(names, key=_spelling_rank)
+    return max(names, key=partial(spelling_rank, fullest=True))
 
 
 def join_names(names: Iterable[str]) -> str:

@@ -16,7 +16,7 @@ import icalendar
 import recurring_ical_events
 
 from bot.articles import read_regular_file
-from bot.text import fold
+from bot.text import fold_words
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,6 @@ X_ALIASES = "X-PADDOCK-ALIASES"
 X_ENDS = "X-PADDOCK-ENDS"
 DEFAULT_SERIES = "IMSA WeatherTech SportsCar Championship"
 DEFAULT_IMPORT_TZ = "UTC"
-_NON_WORD = re.compile(r"[^0-9a-z]+")
 MAX_ICS_BYTES = 50_000_000
 """The largest .ics file `paddock calendar import` reads."""
 MAX_SHOWN_CHARS = 60
@@ -183,19 +182,19 @@ class Calendar:
 
     def find_event(self, name: str, season: int | None = None) -> Event | None:
         """Return the event called `name` (or an alias of it), latest season first."""
-        wanted = normalise_name(name)
+        wanted = fold_words(name)
         if not wanted:
             return None
         candidates = sorted(
             (e for s in self.seasons if season in (None, s.year) for e in s.events),
             key=lambda e: -e.season,
         )
-        exact = [e for e in candidates if wanted in {normalise_name(n) for n in e.names()}]
+        exact = [e for e in candidates if wanted in {fold_words(n) for n in e.names()}]
         if exact:
             return exact[0]
         words = set(wanted.split())
         partial = [
-            e for e in candidates if any(words <= set(normalise_name(n).split()) for n in e.names())
+            e for e in candidates if any(words <= set(fold_words(n).split()) for n in e.names())
         ]
         seasons_hit = {e.season for e in partial}
         by_season = [e for e in partial if e.season == max(seasons_hit, default=0)]
@@ -218,19 +217,14 @@ def series_matches(series: str | None, wanted: Iterable[str]) -> bool:
     """Return whether a series is one of `wanted`: 'IMSA' matches 'IMSA WeatherTech …'."""
     if series is None:
         return False
-    words = set(normalise_name(series).split())
+    words = set(fold_words(series).split())
     if not words:
         return False
     for name in wanted:
-        other = set(normalise_name(name).split())
+        other = set(fold_words(name).split())
         if other and (other <= words or words <= other):
             return True
     return False
-
-
-def normalise_name(name: str) -> str:
-    """Return a name folded for matching: lower case, no accents or punctuation."""
-    return " ".join(_NON_WORD.sub(" ", fold(name)).split())
 
 
 def _session_upcoming(session: Session, tz: ZoneInfo, now: datetime) -> bool:
@@ -734,7 +728,7 @@ def _tz_name_of(start: date, floating_tz: str) -> str:
 
 
 def _guess_kind(summary: str) -> str:
-    words = normalise_name(summary).split()
+    words = fold_words(summary).split()
     for kind in ("qualifying", "practice", "test"):
         if kind in words:
             return kind

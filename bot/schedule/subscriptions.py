@@ -35,10 +35,10 @@ from bot.schedule.calendar import (
     Season,
     Session,
     SessionKind,
-    normalise_name,
     series_matches,
 )
 from bot.store import Store
+from bot.text import fold_words
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def _raw(component: Any, uses: dict[str, int]) -> _Raw | None:
     explicit = str(component.get(X_EVENT_UID, ""))
     season_text = str(component.get(X_SEASON, ""))
     season = int(season_text) if season_text.isdigit() else _day(start).year
-    group = explicit or f"{normalise_name(name)}|{season}"
+    group = explicit or f"{fold_words(name)}|{season}"
     zone = str(component.get(X_TZ, "")) or _zone_key(start)
     round_text = str(component.get(X_ROUND, ""))
     return _Raw(
@@ -169,10 +169,10 @@ def _kind(component: Any, summary: str) -> SessionKind:
     if stated in SESSION_KINDS:
         return cast(SessionKind, stated)
     categories = component.get("categories")
-    words = normalise_name(summary).split()
+    words = fold_words(summary).split()
     if categories is not None:
         for category in categories if isinstance(categories, list) else [categories]:
-            words += [normalise_name(str(c)) for c in getattr(category, "cats", [])]
+            words += [fold_words(str(c)) for c in getattr(category, "cats", [])]
     preferred: tuple[SessionKind, ...] = ("qualifying", "practice", "test", "race")
     for kind in preferred:
         if any(KIND_WORDS.get(word) == kind for word in words):
@@ -188,13 +188,13 @@ def event_name(summary: str) -> str:
     kept = [p.strip() for p in parts if p.strip() and not _is_kind_phrase(p)]
     if kept:
         return " - ".join(kept)
-    words = [w for w in summary.split() if normalise_name(w) not in KIND_WORDS]
+    words = [w for w in summary.split() if fold_words(w) not in KIND_WORDS]
     return " ".join(words).strip()
 
 
 def _is_kind_phrase(text: str) -> bool:
     """Return whether a piece of a summary only names a session ('Race', 'Free Practice 2')."""
-    words = normalise_name(text).split()
+    words = fold_words(text).split()
     filler = {w for w in words if w in KIND_FILLER or w.isdigit()}
     kinds = {w for w in words if w in KIND_WORDS}
     return bool(kinds) and set(words) <= kinds | filler
@@ -279,12 +279,12 @@ def _session_key(session: Session) -> datetime:
 
 def _uid(series: str, name: str, season: int) -> str:
     """Return a stable uid for a subscribed event: series, season and name."""
-    return "-".join(["sub", *normalise_name(series).split(), str(season), *name_words(name)])
+    return "-".join(["sub", *fold_words(series).split(), str(season), *name_words(name)])
 
 
 def name_words(name: str) -> list[str]:
     """Return the folded words of a name."""
-    return normalise_name(name).split()
+    return fold_words(name).split()
 
 
 # --- matching with the shipped calendar ---------------------------------------------------
@@ -294,12 +294,12 @@ def _shipped_match(base: Calendar | None, series: str, name: str, day: date) -> 
     """Return the shipped event of the same series and name within a few days of `day`."""
     if base is None:
         return None
-    wanted = normalise_name(name)
+    wanted = fold_words(name)
     for season in base.seasons:
         if not series_matches(season.series, (series,)):
             continue
         for event in season.events:
-            names = {normalise_name(n) for n in event.names()}
+            names = {fold_words(n) for n in event.names()}
             if wanted not in names or not event.sessions:
                 continue
             if abs((event.first_day - day).days) <= SAME_DATE_DAYS:

@@ -1,11 +1,12 @@
 """Name normalisation and cross-article resolution."""
 
-from bot.extraction.names import NameResolver, normalize_name
+from bot.extraction.names import NameResolver
+from bot.text import fold_name
 
 
 def test_normalize_name_folds_case_accents_and_spaces():
-    assert normalize_name("  Sébastien   BOURDAIS ") == "sebastien bourdais"
-    assert normalize_name("Hélio Castro-Neves") == "helio castro-neves"
+    assert fold_name("  Sébastien   BOURDAIS ") == "sebastien bourdais"
+    assert fold_name("Hélio Castro-Neves") == "helio castro-neves"
 
 
 def test_resolver_maps_accent_and_case_variants():
