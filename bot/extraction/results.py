@@ -159,6 +159,8 @@ class Trigger:
     reach: int = 4
     only_after: bool = False
     grid: bool = False
+    rule: int = -1
+    """Which outcome pattern stated it (its index in PATTERNS)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -608,11 +610,11 @@ def find_triggers(text: str) -> list[Trigger]:
     triggers: list[Trigger] = []
     index, gated = _gated_patterns()
     present = index.present(text.casefold())
-    for pattern, gate in gated:
+    for rule, (pattern, gate) in enumerate(gated):
         if not gate.admits(present):
             continue
         for match in pattern.regex.finditer(text):
-            trigger = _trigger(pattern, match, text)
+            trigger = _trigger(pattern, match, text, rule)
             if trigger is not None:
                 triggers.append(trigger)
     triggers.sort(key=lambda t: (t.start, t.kind))
@@ -628,7 +630,7 @@ def find_triggers(text: str) -> list[Trigger]:
     return kept
 
 
-def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | None:
+def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> Trigger | None:
     kinds = ("hedge", "negation", "intention") if pattern.allow_future else UNREAL_KINDS
     if pattern.label:
         before = max(0, match.start() - LABEL_CUE_CHARS)
@@ -709,7 +711,7 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str) -> Trigger | No
     return Trigger(
         kind, position, start, match.end(), pattern.after,
         allow_future=pattern.allow_future, reach=pattern.reach, only_after=pattern.only_after,
-        grid="side" in pattern.regex.groupindex,
+        grid="side" in pattern.regex.groupindex, rule=rule,
     )  # fmt: skip
 
 
@@ -752,10 +754,19 @@ class _Actor:
     drivers: tuple[str, ...] = ()
     car: str | None = None
     team: str | None = None
+    route: str = ""
+    """How the actor was found for its outcome phrase ('before', 'after', 'subject', ...)."""
 
     @property
     def empty(self) -> bool:
         return not (self.drivers or self.car or self.team)
+
+
+def _routed(actor: _Actor | None, route: str) -> _Actor | None:
+    """Return the actor marked with how it was found."""
+    if actor is not None:
+        actor.route = route
+    return actor
 
 
 class ResultFinder:
@@ -871,32 +882,42 @@ class ResultFinder:
         whose = None
         if trigger.kind == "title":
             whose = title_scope(sentence.text[trigger.start : trigger.end + SCOPE_AFTER_CHARS])
-        found = [Found(main, when, scope, whose)]
+        basis = f"{trigger.rule}:{actor.route}"
+        found = [Found(main, when, scope, whose, basis)]
         one_two = "1-2" in sentence.text[trigger.start : trigger.end]
         if one_two and actor.team and not (actor.drivers or actor.car):
-            found.append(Found(replace(main, kind="finish", position=2), when, scope))
+            found.append(
+                Found(replace(main, kind="finish", position=2), when, scope, basis="one-two")
+            )
         if trigger.kind == "finish" and trigger.position:
             found.extend(self._neighbour_places(index, sentence, trigger, when, scope))
         if trigger.kind in {"win", "pole"}:
             second = self._runner_up(index, sentence, trigger)
             if second is not None and not second.empty:
                 runner_up = self._result(sentence, trigger, "finish", 2, second)
-                found.append(Found(runner_up, when, scope))
+                found.append(Found(runner_up, when, scope, basis=f"{trigger.rule}:runner-up"))
                 third = self._third(index, sentence, trigger) if trigger.kind == "win" else None
                 if third is not None and not third.empty and third.car != second.car:
                     found.append(
-                        Found(self._result(sentence, trigger, "finish", 3, third), when, scope)
+                        Found(
+                            self._result(sentence, trigger, "finish", 3, third),
+                            when,
+                            scope,
+                            basis=f"{trigger.rule}:third",
+                        )
                     )
         if trigger.kind == "title":
             for match in _EARLIER_TITLE.finditer(sentence.text, trigger.start):
                 years = [int(y) for y in _FOUR_DIGITS.findall(match.group(1))]
                 for year in years if match.start() >= trigger.end else years[1:]:
                     extra = replace(main, season=year, detail=None, car=None)
-                    found.append(Found(extra, 0, scope))
+                    found.append(Found(extra, 0, scope, basis="earlier-title"))
             span = _YEAR_RANGE.search(sentence.text, trigger.start, min(high, trigger.end + 60))
             if span and int(span.group(1)) < int(span.group(2)) <= int(span.group(1)) + 10:
                 for year in range(int(span.group(1)), int(span.group(2)) + 1):
-                    found.append(Found(replace(main, season=year, car=None), 0, scope))
+                    found.append(
+                        Found(replace(main, season=year, car=None), 0, scope, basis="title-years")
+                    )
         return found
 
     def _result(
@@ -981,7 +1002,8 @@ class ResultFinder:
         second = self._runner_up(index, sentence, trigger) if trigger.kind == "win" else None
         if second is None or second.empty:
             return []
-        return [Found(self._result(sentence, trigger, "finish", 2, second), 0, "")]
+        runner_up = self._result(sentence, trigger, "finish", 2, second)
+        return [Found(runner_up, 0, "", basis=f"{trigger.rule}:runner-up-only")]
 
     def _neighbour_places(
         self, index: int, sentence: Sentence, trigger: Trigger, when: int, scope: str
@@ -1000,7 +1022,8 @@ class ResultFinder:
         kind: ResultKind = "win" if position == 1 else "finish"
         session = _SESSION.search(sentence.text) or _LAP_TIME.search(sentence.text)
         kind = "finish" if kind == "win" and session else kind
-        return [Found(self._result(sentence, trigger, kind, position, other), when, scope)]
+        placed = self._result(sentence, trigger, kind, position, other)
+        return [Found(placed, when, scope, basis=f"{trigger.rule}:neighbour")]
 
     def _third(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:
         """Return the second car of 'won ahead of the No. 27 ... and the No. 33 ...'."""
@@ -1019,28 +1042,29 @@ class ResultFinder:
             actor = self._nearest_after(index, sentence, trigger.end, limit_words=trigger.reach)
             phrase = sentence.text[trigger.start : trigger.end]
             if actor is not None or trigger.only_after or _TAKES_OBJECT.search(phrase):
-                return actor
+                return _routed(actor, "after")
         if _AND_VERB.search(sentence.text, max(0, trigger.start - 6), trigger.start) or (
             _COORDINATED_VERB.search(self._gap_before(index, sentence, trigger.start))
         ):
             subject = self._subject(index, sentence, trigger.start)
             if subject is not None:
-                return subject
+                return _routed(subject, "subject")
         if _AND_VERB.search(sentence.text, max(0, trigger.start - 6), trigger.start):
             subject = self._subject(index, sentence, trigger.start)
             if subject is not None:
-                return subject
+                return _routed(subject, "subject")
         actor = self._nearest_before(index, sentence, trigger.start)
         if actor is not None:
-            return actor
+            return _routed(actor, "before")
         if trigger.kind == "finish" and _PLACED_TO.match(sentence.text, trigger.end):
-            return self._participle_subject(index, sentence, trigger)
+            return _routed(self._participle_subject(index, sentence, trigger), "participle")
         collective = _COLLECTIVE.search(sentence.text[: trigger.start])
         if collective and not _NAMED_GROUP.search(sentence.text, 0, collective.end()):
-            return self._previous_crew(index)
+            return _routed(self._previous_crew(index), "previous_crew")
         if _BEATEN.search(sentence.text, max(0, trigger.end - 8), trigger.end):
             return None
-        return self._nearest_after(index, sentence, trigger.end, limit_words=ADJACENT_WORDS + 4)
+        actor = self._nearest_after(index, sentence, trigger.end, limit_words=ADJACENT_WORDS + 4)
+        return _routed(actor, "after_fallback")
 
     def _respectively(self, index: int, sentence: Sentence, trigger: Trigger) -> list[Found] | None:
         """Return 'A, B and C finished fifth, eighth and eleventh, respectively' in order.
@@ -1072,7 +1096,8 @@ class ResultFinder:
             actor = self._build(index, sentence, thing)
             if not actor.empty:
                 kind: ResultKind = "finish"
-                found.append(Found(self._result(sentence, trigger, kind, position, actor)))
+                result = self._result(sentence, trigger, kind, position, actor)
+                found.append(Found(result, basis=f"{trigger.rule}:respectively"))
         return found
 
     def _each_respectively(
@@ -1085,7 +1110,8 @@ class ResultFinder:
         found = []
         for name in crews[0].names:
             actor = _Actor((name,), self._car_of((name,)))
-            found.append(Found(self._result(sentence, trigger, trigger.kind, 1, actor)))
+            result = self._result(sentence, trigger, trigger.kind, 1, actor)
+            found.append(Found(result, basis=f"{trigger.rule}:respectively"))
         return found
 
     def _participle_subject(
@@ -1463,6 +1489,8 @@ class Found:
     when: int = 0
     scope: str = ""
     whose: str | None = None
+    basis: str = ""
+    """How it was read: the outcome pattern and the way to its actor ('12:before')."""
 
 
 def _same_time(a: Found, b: Found) -> bool:
