@@ -123,6 +123,9 @@ class ResultWords:
     makes: frozenset[str]
     team_words: frozenset[str]
     count_nouns: WordList
+    contest_nouns: WordList
+    battle_nouns: WordList
+    descriptor_nouns: WordList
 
 
 @cache
@@ -142,4 +145,7 @@ def result_words(path: Path = WORDS_PATH) -> ResultWords:
         makes=frozenset(data["actors"]["makes"]),
         team_words=frozenset(data["actors"]["team_words"]),
         count_nouns=_word_list(data["actors"]["count_nouns"]),
+        contest_nouns=_word_list(data["actors"]["contest_nouns"]),
+        battle_nouns=_word_list(data["actors"]["battle_nouns"]),
+        descriptor_nouns=_word_list(data["actors"]["descriptor_nouns"], case_sensitive=True),
     )

@@ -51,7 +51,8 @@ RACE_WORDS = r"(?:round|race|leg|event|opener|finale|heat|encounter|enduro)s?\b"
 TITLE_NOUN = (
     r"(?:titles?|crowns?|championships?|Championships?|Cup|(?-i:Series)|"
     r"class\s+of\s+the\s+(?:[\w\-]+\s+){0,3}(?:series|championship))"
-    r"(?!\s+(?:victory|win|race|round|podium|pole|points|standings|debut|start|event|"
+    r"(?!(?:\s+(?-i:[A-Z][\w\-]*)){0,2}\s+(?:victory|win|race|round|podium|pole|points|"
+    r"standings|debut|start|event|"
     r"season|field|entry|lead|leaders?|campaign|contenders?|fight|battle|hopes?)\b)"
 )
 MAX_ACTOR_WORDS = 30
@@ -69,9 +70,22 @@ MAX_GENERIC_EVENTS = 32
 SCOPE_AFTER_CHARS = 30
 """How far after a title phrase its scope may be named ('... title for drivers')."""
 
-_DESCRIPTOR = re.compile(
+_DEMONYM = re.compile(
     r"\b[Tt]he\s+(?:\d{1,2}-year-old|[A-Z][a-z]+(?:ian|ish|ese|man|woman|ean|ard|ede|iard))\b"
 )
+SUBJECT_WORDS = 3
+"""Words at most before a pronoun or descriptor that opens a sentence as its subject."""
+
+
+@cache
+def _descriptor() -> re.Pattern[str]:
+    """Return the pattern of a noun phrase standing for a person ('The Warwick youngster')."""
+    nouns = result_words().descriptor_nouns.pattern.pattern
+    return re.compile(
+        rf"{_DEMONYM.pattern}|\b[Tt]he\s+(?:\d{{1,2}}-year-old\s+|[A-Z][\w\-]+\s+)?(?:{nouns})"
+    )
+
+
 _QUALIFYING = re.compile(
     r"\bqualif|\bpole\b|\b\d+m\d{2}\.\d{3}s\b|\b\d:\d{2}\.\d{3}\b", re.IGNORECASE
 )
@@ -94,7 +108,8 @@ _PLACED_TO = re.compile(r"\s+(?:to|behind)\s")
 _BEATEN = re.compile(r"\b(?:beat|of)\Z")
 _AND_VERB = re.compile(r"\band\s+\Z")
 _COORDINATED_VERB = re.compile(
-    r"\band\s+(?:then\s+)?(?:[a-z]+ed|led|took|won|ran|held|kept|drove)\b"
+    r"\band\s+(?:then\s+)?(?:[a-z]+ed|led|took|won|ran|held|kept|drove|made|came|went|got|"
+    r"set|put|beat|caught|brought|stole|fought|overtook|swept|gave)\b"
 )
 _AND_CAR = re.compile(r",?\s+and\s+(?=(?:the\s+)?(?:#\s?|No\.\s?)\d)")
 _THE_TEAM = re.compile(r"\b[Tt]he\s+(?:team|squad|outfit)\b(?!['’])")
@@ -143,6 +158,17 @@ _AHEAD = re.compile(
 _PRACTICE = re.compile(r"\b(?:practice|testing|test|warm-?up)\b", re.IGNORECASE)
 RUNNER_UP_WINDOW = 160
 _WORD = re.compile(r"[\w'’\-.]+")
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+_OVER = re.compile(
+    r"\b(?:from|over|ahead\s+of|against|beating|behind|clear\s+of|in\s+front\s+of)\b", re.IGNORECASE
+)
+"""Words before a car that make it the one beaten, not the one that won."""
+_CLAUSE_TURN = re.compile(r"[;]|,\s*(?:while|but|whereas|although)\b")
+"""A clause boundary an outcome's actor is never read across ('X led, but Y won')."""
+JOINED_CREW_WORDS = 12
+"""Words at most between a team's outcome and the crew joined to it ('with A and B')."""
+_JOINS_CREW = re.compile(r"\b(?:with|from|by)\s+\Z")
+_PLURAL = re.compile(r"(?:they|their)\b", re.IGNORECASE)
 _OWN_CAR = re.compile(r"\b(?:his|her|their)\s+(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b")
 
 
@@ -379,7 +405,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"bagged|nabbed|snagged|"
             r"starts|began|begin|begins|qualified|put\s+(?:[\w'’.\-]+\s+){1,10}?on)"
             r"(?:,?\s+[\w'’\-]+){0,12}?\s+"
-            r"pole\b(?!s)"
+            r"pole\b(?!s|[\-\s](?:sitt|winn|start))"
         ),
         allow_future=True,
     ),
@@ -433,7 +459,8 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"\b(?:won|win|wins|winning|claimed|claim|claiming|clinched|clinch|clinching|"
             r"wrapped\s+up|wraps\s+up|sewed\s+up|sewn\s+up|locked\s+up|conquered|"
             r"secured|secure|securing|took|taking|earned|captured|sealed|defended|scored)"
-            rf"(?:,?\s+(?!(?:but|while|whereas|although)\b)[\w'’\-]+){{0,8}}?\s+{TITLE_NOUN}\b"
+            rf"(?:,?\s+(?!(?:but|while|whereas|although|flag|victory|win|race|pole|in)\b)[\w'’\-]+){{0,8}}?"
+            rf"\s+{TITLE_NOUN}\b"
         ),
     ),
     _Pattern("title", _compile(r"\b(?:title|championship)-winning\b")),
@@ -479,7 +506,12 @@ PATTERNS: tuple[_Pattern, ...] = (
         ),
     ),
     _Pattern(
-        "win", _compile(r"\b(?:took|taking|takes|take)\s+the\s+(?:checkered|chequered)\s+flag\b")
+        "win",
+        _compile(
+            r"\b(?:took|taking|takes|take|claimed|claiming|claims|grabbed|grabbing)\s+the\s+"
+            r"(?:[\w()\-]+\s+){0,4}?(?:checkered|chequered)\s+flag\b"
+            rf"(?!\s+(?:in|as)\s+(?:the\s+)?(?:runner-up|{LATER_PLACE}|{ORD})\b)"
+        ),
     ),
     _Pattern(
         "win",
@@ -567,6 +599,8 @@ def _counted(text: str, at: int) -> bool:
 
 
 _TITLE_AFTER_WIN = re.compile(rf"\A(?:\s+(?!{RACE_WORDS})[\w'’\-]+){{0,6}}?\s+{TITLE_NOUN}\b")
+_BARE_WIN_VERB = re.compile(r"\b(?:won|wins?|winning)\s*\Z", re.IGNORECASE)
+"""A win phrase whose object follows it ('won the 2023 title' is no race win)."""
 _ROW = re.compile(rf"\b({ORD}|front)\s+row\b", re.IGNORECASE)
 EXAMPLES_CHARS = 120
 """How far back 'including' may introduce a list a name is part of."""
@@ -596,6 +630,40 @@ _ORD_WORD = re.compile(ORD, re.IGNORECASE)
 _PLACE_LIST = re.compile(rf"{ORD}(?:\s*,\s*{ORD})*,?\s+and\s+{ORD}\b", re.IGNORECASE)
 _RACE_WORD = re.compile(rf"\b{RACE_WORDS}", re.IGNORECASE)
 _NUMBER_WORD = re.compile(rf"\b({ORD}|three|five|ten|\d{{1,2}})\b", re.IGNORECASE)
+
+
+CONTEST_WORDS = 3
+"""Words at most between 'won' and the contest it names ('won a fraught fight')."""
+BATTLE_FOR_CHARS = 60
+"""How far after 'won a fight' the place it was for may be named ('for the final podium place')."""
+_FOR_A_PLACE = re.compile(
+    rf"[^,;.]*?\bfor\s+(?:the\s+)?(?:[\w\-]+\s+){{0,2}}?"
+    rf"(?:podium|place|position|spot|lead|{LATER_PLACE})\b",
+    re.IGNORECASE,
+)
+_NEXT_WORD = re.compile(r"\s+([\w\-]+)")
+_ADJECTIVE = re.compile(r"[a-z][a-z\-]*")
+"""A lower-case word that may stand between an article and its noun ('a fraught fight')."""
+_BEFORE_NOUN = frozenset({"a", "an", "the", "his", "her", "their", "its", "this", "that"})
+
+
+def _won_contest(text: str, at: int) -> bool:
+    """Tell 'won a fraught fight with X' (a contest within a race) from a won race."""
+    words = result_words()
+    for _ in range(CONTEST_WORDS + 1):
+        word = _NEXT_WORD.match(text, at)
+        if word is None:
+            return False
+        if words.contest_nouns.pattern.match(text, word.start(1)):
+            return True
+        battle = words.battle_nouns.pattern.match(text, word.start(1))
+        if battle:
+            end = battle.end() + BATTLE_FOR_CHARS
+            return _FOR_A_PLACE.match(text, battle.end(), end) is not None
+        if not (word.group(1).casefold() in _BEFORE_NOUN or _ADJECTIVE.fullmatch(word.group(1))):
+            return False
+        at = word.end()
+    return False
 
 
 @cache
@@ -652,13 +720,19 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> T
         and _APPOSITIVE_END.match(text, match.end())
     ):
         return None
-    if pattern.kind == "win" and _TITLE_AFTER_WIN.match(text, match.end()):
+    if (
+        pattern.kind == "win"
+        and _BARE_WIN_VERB.search(match.group())
+        and _TITLE_AFTER_WIN.match(text, match.end())
+    ):
         return None
     if pattern.kind == "win" and _BARE_PAST_WIN.search(
         text, max(0, match.start() - 5), match.end() + 12
     ):
         return None
     if pattern.kind in {"win", "pole", "title"} and _counted(text, match.end()):
+        return None
+    if pattern.kind == "win" and _won_contest(text, match.end()):
         return None
     if pattern.kind == "fastest_lap" and _PRACTICE.search(text, match.end(), match.end() + 60):
         return None
@@ -782,7 +856,12 @@ class ResultFinder:
         ]
         self._crews = crews
         self._published = published
-        refs = [p for s in document.sentences for p in s.people if p.name]
+        refs = [
+            p
+            for s in document.sentences
+            for p in s.people
+            if p.name and not (_names_a_thing(p.text) or _names_a_thing(p.name))
+        ]
         self._refs = sorted(refs, key=lambda r: (r.paragraph, r.start))
         self._keys = [(r.paragraph, r.start) for r in self._refs]
         self._sentence_keys = [(s.paragraph, s.start) for s in document.sentences]
@@ -868,6 +947,10 @@ class ResultFinder:
             named = [c for c in self._crews[index] if c.members]
             if actor.car is None and len(sentence.cars) == 1 and len(named) == 1:
                 actor.car = sentence.cars[0].text
+        if actor.team and not (actor.drivers or actor.car):
+            crew = _crew_joined_after(self._crews[index], sentence, trigger.end)
+            if crew is not None:
+                actor.drivers, actor.car = tuple(crew.names), crew.car
         if actor.car is None and not actor.drivers:
             actor.car = _aboard(sentence.text, clause_bounds(sentence.text, trigger.start))
             if actor.car is None and actor.team:
@@ -1043,14 +1126,9 @@ class ResultFinder:
             phrase = sentence.text[trigger.start : trigger.end]
             if actor is not None or trigger.only_after or _TAKES_OBJECT.search(phrase):
                 return _routed(actor, "after")
-        if _AND_VERB.search(sentence.text, max(0, trigger.start - 6), trigger.start) or (
-            _COORDINATED_VERB.search(self._gap_before(index, sentence, trigger.start))
-        ):
-            subject = self._subject(index, sentence, trigger.start)
-            if subject is not None:
-                return _routed(subject, "subject")
-        if _AND_VERB.search(sentence.text, max(0, trigger.start - 6), trigger.start):
-            subject = self._subject(index, sentence, trigger.start)
+        coordinated = self._coordination(index, sentence, trigger.start)
+        if coordinated is not None:
+            subject = self._subject(index, sentence, trigger.start, until=coordinated)
             if subject is not None:
                 return _routed(subject, "subject")
         actor = self._nearest_before(index, sentence, trigger.start)
@@ -1123,15 +1201,32 @@ class ResultFinder:
             return None
         return self._nearest_after(index, sentence, comma + 1, limit_words=ADJACENT_WORDS + 4)
 
-    def _gap_before(self, index: int, sentence: Sentence, at: int) -> str:
-        """Return the text between a phrase and the nearest driver, car or team before it."""
-        ends = [t[1] for t in self._things(index, sentence) if t[1] <= at and t[2] != "pronoun"]
-        return sentence.text[max(ends) : at] if ends else ""
+    def _coordination(self, index: int, sentence: Sentence, at: int) -> int | None:
+        """Return where 'and' joins a phrase's verb to the sentence's subject ('X ... and won').
 
-    def _subject(self, index: int, sentence: Sentence, at: int) -> _Actor | None:
-        """Return the first driver, car or team of a sentence (the subject of 'and won')."""
-        things = [t for t in self._things(index, sentence) if t[0] < at and t[2] != "pronoun"]
-        if not things or _GAP_STOP.search(sentence.text, things[0][1], at):
+        It is the 'and' right before the phrase, or an 'and' with a verb between the phrase and
+        the nearest driver, car or team before it.
+        """
+        if _AND_VERB.search(sentence.text, max(0, at - 6), at):
+            return at
+        ends = [t[1] for t in self._things(index, sentence) if t[1] <= at and t[2] != "pronoun"]
+        if not ends:
+            return None
+        verb = _COORDINATED_VERB.search(sentence.text, max(ends), at)
+        return verb.start() if verb else None
+
+    def _subject(
+        self, index: int, sentence: Sentence, at: int, *, until: int | None = None
+    ) -> _Actor | None:
+        """Return the first driver, car or team of a sentence (the subject of 'and won').
+
+        No clause may end between the subject and `until` (the 'and' joining the verb to it).
+        """
+        things = [t for t in self._things(index, sentence) if t[0] < at]
+        opening = things and things[0][2] == "pronoun" and _opens(sentence.text, things[0][0])
+        things = things[:1] if opening else [t for t in things if t[2] != "pronoun"]
+        stop = at if until is None else until
+        if not things or _GAP_STOP.search(sentence.text, things[0][1], stop):
             return None
         return self._build(index, sentence, things[0])
 
@@ -1150,7 +1245,7 @@ class ResultFinder:
                 things.append((start, end, "team", team))
         for at in sentence.pronouns:
             things.append((at, at + 2, "pronoun", at))
-        for match in _DESCRIPTOR.finditer(sentence.text):
+        for match in _descriptor().finditer(sentence.text):
             things.append((match.start(), match.end(), "pronoun", match.start()))
         if self._main_team:
             for match in _THE_TEAM.finditer(sentence.text):
@@ -1173,7 +1268,7 @@ class ResultFinder:
         if not before:
             return None
         thing = max(before, key=lambda t: t[1] if t[1] <= at else at)
-        if at - thing[1] > MAX_ACTOR_CHARS:
+        if at - thing[1] > MAX_ACTOR_CHARS or _CLAUSE_TURN.search(sentence.text, thing[1], at):
             return None
         if len(_WORD.findall(sentence.text[thing[1] : at])) > MAX_ACTOR_WORDS:
             return None
@@ -1230,10 +1325,29 @@ class ResultFinder:
                 crew = _crew_for_car(crews, sentence, start, car)
             drivers = tuple(crew.names) if crew else self._drivers_of(sentence, car)
             return _Actor(drivers, car, team)
+        if kind == "pronoun" and _PLURAL.match(sentence.text, start):
+            return self._plural_antecedent(index, start)
         name = self._person_before(sentence.paragraph, sentence.start + start)
         if name in self._owners:
             return _Actor(team=self._owners[name])
         return _Actor((name,) if name else ())
+
+    def _plural_antecedent(self, index: int, at: int) -> _Actor:
+        """Return the crew or car 'they' stands for: the nearest before it, here or one back."""
+        for k in (index, index - 1):
+            if k < 0:
+                break
+            sentence = self._document.sentences[k]
+            limit = at if k == index else len(sentence.text)
+            cars = [
+                t
+                for t in self._things(k, sentence)
+                if t[1] <= limit
+                and (t[2] == "car" or (isinstance(t[3], Crew) and len(t[3].names) >= MIN_CREW))
+            ]
+            if cars:
+                return self._build(k, sentence, cars[-1])
+        return _Actor()
 
     def _team_car(self, team: str) -> str | None:
         """Return the one car the article names with a team ('the #3 DKR Engineering Oreca')."""
@@ -1272,6 +1386,8 @@ class ResultFinder:
         sentences = self._document.sentences
         for sentence in sentences[max(0, index - PRONOUN_LOOKBACK + 1) : index + 1][::-1]:
             for person in sentence.people:
+                if _names_a_thing(person.text) or _names_a_thing(person.name):
+                    continue
                 if person.name and (person.paragraph, person.start) < (paragraph, offset):
                     return person.name
         position = bisect_left(self._keys, (paragraph, offset))
@@ -1284,17 +1400,35 @@ class ResultFinder:
         return None
 
 
-def _is_person(sentence: Sentence, person: PersonRef, classes: list[tuple[int, int, str]]) -> bool:
+def _is_person(
+    sentence: Sentence, person: PersonRef, classes: list[tuple[int, int, str]], *, listed: bool
+) -> bool:
     """Tell a person from a name that is a class, a make or part of a place (Yas Marina)."""
-    words = result_words()
-    if " " not in person.text.strip() and person.text.strip() in words.makes:
-        return False
-    if _is_team_name(person.text):
+    if _names_a_thing(person.text, listed=listed) or _names_a_thing(person.name, listed=listed):
         return False
     start, after = person.start - sentence.start, person.end - sentence.start
     if any(lo < after and start < hi for lo, hi, _ in classes):
         return False
-    return words.place_words.pattern.match(sentence.text, after + 1) is None
+    return result_words().place_words.pattern.match(sentence.text, after + 1) is None
+
+
+def _opens(text: str, at: int) -> bool:
+    """Tell whether a mention opens its sentence (at most a few words before it)."""
+    return len(_WORD.findall(text, 0, at)) <= SUBJECT_WORDS
+
+
+def _names_a_thing(name: str | None, *, listed: bool = False) -> bool:
+    """Tell a name read as a person that is a team or holds a make ('Ford Mustangs').
+
+    In a list of people a make may be a surname ('A, Andrew Bentley and B'): only the words
+    before the last are checked there.
+    """
+    if not name:
+        return False
+    makes = result_words().makes
+    words = _NAME_WORD.findall(name)
+    checked = words[:-1] if listed else words
+    return _is_team_name(name) or any(word in makes for word in checked)
 
 
 def _is_team_name(name: str) -> bool:
@@ -1311,7 +1445,8 @@ def _plausible_crews(
         return crews
     kept = []
     for crew in crews:
-        members = [m for m in crew.members if _is_person(sentence, m, classes)]
+        listed = len(crew.members) >= MIN_CREW
+        members = [m for m in crew.members if _is_person(sentence, m, classes, listed=listed)]
         if len(members) == len(crew.members):
             kept.append(crew)
         elif members:
@@ -1445,9 +1580,11 @@ def _crew_with_car_before(crews: list[Crew], at: int) -> Crew | None:
 
 
 def _car_adjacent(sentence: Sentence, at: int) -> str | None:
+    """Return the car named right after a phrase, unless it is the one beaten ('from the #36')."""
     for car in sentence.cars:
-        if car.start >= at and len(_WORD.findall(sentence.text[at : car.start])) <= ADJACENT_WORDS:
-            return car.text
+        gap = sentence.text[at : car.start]
+        if car.start >= at and len(_WORD.findall(gap)) <= ADJACENT_WORDS:
+            return None if _OVER.search(gap) else car.text
     return None
 
 
@@ -1458,6 +1595,18 @@ def _crew_for_car(
         if crew.car == number and len(crew.names) > 1:
             return crew
     return _crew_before(crews, sentence, at)
+
+
+def _crew_joined_after(crews: list[Crew], sentence: Sentence, at: int) -> Crew | None:
+    """Return the crew a team's outcome names after it ('won in GT3 with A and B')."""
+    for crew in crews:
+        if crew.start < at or len(crew.names) < MIN_CREW:
+            continue
+        gap = sentence.text[at : crew.start]
+        if len(_WORD.findall(gap)) > JOINED_CREW_WORDS or _GAP_STOP.search(gap):
+            return None
+        return crew if _JOINS_CREW.search(gap) else None
+    return None
 
 
 def _crew_before(crews: list[Crew], sentence: Sentence, at: int) -> Crew | None:

@@ -1,0 +1,109 @@
+"""Results decisions that keep wrong facts out: actors, contests, pronouns, titles."""
+
+
+def results(facts):
+    return {(r.kind, r.position, r.car, r.drivers) for r in facts.results}
+
+
+def test_a_name_holding_a_make_is_no_driver(facts_of):
+    facts = facts_of("The Ford Mustangs won the race. Nora Falk won the sprint.")
+    assert results(facts) == {("win", 1, None, ("Nora Falk",))}
+
+
+def test_a_make_may_be_a_surname_in_a_list_of_people(facts_of):
+    facts = facts_of("The No. 3 Brenner of Jim Hale, Andrew Bentley and Tom Ross finished 11th.")
+    assert results(facts) == {("finish", 11, "3", ("Jim Hale", "Andrew Bentley", "Tom Ross"))}
+
+
+def test_bids_crashes_and_contests_are_no_results(facts_of):
+    facts = facts_of(
+        "Ivo Lund, bidding to pick up a 12th career victory, lost time in the pits. "
+        "Nora Falk soon crashed out of sixth place. "
+        "Marco Velden passed Anna Berg when they were contesting third place."
+    )
+    assert facts.results == []
+
+
+def test_a_fight_for_a_place_is_no_win_but_a_class_battle_is(facts_of):
+    facts = facts_of(
+        "Falk Racing won a fraught fight with Ivo Lund for the final podium place. "
+        "The No. 88 Brenner won the battle of the Brenners in the Am Cup."
+    )
+    assert results(facts) == {("win", 1, "88", ())}
+
+
+def test_the_car_a_win_was_taken_from_is_not_the_winner(facts_of):
+    facts = facts_of(
+        "The No. 45 Brenner of Ivo Lund and Nora Falk survived the storm to win the race. "
+        "They claimed victory from the No. 36 Velden Racing entry."
+    )
+    assert results(facts) == {("win", 1, "45", ("Ivo Lund", "Nora Falk"))}
+
+
+def test_they_is_the_nearest_crew_before_it(facts_of):
+    facts = facts_of(
+        "The No. 8 Brenner driven by Marco Velden and Anna Berg won the race, while the No. 100 "
+        "Brenner (Ivo Lund/Nora Falk) made the podium when they finished the race in 3rd place."
+    )
+    assert results(facts) == {
+        ("win", 1, "8", ("Marco Velden", "Anna Berg")),
+        ("finish", 3, "100", ("Ivo Lund", "Nora Falk")),
+    }
+
+
+def test_a_pole_sitter_named_after_a_start_is_not_the_one_starting(facts_of):
+    facts = facts_of("Nora Falk took the lead off the start after pole-sitter Ivo Lund stalled.")
+    assert results(facts) == {("pole", 1, None, ("Ivo Lund",))}
+
+
+def test_the_subject_of_a_coordinated_verb_past_a_relative_clause(facts_of):
+    facts = facts_of(
+        "Nora Falk chased down Ivo Lund, who was second in the No. 6 Brenner, "
+        "and made a late pass to take first place."
+    )
+    assert ("win", 1, None, ("Nora Falk",)) in results(facts)
+    assert not any("Ivo Lund" in r.drivers and r.position == 1 for r in facts.results)
+
+
+def test_a_team_win_takes_the_crew_joined_to_it(facts_of):
+    facts = facts_of("Falk Racing prevailed thanks to a stellar drive from Ivo Lund and Anna Berg.")
+    assert [(r.kind, r.team, r.drivers) for r in facts.results] == [
+        ("win", "Falk Racing", ("Ivo Lund", "Anna Berg"))
+    ]
+
+
+def test_a_descriptor_opening_a_sentence_is_its_subject(facts_of):
+    facts = facts_of(
+        "The victory came after a bold move by Nora Falk. The Austrian youngster passed the "
+        "Brenner of Ivo Lund and crossed the line first to claim the win."
+    )
+    assert results(facts) == {("win", 1, None, ("Nora Falk",))}
+
+
+def test_chequered_flag_wins_but_not_in_a_later_place(facts_of):
+    facts = facts_of(
+        "Ivo Lund claimed the chequered flag after holding off Nora Falk. "
+        "Marco Velden took the checkered flag in the runner-up position at the other race."
+    )
+    assert ("win", 1, None, ("Ivo Lund",)) in results(facts)
+    assert not any(r.kind == "win" and "Marco Velden" in r.drivers for r in facts.results)
+
+
+def test_a_title_verb_does_not_reach_past_its_own_object(facts_of):
+    facts = facts_of(
+        "The No. 9 Brenner of Ivo Lund and Nora Falk took the chequered flag to win the race."
+    )
+    assert results(facts) == {("win", 1, "9", ("Ivo Lund", "Nora Falk"))}
+
+
+def test_a_series_win_is_no_title(facts_of):
+    facts = facts_of("Nora Falk gave Brenner its fifth Grand Cup Series win of the season.")
+    assert not any(r.kind == "title" for r in facts.results)
+
+
+def test_the_actor_is_never_read_across_a_turn_of_clause(facts_of):
+    facts = facts_of(
+        "Ivo Lund had a quiet weekend in the No. 4, but second place was the team's reward. "
+        "Nora Falk had a quiet weekend in the No. 5; third place was the team's reward."
+    )
+    assert facts.results == []
