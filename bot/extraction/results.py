@@ -153,6 +153,7 @@ _ASIDE = re.compile(r",\s*(?:who|which|whose|where)\b[^,;.]{0,120},")
 _AHEAD = re.compile(
     r"\b(?:ahead\s+of|over(?=\s+(?:the\s+)?(?:[A-Z#]|No\.))|clear\s+of|beat|beating|defeated|defeating|in\s+front\s+of|"
     r"holding\s+off|held\s+off|holds\s+off|seconds?\s+from|(?<=\ds)\s+from|"
+    r"from(?=\s+(?:the\s+)?(?:#|No\.))|"
     r"edged(?:\s+out)?|edging(?:\s+out)?|edge\s+out|pipped|pipping|pip|pips|outpace)\s"
 )
 _PRACTICE = re.compile(r"\b(?:practice|testing|test|warm-?up)\b", re.IGNORECASE)
@@ -168,6 +169,9 @@ _CLAUSE_TURN = re.compile(r"[;]|,\s*(?:while|but|whereas|although)\b")
 JOINED_CREW_WORDS = 12
 """Words at most between a team's outcome and the crew joined to it ('with A and B')."""
 _JOINS_CREW = re.compile(r"\b(?:with|from|by)\s+\Z")
+POSSESSOR_CHARS = 4
+"""How far before an outcome phrase its possessive mark may stand ("Rast's sixth win")."""
+_POSSESSOR = re.compile(r"['’]s?\s+\Z")
 _PLURAL = re.compile(r"(?:they|their)\b", re.IGNORECASE)
 _OWN_CAR = re.compile(r"\b(?:his|her|their)\s+(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b")
 
@@ -228,6 +232,18 @@ PATTERNS: tuple[_Pattern, ...] = (
         after=True,
     ),
     _Pattern("win", _compile(r"\b(?:race|class)-winning\b"), after=True, reach=2, only_after=True),
+    _Pattern(
+        "win",
+        _compile(r"\b(?:the|their|his|her)\s+winning(?=\s+(?:#\s?|No\.\s?)\d)"),
+        after=True,
+        reach=1,
+        only_after=True,
+    ),
+    _Pattern(
+        "finish",
+        _compile(rf"[-–—]\s*(?P<at>{ORD})\s*:?\s*\Z"),
+        position=None,
+    ),
     _Pattern(
         "win",
         _compile(rf"\bled\s+(?:[\w'’\-]+\s+){{0,4}}?home\b(?!\s+(?:in\s+)?{LATER_PLACE})"),
@@ -1126,6 +1142,9 @@ class ResultFinder:
             phrase = sentence.text[trigger.start : trigger.end]
             if actor is not None or trigger.only_after or _TAKES_OBJECT.search(phrase):
                 return _routed(actor, "after")
+        possessor = self._possessor(index, sentence, trigger.start)
+        if possessor is not None:
+            return _routed(possessor, "possessor")
         coordinated = self._coordination(index, sentence, trigger.start)
         if coordinated is not None:
             subject = self._subject(index, sentence, trigger.start, until=coordinated)
@@ -1200,6 +1219,16 @@ class ResultFinder:
         if not _LEADING_PARTICIPLE.match(sentence.text) or comma < 0:
             return None
         return self._nearest_after(index, sentence, comma + 1, limit_words=ADJACENT_WORDS + 4)
+
+    def _possessor(self, index: int, sentence: Sentence, at: int) -> _Actor | None:
+        """Return whose outcome a possessive names ('Rast's sixth win', 'the No. 8's victory')."""
+        mark = _POSSESSOR.search(sentence.text, max(0, at - POSSESSOR_CHARS), at)
+        if mark is None:
+            return None
+        for thing in self._things(index, sentence):
+            if thing[1] == mark.start() and thing[2] != "pronoun":
+                return self._build(index, sentence, thing)
+        return None
 
     def _coordination(self, index: int, sentence: Sentence, at: int) -> int | None:
         """Return where 'and' joins a phrase's verb to the sentence's subject ('X ... and won').
@@ -1615,7 +1644,7 @@ def _crew_before(crews: list[Crew], sentence: Sentence, at: int) -> Crew | None:
         return None
     crew = before[-1]
     gap = sentence.text[crew.end : at]
-    if len(_WORD.findall(gap)) > ADJACENT_WORDS + 4 or _GAP_STOP.search(gap):
+    if len(_WORD.findall(gap)) > ADJACENT_WORDS + 4 or _GAP_STOP.search(gap) or _OVER.search(gap):
         return None
     return crew
 
@@ -1625,7 +1654,9 @@ def _team_near(sentence: Sentence, start: int, end: int) -> str | None:
     for team in sentence.teams:
         if start - RESULT_TEAM_NEAR_CHARS <= team.start <= end + RESULT_TEAM_NEAR_CHARS:
             low, high = sorted((start, team.start))
-            if not _GAP_STOP.search(sentence.text, low, high):
+            if not (
+                _GAP_STOP.search(sentence.text, low, high) or _OVER.search(sentence.text, low, high)
+            ):
                 return team.canonical
     return None
 

@@ -37,7 +37,10 @@ def test_the_car_a_win_was_taken_from_is_not_the_winner(facts_of):
         "The No. 45 Brenner of Ivo Lund and Nora Falk survived the storm to win the race. "
         "They claimed victory from the No. 36 Velden Racing entry."
     )
-    assert results(facts) == {("win", 1, "45", ("Ivo Lund", "Nora Falk"))}
+    assert results(facts) == {
+        ("win", 1, "45", ("Ivo Lund", "Nora Falk")),
+        ("finish", 2, "36", ()),
+    }
 
 
 def test_they_is_the_nearest_crew_before_it(facts_of):
@@ -107,3 +110,39 @@ def test_the_actor_is_never_read_across_a_turn_of_clause(facts_of):
         "Nora Falk had a quiet weekend in the No. 5; third place was the team's reward."
     )
     assert facts.results == []
+
+
+def test_a_label_line_ending_in_a_place(facts_of):
+    facts = facts_of(
+        "What the winners said.\n\nNora Falk – No. 8 Brenner GT, Falk Racing - 1st\n\n"
+        "Ivo Lund – No. 5 Brenner GT, Lund Racing - 2nd"
+    )
+    assert results(facts) == {("win", 1, "8", ()), ("finish", 2, "5", ())}
+
+
+def test_the_winning_car(facts_of):
+    facts = facts_of("The winning #22 Brenner was started by Nora Falk from second position.")
+    assert results(facts) == {("win", 1, "22", ())}
+
+
+def test_a_win_taken_from_a_car_makes_it_second_and_lends_it_nothing(facts_of):
+    facts = facts_of(
+        "The No. 45 Brenner of Ivo Lund and Nora Falk claimed victory from the No. 36 "
+        "Velden Racing entry."
+    )
+    assert [(r.kind, r.position, r.car, r.drivers, r.team) for r in facts.results] == [
+        ("win", 1, "45", ("Ivo Lund", "Nora Falk"), None),
+        ("finish", 2, "36", (), "Velden Racing"),
+    ]
+
+
+def test_a_possessor_holds_the_outcome(facts_of):
+    facts = facts_of("After a long season, Marco Velden's sixth win in a row came at Spa.")
+    assert results(facts) == {("win", 1, None, ("Marco Velden",))}
+
+
+def test_could_do_no_better_than_is_a_place(facts_of):
+    facts = facts_of(
+        "Anna Berg could do no better than 14th place on Sunday. Ivo Lund could have finished 12th."
+    )
+    assert results(facts) == {("finish", 14, None, ("Anna Berg",))}
