@@ -231,6 +231,16 @@ PATTERNS: tuple[_Pattern, ...] = (
         position=None,
         after=True,
     ),
+    _Pattern(
+        "finish",
+        _compile(
+            r"\A\s*(?:P\d{1,2}|\d{1,2}(?:st|nd|rd|th))(?=\s*[–—:\-]\s*(?-i:[A-Z])[^.]{0,60}\Z)"
+        ),
+        position=None,
+        after=True,
+        reach=1,
+        only_after=True,
+    ),
     _Pattern("win", _compile(r"\b(?:race|class)-winning\b"), after=True, reach=2, only_after=True),
     _Pattern(
         "win",

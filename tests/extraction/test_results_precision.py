@@ -146,3 +146,15 @@ def test_could_do_no_better_than_is_a_place(facts_of):
         "Anna Berg could do no better than 14th place on Sunday. Ivo Lund could have finished 12th."
     )
     assert results(facts) == {("finish", 14, None, ("Anna Berg",))}
+
+
+def test_a_results_table_of_places_and_names(facts_of):
+    facts = facts_of(
+        "Unofficial results.\n\n1st – Nora Falk\n\n2nd – Ivo Lund\n\n4th - bad luck for the rest"
+    )
+    assert results(facts) == {("win", 1, None, ("Nora Falk",)), ("finish", 2, None, ("Ivo Lund",))}
+
+
+def test_short_of_a_victory_is_no_win(facts_of):
+    facts = facts_of("Ivo Lund came just short of his first Grand Cup victory in the No. 24.")
+    assert facts.results == []
