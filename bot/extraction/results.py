@@ -322,7 +322,7 @@ PATTERNS: tuple[_Pattern, ...] = (
         "win",
         _compile(
             rf"\b(?:crossed|across)\s+the\s+(?:finish\s+)?line\s+{MARGIN}\s+(?:clear|ahead)\s+of\b|"
-            r"\bwith\s+(?:a\s+)?(?:victory|win)\s+(?:at|in)\b"
+            r"\bwith\s+(?:a\s+)?(?:victory|win)\s+(?:at|in)\b|\bwith\s+a\s+winning\s+margin\b"
         ),
     ),
     _Pattern("win", _compile(r"\bvictory\s+(?:has\s+)?smiled\s+(?:to|on|at)\b"), after=True),
@@ -343,7 +343,7 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "finish",
         _compile(
-            r"\b(?:were|was|finished(?:\s+as)?|came\s+home|ended\s+up)\s+(?:the\s+)?"
+            r"\b(?:were|was|finish(?:ed|es|ing)?(?:\s+as)?|came\s+home|ended\s+up)\s+(?:the\s+)?"
             r"runners?-up\b|\bmade\s+it\s+an?\s+(?:[\w\-]+\s+){0,2}?(?:one-two|1-2)\b"
         ),
         position=2,

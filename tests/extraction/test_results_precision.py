@@ -158,3 +158,15 @@ def test_a_results_table_of_places_and_names(facts_of):
 def test_short_of_a_victory_is_no_win(facts_of):
     facts = facts_of("Ivo Lund came just short of his first Grand Cup victory in the No. 24.")
     assert facts.results == []
+
+
+def test_a_winning_margin_over_a_rival(facts_of):
+    facts = facts_of(
+        "Ivo Lund concluded the race with a winning margin of 3.4 seconds over Nora Falk."
+    )
+    assert results(facts) == {("win", 1, None, ("Ivo Lund",)), ("finish", 2, None, ("Nora Falk",))}
+
+
+def test_to_finish_runner_up(facts_of):
+    facts = facts_of("Anna Berg was satisfied to finish runner-up in the No. 9 Brenner.")
+    assert results(facts) == {("finish", 2, "9", ("Anna Berg",))}
