@@ -979,7 +979,7 @@ class ResultFinder:
                 actor.drivers, actor.car = tuple(crew.names), crew.car
         if actor.car is None and not actor.drivers:
             actor.car = _aboard(sentence.text, clause_bounds(sentence.text, trigger.start))
-            if actor.car is None and actor.team:
+            if actor.car is None and actor.team and self._about_main_race(sentence, trigger):
                 actor.car = self._team_car(actor.team)
             if actor.car is not None:
                 actor.drivers = self._drivers_in_article(actor.car)
@@ -1229,6 +1229,14 @@ class ResultFinder:
         if not _LEADING_PARTICIPLE.match(sentence.text) or comma < 0:
             return None
         return self._nearest_after(index, sentence, comma + 1, limit_words=ADJACENT_WORDS + 4)
+
+    def _about_main_race(self, sentence: Sentence, trigger: Trigger) -> bool:
+        """Tell whether an outcome is about the article's race (no other race or season named)."""
+        season = find_season(sentence.text, self._published, trigger.start, end=trigger.end)
+        if season is not None and self._published is not None and season != self._published.year:
+            return False
+        named = find_event(sentence.text, self._document.aliases, trigger.start, prefer_race=True)
+        return named is None or named == self._main_event
 
     def _possessor(self, index: int, sentence: Sentence, at: int) -> _Actor | None:
         """Return whose outcome a possessive names ('Rast's sixth win', 'the No. 8's victory')."""

@@ -170,3 +170,16 @@ def test_a_winning_margin_over_a_rival(facts_of):
 def test_to_finish_runner_up(facts_of):
     facts = facts_of("Anna Berg was satisfied to finish runner-up in the No. 9 Brenner.")
     assert results(facts) == {("finish", 2, "9", ("Anna Berg",))}
+
+
+def test_a_team_lends_its_car_only_to_the_article_race(facts_of, aliases):
+    facts = facts_of(
+        "The No. 7 Falk Racing Brenner of Ivo Lund and Nora Falk won the Indianapolis 500 on "
+        "Sunday. Ivo Lund was delighted.\n\n"
+        "Earlier, Falk Racing also claimed victory in the Rolex 24 At Daytona.",
+        aliases=aliases,
+    )
+    assert [(r.car, r.drivers, r.team, r.event) for r in facts.results] == [
+        ("7", ("Ivo Lund", "Nora Falk"), "Falk Racing", "Indianapolis 500"),
+        (None, (), "Falk Racing", "Rolex 24 At Daytona"),
+    ]
