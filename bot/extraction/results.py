@@ -429,7 +429,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"\b(?:claimed|claim|claiming|claims|took|take|taking|takes|won|earned|earning|"
             r"secured|securing|scored|grabbed|captured|snatched|sealed|signed|start|started|starting|"
             r"bagged|nabbed|snagged|"
-            r"starts|began|begin|begins|qualified|put\s+(?:[\w'’.\-]+\s+){1,10}?on)"
+            r"starts|began|begin|begins|qualified|put\s+(?:[\w'’.#\-]+\s+){1,10}?(?:on|in))"
             r"(?:,?\s+[\w'’\-]+){0,12}?\s+"
             r"pole\b(?!s|[\-\s](?:sitt|winn|start))"
         ),
@@ -514,12 +514,19 @@ PATTERNS: tuple[_Pattern, ...] = (
         after=True,
         reach=6,
     ),
-    _Pattern("win", _compile(r"\b(?:triumphed|triumphs|prevailed|prevails)\b")),
+    _Pattern(
+        "win",
+        _compile(
+            r"\b(?:triumphed|triumphs|prevailed|prevails)\b|"
+            r"\b(?:emerged|emerges|was|were|is|are|ended|finished)\s+(?:as\s+)?(?:the\s+)?victorious\b"
+        ),
+    ),
     _Pattern(
         "win",
         _compile(
             r"\b(?:claimed|took|scored|sealed|secured|earned|grabbed|clinched|snatched|captured|"
-            r"celebrated|notched|bagged)\s+(?:(?:a|the|his|her|their|its)\s+)?(?:[\w\-]+\s+){0,2}?"
+            r"celebrated|notched|bagged|take|takes|claim|claims)\s+"
+            r"(?:(?:a|the|his|her|their|its)\s+)?(?:(?:lead\s+and\s+the|[\w\-]+)\s+){0,2}?"
             r"(?:victory\b|win\b|honou?rs\b)(?!s)"
         ),
     ),

@@ -183,3 +183,10 @@ def test_a_team_lends_its_car_only_to_the_article_race(facts_of, aliases):
         ("7", ("Ivo Lund", "Nora Falk"), "Falk Racing", "Indianapolis 500"),
         (None, (), "Falk Racing", "Rolex 24 At Daytona"),
     ]
+
+
+def test_emerged_victorious(facts_of):
+    facts = facts_of(
+        "Nora Falk has emerged victorious at the third round. Ivo Lund was not victorious."
+    )
+    assert results(facts) == {("win", 1, None, ("Nora Falk",))}
