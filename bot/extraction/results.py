@@ -51,6 +51,7 @@ RACE_WORDS = r"(?:round|race|leg|event|opener|finale|heat|encounter|enduro)s?\b"
 TITLE_NOUN = (
     r"(?:titles?|crowns?|championships?|Championships?|Cup|(?-i:Series)|"
     r"class\s+of\s+the\s+(?:[\w\-]+\s+){0,3}(?:series|championship))"
+    r"(?!\s+(?-i:[A-Z][a-z][\w\-]*))"
     r"(?!(?:\s+(?-i:[A-Z][\w\-]*)){0,2}\s+(?:victory|win|race|round|podium|pole|points|"
     r"standings|debut|start|event|"
     r"season|field|entry|lead|leaders?|campaign|contenders?|fight|battle|hopes?)\b)"
@@ -172,6 +173,14 @@ _JOINS_CREW = re.compile(r"\b(?:with|from|by)\s+\Z")
 POSSESSOR_CHARS = 4
 """How far before an outcome phrase its possessive mark may stand ("Rast's sixth win")."""
 _POSSESSOR = re.compile(r"['’]s?\s+\Z")
+_DEFINITE = re.compile(r"(?<!,\s)\bthe\s+(?:[\w\-]+\s+){0,2}\Z", re.IGNORECASE)
+"""'the polesitter', 'the Jaguar polesitter': a label that refers back, to no one named here."""
+_HOLDER_NOUN = re.compile(
+    r"\b(?:champions?|winners?|pole-?sitters?|pole\s+sitters?|polesitters?)\Z", re.IGNORECASE
+)
+"""A phrase ending in a noun for its holder: a name right after it is the holder."""
+_CHAMPION_WORD = re.compile(r"\bchampions?\b", re.IGNORECASE)
+_ONE_WORD = re.compile(r"[\w\-]+")
 _PLURAL = re.compile(r"(?:they|their)\b", re.IGNORECASE)
 _OWN_CAR = re.compile(r"\b(?:his|her|their)\s+(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b")
 
@@ -191,6 +200,8 @@ class Trigger:
     grid: bool = False
     rule: int = -1
     """Which outcome pattern stated it (its index in PATTERNS)."""
+    label: bool = False
+    """A noun naming its holder ('the polesitter'), not a verb."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -677,6 +688,9 @@ _FOR_A_PLACE = re.compile(
 _NEXT_WORD = re.compile(r"\s+([\w\-]+)")
 _ADJECTIVE = re.compile(r"[a-z][a-z\-]*")
 """A lower-case word that may stand between an article and its noun ('a fraught fight')."""
+_PREPOSITIONS = frozenset(
+    {"from", "in", "at", "on", "by", "with", "for", "to", "of", "after", "before", "over", "into"}
+)
 _BEFORE_NOUN = frozenset({"a", "an", "the", "his", "her", "their", "its", "this", "that"})
 
 
@@ -693,7 +707,9 @@ def _won_contest(text: str, at: int) -> bool:
         if battle:
             end = battle.end() + BATTLE_FOR_CHARS
             return _FOR_A_PLACE.match(text, battle.end(), end) is not None
-        if not (word.group(1).casefold() in _BEFORE_NOUN or _ADJECTIVE.fullmatch(word.group(1))):
+        lowered = word.group(1).casefold()
+        modifier = _ADJECTIVE.fullmatch(word.group(1)) and lowered not in _PREPOSITIONS
+        if not (lowered in _BEFORE_NOUN or modifier):
             return False
         at = word.end()
     return False
@@ -733,6 +749,8 @@ def find_triggers(text: str) -> list[Trigger]:
 
 def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> Trigger | None:
     kinds = ("hedge", "negation", "intention") if pattern.allow_future else UNREAL_KINDS
+    if pattern.label and _TIMES_CHAMPION.search(text, max(0, match.start() - 40), match.start()):
+        return None
     if pattern.label:
         before = max(0, match.start() - LABEL_CUE_CHARS)
         after = min(len(text), match.end() + LABEL_AFTER_CHARS) if pattern.after else match.end()
@@ -818,7 +836,7 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> T
     return Trigger(
         kind, position, start, match.end(), pattern.after,
         allow_future=pattern.allow_future, reach=pattern.reach, only_after=pattern.only_after,
-        grid="side" in pattern.regex.groupindex, rule=rule,
+        grid="side" in pattern.regex.groupindex, rule=rule, label=pattern.label,
     )  # fmt: skip
 
 
@@ -890,10 +908,7 @@ class ResultFinder:
         self._crews = crews
         self._published = published
         refs = [
-            p
-            for s in document.sentences
-            for p in s.people
-            if p.name and not (_names_a_thing(p.text) or _names_a_thing(p.name))
+            p for s in document.sentences for p in s.people if p.name and _is_named_person(s, p)
         ]
         self._refs = sorted(refs, key=lambda r: (r.paragraph, r.start))
         self._keys = [(r.paragraph, r.start) for r in self._refs]
@@ -1042,6 +1057,9 @@ class ResultFinder:
     ) -> Result:  # fmt: skip
         text = sentence.text
         index = self._index_of(sentence)
+        race = self._race_champion(text, trigger) if kind == "title" else None
+        if race is not None:
+            kind = "win"
         if index not in self._sessions:
             self._sessions[index] = session_mentions(text)
         session = (
@@ -1055,7 +1073,7 @@ class ResultFinder:
         detail = _LAP_TIME.search(text) if kind in {"pole", "fastest_lap", "finish"} else None
         detail = detail or (_MARGIN.search(text) if kind == "win" else None)
         season = find_season(text, self._published, trigger.start, end=trigger.end)
-        if kind == "title":
+        if kind == "title" or race is not None:
             label = _CHAMPION_LABEL.fullmatch(text, trigger.start, trigger.end) is not None
             season = (
                 previous_season(text, trigger.start, trigger.end, self._published, label=label)
@@ -1067,7 +1085,8 @@ class ResultFinder:
             car=actor.car,
             drivers=actor.drivers,
             team=actor.team,
-            event=_event_for(
+            event=race
+            or _event_for(
                 kind,
                 find_event(text, self._document.aliases, trigger.start, prefer_race=kind != "title")
                 or self._event_referred(sentence, kind),
@@ -1086,6 +1105,18 @@ class ResultFinder:
             ),
             evidence=" ".join(text.split()),
         )
+
+    def _race_champion(self, text: str, trigger: Trigger) -> str | None:
+        """Return the race a 'champion' label names ('reigning Indy 500 champion'): its winner."""
+        word = _CHAMPION_WORD.search(text, trigger.start, trigger.end)
+        if word is None:
+            return None
+        for found in known_events(text[: word.start()], self._document.aliases):
+            if found.end < word.start() - 1 or is_championship(found.canonical):
+                continue
+            if not text[found.end : word.start()].strip():
+                return found.canonical
+        return None
 
     def _classes_at(self, index: int) -> list[tuple[int, int, str]]:
         """Return the class names of a sentence (found once; none in over-long ones)."""
@@ -1154,11 +1185,18 @@ class ResultFinder:
         return self._nearest_after(index, sentence, at, limit_words=ADJACENT_WORDS)
 
     def _actor(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:
+        if _HOLDER_NOUN.search(sentence.text, trigger.start, trigger.end):
+            named = self._nearest_after(index, sentence, trigger.end, limit_words=0)
+            if named is not None:
+                return _routed(named, "label")
         if trigger.after:
             actor = self._nearest_after(index, sentence, trigger.end, limit_words=trigger.reach)
             phrase = sentence.text[trigger.start : trigger.end]
             if actor is not None or trigger.only_after or _TAKES_OBJECT.search(phrase):
                 return _routed(actor, "after")
+            noun = trigger.label or _ONE_WORD.fullmatch(phrase)
+            if noun and _DEFINITE.search(sentence.text, 0, trigger.start):
+                return None
         possessor = self._possessor(index, sentence, trigger.start)
         if possessor is not None:
             return _routed(possessor, "possessor")
@@ -1375,6 +1413,7 @@ class ResultFinder:
             if crew is None and car is None:
                 crew = _crew_with_car_before(crews, start) or _only_crew_with_car(crews)
                 car = crew.car if crew else _car_named_for(sentence, getattr(value, "text", ""))
+                car = car or _own_car(sentence)
             if crew is None and car is not None:
                 crew = _crew_for_car(crews, sentence, start, car)
             drivers = tuple(crew.names) if crew else self._drivers_of(sentence, car)
@@ -1440,7 +1479,7 @@ class ResultFinder:
         sentences = self._document.sentences
         for sentence in sentences[max(0, index - PRONOUN_LOOKBACK + 1) : index + 1][::-1]:
             for person in sentence.people:
-                if _names_a_thing(person.text) or _names_a_thing(person.name):
+                if not _is_named_person(sentence, person):
                     continue
                 if person.name and (person.paragraph, person.start) < (paragraph, offset):
                     return person.name
@@ -1463,6 +1502,14 @@ def _is_person(
     start, after = person.start - sentence.start, person.end - sentence.start
     if any(lo < after and start < hi for lo, hi, _ in classes):
         return False
+    return result_words().place_words.pattern.match(sentence.text, after + 1) is None
+
+
+def _is_named_person(sentence: Sentence, person: PersonRef) -> bool:
+    """Tell a person a pronoun may stand for from a name that is a make or part of a place."""
+    if _names_a_thing(person.text) or _names_a_thing(person.name):
+        return False
+    after = person.end - sentence.start
     return result_words().place_words.pattern.match(sentence.text, after + 1) is None
 
 

@@ -190,3 +190,68 @@ def test_emerged_victorious(facts_of):
         "Nora Falk has emerged victorious at the third round. Ivo Lund was not victorious."
     )
     assert results(facts) == {("win", 1, None, ("Nora Falk",))}
+
+
+def test_won_the_pole_is_a_pole_not_a_win_but_won_from_pole_is_both(facts_of):
+    facts = facts_of(
+        "Nora Falk won the pole for the team earlier this season. "
+        "The No. 22 crew of Ivo Lund and Anna Berg won from pole position on Sunday."
+    )
+    assert ("win", 1, "22", ("Ivo Lund", "Anna Berg")) in results(facts)
+    assert not any(r.kind == "win" and "Nora Falk" in r.drivers for r in facts.results)
+
+
+def test_a_many_time_winner_is_no_one_result(facts_of):
+    facts = facts_of("The car was shared by Ivo Lund, a two-time winner in 2016 competition.")
+    assert facts.results == []
+
+
+def test_a_title_noun_inside_a_race_name_is_no_title(facts_of):
+    facts = facts_of(
+        "Nora Falk, driver of the #12 Brenner, takes the checkered flag to win the Grand Cup "
+        "Series Coca-Cola 600 at Charlotte."
+    )
+    assert results(facts) == {("win", 1, "12", ("Nora Falk",))}
+
+
+def test_a_failure_to_win_and_a_grid_slot_are_no_results(facts_of):
+    facts = facts_of(
+        "Falk Racing's failure to win cost them dearly. "
+        "His team-mate Ivo Lund began the race in 17th place."
+    )
+    assert facts.results == []
+
+
+def test_a_model_name_is_no_driver(facts_of):
+    facts = facts_of("Ivo Lund survived his run-in with the Castrol Mustang to finish second.")
+    assert results(facts) == {("finish", 2, None, ("Ivo Lund",))}
+
+
+def test_the_polesitter_named_elsewhere_is_not_guessed(facts_of):
+    facts = facts_of("Nora Falk seized control and the Brenner driver overtook the polesitter.")
+    assert facts.results == []
+
+
+def test_a_champion_label_names_its_holder_after_it(facts_of):
+    facts = facts_of("Ivo Lund passed reigning champion Marcus Ericsson on the backstretch.")
+    assert [(r.kind, r.drivers, r.season) for r in facts.results] == [
+        ("title", ("Marcus Ericsson",), 2024)
+    ]
+
+
+def test_a_race_champion_is_the_race_winner(facts_of, aliases):
+    facts = facts_of(
+        "Ivo Lund passed reigning Indy 500 champion Marcus Ericsson on the backstretch.",
+        aliases=aliases,
+    )
+    assert [(r.kind, r.drivers, r.event, r.season) for r in facts.results] == [
+        ("win", ("Marcus Ericsson",), "Indianapolis 500", 2024)
+    ]
+
+
+def test_a_team_win_takes_the_car_its_clause_gives_it(facts_of):
+    facts = facts_of(
+        "The team of Falk Racing won this classic race, as they did last year, with their "
+        "No. 10 Brenner."
+    )
+    assert [(r.kind, r.car, r.team) for r in facts.results] == [("win", "10", "Falk Racing")]
