@@ -9,7 +9,7 @@ from functools import cache
 
 from bot.extraction.document import Document, PersonRef, Sentence
 from bot.extraction.words import alternation, words
-from bot.text import CLAUSE_FULL_STOP
+from bot.text import CLAUSE_FULL_STOP, is_abbreviation
 
 MAX_LINK_WORDS = 14
 MIN_SLASHED = 2
@@ -33,6 +33,23 @@ _SHARES = re.compile(
     r"(?:the\s+|his\s+|her\s+|their\s+)?(?:[a-z][\w\-]*\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b"
     r"(?:(?!\bwith\b)[^,.;:]){0,60}?\s+(?:with|alongside)\s+\Z"
 )
+_SHARED_CLAUSE = re.compile(
+    r"\A\s+(?:[a-z][\w\-’']*\s+){1,4}?(?:the|his|her|their)\s+(?:[a-z][\w\-]*\s+)?"
+    r"(?:#\s?|No\.\s?)(\d{1,3})\b[^,.;:]{0,60}?\s+(?:that|which)\s+(?:he|she|they)\s+"
+    r"(?:(?:was|is|were|are|had\s+been|will\s+be)\s+)?"
+    r"(?:sharing|shares|share|shared|co-driving|co-drives|co-drove)\s+with\s+\Z"
+)
+"""'A put the #59 Mustang that he was sharing with B': the car A and the crew after share."""
+MAX_HANDOVER_CHARS = 220
+"""The longest text between a driver and the teammate they hand the car to."""
+_HANDOVER = re.compile(
+    rf"\A(?:(?!{CLAUSE_FULL_STOP}|[;!?“”\"]).){{0,{MAX_HANDOVER_CHARS}}}?"
+    r"\b(?:hand(?:s|ed|ing)?|pass(?:es|ed|ing)?)\s+(?:over\s+)?(?:the|his|her)\s+"
+    r"(?:car|machine|wheel|seat|entry)\s+(?:over\s+)?to\s+(?:(?:his|her)\s+)?"
+    r"(?:teammate|team-mate|co-driver)?\s*\Z",
+    re.DOTALL,
+)
+"""'A ... in the No. 34 before handing the car over to teammate B': A and B drive one car."""
 _GLUE = re.compile(r"\A\s*(?:,|,?\s*(?:and|&)(?:\s+[a-z][\w\-]*){0,3})\s*\Z")
 _APPOSITIVE = re.compile(r"\A\s*,[^,.;:!?()\"“”]{1,80},\s*and\s*\Z")
 _LINK_BLOCK = re.compile(r"[.;:!?—–()\"“”#\d]|\A\s*['’]s?\b")
@@ -120,6 +137,7 @@ class _Patterns:
     relative: re.Pattern[str]
     slash_role: re.Pattern[str]
     car_then_crew: re.Pattern[str]
+    nationality: re.Pattern[str]
 
 
 @cache
@@ -147,6 +165,9 @@ def _patterns() -> _Patterns:
             rf"\s*,?\s*(?<!\S)(?:{alternation(lists.car_connectors)})"
             rf"\s+(?:(?:[\w\-]+\s+){{0,3}}(?i:{roles})\s+)?\Z"
         ),
+        nationality=re.compile(
+            rf"\s*(?:\(\s*(?:{alternation(lists.countries)})\s*\)|from\s+(?:{alternation(lists.countries)})\b)"
+        ),
     )
 
 
@@ -168,7 +189,7 @@ class Crew:
 
 def _linked(text: str, left: PersonRef, right: PersonRef, base: int) -> bool:
     """Tell whether two people in a sentence are named as one crew."""
-    between = text[left.end - base : right.start - base]
+    between = _plain_gap(text[left.end - base : right.start - base], left)
     if _SLASH.match(between) or (left.name and _POSSESSIVE_PARTNER.match(between)):
         return True
     if left.name is None:
@@ -195,12 +216,30 @@ def _linked(text: str, left: PersonRef, right: PersonRef, base: int) -> bool:
     return short and links[-1].start() > last_comma
 
 
+def _plain_gap(between: str, left: PersonRef) -> str:
+    """Return the text between two people without what belongs to the first.
+
+    The full stop of a name ending in an abbreviation ('Jack Kow Jr.') and a nationality tag
+    ('A (Denmark), B', 'A from Finland and B') say nothing about a crew.
+    """
+    last = left.text.split()[-1] if left.text.split() else ""
+    if between.startswith(".") and is_abbreviation(last):
+        between = between[1:]
+    tag = _patterns().nationality.match(between)
+    return between[tag.end() :] if tag else between
+
+
 def sentence_crews(index: int, sentence: Sentence) -> list[Crew]:
     """Group the people of a sentence into crews (a singleton is a crew of one)."""
     crews: list[Crew] = []
     base = sentence.start
+    tag_end = -1
     for person in sentence.people:
         at = person.start - base
+        if at < tag_end:
+            continue
+        tag = _patterns().nationality.match(sentence.text, person.end - base)
+        tag_end = tag.end() if tag else -1
         if person.name is None and _JOINED.search(sentence.text, max(0, at - JOINED_WINDOW), at):
             continue
         last = crews[-1] if crews else None
@@ -220,16 +259,23 @@ def _join_sharers(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
         crew = crews[k]
         following = crews[k + 1] if k + 1 < len(crews) else None
         gap = sentence.text[crew.end : following.start] if following else ""
-        shares = _SHARES.match(gap) if following and len(crew.members) == 1 else None
-        if following and shares:
+        one = following is not None and len(crew.members) == 1
+        shares = (_SHARES.match(gap) or _SHARED_CLAUSE.match(gap)) if one else None
+        if following and (shares or (one and _HANDOVER.match(gap))):
+            following.car = shares.group(1) if shares else _only_car(sentence, crew, following)
             following.members[:0] = crew.members
             following.start = crew.start
-            following.car = shares.group(1)
             k += 1
             continue
         joined.append(crew)
         k += 1
     return _join_subject(sentence, joined)
+
+
+def _only_car(sentence: Sentence, crew: Crew, following: Crew) -> str | None:
+    """Return the one car named between two crews, or None for none or several."""
+    cars = {c.text for c in sentence.cars if crew.end <= c.start < following.start}
+    return cars.pop() if len(cars) == 1 else None
 
 
 def _join_joiners(sentence: Sentence, crews: list[Crew]) -> list[Crew]:

@@ -115,3 +115,46 @@ def test_driver_shares_car_with_crew(facts_of):
         "Nora Falk shares the No. 7 Brenner with Ivo Lund and Mateo Ricci this season."
     )
     assert pairs(facts) == {("7", "Nora Falk"), ("7", "Ivo Lund"), ("7", "Mateo Ricci")}
+
+
+def test_nationality_tags_do_not_break_a_crew(facts_of):
+    facts = facts_of(
+        "Second went to the #17 Brenner GT3 with Anton Velde (Norway), Pia Sorel (Chile) and "
+        "Jon Marr.\nThe #4 finished with Ivo Kask from Estonia, and Swiss Lars Odden."
+    )
+    assert pairs(facts) == {
+        ("17", "Anton Velde"), ("17", "Pia Sorel"), ("17", "Jon Marr"),
+        ("4", "Ivo Kask"), ("4", "Lars Odden"),
+    }  # fmt: skip
+
+
+def test_name_ending_in_an_abbreviation_keeps_the_crew(facts_of):
+    facts = facts_of("The No. 21 Vette of Ray Dunn Jr. and Lou Pardo took the class pole.")
+    assert pairs(facts) == {("21", "Ray Dunn Jr"), ("21", "Lou Pardo")}
+
+
+def test_car_that_he_was_sharing_with(facts_of):
+    facts = facts_of(
+        "Tom Arkell put the # 44 Brenner Coupe that he was sharing with Ned Vance and Otto "
+        "Brisk on pole, ahead of the #12 of Sven Holt and Ray Kinder."
+    )
+    assert pairs(facts) == {
+        ("44", "Tom Arkell"), ("44", "Ned Vance"), ("44", "Otto Brisk"),
+        ("12", "Sven Holt"), ("12", "Ray Kinder"),
+    }  # fmt: skip
+
+
+def test_handing_the_car_to_a_teammate(facts_of):
+    facts = facts_of(
+        "Lena Voss ran a clean opening stint in the No. 62 Halvard Brenner GT3 before handing "
+        "over the car to teammate Piet Kramer, who held the lead."
+    )
+    assert pairs(facts) == {("62", "Lena Voss"), ("62", "Piet Kramer")}
+
+
+def test_handing_over_past_another_car_names_no_car(facts_of):
+    facts = facts_of(
+        "Lena Voss passed the No. 62 and the No. 9 before handing the car over to teammate "
+        "Piet Kramer."
+    )
+    assert facts.lineups == []
