@@ -50,6 +50,17 @@ _HANDOVER = re.compile(
     re.DOTALL,
 )
 """'A ... in the No. 34 before handing the car over to teammate B': A and B drive one car."""
+MAX_BARE_LIST_CHARS = 160
+"""The longest list of names standing alone: '#6 (Estre, Vanthoor, Campbell)'."""
+LIST_CAR_WINDOW = 80
+"""Characters before a parenthesis searched for the car number its list of names belongs to."""
+_BARE_LIST = re.compile(
+    rf"\(([^()]{{1,{MAX_BARE_LIST_CHARS}}})\)|"
+    rf"\bwith\s+([^.;:!?()]{{1,{MAX_BARE_LIST_CHARS}}}?)\s+(?:behind|at)\s+the\s+wheel\b"
+)
+_CAR_BEFORE_LIST = re.compile(r"(?:#\s?|No\.\s?)\d{1,3}\b(?:\s+[A-Z0-9][\w.\-’']*){0,4}\s*\Z")
+_LIST_REST = re.compile(r"\A(?:\s*(?:,|/|&|\band\b)\s*)*\Z")
+_BARE_GLUE = re.compile(r"\A\s*(?:,|/|,?\s*(?:and|&))\s*\Z")
 _GLUE = re.compile(r"\A\s*(?:,|,?\s*(?:and|&)(?:\s+[a-z][\w\-]*){0,3})\s*\Z")
 _APPOSITIVE = re.compile(r"\A\s*,[^,.;:!?()\"“”]{1,80},\s*and\s*\Z")
 _LINK_BLOCK = re.compile(r"[.;:!?—–()\"“”#\d]|\A\s*['’]s?\b")
@@ -229,11 +240,49 @@ def _plain_gap(between: str, left: PersonRef) -> str:
     return between[tag.end() :] if tag else between
 
 
+def _bare_lists(sentence: Sentence) -> list[tuple[int, int]]:
+    """Return where a sentence lists names and nothing else, surnames alone included.
+
+    A list in parentheses right after a car ('#6 Porsche (Estre, Vanthoor, Campbell)') or
+    'with A, B and C behind the wheel': every name in it is a driver of one crew.
+    """
+    spans: list[tuple[int, int]] = []
+    people = sentence.people
+    k = 0
+    for match in _BARE_LIST.finditer(sentence.text):
+        group = 1 if match.group(1) is not None else 2
+        start, end = match.span(group)
+        window = sentence.text[max(0, match.start() - LIST_CAR_WINDOW) : match.start()]
+        if group == 1 and not _CAR_BEFORE_LIST.search(window):
+            continue
+        while k < len(people) and people[k].start - sentence.start < start:
+            k += 1
+        rest, at, count = [], start, 0
+        while k < len(people) and people[k].end - sentence.start <= end:
+            rest.append(sentence.text[at : people[k].start - sentence.start])
+            at, count, k = people[k].end - sentence.start, count + 1, k + 1
+        rest.append(sentence.text[at:end])
+        if count >= MIN_SLASHED and _LIST_REST.match("".join(rest)):
+            spans.append((start, end))
+    return spans
+
+
+def _listed_together(
+    sentence: Sentence, lists: list[tuple[int, int]], left: PersonRef, right: PersonRef
+) -> bool:
+    """Tell whether two people follow each other in one list of names alone."""
+    base = sentence.start
+    inside = any(s <= left.start - base and right.end - base <= e for s, e in lists)
+    between = sentence.text[left.end - base : right.start - base]
+    return inside and bool(_BARE_GLUE.match(between))
+
+
 def sentence_crews(index: int, sentence: Sentence) -> list[Crew]:
     """Group the people of a sentence into crews (a singleton is a crew of one)."""
     crews: list[Crew] = []
     base = sentence.start
     tag_end = -1
+    lists = _bare_lists(sentence) if "(" in sentence.text or "wheel" in sentence.text else []
     for person in sentence.people:
         at = person.start - base
         if at < tag_end:
@@ -243,7 +292,11 @@ def sentence_crews(index: int, sentence: Sentence) -> list[Crew]:
         if person.name is None and _JOINED.search(sentence.text, max(0, at - JOINED_WINDOW), at):
             continue
         last = crews[-1] if crews else None
-        if last and _linked(sentence.text, last.members[-1], person, base):
+        left = last.members[-1] if last else None
+        if left and (
+            _listed_together(sentence, lists, left, person)
+            or _linked(sentence.text, left, person, base)
+        ):
             last.members.append(person)
             last.end = person.end - base
             continue

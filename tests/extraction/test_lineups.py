@@ -158,3 +158,26 @@ def test_handing_over_past_another_car_names_no_car(facts_of):
         "Piet Kramer."
     )
     assert facts.lineups == []
+
+
+def test_surnames_alone_in_parentheses_after_a_car(facts_of):
+    facts = facts_of(
+        "Halvard Racing #14 (Velde, Sorel, Marr) won from the #3 Brenner (Tom Kask, Odden)."
+    )
+    assert pairs(facts) == {
+        ("14", "Velde"), ("14", "Sorel"), ("14", "Marr"), ("3", "Tom Kask"), ("3", "Odden"),
+    }  # fmt: skip
+
+
+def test_surnames_alone_behind_the_wheel(facts_of):
+    facts = facts_of(
+        "Team Orvik #55 took the class win with Velde, Sorel and Marr behind the wheel."
+    )
+    assert pairs(facts) == {("55", "Velde"), ("55", "Sorel"), ("55", "Marr")}
+
+
+def test_surnames_in_parentheses_without_a_car_or_with_other_words_are_no_crew(facts_of):
+    facts = facts_of(
+        "The makes (Brenner, Halvard) argued. The #14 (Velde, ahead of Sorel) came home first."
+    )
+    assert facts.lineups == []
