@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
@@ -121,6 +122,13 @@ _DRIVER_OF = re.compile(
     r",?\s+(?:the\s+)?(?:driver\s+of|with(?:\s+sister)?|aboard)\s+(?:the\s+|his\s+|her\s+)?"
     r"(?:[A-Z][\w&'’\-]*\s+){0,4}(?:\d{3}[A-Z]?\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b"
 )
+_AND_TEAM = re.compile(
+    r"\s+and\s+(?:the|his|her)\s+(?:#\s?|No\.\s?)(\d{1,3})\b(?:\s+[A-Z][\w&'’\-]*){0,5}\s+team\b"
+)
+"""'X and the No. 24 Hendrick Chevrolet team': in a one-driver series, X drives the 24."""
+MAX_APPOSITION_CHARS = 160
+_APPOSITION = re.compile(rf",[^,;:!?“”\"]{{1,{MAX_APPOSITION_CHARS}}},(?=\s+[a-z])")
+"""'Dixon, bidding for a win that would tie him with A, was second in the No. 9': skipped."""
 _OWNER_CODRIVERS = re.compile(r"\b(?:[Hh]is|[Hh]er)\s+(?:[a-z\-]+\s+)?co-drivers?\s+\Z")
 _CODRIVER_OF = re.compile(r",\s*(?:his|her)\s+(?:[a-z\-]+\s+)?co-drivers?\b")
 GROUP_SIZES = {"pair": 2, "duo": 2, "trio": 3, "quartet": 4, "foursome": 4}
@@ -417,17 +425,23 @@ def _solo_drivers(document: Document) -> list[list[Crew]]:
     """Return each named driver as a crew of one, with the car the sentence puts them in.
 
     In a one-driver series teammates drive different cars, so no two people make a crew; a
-    driver's car is one stated next to them ('X ... in the No. 43', 'X's No. 43').
+    driver's car is one stated next to them ('X ... in the No. 43', 'X's No. 43'). Someone
+    named in an aside about another driver ('X, tying A's record, was second in the No. 9')
+    is given no car.
     """
     all_crews: list[list[Crew]] = []
     for index, sentence in enumerate(document.sentences):
         crews = []
+        aside_end = -1
         for k, person in enumerate(sentence.people):
             if person.name is None:
                 continue
             crew = Crew(index, person.start - sentence.start, person.end - sentence.start, [person])
             following = sentence.people[k + 1].start if k + 1 < len(sentence.people) else None
-            crew.car = _solo_car(sentence, crew, following)
+            if crew.start >= aside_end:
+                crew.car = _solo_car(sentence, crew, following)
+                aside = _APPOSITION.match(sentence.text, crew.end)
+                aside_end = aside.end() if aside else aside_end
             crews.append(crew)
         all_crews.append(crews)
     return all_crews
@@ -436,9 +450,19 @@ def _solo_drivers(document: Document) -> list[list[Crew]]:
 def _solo_car(sentence: Sentence, crew: Crew, next_person: int | None) -> str | None:
     """Return the car stated right after one driver, before anyone else is named."""
     at = crew.end
-    owned = _OWNED.match(sentence.text, at) or _OWNER_LINK.match(sentence.text, at)
+    owned = (
+        _OWNED.match(sentence.text, at)
+        or _OWNER_LINK.match(sentence.text, at)
+        or _DRIVER_OF.match(sentence.text, at)
+        or _AND_TEAM.match(sentence.text, at)
+    )
     if owned:
         return owned.group(1)
+    aside = _APPOSITION.match(sentence.text, at)
+    if aside and not any(at <= car.start < aside.end() for car in sentence.cars):
+        at = aside.end()
+        k = bisect.bisect_left(sentence.people, at + sentence.start, key=lambda p: p.start)
+        next_person = sentence.people[k].start if k < len(sentence.people) else None
     after = next((car for car in sentence.cars if car.start >= at), None)
     if after is None or (next_person is not None and next_person - sentence.start < after.start):
         return None

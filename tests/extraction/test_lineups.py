@@ -181,3 +181,21 @@ def test_surnames_in_parentheses_without_a_car_or_with_other_words_are_no_crew(f
         "The makes (Brenner, Halvard) argued. The #14 (Velde, ahead of Sorel) came home first."
     )
     assert facts.lineups == []
+
+
+def test_one_driver_series_driver_of_tag_and_team_of_the_car(facts_of):
+    facts = facts_of(
+        "The IndyCar field went to Elkhart, the fifth IndyCar round.\n"
+        "“It was close,” said Ivo Lund, driver of the No. 14 Halvard Brenner. Anna Berg and "
+        "the No. 31 Orvik Motors Brenner team won a week ago."
+    )
+    assert pairs(facts) == {("14", "Ivo Lund"), ("31", "Anna Berg")}
+
+
+def test_one_driver_series_driver_past_an_aside_naming_someone_else(facts_of):
+    facts = facts_of(
+        "The IndyCar field went to Elkhart, the fifth IndyCar round. Nina Berg won last year.\n"
+        "Berg, chasing a win that would tie her with Ivo Lund, finished second in the No. 8 "
+        "Brenner. Kai Moss, who started in the No. 5 Halvard car, led early."
+    )
+    assert pairs(facts) == {("8", "Nina Berg"), ("5", "Kai Moss")}
