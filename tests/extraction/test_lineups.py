@@ -199,3 +199,12 @@ def test_one_driver_series_driver_past_an_aside_naming_someone_else(facts_of):
         "Brenner. Kai Moss, who started in the No. 5 Halvard car, led early."
     )
     assert pairs(facts) == {("8", "Nina Berg"), ("5", "Kai Moss")}
+
+
+def test_label_in_capitals_gives_a_car_in_a_one_driver_race(facts_of):
+    facts = facts_of(
+        "Drivers spoke after the Indianapolis 500.\n"
+        "IVO LUND (No. 4 Orvik Motors Brenner) — Indy 500 winner: “I cannot believe this, what "
+        "a day for all of us.”"
+    )
+    assert pairs(facts) == {("4", "Ivo Lund")}
