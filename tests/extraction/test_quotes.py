@@ -249,3 +249,14 @@ def test_topic_note_names_nobody(facts_of):
         "was wet there and we had to be careful all race.”"
     )
     assert [q.speaker for q in facts.quotes] == ["Ravi Mehta", "Ravi Mehta"]
+
+
+def test_straight_single_marks_after_a_label_keep_their_apostrophes(facts_of):
+    facts = facts_of(
+        "Rain ruined the finale.\n"
+        "Ravi Mehta: 'I don't think we've ever had a wetter race, it's crazy.'\n"
+        "The team's 'plan B' didn't work."
+    )
+    assert [(q.speaker, q.text) for q in facts.quotes] == [
+        ("Ravi Mehta", "I don't think we've ever had a wetter race, it's crazy.")
+    ]
