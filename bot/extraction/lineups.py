@@ -301,7 +301,7 @@ def sentence_crews(index: int, sentence: Sentence) -> list[Crew]:
             continue
         last = crews[-1] if crews else None
         left = last.members[-1] if last else None
-        if left and (
+        if (last and left) and (
             _listed_together(sentence, lists, left, person)
             or _linked(sentence.text, left, person, base)
         ):
