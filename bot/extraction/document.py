@@ -31,6 +31,8 @@ ORG_NAME = re.compile(
     r"(?:\s+(?:by|w/)\s*(?:[A-Z][\w\-]*\s*){1,4})?"
 )
 _SINGLE_QUOTE = re.compile(r"(?:(?<=\s)|\A)‘([^‘]{1,2000}?[,.!?…])’(?=\s|\Z|[,;:])")
+_LABELLED_STRAIGHT = re.compile(r"(?<=:\s)'((?:[^'\n]|'(?=[^\W\d_])){1,2000}?[,.!?…])'(?=\s|\Z)")
+"""Speech in straight single marks after a label ('X: 'I don't know.''), apostrophes inside."""
 _PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They|His|Her|Their)\b")
 CLOSING_QUOTES = "”»"
 OPENING_QUOTES = "“«„‟"
@@ -178,7 +180,7 @@ def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
     if open_at is not None:
         inner = paragraph[open_at + 1 :].strip()
         spans.append(QuoteSpan(index, open_at, len(paragraph), inner, closed=False))
-    if "‘" in paragraph:
+    if "‘" in paragraph or ": '" in paragraph:
         spans = _with_single_quotes(spans, _single_quote_spans(paragraph, index))
     return spans
 
@@ -206,12 +208,13 @@ def _seconds_mark(paragraph: str, at: int) -> bool:
 
 
 def _single_quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
-    """Read British-style speech in single marks (‘We won,’ said X), paired carefully."""
+    """Read British-style speech in single marks (‘We won,’ said X, or X: 'We won.'), carefully."""
     spans = []
-    for match in _SINGLE_QUOTE.finditer(paragraph):
-        inner = match.group(1).strip()
-        spans.append(QuoteSpan(index, match.start(), match.end(), inner, closed=True))
-    return spans
+    for pattern in (_SINGLE_QUOTE, _LABELLED_STRAIGHT):
+        for match in pattern.finditer(paragraph):
+            inner = match.group(1).strip()
+            spans.append(QuoteSpan(index, match.start(), match.end(), inner, closed=True))
+    return sorted(spans, key=lambda q: q.start)
 
 
 def _mask(paragraph: str, spans: list[QuoteSpan]) -> str:

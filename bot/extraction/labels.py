@@ -23,6 +23,11 @@ MAX_PERSON_TO_CAR_CHARS = 40
 SENTENCE_END_MARKS = (".", "!", "?", "…", "”", '"', "»", "’")
 _CREDIT = re.compile(r"\b(?:photos?|images?|credits?)\b|©", re.IGNORECASE)
 _UPPER_WORD = re.compile(r"\b[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*\b")
+_UPPER_NAME_LEAD = re.compile(
+    r"\A\s*[^\W\d_a-z]{2,}(?:['’\-][^\W\d_a-z]+)*(?:\s+[^\W\d_a-z]{2,}(?:['’\-][^\W\d_a-z]+)*){1,3}"
+    r"(?=\s*(?:\(|,|[–—]))"
+)
+"""A label opening with a name in capitals before its details: 'WILL ROSS (No. 12 ...) –'."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +46,29 @@ def label_person(label: str, document: Document) -> str | None:
     return found[0] if found else None
 
 
+def upper_label_person(label: str, document: Document) -> str | None:
+    """Return the person a label names in capitals at its start ('ED ROSS (Team) – 2nd:')."""
+    lead = _UPPER_NAME_LEAD.match(label)
+    return label_person(label, document) if lead else None
+
+
 def _recased(label: str) -> str:
-    """Return a label in upper case with its words capitalised (names can be found in it)."""
+    """Return a label in upper case with its words capitalised (names can be found in it).
+
+    A label in mixed case has the name in capitals at its start recased alone.
+    """
     letters = [ch for ch in label if ch.isalpha()]
     if sum(ch.isupper() for ch in letters) <= UPPER_LABEL_SHARE * len(letters):
-        return label
-    return _UPPER_WORD.sub(lambda m: m.group().title() if m.group().isupper() else m.group(), label)
+        lead = _UPPER_NAME_LEAD.match(label)
+        if lead is None:
+            return label
+        return _title_upper(lead.group()) + label[lead.end() :]
+    return _title_upper(label)
+
+
+def _title_upper(text: str) -> str:
+    """Return a text with its words in capitals capitalised."""
+    return _UPPER_WORD.sub(lambda m: m.group().title() if m.group().isupper() else m.group(), text)
 
 
 def _label_mention(label: str, document: Document) -> tuple[str, int] | None:

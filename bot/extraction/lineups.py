@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from functools import cache
 
 from bot.extraction.document import Document, PersonRef, Sentence
 from bot.extraction.words import alternation, words
-from bot.text import CLAUSE_FULL_STOP
+from bot.text import CLAUSE_FULL_STOP, is_abbreviation
 
 MAX_LINK_WORDS = 14
 MIN_SLASHED = 2
@@ -33,6 +34,34 @@ _SHARES = re.compile(
     r"(?:the\s+|his\s+|her\s+|their\s+)?(?:[a-z][\w\-]*\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b"
     r"(?:(?!\bwith\b)[^,.;:]){0,60}?\s+(?:with|alongside)\s+\Z"
 )
+_SHARED_CLAUSE = re.compile(
+    r"\A\s+(?:[a-z][\w\-’']*\s+){1,4}?(?:the|his|her|their)\s+(?:[a-z][\w\-]*\s+)?"
+    r"(?:#\s?|No\.\s?)(\d{1,3})\b[^,.;:]{0,60}?\s+(?:that|which)\s+(?:he|she|they)\s+"
+    r"(?:(?:was|is|were|are|had\s+been|will\s+be)\s+)?"
+    r"(?:sharing|shares|share|shared|co-driving|co-drives|co-drove)\s+with\s+\Z"
+)
+"""'A put the #59 Mustang that he was sharing with B': the car A and the crew after share."""
+MAX_HANDOVER_CHARS = 220
+"""The longest text between a driver and the teammate they hand the car to."""
+_HANDOVER = re.compile(
+    rf"\A(?:(?!{CLAUSE_FULL_STOP}|[;!?“”\"]).){{0,{MAX_HANDOVER_CHARS}}}?"
+    r"\b(?:hand(?:s|ed|ing)?|pass(?:es|ed|ing)?)\s+(?:over\s+)?(?:the|his|her)\s+"
+    r"(?:car|machine|wheel|seat|entry)\s+(?:over\s+)?to\s+(?:(?:his|her)\s+)?"
+    r"(?:teammate|team-mate|co-driver)?\s*\Z",
+    re.DOTALL,
+)
+"""'A ... in the No. 34 before handing the car over to teammate B': A and B drive one car."""
+MAX_BARE_LIST_CHARS = 160
+"""The longest list of names standing alone: '#6 (Estre, Vanthoor, Campbell)'."""
+LIST_CAR_WINDOW = 80
+"""Characters before a parenthesis searched for the car number its list of names belongs to."""
+_BARE_LIST = re.compile(
+    rf"\(([^()]{{1,{MAX_BARE_LIST_CHARS}}})\)|"
+    rf"\bwith\s+([^.;:!?()]{{1,{MAX_BARE_LIST_CHARS}}}?)\s+(?:behind|at)\s+the\s+wheel\b"
+)
+_CAR_BEFORE_LIST = re.compile(r"(?:#\s?|No\.\s?)\d{1,3}\b(?:\s+[A-Z0-9][\w.\-’']*){0,4}\s*\Z")
+_LIST_REST = re.compile(r"\A(?:\s*(?:,|/|&|\band\b)\s*)*\Z")
+_BARE_GLUE = re.compile(r"\A\s*(?:,|/|,?\s*(?:and|&))\s*\Z")
 _GLUE = re.compile(r"\A\s*(?:,|,?\s*(?:and|&)(?:\s+[a-z][\w\-]*){0,3})\s*\Z")
 _APPOSITIVE = re.compile(r"\A\s*,[^,.;:!?()\"“”]{1,80},\s*and\s*\Z")
 _LINK_BLOCK = re.compile(r"[.;:!?—–()\"“”#\d]|\A\s*['’]s?\b")
@@ -93,6 +122,13 @@ _DRIVER_OF = re.compile(
     r",?\s+(?:the\s+)?(?:driver\s+of|with(?:\s+sister)?|aboard)\s+(?:the\s+|his\s+|her\s+)?"
     r"(?:[A-Z][\w&'’\-]*\s+){0,4}(?:\d{3}[A-Z]?\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b"
 )
+_AND_TEAM = re.compile(
+    r"\s+and\s+(?:the|his|her)\s+(?:#\s?|No\.\s?)(\d{1,3})\b(?:\s+[A-Z][\w&'’\-]*){0,5}\s+team\b"
+)
+"""'X and the No. 24 Hendrick Chevrolet team': in a one-driver series, X drives the 24."""
+MAX_APPOSITION_CHARS = 160
+_APPOSITION = re.compile(rf",[^,;:!?“”\"]{{1,{MAX_APPOSITION_CHARS}}},(?=\s+[a-z])")
+"""'Dixon, bidding for a win that would tie him with A, was second in the No. 9': skipped."""
 _OWNER_CODRIVERS = re.compile(r"\b(?:[Hh]is|[Hh]er)\s+(?:[a-z\-]+\s+)?co-drivers?\s+\Z")
 _CODRIVER_OF = re.compile(r",\s*(?:his|her)\s+(?:[a-z\-]+\s+)?co-drivers?\b")
 GROUP_SIZES = {"pair": 2, "duo": 2, "trio": 3, "quartet": 4, "foursome": 4}
@@ -120,6 +156,7 @@ class _Patterns:
     relative: re.Pattern[str]
     slash_role: re.Pattern[str]
     car_then_crew: re.Pattern[str]
+    nationality: re.Pattern[str]
 
 
 @cache
@@ -147,6 +184,9 @@ def _patterns() -> _Patterns:
             rf"\s*,?\s*(?<!\S)(?:{alternation(lists.car_connectors)})"
             rf"\s+(?:(?:[\w\-]+\s+){{0,3}}(?i:{roles})\s+)?\Z"
         ),
+        nationality=re.compile(
+            rf"\s*(?:\(\s*(?:{alternation(lists.countries)})\s*\)|from\s+(?:{alternation(lists.countries)})\b)"
+        ),
     )
 
 
@@ -168,7 +208,7 @@ class Crew:
 
 def _linked(text: str, left: PersonRef, right: PersonRef, base: int) -> bool:
     """Tell whether two people in a sentence are named as one crew."""
-    between = text[left.end - base : right.start - base]
+    between = _plain_gap(text[left.end - base : right.start - base], left)
     if _SLASH.match(between) or (left.name and _POSSESSIVE_PARTNER.match(between)):
         return True
     if left.name is None:
@@ -195,16 +235,76 @@ def _linked(text: str, left: PersonRef, right: PersonRef, base: int) -> bool:
     return short and links[-1].start() > last_comma
 
 
+def _plain_gap(between: str, left: PersonRef) -> str:
+    """Return the text between two people without what belongs to the first.
+
+    The full stop of a name ending in an abbreviation ('Jack Kow Jr.') and a nationality tag
+    ('A (Denmark), B', 'A from Finland and B') say nothing about a crew.
+    """
+    last = left.text.split()[-1] if left.text.split() else ""
+    if between.startswith(".") and is_abbreviation(last):
+        between = between[1:]
+    tag = _patterns().nationality.match(between)
+    return between[tag.end() :] if tag else between
+
+
+def _bare_lists(sentence: Sentence) -> list[tuple[int, int]]:
+    """Return where a sentence lists names and nothing else, surnames alone included.
+
+    A list in parentheses right after a car ('#6 Porsche (Estre, Vanthoor, Campbell)') or
+    'with A, B and C behind the wheel': every name in it is a driver of one crew.
+    """
+    spans: list[tuple[int, int]] = []
+    people = sentence.people
+    k = 0
+    for match in _BARE_LIST.finditer(sentence.text):
+        group = 1 if match.group(1) is not None else 2
+        start, end = match.span(group)
+        window = sentence.text[max(0, match.start() - LIST_CAR_WINDOW) : match.start()]
+        if group == 1 and not _CAR_BEFORE_LIST.search(window):
+            continue
+        while k < len(people) and people[k].start - sentence.start < start:
+            k += 1
+        rest, at, count = [], start, 0
+        while k < len(people) and people[k].end - sentence.start <= end:
+            rest.append(sentence.text[at : people[k].start - sentence.start])
+            at, count, k = people[k].end - sentence.start, count + 1, k + 1
+        rest.append(sentence.text[at:end])
+        if count >= MIN_SLASHED and _LIST_REST.match("".join(rest)):
+            spans.append((start, end))
+    return spans
+
+
+def _listed_together(
+    sentence: Sentence, lists: list[tuple[int, int]], left: PersonRef, right: PersonRef
+) -> bool:
+    """Tell whether two people follow each other in one list of names alone."""
+    base = sentence.start
+    inside = any(s <= left.start - base and right.end - base <= e for s, e in lists)
+    between = sentence.text[left.end - base : right.start - base]
+    return inside and bool(_BARE_GLUE.match(between))
+
+
 def sentence_crews(index: int, sentence: Sentence) -> list[Crew]:
     """Group the people of a sentence into crews (a singleton is a crew of one)."""
     crews: list[Crew] = []
     base = sentence.start
+    tag_end = -1
+    lists = _bare_lists(sentence) if "(" in sentence.text or "wheel" in sentence.text else []
     for person in sentence.people:
         at = person.start - base
+        if at < tag_end:
+            continue
+        tag = _patterns().nationality.match(sentence.text, person.end - base)
+        tag_end = tag.end() if tag else -1
         if person.name is None and _JOINED.search(sentence.text, max(0, at - JOINED_WINDOW), at):
             continue
         last = crews[-1] if crews else None
-        if last and _linked(sentence.text, last.members[-1], person, base):
+        left = last.members[-1] if last else None
+        if (last and left) and (
+            _listed_together(sentence, lists, left, person)
+            or _linked(sentence.text, left, person, base)
+        ):
             last.members.append(person)
             last.end = person.end - base
             continue
@@ -220,16 +320,23 @@ def _join_sharers(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
         crew = crews[k]
         following = crews[k + 1] if k + 1 < len(crews) else None
         gap = sentence.text[crew.end : following.start] if following else ""
-        shares = _SHARES.match(gap) if following and len(crew.members) == 1 else None
-        if following and shares:
+        one = following is not None and len(crew.members) == 1
+        shares = (_SHARES.match(gap) or _SHARED_CLAUSE.match(gap)) if one else None
+        if following and (shares or (one and _HANDOVER.match(gap))):
+            following.car = shares.group(1) if shares else _only_car(sentence, crew, following)
             following.members[:0] = crew.members
             following.start = crew.start
-            following.car = shares.group(1)
             k += 1
             continue
         joined.append(crew)
         k += 1
     return _join_subject(sentence, joined)
+
+
+def _only_car(sentence: Sentence, crew: Crew, following: Crew) -> str | None:
+    """Return the one car named between two crews, or None for none or several."""
+    cars = {c.text for c in sentence.cars if crew.end <= c.start < following.start}
+    return cars.pop() if len(cars) == 1 else None
 
 
 def _join_joiners(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
@@ -318,17 +425,23 @@ def _solo_drivers(document: Document) -> list[list[Crew]]:
     """Return each named driver as a crew of one, with the car the sentence puts them in.
 
     In a one-driver series teammates drive different cars, so no two people make a crew; a
-    driver's car is one stated next to them ('X ... in the No. 43', 'X's No. 43').
+    driver's car is one stated next to them ('X ... in the No. 43', 'X's No. 43'). Someone
+    named in an aside about another driver ('X, tying A's record, was second in the No. 9')
+    is given no car.
     """
     all_crews: list[list[Crew]] = []
     for index, sentence in enumerate(document.sentences):
         crews = []
+        aside_end = -1
         for k, person in enumerate(sentence.people):
             if person.name is None:
                 continue
             crew = Crew(index, person.start - sentence.start, person.end - sentence.start, [person])
             following = sentence.people[k + 1].start if k + 1 < len(sentence.people) else None
-            crew.car = _solo_car(sentence, crew, following)
+            if crew.start >= aside_end:
+                crew.car = _solo_car(sentence, crew, following)
+                aside = _APPOSITION.match(sentence.text, crew.end)
+                aside_end = aside.end() if aside else aside_end
             crews.append(crew)
         all_crews.append(crews)
     return all_crews
@@ -337,9 +450,19 @@ def _solo_drivers(document: Document) -> list[list[Crew]]:
 def _solo_car(sentence: Sentence, crew: Crew, next_person: int | None) -> str | None:
     """Return the car stated right after one driver, before anyone else is named."""
     at = crew.end
-    owned = _OWNED.match(sentence.text, at) or _OWNER_LINK.match(sentence.text, at)
+    owned = (
+        _OWNED.match(sentence.text, at)
+        or _OWNER_LINK.match(sentence.text, at)
+        or _DRIVER_OF.match(sentence.text, at)
+        or _AND_TEAM.match(sentence.text, at)
+    )
     if owned:
         return owned.group(1)
+    aside = _APPOSITION.match(sentence.text, at)
+    if aside and not any(at <= car.start < aside.end() for car in sentence.cars):
+        at = aside.end()
+        k = bisect.bisect_left(sentence.people, at + sentence.start, key=lambda p: p.start)
+        next_person = sentence.people[k].start if k < len(sentence.people) else None
     after = next((car for car in sentence.cars if car.start >= at), None)
     if after is None or (next_person is not None and next_person - sentence.start < after.start):
         return None

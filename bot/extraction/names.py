@@ -68,9 +68,9 @@ _MC = re.compile(
 
 
 def surname(name: str) -> str:
-    """Return the last token of a name, normalised: the key scoring compares."""
+    """Return the last token of a name, normalised: the key scoring compares ('Jr.' is 'Jr')."""
     tokens = fold_name(name).split()
-    return tokens[-1] if tokens else ""
+    return tokens[-1].rstrip(".") if tokens else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from bot.extraction.document import Document, PersonRef, QuoteSpan, Sentence
-from bot.extraction.labels import MAX_LABEL_CHARS, label_person
+from bot.extraction.labels import MAX_LABEL_CHARS, label_person, upper_label_person
 from bot.extraction.names import find_mentions
 from bot.extraction.text import split_sentences
 from bot.extraction.words import alternation, words
@@ -47,6 +47,9 @@ def _cue_at_end() -> re.Pattern[str]:
 
 
 _WORD = re.compile(r"[\w'’\-]+")
+_TOPIC_NOTE = re.compile(r"\A\s*[(\[][^()\[\]]{1,80}[)\]]\s*:\Z")
+"""A note of the topic between one speaker's quotes ('(On the restart):'): not a speaker."""
+_TOPIC_TAIL = re.compile(r"[(\[][^()\[\]]{1,80}[)\]]\s*:\s*\Z")
 _PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
 _DESCRIPTOR = re.compile(r"\bthe\s+(?:[\w’'\-]+\s+){0,2}?[\w’'\-]+")
 _SENTENCE_STOP = re.compile(rf"[{re.escape(SENTENCE_END_MARKS)}](?:\s|\Z)")
@@ -266,9 +269,12 @@ def _goes_on(
     if before.paragraph != span.paragraph:
         return False
     between = document.masked[span.paragraph][before.end : span.start]
+    note = _TOPIC_TAIL.search(between)
+    end = span.start - (len(between) - note.start()) if note else span.start
+    between = between[: note.start()] if note else between
     if len(split_sentences(between)) > 1:
         return False
-    names = [person.name for person in focus.within(span.paragraph, before.end, span.start)]
+    names = [person.name for person in focus.within(span.paragraph, before.end, end)]
     return not names or names[0] == speaker
 
 
@@ -432,6 +438,13 @@ def _before_cue(
     before = text[start : span.start].rstrip()
     if not before.endswith(":") and not _cue_at_end().search(before):
         return None
+    if before.endswith(":"):
+        last = _last_sentence(before)
+        if _TOPIC_NOTE.match(last):
+            return None
+        upper = upper_label_person(last, document)
+        if upper:
+            return _Cue(upper, pronoun=False)
     sentence_start = start
     for stop in _SENTENCE_STOP.finditer(before):
         sentence_start = start + stop.end()

@@ -17,6 +17,7 @@ class Words:
 
     name_prefixes: frozenset[str]
     never_first: frozenset[str]
+    countries: tuple[str, ...]
     cue_verbs: tuple[str, ...]
     crew_connectors: tuple[str, ...]
     one_driver_series: tuple[str, ...]
@@ -33,6 +34,7 @@ def words() -> Words:
     return Words(
         name_prefixes=frozenset(w.casefold() for w in data["names"]["prefixes"]),
         never_first=frozenset(w.casefold() for w in data["names"]["never_first"]),
+        countries=tuple(data["names"]["countries"]),
         cue_verbs=tuple(data["quotes"]["cue_verbs"]),
         crew_connectors=tuple(data["lineups"]["crew_connectors"]),
         one_driver_series=tuple(data["lineups"]["one_driver_series"]),

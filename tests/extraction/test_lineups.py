@@ -115,3 +115,96 @@ def test_driver_shares_car_with_crew(facts_of):
         "Nora Falk shares the No. 7 Brenner with Ivo Lund and Mateo Ricci this season."
     )
     assert pairs(facts) == {("7", "Nora Falk"), ("7", "Ivo Lund"), ("7", "Mateo Ricci")}
+
+
+def test_nationality_tags_do_not_break_a_crew(facts_of):
+    facts = facts_of(
+        "Second went to the #17 Brenner GT3 with Anton Velde (Norway), Pia Sorel (Chile) and "
+        "Jon Marr.\nThe #4 finished with Ivo Kask from Estonia, and Swiss Lars Odden."
+    )
+    assert pairs(facts) == {
+        ("17", "Anton Velde"), ("17", "Pia Sorel"), ("17", "Jon Marr"),
+        ("4", "Ivo Kask"), ("4", "Lars Odden"),
+    }  # fmt: skip
+
+
+def test_name_ending_in_an_abbreviation_keeps_the_crew(facts_of):
+    facts = facts_of("The No. 21 Vette of Ray Dunn Jr. and Lou Pardo took the class pole.")
+    assert pairs(facts) == {("21", "Ray Dunn Jr"), ("21", "Lou Pardo")}
+
+
+def test_car_that_he_was_sharing_with(facts_of):
+    facts = facts_of(
+        "Tom Arkell put the # 44 Brenner Coupe that he was sharing with Ned Vance and Otto "
+        "Brisk on pole, ahead of the #12 of Sven Holt and Ray Kinder."
+    )
+    assert pairs(facts) == {
+        ("44", "Tom Arkell"), ("44", "Ned Vance"), ("44", "Otto Brisk"),
+        ("12", "Sven Holt"), ("12", "Ray Kinder"),
+    }  # fmt: skip
+
+
+def test_handing_the_car_to_a_teammate(facts_of):
+    facts = facts_of(
+        "Lena Voss ran a clean opening stint in the No. 62 Halvard Brenner GT3 before handing "
+        "over the car to teammate Piet Kramer, who held the lead."
+    )
+    assert pairs(facts) == {("62", "Lena Voss"), ("62", "Piet Kramer")}
+
+
+def test_handing_over_past_another_car_names_no_car(facts_of):
+    facts = facts_of(
+        "Lena Voss passed the No. 62 and the No. 9 before handing the car over to teammate "
+        "Piet Kramer."
+    )
+    assert facts.lineups == []
+
+
+def test_surnames_alone_in_parentheses_after_a_car(facts_of):
+    facts = facts_of(
+        "Halvard Racing #14 (Velde, Sorel, Marr) won from the #3 Brenner (Tom Kask, Odden)."
+    )
+    assert pairs(facts) == {
+        ("14", "Velde"), ("14", "Sorel"), ("14", "Marr"), ("3", "Tom Kask"), ("3", "Odden"),
+    }  # fmt: skip
+
+
+def test_surnames_alone_behind_the_wheel(facts_of):
+    facts = facts_of(
+        "Team Orvik #55 took the class win with Velde, Sorel and Marr behind the wheel."
+    )
+    assert pairs(facts) == {("55", "Velde"), ("55", "Sorel"), ("55", "Marr")}
+
+
+def test_surnames_in_parentheses_without_a_car_or_with_other_words_are_no_crew(facts_of):
+    facts = facts_of(
+        "The makes (Brenner, Halvard) argued. The #14 (Velde, ahead of Sorel) came home first."
+    )
+    assert facts.lineups == []
+
+
+def test_one_driver_series_driver_of_tag_and_team_of_the_car(facts_of):
+    facts = facts_of(
+        "The IndyCar field went to Elkhart, the fifth IndyCar round.\n"
+        "“It was close,” said Ivo Lund, driver of the No. 14 Halvard Brenner. Anna Berg and "
+        "the No. 31 Orvik Motors Brenner team won a week ago."
+    )
+    assert pairs(facts) == {("14", "Ivo Lund"), ("31", "Anna Berg")}
+
+
+def test_one_driver_series_driver_past_an_aside_naming_someone_else(facts_of):
+    facts = facts_of(
+        "The IndyCar field went to Elkhart, the fifth IndyCar round. Nina Berg won last year.\n"
+        "Berg, chasing a win that would tie her with Ivo Lund, finished second in the No. 8 "
+        "Brenner. Kai Moss, who started in the No. 5 Halvard car, led early."
+    )
+    assert pairs(facts) == {("8", "Nina Berg"), ("5", "Kai Moss")}
+
+
+def test_label_in_capitals_gives_a_car_in_a_one_driver_race(facts_of):
+    facts = facts_of(
+        "Drivers spoke after the Indianapolis 500.\n"
+        "IVO LUND (No. 4 Orvik Motors Brenner) — Indy 500 winner: “I cannot believe this, what "
+        "a day for all of us.”"
+    )
+    assert pairs(facts) == {("4", "Ivo Lund")}

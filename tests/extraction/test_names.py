@@ -1,6 +1,6 @@
 """Name normalisation and cross-article resolution."""
 
-from bot.extraction.names import NameResolver
+from bot.extraction.names import NameResolver, surname
 from bot.text import fold_name
 
 
@@ -54,3 +54,7 @@ def test_known_people_spelling_is_canonical(facts_of):
         known_people=("Sébastien Marchal", "Renzo van der Berg"),
     )
     assert facts.lineups[0].drivers == ("Sébastien Marchal", "Renzo van der Berg")
+
+
+def test_surname_key_ignores_the_full_stop_of_an_abbreviation():
+    assert surname("Ray Dunn Jr.") == surname("Ray Dunn Jr") == "jr"

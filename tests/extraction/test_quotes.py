@@ -229,3 +229,34 @@ def test_quote_missing_its_opening_mark(facts_of):
     assert [(q.speaker, q.text) for q in facts.quotes] == [
         ("Nora Falk", "We never gave up, not even for one lap,")
     ]
+
+
+def test_label_with_the_name_in_capitals_and_details_in_mixed_case(facts_of):
+    facts = facts_of(
+        "Drivers spoke after the race.\n"
+        "NINA HOLT (Halvard Racing Brenner Coupe) – finished 2nd: “We gave it everything we had "
+        "today and the car was good.” (On the last restart): “I was on the limit all the way "
+        "to the line.”\n"
+        "IVO LUND (No. 4 Orvik Motors Brenner) — race winner: “I cannot believe this, what a "
+        "day for all of us.”"
+    )
+    assert [q.speaker for q in facts.quotes] == ["Nina Holt", "Nina Holt", "Ivo Lund"]
+
+
+def test_topic_note_names_nobody(facts_of):
+    facts = facts_of(
+        "“The tyres went away late in the stint,” said Ravi Mehta. (About Hyde Corner): “It "
+        "was wet there and we had to be careful all race.”"
+    )
+    assert [q.speaker for q in facts.quotes] == ["Ravi Mehta", "Ravi Mehta"]
+
+
+def test_straight_single_marks_after_a_label_keep_their_apostrophes(facts_of):
+    facts = facts_of(
+        "Rain ruined the finale.\n"
+        "Ravi Mehta: 'I don't think we've ever had a wetter race, it's crazy.'\n"
+        "The team's 'plan B' didn't work."
+    )
+    assert [(q.speaker, q.text) for q in facts.quotes] == [
+        ("Ravi Mehta", "I don't think we've ever had a wetter race, it's crazy.")
+    ]
