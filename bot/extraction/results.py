@@ -180,6 +180,19 @@ _HOLDER_NOUN = re.compile(
 )
 """A phrase ending in a noun for its holder: a name right after it is the holder."""
 _CHAMPION_WORD = re.compile(r"\bchampions?\b", re.IGNORECASE)
+_HOLDER_BEFORE = re.compile(
+    r"(?:\b(?:is|was|were|are|been|be|declared|named|crowned|became)\s+(?:the\s+)?"
+    r"|(?:[,–—(]\s*)an?\s+(?:[\w\-'’]+\s+){0,6}?)(?:[\w\-]+\s+){0,4}\Z",
+    re.IGNORECASE,
+)
+"""'X was declared the winner', 'X, a 2016 Rolex 24 winner': the holder is named before."""
+_DROP = re.compile(r"(?:slipped|dropped|fell)\s+to\b", re.IGNORECASE)
+_FINISHED = re.compile(
+    r"\b(?:finish(?:ed|ing)?|crossed\s+the\s+(?:finish\s+)?line|classified|at\s+the\s+flag|"
+    r"(?:checkered|chequered)\s+flag)\b",
+    re.IGNORECASE,
+)
+"""A drop ('slipped to fourth') is a final place only in a sentence about the finish."""
 _ONE_WORD = re.compile(r"[\w\-]+")
 _PLURAL = re.compile(r"(?:they|their)\b", re.IGNORECASE)
 _OWN_CAR = re.compile(r"\b(?:his|her|their)\s+(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b")
@@ -555,6 +568,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"\b(?:took|taking|takes|take|claimed|claiming|claims|grabbed|grabbing)\s+the\s+"
             r"(?:[\w()\-]+\s+){0,4}?(?:checkered|chequered)\s+flag\b"
             rf"(?!\s+(?:in|as)\s+(?:the\s+)?(?:runner-up|{LATER_PLACE}|{ORD})\b)"
+            r"(?!\s+[\d.:]+\s*(?:s|secs?|seconds?)?\s+(?:back|behind|adrift|down)\b)"
         ),
     ),
     _Pattern(
@@ -812,6 +826,8 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> T
         or is_running(text, _start(pattern, match), match.end(), clause)
     ):
         return None
+    if pattern.kind == "finish" and _DROP.match(text, match.start()) and not _FINISHED.search(text):
+        return None
     position = pattern.position
     if "side" in pattern.regex.groupindex:
         position = _grid_place(text, match)
@@ -949,7 +965,20 @@ class ResultFinder:
             for trigger in find_triggers(sentence.text):
                 found.extend(self._results(index, sentence, trigger))
         merged = merge_results(found, self._car_drivers_by_car())
-        return [self._named_title(self._with_main_event(f.result), f.whose) for f in merged]
+        decided = [f for f in merged if self._stated_holder(f.result)]
+        return [self._named_title(self._with_main_event(f.result), f.whose) for f in decided]
+
+    def _stated_holder(self, result: Result) -> bool:
+        """Tell a result whose holder the text establishes from a team's that hides its crew.
+
+        A result read for a team alone is kept only when the article gives that team no car
+        of its own: otherwise which of its cars or crews holds it is not stated.
+        """
+        if result.car or result.drivers or not result.team:
+            return True
+        if self._team_cars is None:
+            self._team_car(result.team)
+        return not (self._team_cars or {}).get(result.team)
 
     def _named_title(self, result: Result, scope: str | None) -> Result:
         """Name a title as a championship of a season ('2023 IMSA ... GTP drivers' title')."""
@@ -974,6 +1003,8 @@ class ResultFinder:
         return by_car
 
     def _results(self, index: int, sentence: Sentence, trigger: Trigger) -> list[Found]:
+        if self._annulled(index, sentence, trigger):
+            return []
         respectively = self._respectively(index, sentence, trigger)
         if respectively is not None:
             return respectively
@@ -1186,6 +1217,8 @@ class ResultFinder:
 
     def _actor(self, index: int, sentence: Sentence, trigger: Trigger) -> _Actor | None:
         if _HOLDER_NOUN.search(sentence.text, trigger.start, trigger.end):
+            if _HOLDER_BEFORE.search(sentence.text, 0, trigger.start):
+                return _routed(self._nearest_before(index, sentence, trigger.start), "before")
             named = self._nearest_after(index, sentence, trigger.end, limit_words=0)
             if named is not None:
                 return _routed(named, "label")
@@ -1274,6 +1307,16 @@ class ResultFinder:
         if not _LEADING_PARTICIPLE.match(sentence.text) or comma < 0:
             return None
         return self._nearest_after(index, sentence, comma + 1, limit_words=ADJACENT_WORDS + 4)
+
+    def _annulled(self, index: int, sentence: Sentence, trigger: Trigger) -> bool:
+        """Tell an outcome taken away later in its sentence ('won ... but were disqualified')."""
+        taken = result_words().modality["annulled"].search(sentence.text, trigger.end)
+        if taken is None:
+            return False
+        return not any(
+            trigger.end <= t[0] < taken.start() and t[2] != "pronoun"
+            for t in self._things(index, sentence)
+        )
 
     def _about_main_race(self, sentence: Sentence, trigger: Trigger) -> bool:
         """Tell whether an outcome is about the article's race (no other race or season named)."""

@@ -172,7 +172,7 @@ def test_to_finish_runner_up(facts_of):
     assert results(facts) == {("finish", 2, "9", ("Anna Berg",))}
 
 
-def test_a_team_lends_its_car_only_to_the_article_race(facts_of, aliases):
+def test_a_team_lends_its_car_to_no_other_race_and_hides_its_crew_there(facts_of, aliases):
     facts = facts_of(
         "The No. 7 Falk Racing Brenner of Ivo Lund and Nora Falk won the Indianapolis 500 on "
         "Sunday. Ivo Lund was delighted.\n\n"
@@ -180,8 +180,7 @@ def test_a_team_lends_its_car_only_to_the_article_race(facts_of, aliases):
         aliases=aliases,
     )
     assert [(r.car, r.drivers, r.team, r.event) for r in facts.results] == [
-        ("7", ("Ivo Lund", "Nora Falk"), "Falk Racing", "Indianapolis 500"),
-        (None, (), "Falk Racing", "Rolex 24 At Daytona"),
+        ("7", ("Ivo Lund", "Nora Falk"), "Falk Racing", "Indianapolis 500")
     ]
 
 
@@ -255,3 +254,29 @@ def test_a_team_win_takes_the_car_its_clause_gives_it(facts_of):
         "No. 10 Brenner."
     )
     assert [(r.kind, r.car, r.team) for r in facts.results] == [("win", "10", "Falk Racing")]
+
+
+def test_an_outcome_taken_away_later_in_its_sentence(facts_of):
+    facts = facts_of(
+        "The No. 62 won the class race but was later disqualified by the stewards. "
+        "Nora Falk was declared the winner after the cars of Ivo Lund and Anna Berg – who "
+        "crossed the line first and second, respectively – were disqualified."
+    )
+    assert results(facts) == {("win", 1, None, ("Nora Falk",))}
+
+
+def test_a_holder_named_before_a_label(facts_of):
+    facts = facts_of(
+        "The team signed Ivo Lund – a 2016 Grand Cup overall winner – for the season. "
+        "Nora Falk was named the winner of the sprint."
+    )
+    assert results(facts) == {("win", 1, None, ("Ivo Lund",)), ("win", 1, None, ("Nora Falk",))}
+
+
+def test_running_places_are_no_results(facts_of):
+    facts = facts_of(
+        "Ivo Lund dropped to seventh in his damaged Brenner. "
+        "The incident handed the lead to Nora Falk, who was third at the time. "
+        "Anna Berg, too, survived, taking the chequered flag 19.9s back."
+    )
+    assert facts.results == []
