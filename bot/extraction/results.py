@@ -147,7 +147,9 @@ _IN_RACE = re.compile(
     r"\bwith\s+(?:[\w\-]+\s+){1,3}(?:to\s+go|remaining|left)\b|\b(?:was|were)\s+running\b",
     re.IGNORECASE,
 )
-_TIMES_CHAMPION = re.compile(r"\b[\w]+-time\s+(?:[A-Z][\w\-]*\s+){0,3}\Z", re.IGNORECASE)
+_TIMES_CHAMPION = re.compile(
+    r"\b(?:[\w]+-(?:time|race|win|event)|multiple)\s+(?:[A-Z][\w\-]*\s+){0,3}\Z", re.IGNORECASE
+)
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
 _GAP_STOP = re.compile(rf"[;:—–]|{CLAUSE_FULL_STOP}|,\s*(?:while|but|and|as|whereas)\b")
 _ASIDE = re.compile(r",\s*(?:who|which|whose|where)\b[^,;.]{0,120},")
@@ -258,13 +260,15 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "finish",
         _compile(
-            r"\A\s*(?:P\d{1,2}|\d{1,2}(?:st|nd|rd|th))(?=\s*[–—:\-]\s*(?-i:[A-Z])[^.]{0,60}\Z)"
+            rf"\A\s*{ORD}(?=\s*[–—:\-]\s*(?-i:[A-Z])"
+            rf"(?:[^.]{{0,60}}\Z|(?:[^.:]|No\.){{0,120}}:))"
         ),
         position=None,
         after=True,
         reach=1,
         only_after=True,
     ),
+    _Pattern("finish", _compile(rf"(?<=\w\s\(){ORD}(?=\))"), position=None),
     _Pattern("win", _compile(r"\b(?:race|class)-winning\b"), after=True, reach=2, only_after=True),
     _Pattern(
         "win",
@@ -609,7 +613,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"slipped\s+to|dropped\s+to|fell\s+to|climbed\s+to|moved\s+up\s+to|ended|placed|"
             r"finish|arrived|struggled\s+to|recovered\s+to|charged\s+to|battled\s+to|"
             r"fought\s+to|rallied\s+to|limped\s+to|faded\s+to|held\s+on\s+to|"
-            r"classified|was|were|scored|rounded\s+out\s+the\s+top|settled\s+for|settle\s+for|took|"
+            r"classified|was|were|is|are|scored|rounded\s+out\s+the\s+top|settled\s+for|settle\s+for|took|"
             r"claimed|earned|secured|grabbed|collected|came)\s+(?:the\s+race\s+)?"
             r"(?:(?:just|only|eventually|ultimately|in)\s+)?"
             rf"{ORD}\b(?![\s-]+(?:place|position|spot|time|pole))"

@@ -280,3 +280,28 @@ def test_running_places_are_no_results(facts_of):
         "Anna Berg, too, survived, taking the chequered flag 19.9s back."
     )
     assert facts.results == []
+
+
+def test_a_spelled_place_opening_a_drivers_label(facts_of):
+    facts = facts_of(
+        "What the drivers said.\n\n"
+        "Second — Ivo Lund (No. 9 Brenner):This is a hard one to swallow. We pitted a lap later."
+    )
+    assert results(facts) == {("finish", 2, "9", ("Ivo Lund",))}
+
+
+def test_places_in_brackets_after_names_and_present_tense(facts_of):
+    facts = facts_of(
+        "Anna Berg is third. Falk Racing driver Ivo Lund (fourth) and Nora Falk (fifth) "
+        "complete the top five."
+    )
+    assert results(facts) == {
+        ("finish", 3, None, ("Anna Berg",)),
+        ("finish", 4, None, ("Ivo Lund",)),
+        ("finish", 5, None, ("Nora Falk",)),
+    }
+
+
+def test_a_many_race_winner_is_no_one_result(facts_of):
+    facts = facts_of("Ivo Lund, a two-race winner in his first season, emerged from the car.")
+    assert facts.results == []
