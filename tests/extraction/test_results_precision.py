@@ -292,7 +292,7 @@ def test_a_spelled_place_opening_a_drivers_label(facts_of):
 
 def test_places_in_brackets_after_names_and_present_tense(facts_of):
     facts = facts_of(
-        "Anna Berg is third. Falk Racing driver Ivo Lund (fourth) and Nora Falk (fifth) "
+        "Anna Berg is third. Velden Racing driver Ivo Lund (fourth) and Nora Falk (fifth) "
         "complete the top five."
     )
     assert results(facts) == {
