@@ -157,7 +157,8 @@ _AHEAD = re.compile(
     r"\b(?:ahead\s+of|over(?=\s+(?:the\s+)?(?:[A-Z#]|No\.))|clear\s+of|beat|beating|defeated|defeating|in\s+front\s+of|"
     r"holding\s+off|held\s+off|holds\s+off|seconds?\s+from|(?<=\ds)\s+from|"
     r"from(?=\s+(?:the\s+)?(?:#|No\.))|"
-    r"edged(?:\s+out)?|edging(?:\s+out)?|edge\s+out|pipped|pipping|pip|pips|outpace)\s"
+    r"edged(?:\s+out)?|edging(?:\s+out)?|edge\s+out|pipped|pipping|pip|pips|outpace|"
+    r"bettered|bettering|outpaced|outqualified|headed\s+home)\s"
 )
 _PRACTICE = re.compile(r"\b(?:practice|testing|test|warm-?up)\b", re.IGNORECASE)
 RUNNER_UP_WINDOW = 160
@@ -457,7 +458,8 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"\b(?:claimed|claim|claiming|claims|took|take|taking|takes|won|earned|earning|"
             r"secured|securing|scored|grabbed|captured|snatched|sealed|signed|start|started|starting|"
             r"bagged|nabbed|snagged|"
-            r"starts|began|begin|begins|qualified|put\s+(?:[\w'’.#\-]+\s+){1,10}?(?:on|in))"
+            r"starts|began|begin|begins|qualified|"
+            r"(?:put|puts|putting)\s+(?:[\w'’.#\-]+\s+){1,10}?(?:on|in))"
             r"(?:,?\s+[\w'’\-]+){0,12}?\s+"
             r"pole\b(?!s|[\-\s](?:sitt|winn|start))"
         ),

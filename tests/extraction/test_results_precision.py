@@ -305,3 +305,16 @@ def test_places_in_brackets_after_names_and_present_tense(facts_of):
 def test_a_many_race_winner_is_no_one_result(facts_of):
     facts = facts_of("Ivo Lund, a two-race winner in his first season, emerged from the car.")
     assert facts.results == []
+
+
+def test_putting_the_car_on_pole_and_bettering_a_rival(facts_of):
+    facts = facts_of(
+        "In a dramatic session, Nora Falk turned the best lap, putting the No. 60 Brenner on "
+        "pole position. Anna Berg took pole in the No. 3 Velden, bettering Ivo Lund in the No. 7 "
+        "Brenner by 0.083 seconds."
+    )
+    assert results(facts) == {
+        ("pole", 1, "60", ("Nora Falk",)),
+        ("pole", 1, "3", ("Anna Berg",)),
+        ("finish", 2, "7", ("Ivo Lund",)),
+    }
