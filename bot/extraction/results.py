@@ -466,6 +466,7 @@ PATTERNS: tuple[_Pattern, ...] = (
         allow_future=True,
     ),
     _Pattern("pole", _compile(r"\btopped\s+(?:the\s+)?qualifying\b")),
+    _Pattern("pole", _compile(r"\b(?:led|leads|leading)\s+(?:[\w'’\-]+\s+){0,3}?from\s+pole\b")),
     _Pattern(
         "finish",
         _compile(
@@ -556,7 +557,7 @@ PATTERNS: tuple[_Pattern, ...] = (
         _compile(
             r"\b(?:claimed|took|scored|sealed|secured|earned|grabbed|clinched|snatched|captured|"
             r"celebrated|notched|bagged|take|takes|claim|claims)\s+"
-            r"(?:(?:a|the|his|her|their|its)\s+)?(?:(?:lead\s+and\s+the|[\w\-]+)\s+){0,2}?"
+            r"(?:(?:a|the|his|her|their|its|another)\s+)?(?:(?:lead\s+and\s+the|[\w\-]+)\s+){0,3}?"
             r"(?:victory\b|win\b|honou?rs\b)(?!s)"
         ),
     ),

@@ -318,3 +318,14 @@ def test_putting_the_car_on_pole_and_bettering_a_rival(facts_of):
         ("pole", 1, "3", ("Anna Berg",)),
         ("finish", 2, "7", ("Ivo Lund",)),
     }
+
+
+def test_another_milestone_victory_and_led_from_pole(facts_of):
+    facts = facts_of(
+        "The #23 Brenner of Ivo Lund and Nora Falk claimed another milestone race victory. "
+        "Anna Berg led from pole at the start of the other race."
+    )
+    assert results(facts) == {
+        ("win", 1, "23", ("Ivo Lund", "Nora Falk")),
+        ("pole", 1, None, ("Anna Berg",)),
+    }
