@@ -40,7 +40,8 @@ LOW_OPENER = "„"
 SENTENCE_ENDS = (".", "!", "?", "…")
 LOW_CLOSERS = "“‟"
 """The marks that close a quote opened low („So“, German and Polish style)."""
-_DOUBLE_QUOTE = re.compile(f"[{re.escape(DOUBLE_QUOTES)}]")
+_DOUBLE_QUOTE = re.compile(f"[{re.escape(DOUBLE_QUOTES)}]|’’|''")
+"""A double quote mark, or two single closing marks written for one (’’ or '')."""
 _MISSING_OPENER = re.compile(r"[A-Z][^“”\"«»]{20,}?[,.!?…]\s*[”»]")
 _PHOTO_CREDIT = re.compile(r"\s*(?:photos?|images?|credit)s?\b[^:\n]{0,20}:", re.IGNORECASE)
 _CREDIT = re.compile(r"photo|image|credit|©|/|\A\s*(?:car|entry)\s*\Z", re.IGNORECASE)
@@ -149,37 +150,39 @@ class Document:
 def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
     """Pair the double quote marks of a paragraph by direction; an unclosed one runs to its end.
 
-    A closing mark (” ») or a straight one closes the open quote; an opening mark (“ « „) seen
-    after a finished sentence inside an open quote means the writer dropped a closing mark, so a
-    new quote starts there.
+    A closing mark (” », or ’’ written for one) or a straight one closes the open quote; an
+    opening mark (“ « „) seen after a finished sentence inside an open quote means the writer
+    dropped a closing mark, so a new quote starts there.
     """
     marks = [
-        m.start()
+        (m.start(), m.end())
         for m in _DOUBLE_QUOTE.finditer(paragraph)
         if not _seconds_mark(paragraph, m.start())
     ]
     spans = []
-    if marks and paragraph[marks[0]] in CLOSING_QUOTES and _MISSING_OPENER.match(paragraph):
-        inner = paragraph[: marks[0]].strip()
-        spans.append(QuoteSpan(index, 0, marks[0] + 1, inner, closed=True))
+    if marks and paragraph[marks[0][0]] in CLOSING_QUOTES and _MISSING_OPENER.match(paragraph):
+        inner = paragraph[: marks[0][0]].strip()
+        spans.append(QuoteSpan(index, 0, marks[0][1], inner, closed=True))
         marks = marks[1:]
-    open_at: int | None = None
-    for at in marks:
+    open_at: tuple[int, int] | None = None
+    for at, end in marks:
         mark = paragraph[at]
         if open_at is None:
-            open_at = at
+            open_at = (at, end)
             continue
-        low_opener = paragraph[open_at] == LOW_OPENER
+        start, inner_start = open_at
+        low_opener = paragraph[start] == LOW_OPENER
         reopens = mark in OPENING_QUOTES and not (low_opener and mark in LOW_CLOSERS)
-        if reopens and paragraph[open_at + 1 : at].rstrip().endswith(SENTENCE_ENDS):
-            spans.append(QuoteSpan(index, open_at, at, paragraph[open_at + 1 : at].strip(), True))
-            open_at = at
+        inner = paragraph[inner_start:at]
+        if reopens and inner.rstrip().endswith(SENTENCE_ENDS):
+            spans.append(QuoteSpan(index, start, at, inner.strip(), True))
+            open_at = (at, end)
             continue
-        spans.append(QuoteSpan(index, open_at, at + 1, paragraph[open_at + 1 : at].strip(), True))
+        spans.append(QuoteSpan(index, start, end, inner.strip(), True))
         open_at = None
     if open_at is not None:
-        inner = paragraph[open_at + 1 :].strip()
-        spans.append(QuoteSpan(index, open_at, len(paragraph), inner, closed=False))
+        inner = paragraph[open_at[1] :].strip()
+        spans.append(QuoteSpan(index, open_at[0], len(paragraph), inner, closed=False))
     if "‘" in paragraph or ": '" in paragraph:
         spans = _with_single_quotes(spans, _single_quote_spans(paragraph, index))
     return spans

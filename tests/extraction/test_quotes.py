@@ -260,3 +260,17 @@ def test_straight_single_marks_after_a_label_keep_their_apostrophes(facts_of):
     assert [(q.speaker, q.text) for q in facts.quotes] == [
         ("Ravi Mehta", "I don't think we've ever had a wetter race, it's crazy.")
     ]
+
+
+def test_two_single_closing_marks_close_a_double_quote(facts_of):
+    facts = facts_of(
+        "The No. 8 crew took the flag first.\n"
+        "“We kept the tyres alive through the whole last stint,’’ Ravi Mehta said. “Then the "
+        "rain came and we just held on.’’\n"
+        "“It was a long night for the whole crew,'' an exhausted Nina Holt said."
+    )
+    assert [(q.speaker, q.text[:12]) for q in facts.quotes] == [
+        ("Ravi Mehta", "We kept the "),
+        ("Ravi Mehta", "Then the rai"),
+        ("Nina Holt", "It was a lon"),
+    ]
