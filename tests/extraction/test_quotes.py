@@ -274,3 +274,12 @@ def test_two_single_closing_marks_close_a_double_quote(facts_of):
         ("Ravi Mehta", "Then the rai"),
         ("Nina Holt", "It was a lon"),
     ]
+
+
+def test_a_speech_verb_in_a_title_case_heading_is_no_part_of_the_name(facts_of):
+    facts = facts_of(
+        "The No. 8 crew took the flag first.\n"
+        "Nina Holt Reflected on the Final Stint\n"
+        "“We kept the tyres alive through the whole last stint and then held on.”"
+    )
+    assert [q.speaker for q in facts.quotes] == ["Nina Holt"]
