@@ -415,8 +415,13 @@ def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | 
     verb_at = span.end + verb.start()
     before = [p for p in people if p.end <= verb_at]
     role_then_name = bool(before) and not text[before[-1].end : verb_at].strip()
+    named_first = (
+        bool(people)
+        and not _WORD.search(text, span.end, people[0].start)
+        and text[people[0].end : people[0].end + 1] == ","
+    )  # '“…,” X, the long title of X, says.': the name opens the cue, its title follows
     if len(_WORD.findall(window[: verb.start()])) > MAX_WORDS_BEFORE_CUE and not role_then_name:
-        return None
+        return _Cue(people[0].name, pronoun=False) if named_first else None
     if before:
         return _Cue(before[-1].name, pronoun=False)
     if _PRONOUN.search(window[: verb.start()]):

@@ -283,3 +283,12 @@ def test_a_speech_verb_in_a_title_case_heading_is_no_part_of_the_name(facts_of):
         "“We kept the tyres alive through the whole last stint and then held on.”"
     )
     assert [q.speaker for q in facts.quotes] == ["Nina Holt"]
+
+
+def test_a_name_right_after_a_quote_with_a_long_title_before_the_verb(facts_of):
+    facts = facts_of(
+        "Rain fell before the start.\n"
+        "“The crew did a fine job tonight,”Ravi Mehta, Head of Motorsport Operations of the "
+        "Orvik Motors factory squad in Europe, says. “Now we get ready for the race.”"
+    )
+    assert [q.speaker for q in facts.quotes] == ["Ravi Mehta", "Ravi Mehta"]
