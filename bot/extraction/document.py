@@ -59,6 +59,13 @@ _CREDIT_TAIL = re.compile(
 )
 _NEXT_CAPTION = re.compile(r"(?<=[,;] )(?:#\s?|No\.\s?)\d{1,3}\s+[^:]{1,80}:")
 _CAPTION_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+_OWNED = re.compile(
+    r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ur|[Mm]y|[Yy]our)\s+(?:(?:two|three|four|\d+)\s+)?"
+    r"(?:[A-ZÀ-Þ][\w'’\-]*\s+){0,3}\Z"
+)
+"""A possessive before a capitalised run ('his two Rolex Daytona Watches'): a thing, no person."""
+OWNED_LOOKBACK = 60
+"""Characters before a mention searched for the possessive that owns its run of capitals."""
 _COMPETITION_NAME = re.compile(
     r"\b(?:[A-Z][\w'’.\-]*\s+){1,5}(?:Series|Championship|Cup|Trophy|Classic|Challenge)\b"
 )
@@ -351,7 +358,8 @@ def _scan_sentence(index: int, span: Span, aliases: Aliases) -> tuple[Sentence, 
     mentions = [
         m
         for m in find_mentions(text, blocked=blocked)
-        if preceding_word(text, m.start) not in LOCATION_PREPOSITIONS or len(m.tokens) < 2
+        if (preceding_word(text, m.start) not in LOCATION_PREPOSITIONS or len(m.tokens) < 2)
+        and not _OWNED.search(text, max(0, m.start - OWNED_LOOKBACK), m.start)
     ]
     pronouns = [m.start() for m in _PRONOUN.finditer(text)]
     sentence = Sentence(index, span.start, span.end, text, [], cars, teams, pronouns)

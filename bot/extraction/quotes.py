@@ -403,6 +403,8 @@ def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | 
     if stop:
         window_end = span.end + stop.start()
         window = text[span.end : window_end]
+    elif _introduces_next(span, window, window_end, limit, len(text)):
+        return None
     verb = _cue().search(window)
     if not verb and span.text.endswith(",") and _REPORTING.match(window):
         return _Cue(None, pronoun=True)
@@ -434,6 +436,17 @@ def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | 
         return _Cue(None, pronoun=True)
     unknown = focus.anyone_within(span.paragraph, span.end, window_end)
     return _Cue(unknown[0].text, pronoun=False, explicit=True) if unknown else None
+
+
+def _introduces_next(span: QuoteSpan, window: str, end: int, limit: int, length: int) -> bool:
+    """Tell a cue that leads into the next quote from one for this finished one.
+
+    '“… I’m over the moon.” Asked about it, he said “…”': the text after a quote that ends its
+    sentence runs on into the next quote and ends with a speech verb: that verb is the next
+    quote's.
+    """
+    finished = span.text.endswith(SENTENCE_MARKS)
+    return finished and end == limit < length and bool(_cue_at_end().search(window.rstrip()))
 
 
 def _before_cue(

@@ -2,6 +2,9 @@
 
 import pytest
 
+from bot.extraction.aliases import Aliases
+from bot.extraction.document import analyse
+
 
 def speakers(facts):
     return [(q.speaker, q.text[:25]) for q in facts.quotes]
@@ -292,3 +295,22 @@ def test_a_name_right_after_a_quote_with_a_long_title_before_the_verb(facts_of):
         "Orvik Motors factory squad in Europe, says. “Now we get ready for the race.”"
     )
     assert [q.speaker for q in facts.quotes] == ["Ravi Mehta", "Ravi Mehta"]
+
+
+def test_a_cue_that_leads_into_the_next_quote_is_that_quotes(facts_of):
+    facts = facts_of(
+        "The No. 8 crew took the flag first.\n"
+        "Nina Holt:\n"
+        "“It was a perfect day for the whole crew. I am so happy.” When asked about her two "
+        "Orvik Silver Trophies, which go to every class winner, she said “I will keep one of "
+        "them at home.”"
+    )
+    assert [q.speaker for q in facts.quotes] == ["Nina Holt", "Nina Holt"]
+
+
+def test_a_capitalised_run_after_a_possessive_is_no_person():
+    document = analyse(
+        ["Ravi Mehta won the race. He then showed his two Orvik Silver Trophies to the crowd."],
+        Aliases(),
+    )
+    assert {p.name for s in document.sentences for p in s.people if p.name} == {"Ravi Mehta"}
