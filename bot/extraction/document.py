@@ -50,6 +50,9 @@ _LIST_GOES_ON = re.compile(
     r"\s*(?:,|\band\b|&|/)\s*[A-ZÀ-Þ][^\W\d_]+(?:\s+[a-z]{1,3}){0,2}\s+[A-ZÀ-Þ]"
 )
 MIN_CAPTION_NAME_TOKENS = 2
+MAX_QUOTE_LABEL_CHARS = 160
+"""The longest speaker label before a quote with no opening mark, in characters."""
+_SENTENCE_INSIDE = re.compile(r"[.!?…]\s+[A-Z]")
 MIN_LIST_CHARS = 4
 LIST_AHEAD = 40
 """Characters after a car's description where the rest of a list of people must start."""
@@ -168,8 +171,9 @@ def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
     ]
     spans = []
     if marks and paragraph[marks[0][0]] in CLOSING_QUOTES and _MISSING_OPENER.match(paragraph):
-        inner = paragraph[: marks[0][0]].strip()
-        spans.append(QuoteSpan(index, 0, marks[0][1], inner, closed=True))
+        start = _label_end(paragraph, marks[0][0])
+        inner = paragraph[start : marks[0][0]].strip()
+        spans.append(QuoteSpan(index, start, marks[0][1], inner, closed=True))
         marks = marks[1:]
     open_at: tuple[int, int] | None = None
     for at, end in marks:
@@ -193,6 +197,20 @@ def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
     if "‘" in paragraph or ": '" in paragraph:
         spans = _with_single_quotes(spans, _single_quote_spans(paragraph, index))
     return spans
+
+
+def _label_end(paragraph: str, end: int) -> int:
+    """Return where a quote with no opening mark starts: after a speaker label ending in ':'.
+
+    'Second — Ann Berg (No. 9 Orvik Motors):This was hard.”': the label names a person and
+    holds no finished sentence.
+    """
+    colon = paragraph.find(":", 0, min(end, MAX_QUOTE_LABEL_CHARS))
+    label = paragraph[:colon]
+    if colon < 0 or _SENTENCE_INSIDE.search(label):
+        return 0
+    named = any(len(m.tokens) >= MIN_CAPTION_NAME_TOKENS for m in find_mentions(label))
+    return colon + 1 if named else 0
 
 
 def _with_single_quotes(double: list[QuoteSpan], single: list[QuoteSpan]) -> list[QuoteSpan]:

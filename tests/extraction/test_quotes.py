@@ -314,3 +314,15 @@ def test_a_capitalised_run_after_a_possessive_is_no_person():
         Aliases(),
     )
     assert {p.name for s in document.sentences for p in s.people if p.name} == {"Ravi Mehta"}
+
+
+def test_a_label_before_a_quote_with_no_opening_mark_names_its_speaker(facts_of):
+    facts = facts_of(
+        "First — Nina Holt (No. 4 Orvik Motors Brenner): “We won it on fuel in the end.”\n"
+        "Second — Ravi Mehta (No. 9 Halvard Racing Brenner):This one hurts. We pitted a lap "
+        "later and it was never going to be enough.”"
+    )
+    assert [(q.speaker, q.text[:14]) for q in facts.quotes] == [
+        ("Nina Holt", "We won it on f"),
+        ("Ravi Mehta", "This one hurts"),
+    ]
