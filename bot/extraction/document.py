@@ -62,6 +62,16 @@ _CREDIT_TAIL = re.compile(
 )
 _NEXT_CAPTION = re.compile(r"(?<=[,;] )(?:#\s?|No\.\s?)\d{1,3}\s+[^:]{1,80}:")
 _CAPTION_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+_ANSWER_LABEL = re.compile(
+    r"\A(?:\[[^\]\n]{0,80}\])?\s*((?:[A-Z][A-Z'’.\-]+\s+){1,3}[A-Z][A-Z'’.\-]+):\s+(?=\S)"
+)
+"""A transcript speaker label in capitals opening a paragraph (a bracketed tag may lead)."""
+_ENDS_ANSWER = re.compile(r"\A\s*Q\s*[.:]|\?\s*\Z")
+"""A question (from 'Q.' or ending in '?'): the answer before it is over."""
+MIN_TRANSCRIPT_LABELS = 2
+"""Labelled paragraphs an article needs to be read as a transcript."""
+MAX_HEADING_CHARS = 80
+"""The longest line read as a heading between transcript answers, in characters."""
 _OWNED = re.compile(
     r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ur|[Mm]y|[Yy]our)\s+(?:(?:two|three|four|\d+)\s+)?"
     r"(?:[A-ZÀ-Þ][\w'’\-]*\s+){0,3}\Z"
@@ -83,6 +93,8 @@ class QuoteSpan:
     end: int
     text: str
     closed: bool
+    speaker: str | None = None
+    """The speaker a transcript label names ('ANN BERG: ...'), when the span is an answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,8 +343,11 @@ def analyse(
     quotes: list[QuoteSpan] = []
     masked: list[str] = []
     captions: list[Caption] = []
+    by_paragraph = [quote_spans(paragraph, index) for index, paragraph in enumerate(paragraphs)]
+    for answer in transcript_answers(paragraphs, by_paragraph):
+        by_paragraph[answer.paragraph] = [answer]
     for index, paragraph in enumerate(paragraphs):
-        spans = quote_spans(paragraph, index)
+        spans = by_paragraph[index]
         quotes.extend(spans)
         masked.append(_mask(paragraph, spans))
         if not spans:
@@ -357,6 +372,54 @@ def analyse(
     for sentence, mentions in pending:
         sentence.people = [_resolve(sentence, m, resolver) for m in mentions]
     return Document(paragraphs, masked, quotes, sentences, captions, resolver, aliases)
+
+
+def transcript_answers(paragraphs: list[str], spans: list[list[QuoteSpan]]) -> list[QuoteSpan]:
+    """Return the answers of a press-conference transcript, printed without quote marks.
+
+    A transcript labels at least two paragraphs with a speaker in capitals ('ANN BERG: Yeah,
+    ...', 'THE MODERATOR: ...'). A label naming a person starts an answer; the paragraphs after
+    it with no marks, label or question go on with it.
+    """
+    labelled = [
+        (index, label)
+        for index, paragraph in enumerate(paragraphs)
+        if (label := _ANSWER_LABEL.match(paragraph))
+        and all(span.end <= label.start(1) for span in spans[index])  # marks in a leading tag
+    ]
+    if len(labelled) < MIN_TRANSCRIPT_LABELS:
+        return []
+    starts = {index: label for index, label in labelled}
+    answers: list[QuoteSpan] = []
+    speaker: str | None = None
+    for index, paragraph in enumerate(paragraphs):
+        label = starts.get(index)
+        if label is not None:
+            speaker = _label_speaker(label.group(1))
+            start = label.end()
+        elif spans[index] or _ENDS_ANSWER.search(paragraph) or _is_heading(paragraph):
+            speaker = None if paragraph.strip() else speaker
+            continue
+        else:
+            start = 0
+        if speaker:
+            text = paragraph[start:].strip()
+            answers.append(QuoteSpan(index, start, len(paragraph), text, True, speaker))
+    return answers
+
+
+def _is_heading(paragraph: str) -> bool:
+    """Tell a short line with no closing mark (a heading, a blank) from a paragraph of text."""
+    text = paragraph.strip()
+    return len(text) <= MAX_HEADING_CHARS and not text.endswith(SENTENCE_ENDS)
+
+
+def _label_speaker(label: str) -> str | None:
+    """Return the person a transcript label in capitals names ('SCOTT DIXON'), if it is one."""
+    name = label.title()
+    mentions = find_mentions(name)
+    whole = len(mentions) == 1 and mentions[0].text == name
+    return name if whole and len(mentions[0].tokens) >= MIN_CAPTION_NAME_TOKENS else None
 
 
 def _scan_sentence(index: int, span: Span, aliases: Aliases) -> tuple[Sentence, list[Mention]]:

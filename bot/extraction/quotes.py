@@ -191,7 +191,9 @@ def extract_quotes(document: Document) -> list[Quote]:
 def _cue_of(
     document: Document, span: QuoteSpan, before_start: int, after_end: int, focus: _Focus
 ) -> _Cue | None:
-    """Return the cue of a quote: a speech verb next to it, else a label before it."""
+    """Return the cue of a quote: a transcript label, a speech verb next to it, a label before."""
+    if span.speaker:
+        return _Cue(document.resolver.resolve(span.speaker), pronoun=False)
     text = document.paragraphs[span.paragraph]
     after = _after_cue(text, span, after_end, focus)
     if after is not None and not after.weak:

@@ -326,3 +326,29 @@ def test_a_label_before_a_quote_with_no_opening_mark_names_its_speaker(facts_of)
         ("Nina Holt", "We won it on f"),
         ("Ravi Mehta", "This one hurts"),
     ]
+
+
+def test_press_conference_answers_without_quote_marks(facts_of):
+    facts = facts_of(
+        "Post-Race Press Conference\n"
+        "THE MODERATOR: Welcome, everybody. Nina Holt won today from second on the grid.\n"
+        "Nina, talk about the last restart.\n"
+        "NINA HOLT: Yeah, the restart was the key moment for us today.\n"
+        "We had the pace all race and the crew was perfect in the pits.\n"
+        "Q. Ravi, what happened at the start?\n"
+        "RAVI MEHTA: We got squeezed into turn one and lost two places there.\n"
+        "THE MODERATOR: Thanks, guys."
+    )
+    assert [(q.speaker, q.text[:20]) for q in facts.quotes] == [
+        ("Nina Holt", "Yeah, the restart wa"),
+        ("Nina Holt", "We had the pace all "),
+        ("Ravi Mehta", "We got squeezed into"),
+    ]
+
+
+def test_one_label_in_capitals_makes_no_transcript(facts_of):
+    facts = facts_of(
+        "Nina Holt won the race from second on the grid.\n"
+        "UPDATE: Ravi Mehta has been given a five-second penalty for the collision."
+    )
+    assert facts.quotes == []
