@@ -27,6 +27,7 @@ class Words:
     car_nouns: tuple[str, ...]
     car_connectors: tuple[str, ...]
     roles: tuple[str, ...]
+    rival_phrases: tuple[str, ...]
 
 
 @cache
@@ -45,6 +46,7 @@ def words() -> Words:
         car_nouns=tuple(data["lineups"]["car_nouns"]),
         car_connectors=tuple(data["lineups"]["car_connectors"]),
         roles=tuple(data["lineups"]["roles"]),
+        rival_phrases=tuple(data["lineups"]["rival_phrases"]),
     )
 
 
