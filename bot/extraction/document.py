@@ -40,7 +40,8 @@ LOW_OPENER = "„"
 SENTENCE_ENDS = (".", "!", "?", "…")
 LOW_CLOSERS = "“‟"
 """The marks that close a quote opened low („So“, German and Polish style)."""
-_DOUBLE_QUOTE = re.compile(f"[{re.escape(DOUBLE_QUOTES)}]")
+_DOUBLE_QUOTE = re.compile(f"[{re.escape(DOUBLE_QUOTES)}]|’’|''")
+"""A double quote mark, or two single closing marks written for one (’’ or '')."""
 _MISSING_OPENER = re.compile(r"[A-Z][^“”\"«»]{20,}?[,.!?…]\s*[”»]")
 _PHOTO_CREDIT = re.compile(r"\s*(?:photos?|images?|credit)s?\b[^:\n]{0,20}:", re.IGNORECASE)
 _CREDIT = re.compile(r"photo|image|credit|©|/|\A\s*(?:car|entry)\s*\Z", re.IGNORECASE)
@@ -49,6 +50,9 @@ _LIST_GOES_ON = re.compile(
     r"\s*(?:,|\band\b|&|/)\s*[A-ZÀ-Þ][^\W\d_]+(?:\s+[a-z]{1,3}){0,2}\s+[A-ZÀ-Þ]"
 )
 MIN_CAPTION_NAME_TOKENS = 2
+MAX_QUOTE_LABEL_CHARS = 160
+"""The longest speaker label before a quote with no opening mark, in characters."""
+_SENTENCE_INSIDE = re.compile(r"[.!?…]\s+[A-Z]")
 MIN_LIST_CHARS = 4
 LIST_AHEAD = 40
 """Characters after a car's description where the rest of a list of people must start."""
@@ -58,6 +62,23 @@ _CREDIT_TAIL = re.compile(
 )
 _NEXT_CAPTION = re.compile(r"(?<=[,;] )(?:#\s?|No\.\s?)\d{1,3}\s+[^:]{1,80}:")
 _CAPTION_SPLIT = re.compile(r"\s*(?:,|\band\b|&)\s*")
+_ANSWER_LABEL = re.compile(
+    r"\A(?:\[[^\]\n]{0,80}\])?\s*((?:[A-Z][A-Z'’.\-]+\s+){1,3}[A-Z][A-Z'’.\-]+):\s+(?=\S)"
+)
+"""A transcript speaker label in capitals opening a paragraph (a bracketed tag may lead)."""
+_ENDS_ANSWER = re.compile(r"\A\s*Q\s*[.:]|\?\s*\Z")
+"""A question (from 'Q.' or ending in '?'): the answer before it is over."""
+MIN_TRANSCRIPT_LABELS = 2
+"""Labelled paragraphs an article needs to be read as a transcript."""
+MAX_HEADING_CHARS = 80
+"""The longest line read as a heading between transcript answers, in characters."""
+_OWNED = re.compile(
+    r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Oo]ur|[Mm]y|[Yy]our)\s+(?:(?:two|three|four|\d+)\s+)?"
+    r"(?:[A-ZÀ-Þ][\w'’\-]*\s+){0,3}\Z"
+)
+"""A possessive before a capitalised run ('his two Rolex Daytona Watches'): a thing, no person."""
+OWNED_LOOKBACK = 60
+"""Characters before a mention searched for the possessive that owns its run of capitals."""
 _COMPETITION_NAME = re.compile(
     r"\b(?:[A-Z][\w'’.\-]*\s+){1,5}(?:Series|Championship|Cup|Trophy|Classic|Challenge)\b"
 )
@@ -72,6 +93,8 @@ class QuoteSpan:
     end: int
     text: str
     closed: bool
+    speaker: str | None = None
+    """The speaker a transcript label names ('ANN BERG: ...'), when the span is an answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,40 +172,57 @@ class Document:
 def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
     """Pair the double quote marks of a paragraph by direction; an unclosed one runs to its end.
 
-    A closing mark (” ») or a straight one closes the open quote; an opening mark (“ « „) seen
-    after a finished sentence inside an open quote means the writer dropped a closing mark, so a
-    new quote starts there.
+    A closing mark (” », or ’’ written for one) or a straight one closes the open quote; an
+    opening mark (“ « „) seen after a finished sentence inside an open quote means the writer
+    dropped a closing mark, so a new quote starts there.
     """
     marks = [
-        m.start()
+        (m.start(), m.end())
         for m in _DOUBLE_QUOTE.finditer(paragraph)
         if not _seconds_mark(paragraph, m.start())
     ]
     spans = []
-    if marks and paragraph[marks[0]] in CLOSING_QUOTES and _MISSING_OPENER.match(paragraph):
-        inner = paragraph[: marks[0]].strip()
-        spans.append(QuoteSpan(index, 0, marks[0] + 1, inner, closed=True))
+    if marks and paragraph[marks[0][0]] in CLOSING_QUOTES and _MISSING_OPENER.match(paragraph):
+        start = _label_end(paragraph, marks[0][0])
+        inner = paragraph[start : marks[0][0]].strip()
+        spans.append(QuoteSpan(index, start, marks[0][1], inner, closed=True))
         marks = marks[1:]
-    open_at: int | None = None
-    for at in marks:
+    open_at: tuple[int, int] | None = None
+    for at, end in marks:
         mark = paragraph[at]
         if open_at is None:
-            open_at = at
+            open_at = (at, end)
             continue
-        low_opener = paragraph[open_at] == LOW_OPENER
+        start, inner_start = open_at
+        low_opener = paragraph[start] == LOW_OPENER
         reopens = mark in OPENING_QUOTES and not (low_opener and mark in LOW_CLOSERS)
-        if reopens and paragraph[open_at + 1 : at].rstrip().endswith(SENTENCE_ENDS):
-            spans.append(QuoteSpan(index, open_at, at, paragraph[open_at + 1 : at].strip(), True))
-            open_at = at
+        inner = paragraph[inner_start:at]
+        if reopens and inner.rstrip().endswith(SENTENCE_ENDS):
+            spans.append(QuoteSpan(index, start, at, inner.strip(), True))
+            open_at = (at, end)
             continue
-        spans.append(QuoteSpan(index, open_at, at + 1, paragraph[open_at + 1 : at].strip(), True))
+        spans.append(QuoteSpan(index, start, end, inner.strip(), True))
         open_at = None
     if open_at is not None:
-        inner = paragraph[open_at + 1 :].strip()
-        spans.append(QuoteSpan(index, open_at, len(paragraph), inner, closed=False))
+        inner = paragraph[open_at[1] :].strip()
+        spans.append(QuoteSpan(index, open_at[0], len(paragraph), inner, closed=False))
     if "‘" in paragraph or ": '" in paragraph:
         spans = _with_single_quotes(spans, _single_quote_spans(paragraph, index))
     return spans
+
+
+def _label_end(paragraph: str, end: int) -> int:
+    """Return where a quote with no opening mark starts: after a speaker label ending in ':'.
+
+    'Second — Ann Berg (No. 9 Orvik Motors):This was hard.”': the label names a person and
+    holds no finished sentence.
+    """
+    colon = paragraph.find(":", 0, min(end, MAX_QUOTE_LABEL_CHARS))
+    label = paragraph[:colon]
+    if colon < 0 or _SENTENCE_INSIDE.search(label):
+        return 0
+    named = any(len(m.tokens) >= MIN_CAPTION_NAME_TOKENS for m in find_mentions(label))
+    return colon + 1 if named else 0
 
 
 def _with_single_quotes(double: list[QuoteSpan], single: list[QuoteSpan]) -> list[QuoteSpan]:
@@ -303,8 +343,11 @@ def analyse(
     quotes: list[QuoteSpan] = []
     masked: list[str] = []
     captions: list[Caption] = []
+    by_paragraph = [quote_spans(paragraph, index) for index, paragraph in enumerate(paragraphs)]
+    for answer in transcript_answers(paragraphs, by_paragraph):
+        by_paragraph[answer.paragraph] = [answer]
     for index, paragraph in enumerate(paragraphs):
-        spans = quote_spans(paragraph, index)
+        spans = by_paragraph[index]
         quotes.extend(spans)
         masked.append(_mask(paragraph, spans))
         if not spans:
@@ -331,6 +374,54 @@ def analyse(
     return Document(paragraphs, masked, quotes, sentences, captions, resolver, aliases)
 
 
+def transcript_answers(paragraphs: list[str], spans: list[list[QuoteSpan]]) -> list[QuoteSpan]:
+    """Return the answers of a press-conference transcript, printed without quote marks.
+
+    A transcript labels at least two paragraphs with a speaker in capitals ('ANN BERG: Yeah,
+    ...', 'THE MODERATOR: ...'). A label naming a person starts an answer; the paragraphs after
+    it with no marks, label or question go on with it.
+    """
+    labelled = [
+        (index, label)
+        for index, paragraph in enumerate(paragraphs)
+        if (label := _ANSWER_LABEL.match(paragraph))
+        and all(span.end <= label.start(1) for span in spans[index])  # marks in a leading tag
+    ]
+    if len(labelled) < MIN_TRANSCRIPT_LABELS:
+        return []
+    starts = {index: label for index, label in labelled}
+    answers: list[QuoteSpan] = []
+    speaker: str | None = None
+    for index, paragraph in enumerate(paragraphs):
+        label = starts.get(index)
+        if label is not None:
+            speaker = _label_speaker(label.group(1))
+            start = label.end()
+        elif spans[index] or _ENDS_ANSWER.search(paragraph) or _is_heading(paragraph):
+            speaker = None if paragraph.strip() else speaker
+            continue
+        else:
+            start = 0
+        if speaker:
+            text = paragraph[start:].strip()
+            answers.append(QuoteSpan(index, start, len(paragraph), text, True, speaker))
+    return answers
+
+
+def _is_heading(paragraph: str) -> bool:
+    """Tell a short line with no closing mark (a heading, a blank) from a paragraph of text."""
+    text = paragraph.strip()
+    return len(text) <= MAX_HEADING_CHARS and not text.endswith(SENTENCE_ENDS)
+
+
+def _label_speaker(label: str) -> str | None:
+    """Return the person a transcript label in capitals names ('SCOTT DIXON'), if it is one."""
+    name = label.title()
+    mentions = find_mentions(name)
+    whole = len(mentions) == 1 and mentions[0].text == name
+    return name if whole and len(mentions[0].tokens) >= MIN_CAPTION_NAME_TOKENS else None
+
+
 def _scan_sentence(index: int, span: Span, aliases: Aliases) -> tuple[Sentence, list[Mention]]:
     text = span.text
     folded = text.casefold()
@@ -348,7 +439,8 @@ def _scan_sentence(index: int, span: Span, aliases: Aliases) -> tuple[Sentence, 
     mentions = [
         m
         for m in find_mentions(text, blocked=blocked)
-        if preceding_word(text, m.start) not in LOCATION_PREPOSITIONS or len(m.tokens) < 2
+        if (preceding_word(text, m.start) not in LOCATION_PREPOSITIONS or len(m.tokens) < 2)
+        and not _OWNED.search(text, max(0, m.start - OWNED_LOOKBACK), m.start)
     ]
     pronouns = [m.start() for m in _PRONOUN.finditer(text)]
     sentence = Sentence(index, span.start, span.end, text, [], cars, teams, pronouns)

@@ -157,6 +157,7 @@ class _Patterns:
     slash_role: re.Pattern[str]
     car_then_crew: re.Pattern[str]
     nationality: re.Pattern[str]
+    rival: re.Pattern[str]
 
 
 @cache
@@ -183,6 +184,9 @@ def _patterns() -> _Patterns:
             rf"(?:\s+(?:{alternation(lists.car_nouns)}))?"
             rf"\s*,?\s*(?<!\S)(?:{alternation(lists.car_connectors)})"
             rf"\s+(?:(?:[\w\-]+\s+){{0,3}}(?i:{roles})\s+)?\Z"
+        ),
+        rival=re.compile(
+            rf"\b(?:{alternation(lists.rival_phrases)})\b(?!\s+the\s+wheel)", re.IGNORECASE
         ),
         nationality=re.compile(
             rf"\s*(?:\(\s*(?:{alternation(lists.countries)})\s*\)|from\s+(?:{alternation(lists.countries)})\b)"
@@ -575,6 +579,8 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
         listed = leading and not _SENTENCE_STOP.search(gap)
         listed = listed or (before and _COLLECTIVE.search(gap) and not _HARD_STOP.search(gap))
         loose = before and not _STOP_BETWEEN.search(gap) and not _CLAUSE_BREAK.search(gap)
+        if _patterns().rival.search(gap):
+            continue
         if (listed or loose) and not leading and _coordinated(sentence, before, groups):
             continue
         if listed or loose:
@@ -584,7 +590,9 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
     free = [k for k in range(len(cars)) if k not in claimed]
     if len(pre) <= len(free):
         for crew, k in zip(pre, free, strict=False):
-            if not _SENTENCE_STOP.search(sentence.text[crew.end : cars[k].start]):
+            gap = sentence.text[crew.end : cars[k].start]
+            tail = sentence.text[_last_end(groups, crew.end, cars[k].start) : cars[k].start]
+            if not _SENTENCE_STOP.search(gap) and not _patterns().rival.search(tail):
                 crew.car = cars[k].text
                 claimed.add(k)
     for crew in groups:
@@ -594,8 +602,17 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
             ]
             gap = sentence.text[crew.end : after[0].start] if after else ""
             close = len(_WORD.findall(gap)) <= MAX_PRE_CREW_GAP_WORDS
-            if after and close and not _STOP_BETWEEN.search(gap):
+            rival = _patterns().rival.search(gap)
+            if after and close and not _STOP_BETWEEN.search(gap) and not rival:
                 crew.car = after[0].text
+
+
+def _last_end(groups: list[Crew], start: int, end: int) -> int:
+    """Return where the last crew named between two places ends (else the first place).
+
+    A rival named after that crew ('A ... ahead of B and C — their #6') is the other crew's.
+    """
+    return max([g.end for g in groups if start <= g.start and g.end <= end] + [start])
 
 
 def _coordinated(sentence: Sentence, before: list[int], groups: list[Crew]) -> bool:

@@ -160,11 +160,15 @@ def _inside(mention: Mention, blocked: list[tuple[int, int]]) -> bool:
 
 
 def _close_run(text: str, run: list[re.Match[str]], out: list[Mention]) -> None:
-    """Turn a run of tokens into name mentions, cutting at non-name vocabulary."""
+    """Turn a run of tokens into name mentions, cutting at non-name vocabulary.
+
+    A speech verb after a name in a title-case heading ('Ann Berg Says ...') is no part of it.
+    """
     piece: list[re.Match[str]] = []
+    verbs = word_lists().cue_words
     for match in run:
         word = _strip_possessive(match.group()).casefold()
-        if word in NOT_NAME_WORDS:
+        if word in NOT_NAME_WORDS or (piece and word in verbs):
             _emit(text, piece, out)
             piece = []
             continue

@@ -191,7 +191,9 @@ def extract_quotes(document: Document) -> list[Quote]:
 def _cue_of(
     document: Document, span: QuoteSpan, before_start: int, after_end: int, focus: _Focus
 ) -> _Cue | None:
-    """Return the cue of a quote: a speech verb next to it, else a label before it."""
+    """Return the cue of a quote: a transcript label, a speech verb next to it, a label before."""
+    if span.speaker:
+        return _Cue(document.resolver.resolve(span.speaker), pronoun=False)
     text = document.paragraphs[span.paragraph]
     after = _after_cue(text, span, after_end, focus)
     if after is not None and not after.weak:
@@ -403,6 +405,8 @@ def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | 
     if stop:
         window_end = span.end + stop.start()
         window = text[span.end : window_end]
+    elif _introduces_next(span, window, window_end, limit, len(text)):
+        return None
     verb = _cue().search(window)
     if not verb and span.text.endswith(",") and _REPORTING.match(window):
         return _Cue(None, pronoun=True)
@@ -415,8 +419,13 @@ def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | 
     verb_at = span.end + verb.start()
     before = [p for p in people if p.end <= verb_at]
     role_then_name = bool(before) and not text[before[-1].end : verb_at].strip()
+    named_first = (
+        bool(people)
+        and not _WORD.search(text, span.end, people[0].start)
+        and text[people[0].end : people[0].end + 1] == ","
+    )  # '“…,” X, the long title of X, says.': the name opens the cue, its title follows
     if len(_WORD.findall(window[: verb.start()])) > MAX_WORDS_BEFORE_CUE and not role_then_name:
-        return None
+        return _Cue(people[0].name, pronoun=False) if named_first else None
     if before:
         return _Cue(before[-1].name, pronoun=False)
     if _PRONOUN.search(window[: verb.start()]):
@@ -429,6 +438,17 @@ def _after_cue(text: str, span: QuoteSpan, limit: int, focus: _Focus) -> _Cue | 
         return _Cue(None, pronoun=True)
     unknown = focus.anyone_within(span.paragraph, span.end, window_end)
     return _Cue(unknown[0].text, pronoun=False, explicit=True) if unknown else None
+
+
+def _introduces_next(span: QuoteSpan, window: str, end: int, limit: int, length: int) -> bool:
+    """Tell a cue that leads into the next quote from one for this finished one.
+
+    '“… I’m over the moon.” Asked about it, he said “…”': the text after a quote that ends its
+    sentence runs on into the next quote and ends with a speech verb: that verb is the next
+    quote's.
+    """
+    finished = span.text.endswith(SENTENCE_MARKS)
+    return finished and end == limit < length and bool(_cue_at_end().search(window.rstrip()))
 
 
 def _before_cue(

@@ -19,12 +19,15 @@ class Words:
     never_first: frozenset[str]
     countries: tuple[str, ...]
     cue_verbs: tuple[str, ...]
+    cue_words: frozenset[str]
+    """The one-word speech verbs, casefolded (to test a single token)."""
     crew_connectors: tuple[str, ...]
     one_driver_series: tuple[str, ...]
     shared_car_series: tuple[str, ...]
     car_nouns: tuple[str, ...]
     car_connectors: tuple[str, ...]
     roles: tuple[str, ...]
+    rival_phrases: tuple[str, ...]
 
 
 @cache
@@ -36,12 +39,14 @@ def words() -> Words:
         never_first=frozenset(w.casefold() for w in data["names"]["never_first"]),
         countries=tuple(data["names"]["countries"]),
         cue_verbs=tuple(data["quotes"]["cue_verbs"]),
+        cue_words=frozenset(w.casefold() for w in data["quotes"]["cue_verbs"] if " " not in w),
         crew_connectors=tuple(data["lineups"]["crew_connectors"]),
         one_driver_series=tuple(data["lineups"]["one_driver_series"]),
         shared_car_series=tuple(data["lineups"]["shared_car_series"]),
         car_nouns=tuple(data["lineups"]["car_nouns"]),
         car_connectors=tuple(data["lineups"]["car_connectors"]),
         roles=tuple(data["lineups"]["roles"]),
+        rival_phrases=tuple(data["lineups"]["rival_phrases"]),
     )
 
 

@@ -208,3 +208,13 @@ def test_label_in_capitals_gives_a_car_in_a_one_driver_race(facts_of):
         "a day for all of us.”"
     )
     assert pairs(facts) == {("4", "Ivo Lund")}
+
+
+def test_a_crew_named_as_a_rival_of_a_car_is_not_its_crew(facts_of):
+    facts = facts_of(
+        "Nina Holt and Ravi Mehta won in the No. 36 Orvik Brenner, just two seconds ahead of "
+        "Halvard pair Ivo Lund and Tarek Sand.\n"
+        "The Halvard entry of Mara Quist and Ole Brandt finished third after Quist got around "
+        "the No. 9 Brenner of Pia Krone."
+    )
+    assert pairs(facts) == {("36", "Nina Holt"), ("36", "Ravi Mehta")}

@@ -2,6 +2,9 @@
 
 import pytest
 
+from bot.extraction.aliases import Aliases
+from bot.extraction.document import analyse
+
 
 def speakers(facts):
     return [(q.speaker, q.text[:25]) for q in facts.quotes]
@@ -260,3 +263,92 @@ def test_straight_single_marks_after_a_label_keep_their_apostrophes(facts_of):
     assert [(q.speaker, q.text) for q in facts.quotes] == [
         ("Ravi Mehta", "I don't think we've ever had a wetter race, it's crazy.")
     ]
+
+
+def test_two_single_closing_marks_close_a_double_quote(facts_of):
+    facts = facts_of(
+        "The No. 8 crew took the flag first.\n"
+        "“We kept the tyres alive through the whole last stint,’’ Ravi Mehta said. “Then the "
+        "rain came and we just held on.’’\n"
+        "“It was a long night for the whole crew,'' an exhausted Nina Holt said."
+    )
+    assert [(q.speaker, q.text[:12]) for q in facts.quotes] == [
+        ("Ravi Mehta", "We kept the "),
+        ("Ravi Mehta", "Then the rai"),
+        ("Nina Holt", "It was a lon"),
+    ]
+
+
+def test_a_speech_verb_in_a_title_case_heading_is_no_part_of_the_name(facts_of):
+    facts = facts_of(
+        "The No. 8 crew took the flag first.\n"
+        "Nina Holt Reflected on the Final Stint\n"
+        "“We kept the tyres alive through the whole last stint and then held on.”"
+    )
+    assert [q.speaker for q in facts.quotes] == ["Nina Holt"]
+
+
+def test_a_name_right_after_a_quote_with_a_long_title_before_the_verb(facts_of):
+    facts = facts_of(
+        "Rain fell before the start.\n"
+        "“The crew did a fine job tonight,”Ravi Mehta, Head of Motorsport Operations of the "
+        "Orvik Motors factory squad in Europe, says. “Now we get ready for the race.”"
+    )
+    assert [q.speaker for q in facts.quotes] == ["Ravi Mehta", "Ravi Mehta"]
+
+
+def test_a_cue_that_leads_into_the_next_quote_is_that_quotes(facts_of):
+    facts = facts_of(
+        "The No. 8 crew took the flag first.\n"
+        "Nina Holt:\n"
+        "“It was a perfect day for the whole crew. I am so happy.” When asked about her two "
+        "Orvik Silver Trophies, which go to every class winner, she said “I will keep one of "
+        "them at home.”"
+    )
+    assert [q.speaker for q in facts.quotes] == ["Nina Holt", "Nina Holt"]
+
+
+def test_a_capitalised_run_after_a_possessive_is_no_person():
+    document = analyse(
+        ["Ravi Mehta won the race. He then showed his two Orvik Silver Trophies to the crowd."],
+        Aliases(),
+    )
+    assert {p.name for s in document.sentences for p in s.people if p.name} == {"Ravi Mehta"}
+
+
+def test_a_label_before_a_quote_with_no_opening_mark_names_its_speaker(facts_of):
+    facts = facts_of(
+        "First — Nina Holt (No. 4 Orvik Motors Brenner): “We won it on fuel in the end.”\n"
+        "Second — Ravi Mehta (No. 9 Halvard Racing Brenner):This one hurts. We pitted a lap "
+        "later and it was never going to be enough.”"
+    )
+    assert [(q.speaker, q.text[:14]) for q in facts.quotes] == [
+        ("Nina Holt", "We won it on f"),
+        ("Ravi Mehta", "This one hurts"),
+    ]
+
+
+def test_press_conference_answers_without_quote_marks(facts_of):
+    facts = facts_of(
+        "Post-Race Press Conference\n"
+        "THE MODERATOR: Welcome, everybody. Nina Holt won today from second on the grid.\n"
+        "Nina, talk about the last restart.\n"
+        "NINA HOLT: Yeah, the restart was the key moment for us today.\n"
+        "We had the pace all race and the crew was perfect in the pits.\n"
+        "Q. Ravi, what happened at the start?\n"
+        "RAVI MEHTA: We got squeezed into turn one and lost two places there.\n"
+        "THE MODERATOR: Thanks, guys."
+    )
+    assert [(q.speaker, q.text[:20]) for q in facts.quotes] == [
+        ("Nina Holt", "Yeah, the restart wa"),
+        ("Nina Holt", "We had the pace all "),
+        ("Ravi Mehta", "We got squeezed into"),
+    ]
+
+
+def test_one_label_in_capitals_makes_no_transcript(facts_of):
+    facts = facts_of(
+        "Nina Holt won the race from second on the grid.\n"
+        "UPDATE: Ravi Mehta has been given a five-second penalty for the collision."
+    )
+    assert facts.quotes == []
