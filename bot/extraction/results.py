@@ -1461,7 +1461,11 @@ class ResultFinder:
             crew = None if car else _crew_before(crews, sentence, start)
             car = car or (crew.car if crew else None) or _car_adjacent(sentence, end)
             if crew is None and car is None:
+                crew = _crew_after_team(crews, sentence, end)
+                car = crew.car if crew else None
+            if crew is None and car is None:
                 crew = _crew_with_car_before(crews, start) or _only_crew_with_car(crews)
+                crew = crew if crew and _same_side(sentence, crew, start) else None
                 car = crew.car if crew else _car_named_for(sentence, getattr(value, "text", ""))
                 car = car or _own_car(sentence)
             if crew is None and car is not None:
@@ -1723,6 +1727,22 @@ def _event_for(kind: ResultKind, event: str | None) -> str | None:
 def _only_crew_with_car(crews: list[Crew]) -> Crew | None:
     found = [c for c in crews if c.car and len(c.names) >= MIN_CREW]
     return found[0] if len(found) == 1 else None
+
+
+def _crew_after_team(crews: list[Crew], sentence: Sentence, at: int) -> Crew | None:
+    """Return the crew a team introduces ('Real Racing Honda pair A and B')."""
+    for crew in crews:
+        if crew.start >= at and len(crew.names) >= MIN_CREW:
+            gap = sentence.text[at : crew.start]
+            near = len(_WORD.findall(gap)) <= ADJACENT_WORDS and not _GAP_STOP.search(gap)
+            return crew if near and not _OVER.search(gap) else None
+    return None
+
+
+def _same_side(sentence: Sentence, crew: Crew, at: int) -> bool:
+    """Tell whether nothing between a crew and a team makes one the other's rival."""
+    low, high = sorted((crew.end, at))
+    return not _OVER.search(sentence.text, low, high)
 
 
 def _crew_with_car_before(crews: list[Crew], at: int) -> Crew | None:
