@@ -333,7 +333,7 @@ def test_another_milestone_victory_and_led_from_pole(facts_of):
 
 def test_a_rival_team_takes_the_pair_it_introduces_not_the_winners(facts_of):
     facts = facts_of(
-        "Ivo Lund and Nora Falk came through for a narrow victory in the No. 36 Brenner, just "
+        "Ivo Lund and Nora Falk took a narrow victory in the No. 36 Brenner, just "
         "1.5 seconds ahead of Velden Racing pair Anna Berg and Marco Velden."
     )
     assert results(facts) == {
