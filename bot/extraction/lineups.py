@@ -137,6 +137,12 @@ _LIST_HEAD = re.compile(
 )
 _CAR_OF = re.compile(r"(?:\s+[A-Z0-9][\w.\-]*){0,5}\s+of\s+[A-Z]")
 _CLAUSE_BREAK = re.compile(r",\s*(?:while|whereas|but)\b")
+_RELATIVE = re.compile(
+    r"\b(?:who|which|whose)\s+(?:\w+\s+){0,2}?"
+    r"(?:teamed|teams|shares|shared|partnered|partners|drove|drives)\b",
+    re.IGNORECASE,
+)
+"""A relative clause that ties a crew to the person before it ('who teamed up with A')."""
 _GROUP_CAR = re.compile(
     r"\b(?:[Tt]heir|[Tt]he\s+(?:trio|pair|duo|quartet|foursome|crew|pairing)['’]s?)\s+"
     r"(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b|\A\s*(?:The\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b|"
@@ -579,7 +585,7 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
         listed = leading and not _SENTENCE_STOP.search(gap)
         listed = listed or (before and _COLLECTIVE.search(gap) and not _HARD_STOP.search(gap))
         loose = before and not _STOP_BETWEEN.search(gap) and not _CLAUSE_BREAK.search(gap)
-        if _patterns().rival.search(gap):
+        if _rival_between(gap):
             continue
         if (listed or loose) and not leading and _coordinated(sentence, before, groups):
             continue
@@ -605,6 +611,16 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
             rival = _patterns().rival.search(gap)
             if after and close and not _STOP_BETWEEN.search(gap) and not rival:
                 crew.car = after[0].text
+
+
+def _rival_between(gap: str) -> bool:
+    """Tell a rival phrase between a car and a crew, unless a relative clause ties them again.
+
+    In '#98 …, ahead of the South African who teamed up with A and B' the crew is the one of
+    the person the clause names: the rival phrase does not part it from that car.
+    """
+    rival = _patterns().rival.search(gap)
+    return rival is not None and not _RELATIVE.search(gap, rival.end())
 
 
 def _last_end(groups: list[Crew], start: int, end: int) -> int:

@@ -218,3 +218,12 @@ def test_a_crew_named_as_a_rival_of_a_car_is_not_its_crew(facts_of):
         "the No. 9 Brenner of Pia Krone."
     )
     assert pairs(facts) == {("36", "Nina Holt"), ("36", "Ravi Mehta")}
+
+
+def test_a_relative_clause_ties_a_crew_back_to_the_car_past_a_rival_phrase(facts_of):
+    facts = facts_of(
+        "Nina Holt crossed the line clear of Ivo Lund in the No. 98 Halvard Brenner, after "
+        "emerging from the final stop ahead of the Norwegian who teamed up with Mara Quist and "
+        "Ole Brandt."
+    )
+    assert pairs(facts) == {("98", "Mara Quist"), ("98", "Ole Brandt")}
