@@ -50,9 +50,11 @@ ORD = (
 RACE_WORDS = r"(?:round|race|leg|event|opener|finale|heat|encounter|enduro)s?\b"
 TITLE_NOUN = (
     r"(?:titles?|crowns?|championships?|Championships?|Cup|(?-i:Series)|"
-    r"class\s+of\s+the\s+(?:[\w\-]+\s+){0,3}(?:series|championship))"
-    r"(?!\s+(?-i:[A-Z][a-z][\w\-]*))"
-    r"(?!(?:\s+(?-i:[A-Z][\w\-]*)){0,2}\s+(?:victory|win|race|round|podium|pole|points|"
+    r"(?:class|category)\s+of\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}(?:series|championship|ELMS|WEC))"
+    r"(?!\s+(?-i:[A-Z][a-z][\w\-]*)|['’]s\s+(?:[\w\-]+\s+){0,3}?"
+    r"(?:Hours?|race|round|Grand\s+Prix|E-?Prix|opener|finale|event)\b)"
+    r"(?!(?:\s+(?-i:[A-Z][\w\-]*)){0,2}\s+(?:victory|victories|wins?|races?|rounds?|podiums?|"
+    r"poles?|points|one-two|1-2|double|"
     r"standings|debut|start|event|"
     r"season|field|entry|lead|leaders?|campaign|contenders?|fight|battle|hopes?)\b)"
 )
@@ -172,7 +174,10 @@ _CLAUSE_TURN = re.compile(r"[;]|,\s*(?:while|but|whereas|although)\b")
 """A clause boundary an outcome's actor is never read across ('X led, but Y won')."""
 JOINED_CREW_WORDS = 12
 """Words at most between a team's outcome and the crew joined to it ('with A and B')."""
-_JOINS_CREW = re.compile(r"\b(?:with|from|by)\s+\Z")
+_JOINS_CREW = re.compile(
+    r"\b(?:with|from|by)\s+(?:(?:their|its|his|her|the)\s+(?:[\w\-]+\s+)?"
+    r"(?:trio|pair|duo|crew|quartet|foursome|line-?up|drivers)\s+of\s+)?\Z"
+)
 POSSESSOR_CHARS = 4
 """How far before an outcome phrase its possessive mark may stand ("Rast's sixth win")."""
 _POSSESSOR = re.compile(r"['’]s?\s+\Z")
@@ -185,17 +190,34 @@ _HOLDER_NOUN = re.compile(
 _CHAMPION_WORD = re.compile(r"\bchampions?\b", re.IGNORECASE)
 _HOLDER_BEFORE = re.compile(
     r"(?:\b(?:is|was|were|are|been|be|declared|named|crowned|became)\s+(?:the\s+)?"
-    r"|(?:[,–—(]\s*)an?\s+(?:[\w\-'’]+\s+){0,6}?)(?:[\w\-]+\s+){0,4}\Z",
+    r"|(?:[,–—(]\s*)an?\s+(?:[\w\-'’]+\s+){0,6}?)"
+    r"(?:(?!(?:behind|ahead|of|from|to|with|by|over|past|passed|than|after|before)\b)[\w\-]+\s+){0,4}\Z",
     re.IGNORECASE,
 )
 """'X was declared the winner', 'X, a 2016 Rolex 24 winner': the holder is named before."""
-_DROP = re.compile(r"(?:slipped|dropped|fell)\s+to\b", re.IGNORECASE)
+_DROP = re.compile(r"(?:slipped|dropped|fell|sunk|sank)\s+(?:back\s+)?to\b", re.IGNORECASE)
 _FINISHED = re.compile(
     r"\b(?:finish(?:ed|ing)?|crossed\s+the\s+(?:finish\s+)?line|classified|at\s+the\s+flag|"
     r"(?:checkered|chequered)\s+flag)\b",
     re.IGNORECASE,
 )
 """A drop ('slipped to fourth') is a final place only in a sentence about the finish."""
+DROP_CHARS = 30
+"""How far before a place the drop that led to it may be ('fell back to 4th place')."""
+_DROP_BEFORE = re.compile(
+    r"\b(?:slipped|dropped|fell|sunk|sank)\s+(?:back\s+)?to\s+\Z", re.IGNORECASE
+)
+ARTICLE_CHARS = 4
+"""How far before a capitalised name an article may stand ('the Eifel Marathon', 'the ‘Green')."""
+_ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an)\s*['‘’\"“]?\s*\Z", re.IGNORECASE)
+BEATEN_SIDE_CHARS = 40
+"""How far before a driver a word putting them on the beaten side may stand."""
+_BEATEN_SIDE = re.compile(
+    r"\b(?:from|over|ahead\s+of|against|than|passing|passed|overtaking|overtook|beating|beat|"
+    r"clear\s+of|in\s+front\s+of)\s+(?:[\w'’\-]+\s+){0,3}?\Z",
+    re.IGNORECASE,
+)
+"""'pressure from X', 'passing X': X is the rival of the clause's subject, not its actor."""
 _ONE_WORD = re.compile(r"[\w\-]+")
 _PLURAL = re.compile(r"(?:they|their)\b", re.IGNORECASE)
 _OWN_CAR = re.compile(r"\b(?:his|her|their)\s+(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b")
@@ -521,7 +543,15 @@ PATTERNS: tuple[_Pattern, ...] = (
         ),
     ),
     _Pattern("title", _compile(r"\b(?:title|championship)-winning\b")),
-    _Pattern("title", _compile(r"\b(?:crowned|were\s+crowned|was\s+crowned)\b")),
+    _Pattern("title", _compile(r"\b(?:were|was|been|be|is|are|get|got)\s+crowned\b")),
+    _Pattern(
+        "title",
+        _compile(
+            r"(?<!\bwere\s)(?<!\bwas\s)(?<!\bbeen\s)(?<!\bbe\s)(?<!\bis\s)(?<!\bare\s)"
+            r"(?<!\bget\s)(?<!\bgot\s)\bcrowned\b"
+        ),
+        after=True,
+    ),
     _Pattern("title", _compile(rf"\b{ORD}(?!\s+in\b)(?:\s+[\w'’\-]+){{0,3}}?\s+{TITLE_NOUN}\b")),
     _Pattern(
         "title",
@@ -715,6 +745,18 @@ _PREPOSITIONS = frozenset(
 _BEFORE_NOUN = frozenset({"a", "an", "the", "his", "her", "their", "its", "this", "that"})
 
 
+_WON_BY = re.compile(r"won\s+by\b", re.IGNORECASE)
+BATTLE_BEFORE_CHARS = 80
+"""How far before 'was won by' the contest it names may be ('The battle ... was won by X')."""
+
+
+def _battle_before(text: str, at: int) -> bool:
+    """Tell 'the side-by-side battle ... was eventually won by X' from a won race."""
+    low = max(0, at - BATTLE_BEFORE_CHARS)
+    clause = max([low, *(m.end() for m in _CLAUSE_END.finditer(text, low, at))])
+    return result_words().battle_nouns.pattern.search(text, clause, at) is not None
+
+
 def _won_contest(text: str, at: int) -> bool:
     """Tell 'won a fraught fight with X' (a contest within a race) from a won race."""
     words = result_words()
@@ -806,6 +848,12 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> T
         return None
     if pattern.kind == "win" and _won_contest(text, match.end()):
         return None
+    if (
+        pattern.kind == "win"
+        and _WON_BY.match(match.group())
+        and _battle_before(text, match.start())
+    ):
+        return None
     if pattern.kind == "fastest_lap" and _PRACTICE.search(text, match.end(), match.end() + 60):
         return None
     if pattern.kind == "title" and _RACE_WORD.search(match.group()):
@@ -833,7 +881,10 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> T
         or is_running(text, _start(pattern, match), match.end(), clause)
     ):
         return None
-    if pattern.kind == "finish" and _DROP.match(text, match.start()) and not _FINISHED.search(text):
+    dropped = _DROP.match(text, match.start()) or _DROP_BEFORE.search(
+        text, max(0, match.start() - DROP_CHARS), match.start()
+    )
+    if pattern.kind == "finish" and dropped and not _FINISHED.search(text):
         return None
     position = pattern.position
     if "side" in pattern.regex.groupindex:
@@ -1406,6 +1457,7 @@ class ResultFinder:
             if t[0] < at
             and not any(lo <= t[0] < hi for lo, hi in asides)
             and not _POSSESSIVE.match(sentence.text, t[1])
+            and not _BEATEN_SIDE.search(sentence.text, max(0, t[0] - BEATEN_SIDE_CHARS), t[0])
         ]
         if not before:
             return None
@@ -1554,6 +1606,8 @@ def _is_person(
     if _names_a_thing(person.text, listed=listed) or _names_a_thing(person.name, listed=listed):
         return False
     start, after = person.start - sentence.start, person.end - sentence.start
+    if _ARTICLE_BEFORE.search(sentence.text, max(0, start - ARTICLE_CHARS), start):
+        return False
     if any(lo < after and start < hi for lo, hi, _ in classes):
         return False
     return result_words().place_words.pattern.match(sentence.text, after + 1) is None
@@ -1562,6 +1616,9 @@ def _is_person(
 def _is_named_person(sentence: Sentence, person: PersonRef) -> bool:
     """Tell a person a pronoun may stand for from a name that is a make or part of a place."""
     if _names_a_thing(person.text) or _names_a_thing(person.name):
+        return False
+    start = person.start - sentence.start
+    if _ARTICLE_BEFORE.search(sentence.text, max(0, start - ARTICLE_CHARS), start):
         return False
     after = person.end - sentence.start
     return result_words().place_words.pattern.match(sentence.text, after + 1) is None

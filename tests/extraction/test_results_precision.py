@@ -340,3 +340,72 @@ def test_a_rival_team_takes_the_pair_it_introduces_not_the_winners(facts_of):
         ("win", 1, "36", ("Ivo Lund", "Nora Falk")),
         ("finish", 2, None, ("Anna Berg", "Marco Velden")),
     }
+
+
+def test_a_race_of_a_championship_is_no_title_but_a_class_championship_is(facts_of):
+    facts = facts_of(
+        "The #8 Brenner of Ivo Lund and Nora Falk has won the Grand Endurance Championship's "
+        "6 Hours of Velden. The No. 7 Brenner of Anna Berg secured the 2024 Grand Endurance "
+        "Championship's Prototype (GTP) class championship."
+    )
+    assert [(r.kind, r.car) for r in facts.results] == [("win", "8"), ("title", "7")]
+
+
+def test_one_twos_and_counted_series_wins_are_no_titles(facts_of):
+    facts = facts_of(
+        "Falk Racing scored its first Sprint Cup one-two at Misano. "
+        "Ivo Lund has now earned six Sprint Cup wins since his debut."
+    )
+    assert not any(r.kind == "title" for r in facts.results)
+
+
+def test_a_battle_won_by_a_driver_is_no_race_win(facts_of):
+    facts = facts_of(
+        "The side-by-side battle was eventually won by Ivo Lund in car No. 6. "
+        "The race was won by Nora Falk in car No. 8."
+    )
+    assert results(facts) == {("win", 1, "8", ("Nora Falk",))}
+
+
+def test_a_championship_crowning_someone_names_the_holder_after_it(facts_of):
+    facts = facts_of(
+        "Weeks after Ivo Lund cruised to victory in Paris, the Grand Cup crowned Nora Falk."
+    )
+    assert ("title", 1, None, ("Ivo Lund",)) not in results(facts)
+    assert ("title", 1, None, ("Nora Falk",)) in results(facts)
+
+
+def test_a_name_after_an_article_is_no_driver(facts_of):
+    facts = facts_of(
+        "Anna Berg overcame the Success Penalty to finish third. "
+        "With a flawless drive at the 'Green Hell', Lund Racing won for the fifth time."
+    )
+    assert ("finish", 3, None, ("Anna Berg",)) in results(facts)
+    assert not any(
+        "Success Penalty" in r.drivers or "Green Hell" in r.drivers for r in facts.results
+    )
+
+
+def test_a_rival_named_after_from_or_passing_is_not_the_winner(facts_of):
+    facts = facts_of(
+        "Ivo Lund withstood late pressure from Nora Falk to seal his second Grand Cup win. "
+        "Anna Berg came alive late, passing Marco Velden with 16 laps to go to earn her first win."
+    )
+    assert results(facts) == {("win", 1, None, ("Ivo Lund",)), ("win", 1, None, ("Anna Berg",))}
+
+
+def test_places_on_a_lap_and_after_falling_back_are_running(facts_of):
+    facts = facts_of(
+        "Ivo Lund put a move on Nora Falk at Turn 1 to take over third position on Lap 5. "
+        "Meanwhile, the top-ranked car No. 6 fell back to 4th place."
+    )
+    assert facts.results == []
+
+
+def test_a_team_win_with_its_trio(facts_of):
+    facts = facts_of(
+        "Falk Racing took the honours in LMP3 with their trio of Ivo Lund, Anna Berg and Nora Falk."
+    )
+    assert [(r.kind, r.drivers) for r in facts.results] == [
+        ("win", ("Ivo Lund", "Anna Berg", "Nora Falk"))
+    ]
