@@ -35,7 +35,7 @@ from bot.delivery.store import DeliveryStore, SqliteDeliveryStore
 from bot.queries.answers import Answer
 from bot.queries.posts import StoredQuote, render_news, render_post
 from bot.schedule.calendar import Calendar
-from bot.schedule.outbox import OUTBOX_GRACE, Post, Shards, SyncReport
+from bot.schedule.outbox import OUTBOX_GRACE, OUTBOX_RETENTION, Post, Shards, SyncReport
 from bot.schedule.planning import GuildSettings, events_near, plan_posts
 from bot.store import Store, StoreError
 
@@ -241,7 +241,7 @@ class PostScheduler:
         self._scheduler.start()
         self._settings_seq = await self.outbox.latest_settings_change()
         jobs = (
-            (self.replan, REPLAN_INTERVAL.total_seconds(), REPLAN_JOB_ID),
+            (self.housekeeping, REPLAN_INTERVAL.total_seconds(), REPLAN_JOB_ID),
             (self.renew_leases, self.lease_renew_s, LEASE_JOB_ID),
             (self.poll_settings, SETTINGS_POLL_S, POLL_JOB_ID),
         )
@@ -339,6 +339,26 @@ class PostScheduler:
         """Drop a server's settings and posts (the bot was removed from it)."""
         await self.outbox.forget_guild(guild_id)
         await self._arm()
+
+    async def housekeeping(self) -> None:
+        """Re-plan every server this process owns, then delete posts delivered long ago."""
+        await self.replan()
+        if not self.held or self._halted:
+            return
+        try:
+            pruned = await self.outbox.prune_done(self.clock.now() - OUTBOX_RETENTION, self.shards)
+        except (sqlite3.Error, StoreError) as exc:
+            if not _busy(exc):
+                self._halt(exc)
+                return
+            log.warning("Old posts are kept until the next housekeeping: database busy (%s)", exc)
+            return
+        if pruned:
+            log.info(
+                "Deleted %d posts delivered more than %d days ago",
+                pruned,
+                OUTBOX_RETENTION.days,
+            )
 
     # --- planning ---------------------------------------------------------------------
 
