@@ -3,6 +3,8 @@
 * `GlobalLimiter`: a token bucket shared by every process of the bot through the database
   (`DeliveryStore.reserve_slots`): each send waits for its slot, at most `rate` a second in
   all. Slots are reserved a few at a time, so the database sees a handful of writes a second.
+  Slots a stalled event loop let pass are not caught up in a rush: a process never lets more
+  than `rate` sends go in any one second (Discord counts requests a second, not an average).
 * `ChannelBuckets`: Discord's per-channel message limit (5 messages per 5 seconds), kept in
   memory by the process that owns the channel's server; it says how long a send must wait.
 """
@@ -20,6 +22,7 @@ from bot.delivery.store import DeliveryStore
 GLOBAL_RATE_PER_S = 45.0  # Discord's global limit is 50 requests a second; keep headroom
 GLOBAL_BUCKET = "discord-global"
 SLOTS_PER_RESERVATION = 8
+RATE_WINDOW_S = 1.0  # Discord's global limit counts requests per second
 CHANNEL_MESSAGES = 5
 CHANNEL_WINDOW_S = 5.0
 CHANNEL_BUCKETS_KEPT = 10_000
@@ -38,9 +41,11 @@ class GlobalLimiter:
     ) -> None:
         self.store = store
         self.interval_s = 1.0 / rate_per_s
+        self.per_window = max(1, int(rate_per_s * RATE_WINDOW_S))
         self.bucket = bucket
         self._now = now
         self._slots: deque[float] = deque()
+        self._sent: deque[float] = deque(maxlen=self.per_window)  # this process's latest sends
         self._waiting = 0
         self._refill = asyncio.Lock()
 
@@ -57,6 +62,16 @@ class GlobalLimiter:
         delay = slot - self._now()
         if delay > 0:
             await asyncio.sleep(delay)
+        await self._within_window()
+
+    async def _within_window(self) -> None:
+        """Wait until fewer than `per_window` of this process's sends fall in the last second."""
+        while len(self._sent) == self.per_window:
+            wait_s = self._sent[0] + RATE_WINDOW_S - self._now()
+            if wait_s <= 0:
+                break
+            await asyncio.sleep(wait_s)
+        self._sent.append(self._now())
 
     async def _reserve(self) -> None:
         count = max(1, min(SLOTS_PER_RESERVATION, self._waiting))

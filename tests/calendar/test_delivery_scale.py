@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.delivery.ratelimit import ChannelBuckets
+from bot.delivery.ratelimit import ChannelBuckets, GlobalLimiter
 from bot.delivery.scheduler import DeliveryResult, OutgoingPost
+from bot.delivery.store import SqliteDeliveryStore
 from bot.schedule.calendar import Calendar
 from bot.schedule.leases import reserve_slots
 from bot.schedule.outbox import posts, save_settings, shard_of
@@ -248,6 +250,25 @@ async def test_the_global_bucket_is_shared_by_every_process(tmp_path: Path):
     assert first == 100.0
     assert second == pytest.approx(100.4)  # after the first process's four sends
     assert later == 200.0  # an idle bucket does not save up a burst
+
+
+async def test_slots_a_stalled_event_loop_let_pass_are_not_caught_up_in_a_rush(tmp_path: Path):
+    async with Store.open(tmp_path / "paddock.db") as store:
+        limiter = GlobalLimiter(SqliteDeliveryStore(store), rate_per_s=45.0, now=time.monotonic)
+        sent: list[float] = []
+
+        async def worker() -> None:  # as the scheduler's 16 delivery workers do
+            for _ in range(6):
+                await limiter.acquire()
+                sent.append(time.monotonic())
+
+        workers = asyncio.gather(*(worker() for _ in range(16)))
+        await asyncio.sleep(0.5)
+        time.sleep(0.4)  # noqa: ASYNC251 - the test stalls the loop on purpose (a busy bot)
+        await workers
+    most = max(sum(1 for t in sent if start <= t < start + 1.0) for start in sent)
+    assert len(sent) == 96
+    assert most <= 45  # the sends the stall held up go, then the pace waits for them
 
 
 def test_a_channel_takes_five_messages_in_five_seconds():
