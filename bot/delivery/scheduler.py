@@ -439,17 +439,7 @@ class PostScheduler:
             if self._refresh_at is not None and self.clock.now() >= self._refresh_at:
                 await self.replan()  # extend the horizon
             await self._deliver_due(outcomes)
-            if outcomes:
-                sent = sum(o.result.status == "sent" for o in outcomes)
-                log.info(
-                    "Delivered %d posts (%d not sent) for shards %s",
-                    sent,
-                    len(outcomes) - sent,
-                    _shard_list(self.shards),
-                )
-            quote_guilds = [o.post.guild_id for o in outcomes if o.post.kind == "qotd"]
-            if quote_guilds:  # keep the quote of the day planned ahead
-                await self.replan(sorted(set(quote_guilds)))
+            await self._delivered(outcomes, "")
         except (sqlite3.Error, StoreError) as exc:
             if not _busy(exc):
                 self._halt(exc)
@@ -459,6 +449,21 @@ class PostScheduler:
             return outcomes
         await self._arm()
         return outcomes
+
+    async def _delivered(self, outcomes: list[DeliveryOutcome], note: str) -> None:
+        """Log what a delivery did; keep the quote of the day planned ahead for its servers."""
+        if outcomes:
+            sent = sum(o.result.status == "sent" for o in outcomes)
+            log.info(
+                "Delivered %d posts (%d not sent)%s for shards %s",
+                sent,
+                len(outcomes) - sent,
+                note,
+                _shard_list(self.shards),
+            )
+        quote_guilds = [o.post.guild_id for o in outcomes if o.post.kind == "qotd"]
+        if quote_guilds:
+            await self.replan(sorted(set(quote_guilds)))
 
     async def _deliver_due(self, outcomes: list[DeliveryOutcome]) -> None:
         """Claim due posts in batches and hand them, per server, to a bounded pool of workers."""
@@ -546,18 +551,7 @@ class PostScheduler:
     async def _settle_held(self, run: asyncio.Task[list[DeliveryOutcome]]) -> None:
         """Wait for a server's held-back posts, then log them and re-arm as a wake-up does."""
         try:
-            outcomes = await run
-            if outcomes:
-                sent = sum(o.result.status == "sent" for o in outcomes)
-                log.info(
-                    "Delivered %d posts (%d not sent) held back by Discord for shards %s",
-                    sent,
-                    len(outcomes) - sent,
-                    _shard_list(self.shards),
-                )
-            quote_guilds = [o.post.guild_id for o in outcomes if o.post.kind == "qotd"]
-            if quote_guilds:
-                await self.replan(sorted(set(quote_guilds)))
+            await self._delivered(await run, " held back by Discord")
             await self._arm()
         except (sqlite3.Error, StoreError) as exc:
             if not _busy(exc):
