@@ -3,8 +3,9 @@
 * `GlobalLimiter`: a token bucket shared by every process of the bot through the database
   (`DeliveryStore.reserve_slots`): each send waits for its slot, at most `rate` a second in
   all. Slots are reserved a few at a time, so the database sees a handful of writes a second.
-  Slots a stalled event loop let pass are not caught up in a rush: a process never lets more
-  than `rate` sends go in any one second (Discord counts requests a second, not an average).
+  Slots a stalled event loop let pass are not caught up in a rush, and a stall on Discord's
+  side does not make one either: a process never has more than `rate` sends answered in the
+  last second or still unanswered (Discord counts requests a second, when they reach it).
 * `ChannelBuckets`: Discord's per-channel message limit (5 messages per 5 seconds), kept in
   memory by the process that owns the channel's server; it says how long a send must wait.
 """
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable
@@ -29,7 +31,7 @@ CHANNEL_BUCKETS_KEPT = 10_000
 
 
 class GlobalLimiter:
-    """A shared token bucket: `acquire()` returns when this send may go."""
+    """A shared token bucket: `acquire()` returns when a send may go, `release()` once answered."""
 
     def __init__(
         self,
@@ -45,12 +47,14 @@ class GlobalLimiter:
         self.bucket = bucket
         self._now = now
         self._slots: deque[float] = deque()
-        self._sent: deque[float] = deque(maxlen=self.per_window)  # this process's latest sends
+        self._answered: deque[float] = deque()  # when this process's latest sends were answered
+        self._in_flight = 0
+        self._freed = asyncio.Event()
         self._waiting = 0
         self._refill = asyncio.Lock()
 
     async def acquire(self) -> None:
-        """Wait for a send slot of the bucket."""
+        """Wait for a send slot of the bucket (then call `release()` when the send is over)."""
         self._waiting += 1
         try:
             async with self._refill:
@@ -64,14 +68,25 @@ class GlobalLimiter:
             await asyncio.sleep(delay)
         await self._within_window()
 
+    def release(self) -> None:
+        """Count a send acquired before as answered now."""
+        self._in_flight -= 1
+        self._answered.append(self._now())
+        self._freed.set()
+
     async def _within_window(self) -> None:
-        """Wait until fewer than `per_window` of this process's sends fall in the last second."""
-        while len(self._sent) == self.per_window:
-            wait_s = self._sent[0] + RATE_WINDOW_S - self._now()
-            if wait_s <= 0:
+        """Wait until fewer than `per_window` sends were answered in the last second or are out."""
+        while True:
+            cutoff = self._now() - RATE_WINDOW_S
+            while self._answered and self._answered[0] <= cutoff:
+                self._answered.popleft()
+            if len(self._answered) + self._in_flight < self.per_window:
                 break
-            await asyncio.sleep(wait_s)
-        self._sent.append(self._now())
+            wait_s = self._answered[0] - cutoff if self._answered else None
+            self._freed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._freed.wait(), wait_s)
+        self._in_flight += 1
 
     async def _reserve(self) -> None:
         count = max(1, min(SLOTS_PER_RESERVATION, self._waiting))

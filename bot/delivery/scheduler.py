@@ -574,14 +574,17 @@ class PostScheduler:
         if wait_s > 0:
             await asyncio.sleep(wait_s)
         await self.limiter.acquire()
-        overdue = self.clock.now() - post.due
-        if overdue > self.grace:  # lateness is judged when the post would go out
-            await self.outbox.drop_post(
-                post.key, f"would go out {_minutes(overdue)} late (grace {_minutes(self.grace)})"
-            )
-            return None
-        self.channels.take(outgoing.channel_id)
-        result = await self._send(post, outgoing, held)
+        try:
+            overdue = self.clock.now() - post.due
+            if overdue > self.grace:  # lateness is judged when the post would go out
+                late = _minutes(overdue)
+                reason = f"would go out {late} late (grace {_minutes(self.grace)})"
+                await self.outbox.drop_post(post.key, reason)
+                return None
+            self.channels.take(outgoing.channel_id)
+            result = await self._send(post, outgoing, held)
+        finally:
+            self.limiter.release()
         await self._record(post, outgoing, result)
         return DeliveryOutcome(post, result)
 
