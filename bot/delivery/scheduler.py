@@ -574,33 +574,42 @@ class PostScheduler:
         if wait_s > 0:
             await asyncio.sleep(wait_s)
         await self.limiter.acquire()
-        try:
-            overdue = self.clock.now() - post.due
-            if overdue > self.grace:  # lateness is judged when the post would go out
-                late = _minutes(overdue)
-                reason = f"would go out {late} late (grace {_minutes(self.grace)})"
-                await self.outbox.drop_post(post.key, reason)
-                return None
-            self.channels.take(outgoing.channel_id)
-            result = await self._send(post, outgoing, held)
-        finally:
+        overdue = self.clock.now() - post.due
+        if overdue > self.grace:  # lateness is judged when the post would go out
             self.limiter.release()
+            await self.outbox.drop_post(
+                post.key, f"would go out {_minutes(overdue)} late (grace {_minutes(self.grace)})"
+            )
+            return None
+        self.channels.take(outgoing.channel_id)
+        result = await self._send(post, outgoing, held)
         await self._record(post, outgoing, result)
         return DeliveryOutcome(post, result)
 
     async def _send(
         self, post: Post, outgoing: OutgoingPost, held: asyncio.Event
     ) -> DeliveryResult:
-        """Send one post; unanswered after `HELD_SEND_S`, set `held` to free its worker."""
+        """Send a post whose limiter slot is taken; held back, free its worker and its slot.
+
+        A send unanswered after `HELD_SEND_S` is mostly one Discord answered with a wait that
+        discord.py sleeps through: it no longer counts as in flight for the global limit.
+        """
         sending = asyncio.ensure_future(self._timed_attempt(post, outgoing))
+        counted = True
         try:
             done, _ = await asyncio.wait({sending}, timeout=HELD_SEND_S)
-            if not done and len(self._held) < HELD_SERVERS_MAX:
-                held.set()
+            if not done:
+                self.limiter.release()
+                counted = False
+                if len(self._held) < HELD_SERVERS_MAX:
+                    held.set()
             return await sending
         except asyncio.CancelledError:
             sending.cancel()
             raise
+        finally:
+            if counted:
+                self.limiter.release()
 
     async def _timed_attempt(self, post: Post, outgoing: OutgoingPost) -> DeliveryResult:
         """Attempt a post within `DELIVERY_TIMEOUT`; a failure of the adapter is a retry."""

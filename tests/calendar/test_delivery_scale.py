@@ -102,6 +102,33 @@ async def test_posts_go_out_concurrently_with_a_bound(tmp_path: Path, calendar: 
     assert states == {"sent"}
 
 
+async def test_sends_discord_holds_back_neither_park_the_workers_nor_use_up_the_global_limit(
+    store: Store, calendar: Calendar
+):
+    clock = SetClock("2024-01-20T18:40:00Z")
+    inbox = Inbox()
+    held_back = range(1, 51)  # more servers than workers, more sends than the limit a second
+    all_sent = asyncio.Event()
+
+    async def deliver(outgoing: OutgoingPost) -> DeliveryResult:
+        if outgoing.guild_id in held_back:
+            await asyncio.sleep(3.0)  # as discord.py sleeps through a 3-second 429
+        result = await inbox.deliver(outgoing)
+        if len(inbox.sent) == 55:
+            all_sent.set()
+        return result
+
+    await configure(store, *range(1, 56))
+    scheduler = PostScheduler(store, calendar, deliver, clock)
+    await scheduler.start()  # the wake-up is over once every post was handed out
+    assert sent_guilds(inbox) == [51, 52, 53, 54, 55]  # none waited for the held-back ones
+    await asyncio.wait_for(all_sent.wait(), 10.0)
+    await asyncio.sleep(0.1)  # each held-back post recorded
+    assert sent_guilds(inbox) == list(range(1, 56))  # each once
+    assert {p.status for p in await posts(store) if p.due == ROLEX_WEEK} == {"sent"}
+    await scheduler.stop()
+
+
 async def test_a_long_429_reschedules_that_post_and_the_others_go_out(
     store: Store, calendar: Calendar, caplog: pytest.LogCaptureFixture
 ):
