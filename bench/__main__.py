@@ -3,9 +3,12 @@
 Generates a deterministic corpus, ingests it growing one store through each size (timing
 ingest and, beside it, a bare SQLite FTS5 insert of the same texts), times the queries at each
 size, autocomplete over synthetic people, news feeds (1,000 items from 50 feeds on a local HTTP
-server vs the same texts as files, then an unchanged refresh), and finally a real
-``python -m bot run`` against the Discord API emulator on the largest store. Writes
-``results.json`` and ``results.md`` (``--only feeds`` runs the feeds step alone).
+server vs the same texts as files, then an unchanged refresh), servers (the post scheduler at
+10,000 configured servers in process, then the real bot against the emulator with Discord's
+rate limits on: start-up, a burst of posts due at once with commands meanwhile, a 60-second
+429), and finally a real ``python -m bot run`` against the Discord API emulator on the
+largest store. Writes ``results.json`` and ``results.md`` (``--only feeds`` or
+``--only servers`` runs that step alone).
 """
 
 from __future__ import annotations
@@ -24,10 +27,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-STEPS = ("feeds",)
+STEPS = ("feeds", "servers")
 """Steps that `--only` can run alone."""
 FULL_SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (400,)
+FULL_SERVERS = 10_000  # configured servers, and posts due at once in the burst
+QUICK_SERVERS = 1_000
+QUICK_BURST = 450  # ten seconds at the bot's 45 posts a second
+LIMITED_POSTS = 20  # posts due at once beside the channel answering a 60-second 429
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 
@@ -43,7 +50,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, help="folder for results.md/json")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument("--no-e2e", action="store_true", help="skip the emulator run")
+    parser.add_argument("--no-e2e", action="store_true", help="skip the emulator runs")
+    parser.add_argument("--servers", type=int, help="configured servers (servers step)")
+    parser.add_argument("--burst", type=int, help="posts due at once (servers step)")
     parser.add_argument(
         "--only",
         choices=STEPS,
@@ -121,6 +130,10 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         await feeds_step(args, work, results)
         results["targets"] = targets(results)
         return results
+    if args.only == "servers":
+        await servers_step(args, work, results)
+        results["targets"] = targets(results)
+        return results
 
     say("generating the corpus")
     generator = CorpusGenerator(args.seed)
@@ -178,6 +191,7 @@ async def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         say(f"autocomplete: {row}")
 
     await feeds_step(args, work, results)
+    await servers_step(args, work, results)
 
     if not args.no_e2e:
         say("end to end: python -m bot run against the emulator")
@@ -203,6 +217,24 @@ async def feeds_step(args: argparse.Namespace, work: Path, results: dict[str, An
     folder.mkdir()
     results["feeds"] = await bench_feeds(folder, args.seed, rounds=1 if args.quick else 2)
     say(f"feeds: {results['feeds']}")
+
+
+async def servers_step(args: argparse.Namespace, work: Path, results: dict[str, Any]) -> None:
+    """Run the servers step: the scheduler in process, then the bot under Discord's limits."""
+    from bench import servers, servers_e2e
+
+    count = args.servers or (QUICK_SERVERS if args.quick else FULL_SERVERS)
+    burst = args.burst or (QUICK_BURST if args.quick else count)
+    say(f"servers: {count:,} configured in process (re-plans, arming)")
+    in_process = await servers.run(count, 0, 0.0)
+    e2e: dict[str, Any] = {}
+    if not args.no_e2e:
+        say(f"servers: the bot against the emulator; {burst:,} posts due at once, a 60 s 429")
+        folder = work / "servers"
+        folder.mkdir()
+        e2e = await servers_e2e.run_in(folder, count, burst, LIMITED_POSTS)
+    results["servers"] = {"in_process": in_process, **e2e}
+    say(f"servers: {results['servers']}")
 
 
 def _met(value: float | None, limit: float, *, at_least: bool = False) -> bool | None:
@@ -271,6 +303,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             _met(feeds["ratio"], 1.2),
             "%",
         )
+    out += servers_targets(results.get("servers"))
     e2e = results.get("e2e")
     if e2e:
         for run in e2e["runs"]:
@@ -305,6 +338,47 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             _met(startup["peak_rss_mb"], 250.0),
             "MB",
         )
+    return out
+
+
+def servers_targets(servers: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Check the servers step's figures against issue 16's targets."""
+    if not servers:
+        return []
+    out: list[dict[str, Any]] = []
+
+    def add(name: str, target: str, value: float, met: bool, unit: str) -> None:
+        out.append({"name": name, "target": target, "value": value, "unit": unit, "met": met})
+
+    local = servers["in_process"]
+    count = int(local["servers"])
+    replan = round(max(local["replan_cold_s"], local["replan_warm_s"]), 2)
+    add(f"full re-plan in process, {count:,} servers", "≤ 10 s", replan, replan <= 10, "s")
+    startup = servers.get("startup")
+    if startup:
+        first = round(startup["first_answer_s"], 2)
+        config = round(startup["config_end_to_end_ms"], 1)
+        rss = round(startup["peak_rss_mb"], 1)
+        add(f"start to first answer, {count:,} servers", "≤ 5 s", first, first <= 5, "s")
+        add(f"one `/config` end to end, {count:,} servers", "≤ 200 ms", config, config <= 200, "ms")
+        add(f"peak RSS of the bot, {count:,} servers", "≤ 300 MB", rss, rss <= 300, "MB")
+    burst = servers.get("burst")
+    if burst:
+        posts = int(burst["posts"])
+        took = round(burst["burst_s"], 1)
+        limit = round(burst["burst_minimum_s"] * 1.1, 1)
+        wrong = int(burst["lost"] + burst["doubled"])
+        p99 = round(burst["command_answer_p99_ms"], 1)
+        add(f"{posts:,} posts due at once: lost or doubled", "none", wrong, wrong == 0, "")
+        add(f"{posts:,} posts due at once: first to last", f"≤ {limit} s", took, took <= limit, "s")
+        refused = int(burst["rate_limited_429s"])
+        add(f"429s during the {posts:,}-post burst", "none", refused, refused == 0, "")
+        add("command answers p99 during the burst", "≤ 500 ms", p99, p99 <= 500, "ms")
+    limited = servers.get("long_429")
+    if limited:
+        latest = round(limited["others_latest_s"], 2)
+        add("other servers' posts beside a 60 s 429 (after the first)", "≤ 2 s", latest,
+            latest <= 2 and limited["lost"] == 0, "s")  # fmt: skip
     return out
 
 
@@ -400,6 +474,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"| second refresh: every feed unchanged | {feeds['unchanged_refresh_s']} |"
             f" {feeds['requests_304']} of {feeds['feeds']} answered 304, nothing added |",
         ]
+    lines += servers_markdown(results.get("servers"))
     e2e = results.get("e2e")
     if e2e:
         startup = e2e["startup"]
@@ -429,6 +504,28 @@ def markdown(results: dict[str, Any]) -> str:
                 f" {run.get('answer_max_ms', '—')} |"
             )
     return "\n".join(lines) + "\n"
+
+
+def servers_markdown(servers: dict[str, Any] | None) -> list[str]:
+    """Render the servers step's figures, one table row each."""
+    if not servers:
+        return []
+    lines = [
+        "",
+        "## Servers (the scheduler in process; the bot against the emulator, Discord's limits on)",
+        "",
+        "In process: the real `PostScheduler` on a real SQLite file. Start-up: the real bot,"
+        " nothing due. Burst: every server's reminder due at once, 50 requests/s global and 5"
+        " messages / 5 s a channel enforced by the emulator, commands sent meanwhile. 60 s 429:"
+        " one channel refused for a minute beside the other servers' posts due at once.",
+        "",
+        "| Run | Measure | Value |",
+        "|---|---|---:|",
+    ]
+    for run, numbers in servers.items():
+        for key, value in numbers.items():
+            lines.append(f"| {run} | {key} | {value:,.3f} |")
+    return lines
 
 
 def merged_into(saved: Path, results: dict[str, Any], step: str) -> dict[str, Any]:

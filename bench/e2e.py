@@ -81,9 +81,10 @@ async def command_inputs(db_path: Path, count: int, seed: int = 17) -> list[tupl
 class Bench:
     """One bot process against one emulator."""
 
-    def __init__(self, db_path: Path, work: Path) -> None:
+    def __init__(self, db_path: Path, work: Path, *, env: dict[str, str] | None = None) -> None:
         self.db_path = db_path
         self.work = work
+        self.extra_env = dict(env or {})
         guild = make_guild(
             GUILD_ID, "Paddock Bench", channels=[make_text_channel(CHANNEL_ID, "general")]
         )
@@ -109,6 +110,7 @@ class Bench:
                 "PYTHONPATH": os.pathsep.join(
                     filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")])
                 ),
+                **self.extra_env,
             }
         )
         return env

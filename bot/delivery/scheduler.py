@@ -35,7 +35,7 @@ from bot.delivery.store import DeliveryStore, SqliteDeliveryStore
 from bot.queries.answers import Answer
 from bot.queries.posts import StoredQuote, render_news, render_post
 from bot.schedule.calendar import Calendar
-from bot.schedule.outbox import OUTBOX_GRACE, Post, Shards, SyncReport
+from bot.schedule.outbox import OUTBOX_GRACE, OUTBOX_RETENTION, Post, Shards, SyncReport
 from bot.schedule.planning import GuildSettings, events_near, plan_posts
 from bot.store import Store, StoreError
 
@@ -52,6 +52,10 @@ PLAN_CHUNK = 250  # servers per planning transaction
 CLAIM_BATCH = 64  # posts claimed at a time
 DELIVERY_CONCURRENCY = 16  # posts in flight at once
 CHANNEL_WAIT_MAX_S = 2.0  # a fuller channel bucket reschedules the post instead of waiting
+# A send still unanswered after this long (discord.py sleeping through a 429 shorter than 30 s,
+# or retrying a 5xx) goes on without its worker, which takes the next server's posts.
+HELD_SEND_S = 0.5
+HELD_SERVERS_MAX = 64  # servers whose posts go on without a worker, at most
 LEASE_TTL_S = 15.0
 LEASE_RENEW_S = 5.0
 SETTINGS_POLL_S = 2.0
@@ -207,6 +211,7 @@ class PostScheduler:
         self._plan_lock = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
         self._halted = False
+        self._held: set[asyncio.Task[None]] = set()
         self._settings_seq = 0
         self._refresh_at: datetime | None = None
         self._started_at = time.monotonic()
@@ -241,7 +246,7 @@ class PostScheduler:
         self._scheduler.start()
         self._settings_seq = await self.outbox.latest_settings_change()
         jobs = (
-            (self.replan, REPLAN_INTERVAL.total_seconds(), REPLAN_JOB_ID),
+            (self.housekeeping, REPLAN_INTERVAL.total_seconds(), REPLAN_JOB_ID),
             (self.renew_leases, self.lease_renew_s, LEASE_JOB_ID),
             (self.poll_settings, SETTINGS_POLL_S, POLL_JOB_ID),
         )
@@ -259,6 +264,9 @@ class PostScheduler:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+        for task in self._held:  # a post cut short stays 'sending': looked for on the next start
+            task.cancel()
+        await asyncio.gather(*self._held, return_exceptions=True)
         if self.held and not self._halted:
             with contextlib.suppress(sqlite3.Error, StoreError):
                 await self.outbox.release_leases(self.holder)
@@ -340,6 +348,26 @@ class PostScheduler:
         await self.outbox.forget_guild(guild_id)
         await self._arm()
 
+    async def housekeeping(self) -> None:
+        """Re-plan every server this process owns, then delete posts delivered long ago."""
+        await self.replan()
+        if not self.held or self._halted:
+            return
+        try:
+            pruned = await self.outbox.prune_done(self.clock.now() - OUTBOX_RETENTION, self.shards)
+        except (sqlite3.Error, StoreError) as exc:
+            if not _busy(exc):
+                self._halt(exc)
+                return
+            log.warning("Old posts are kept until the next housekeeping: database busy (%s)", exc)
+            return
+        if pruned:
+            log.info(
+                "Deleted %d posts delivered more than %d days ago",
+                pruned,
+                OUTBOX_RETENTION.days,
+            )
+
     # --- planning ---------------------------------------------------------------------
 
     async def replan(
@@ -411,17 +439,7 @@ class PostScheduler:
             if self._refresh_at is not None and self.clock.now() >= self._refresh_at:
                 await self.replan()  # extend the horizon
             await self._deliver_due(outcomes)
-            if outcomes:
-                sent = sum(o.result.status == "sent" for o in outcomes)
-                log.info(
-                    "Delivered %d posts (%d not sent) for shards %s",
-                    sent,
-                    len(outcomes) - sent,
-                    _shard_list(self.shards),
-                )
-            quote_guilds = [o.post.guild_id for o in outcomes if o.post.kind == "qotd"]
-            if quote_guilds:  # keep the quote of the day planned ahead
-                await self.replan(sorted(set(quote_guilds)))
+            await self._delivered(outcomes, "")
         except (sqlite3.Error, StoreError) as exc:
             if not _busy(exc):
                 self._halt(exc)
@@ -431,6 +449,21 @@ class PostScheduler:
             return outcomes
         await self._arm()
         return outcomes
+
+    async def _delivered(self, outcomes: list[DeliveryOutcome], note: str) -> None:
+        """Log what a delivery did; keep the quote of the day planned ahead for its servers."""
+        if outcomes:
+            sent = sum(o.result.status == "sent" for o in outcomes)
+            log.info(
+                "Delivered %d posts (%d not sent)%s for shards %s",
+                sent,
+                len(outcomes) - sent,
+                note,
+                _shard_list(self.shards),
+            )
+        quote_guilds = [o.post.guild_id for o in outcomes if o.post.kind == "qotd"]
+        if quote_guilds:
+            await self.replan(sorted(set(quote_guilds)))
 
     async def _deliver_due(self, outcomes: list[DeliveryOutcome]) -> None:
         """Claim due posts in batches and hand them, per server, to a bounded pool of workers."""
@@ -480,15 +513,55 @@ class PostScheduler:
         self, queue: asyncio.Queue[list[Post] | None], outcomes: list[DeliveryOutcome]
     ) -> None:
         while (group := await queue.get()) is not None:
-            for post in group:
-                outcome = await self._deliver_one(post)
-                if outcome is None:
-                    continue
-                outcomes.append(outcome)
-                if outcome.result.status in ("channel_gone", "forbidden"):
-                    break  # the server is paused: its other posts wait with it
+            await self._run_group(group, outcomes)
 
-    async def _deliver_one(self, post: Post) -> DeliveryOutcome | None:
+    async def _run_group(self, group: list[Post], outcomes: list[DeliveryOutcome]) -> None:
+        """Deliver one server's posts; when Discord holds a send back, go on without it."""
+        held = asyncio.Event()
+        run = asyncio.create_task(self._deliver_group(group, outcomes, held))
+        freed = asyncio.create_task(held.wait())
+        try:
+            await asyncio.wait({run, freed}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            run.cancel()
+            raise
+        finally:
+            freed.cancel()
+        if run.done():
+            run.result()  # what stopped it stops the wake-up too
+            return
+        settle = asyncio.create_task(self._settle_held(run))
+        self._held.add(settle)
+        settle.add_done_callback(self._held.discard)
+
+    async def _deliver_group(
+        self, group: list[Post], outcomes: list[DeliveryOutcome], held: asyncio.Event
+    ) -> list[DeliveryOutcome]:
+        """Deliver one server's posts in due order; return those finished after `held` was set."""
+        later: list[DeliveryOutcome] = []
+        for post in group:
+            outcome = await self._deliver_one(post, held)
+            if outcome is None:
+                continue
+            (later if held.is_set() else outcomes).append(outcome)
+            if outcome.result.status in ("channel_gone", "forbidden"):
+                break  # the server is paused: its other posts wait with it
+        return later
+
+    async def _settle_held(self, run: asyncio.Task[list[DeliveryOutcome]]) -> None:
+        """Wait for a server's held-back posts, then log them and re-arm as a wake-up does."""
+        try:
+            await self._delivered(await run, " held back by Discord")
+            await self._arm()
+        except (sqlite3.Error, StoreError) as exc:
+            if not _busy(exc):
+                self._halt(exc)
+                return
+            log.warning("Post delivery waits: the database is busy (%s)", exc)
+        except _Halted:
+            return
+
+    async def _deliver_one(self, post: Post, held: asyncio.Event) -> DeliveryOutcome | None:
         outgoing = await self._outgoing(post)
         if outgoing is None:
             return None
@@ -503,19 +576,49 @@ class PostScheduler:
         await self.limiter.acquire()
         overdue = self.clock.now() - post.due
         if overdue > self.grace:  # lateness is judged when the post would go out
+            self.limiter.release()
             await self.outbox.drop_post(
                 post.key, f"would go out {_minutes(overdue)} late (grace {_minutes(self.grace)})"
             )
             return None
         self.channels.take(outgoing.channel_id)
-        try:
-            async with asyncio.timeout(DELIVERY_TIMEOUT.total_seconds()):
-                result = await self._attempt(post, outgoing)
-        except Exception as exc:  # the adapter must not stop the other posts
-            log.exception("Delivering post %s for server %d failed", post.key.ref, post.guild_id)
-            result = DeliveryResult.retry(f"{type(exc).__name__}: {exc}")
+        result = await self._send(post, outgoing, held)
         await self._record(post, outgoing, result)
         return DeliveryOutcome(post, result)
+
+    async def _send(
+        self, post: Post, outgoing: OutgoingPost, held: asyncio.Event
+    ) -> DeliveryResult:
+        """Send a post whose limiter slot is taken; held back, free its worker and its slot.
+
+        A send unanswered after `HELD_SEND_S` is mostly one Discord answered with a wait that
+        discord.py sleeps through: it no longer counts as in flight for the global limit.
+        """
+        sending = asyncio.ensure_future(self._timed_attempt(post, outgoing))
+        counted = True
+        try:
+            done, _ = await asyncio.wait({sending}, timeout=HELD_SEND_S)
+            if not done:
+                self.limiter.release()
+                counted = False
+                if len(self._held) < HELD_SERVERS_MAX:
+                    held.set()
+            return await sending
+        except asyncio.CancelledError:
+            sending.cancel()
+            raise
+        finally:
+            if counted:
+                self.limiter.release()
+
+    async def _timed_attempt(self, post: Post, outgoing: OutgoingPost) -> DeliveryResult:
+        """Attempt a post within `DELIVERY_TIMEOUT`; a failure of the adapter is a retry."""
+        try:
+            async with asyncio.timeout(DELIVERY_TIMEOUT.total_seconds()):
+                return await self._attempt(post, outgoing)
+        except Exception as exc:  # the adapter must not stop the other posts
+            log.exception("Delivering post %s for server %d failed", post.key.ref, post.guild_id)
+            return DeliveryResult.retry(f"{type(exc).__name__}: {exc}")
 
     async def _attempt(self, post: Post, outgoing: OutgoingPost) -> DeliveryResult:
         """Send a post, unless an earlier attempt (one that failed or was cut short) arrived.

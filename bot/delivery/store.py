@@ -99,6 +99,10 @@ class DeliveryStore(Protocol):
         """Put back the posts a dead process left half-sent on `shards`."""
         ...
 
+    async def prune_done(self, before: datetime, shards: Shards) -> int:
+        """Delete the delivered and given-up posts of `shards` due before `before`, in chunks."""
+        ...
+
     async def posted_qotd_on(self, guild_id: int, day: date) -> bool:
         """Return whether a server had its quote of the day on `day`."""
         ...
@@ -224,6 +228,10 @@ class SqliteDeliveryStore:
     async def recover_sending(self, shards: Shards) -> int:
         """Put back half-sent posts."""
         return await outbox.recover_sending(self.store, shards)
+
+    async def prune_done(self, before: datetime, shards: Shards) -> int:
+        """Delete old delivered and given-up posts."""
+        return await outbox.prune_done(self.store, before, shards)
 
     async def posted_qotd_on(self, guild_id: int, day: date) -> bool:
         """Return whether a server had its quote of the day on `day`."""

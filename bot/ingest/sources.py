@@ -17,6 +17,8 @@ from datetime import datetime
 from functools import partial
 from typing import Literal
 
+import aiosqlite
+
 from bot.config import CalendarSource, Config, FeedSource
 from bot.facts import Article
 from bot.ingest.feeds import (
@@ -130,11 +132,6 @@ def _record(
     if fetched is not None and not fetched.not_modified:
         etag, modified = (fetched.etag, fetched.last_modified) if keep_validators else (None, None)
     kind = state.kind
-    count_sql = (
-        "SELECT count(*) FROM feed_items WHERE source_url = ?"
-        if kind == "feed"
-        else "SELECT count(*) FROM calendar_events WHERE source_url = ? AND cancelled = 0"
-    )
     db.execute(
         "INSERT INTO sources (url, kind, series, name, etag, last_modified, last_polled,"
         " last_success, last_error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -154,6 +151,16 @@ def _record(
             None if error else now.isoformat(),
             error,
         ),
+    )
+    _count_items(db, state)
+
+
+def _count_items(db: sqlite3.Connection, state: SourceState) -> None:
+    """Save how many items (feed) or live events (calendar) a source has now."""
+    count_sql = (
+        "SELECT count(*) FROM feed_items WHERE source_url = ?"
+        if state.kind == "feed"
+        else "SELECT count(*) FROM calendar_events WHERE source_url = ? AND cancelled = 0"
     )
     count = db.execute(count_sql, (state.url,)).fetchone()[0]
     db.execute("UPDATE sources SET item_count = ? WHERE url = ?", (count, state.url))
@@ -317,31 +324,23 @@ async def _todo(store: Store, url: str, items: list[FeedItem], report: SourceRep
 
 async def _known_urls(store: Store, urls: list[str]) -> dict[str, str]:
     """Return the article key of every canonical URL some feed item already has."""
-    found: dict[str, str] = {}
-    for at in range(0, len(urls), PATHS_PER_QUERY):
-        batch = urls[at : at + PATHS_PER_QUERY]
-        marks = ", ".join("?" for _ in batch)
-        rows = await store.fetchall(
-            "SELECT canonical_url, article_path FROM feed_items"  # noqa: S608 - only ? marks
-            f" WHERE canonical_url IN ({marks})",
-            batch,
-        )
-        found.update((row[0], row[1]) for row in rows)
-    return found
+    select = "SELECT canonical_url, article_path FROM feed_items WHERE canonical_url IN ({})"
+    return {row[0]: row[1] for row in await _rows_in(store, select, urls)}
 
 
 async def _article_ids(store: Store, keys: list[str]) -> dict[str, int]:
     """Return the article ids of stored article keys."""
-    found: dict[str, int] = {}
-    for at in range(0, len(keys), PATHS_PER_QUERY):
-        batch = keys[at : at + PATHS_PER_QUERY]
-        marks = ", ".join("?" for _ in batch)
-        rows = await store.fetchall(
-            f"SELECT path, id FROM articles WHERE path IN ({marks})",  # noqa: S608 - only ? marks
-            batch,
-        )
-        found.update((row[0], int(row[1])) for row in rows)
-    return found
+    select = "SELECT path, id FROM articles WHERE path IN ({})"
+    return {row[0]: int(row[1]) for row in await _rows_in(store, select, keys)}
+
+
+async def _rows_in(store: Store, select: str, values: list[str]) -> list[aiosqlite.Row]:
+    """Return the rows of `select` (its `IN ({})` filled with marks), a batch of values a query."""
+    rows: list[aiosqlite.Row] = []
+    for at in range(0, len(values), PATHS_PER_QUERY):
+        batch = values[at : at + PATHS_PER_QUERY]
+        rows += await store.fetchall(select.format(", ".join("?" for _ in batch)), batch)
+    return rows
 
 
 async def _article(
@@ -413,7 +412,7 @@ def _save_items(
         )
         if announced is None:
             news.append((article_id, series))
-    _record(db, state, now, fetched=fetched, keep_validators=complete, name=name)
+    _count_items(db, state)
     return queue_news(db, news, now)
 
 
@@ -448,7 +447,7 @@ async def poll_calendar(
         report.added, report.updated = change.added, change.updated
         report.cancelled, report.unchanged = change.cancelled, change.unchanged
         report.outcome = "changed" if change.changed else "unchanged"
-        _record(db, state, now, fetched=fetched)
+        _count_items(db, state)
 
     await store.write(save)
     return report

@@ -4,11 +4,13 @@ A post row moves pending -> sending (claimed by the process delivering its shard
 late, when it went out more than a minute after its due time, judged when it is sent) -> never
 again; sending -> pending (with a retry time) after a temporary failure or a rate limit;
 pending -> dropped when it would go out more than the grace window late; pending <-> paused
-while the server's channel is gone or access is lost.
+while the server's channel is gone or access is lost. Sent, late and dropped rows are deleted
+`OUTBOX_RETENTION` after they were due, by the scheduler's housekeeping (`prune_done`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -39,6 +41,11 @@ MAX_ATTEMPTS = 5
 OPEN_STATUSES = ("pending", "paused")
 PLANNED_KINDS = ("preview", "countdown", "qotd")  # what planning owns (news posts are not)
 HISTORY_LOOKBACK = timedelta(days=45)  # rows older than this are never re-planned
+# Delivered or given-up rows are deleted this long after they were due (housekeeping); longer
+# than HISTORY_LOOKBACK, so planning never misses a row it could plan again.
+OUTBOX_RETENTION = timedelta(days=60)
+DONE_STATUSES = ("sent", "late", "dropped")
+PRUNE_CHUNK = 1_000  # rows deleted per transaction
 SNOWFLAKE_SHARD_SHIFT = 22  # Discord: shard_id = (guild_id >> 22) % shard_count
 _STAMP = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -627,6 +634,32 @@ async def next_due(store: Store, shards: Shards = ALL_SHARDS) -> datetime | None
     retry = await store.fetchone(retry_sql, params)
     times = [unstamp(row[0]) for row in (first, retry) if row and row[0]]
     return min(times, default=None)
+
+
+async def prune_done(
+    store: Store, before: datetime, shards: Shards = ALL_SHARDS, *, chunk: int = PRUNE_CHUNK
+) -> int:
+    """Delete the sent, late and dropped posts of `shards` due before `before`; return how many.
+
+    A chunk of rows per transaction, so commands and deliveries run in between. Pending,
+    paused and half-sent posts are never touched, however old.
+    """
+    where, params = shards.sql()
+    sql = (
+        "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"  # noqa: S608 - only ? marks
+        f" WHERE status IN ({', '.join('?' * len(DONE_STATUSES))}) AND due_utc < ?"
+        f" AND {where} LIMIT ?)"
+    )
+    total = 0
+    while True:
+        async with store.transaction() as db:
+            cur = await db.execute(sql, (*DONE_STATUSES, stamp(before), *params, chunk))
+            deleted = cur.rowcount
+            await cur.close()
+        total += deleted
+        if deleted < chunk:
+            return total
+        await asyncio.sleep(0)  # let commands and deliveries in between chunks
 
 
 # --- quote of the day ---------------------------------------------------------------------

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.delivery.ratelimit import ChannelBuckets
+from bot.delivery.ratelimit import ChannelBuckets, GlobalLimiter
 from bot.delivery.scheduler import DeliveryResult, OutgoingPost
+from bot.delivery.store import SqliteDeliveryStore
 from bot.schedule.calendar import Calendar
 from bot.schedule.leases import reserve_slots
 from bot.schedule.outbox import posts, save_settings, shard_of
@@ -98,6 +100,33 @@ async def test_posts_go_out_concurrently_with_a_bound(tmp_path: Path, calendar: 
     assert sorted(sent) == list(range(1, 21))
     assert peak == 4
     assert states == {"sent"}
+
+
+async def test_sends_discord_holds_back_neither_park_the_workers_nor_use_up_the_global_limit(
+    store: Store, calendar: Calendar
+):
+    clock = SetClock("2024-01-20T18:40:00Z")
+    inbox = Inbox()
+    held_back = range(1, 51)  # more servers than workers, more sends than the limit a second
+    all_sent = asyncio.Event()
+
+    async def deliver(outgoing: OutgoingPost) -> DeliveryResult:
+        if outgoing.guild_id in held_back:
+            await asyncio.sleep(3.0)  # as discord.py sleeps through a 3-second 429
+        result = await inbox.deliver(outgoing)
+        if len(inbox.sent) == 55:
+            all_sent.set()
+        return result
+
+    await configure(store, *range(1, 56))
+    scheduler = PostScheduler(store, calendar, deliver, clock)
+    await scheduler.start()  # the wake-up is over once every post was handed out
+    assert sent_guilds(inbox) == [51, 52, 53, 54, 55]  # none waited for the held-back ones
+    await asyncio.wait_for(all_sent.wait(), 10.0)
+    await asyncio.sleep(0.1)  # each held-back post recorded
+    assert sent_guilds(inbox) == list(range(1, 56))  # each once
+    assert {p.status for p in await posts(store) if p.due == ROLEX_WEEK} == {"sent"}
+    await scheduler.stop()
 
 
 async def test_a_long_429_reschedules_that_post_and_the_others_go_out(
@@ -248,6 +277,57 @@ async def test_the_global_bucket_is_shared_by_every_process(tmp_path: Path):
     assert first == 100.0
     assert second == pytest.approx(100.4)  # after the first process's four sends
     assert later == 200.0  # an idle bucket does not save up a burst
+
+
+def busiest_second(times: list[float]) -> int:
+    """Return the most of `times` in any one second."""
+    return max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
+
+
+async def test_slots_a_stalled_event_loop_let_pass_are_not_caught_up_in_a_rush(tmp_path: Path):
+    async with Store.open(tmp_path / "paddock.db") as store:
+        limiter = GlobalLimiter(SqliteDeliveryStore(store), rate_per_s=45.0, now=time.monotonic)
+        sent: list[float] = []
+
+        async def worker() -> None:  # as the scheduler's 16 delivery workers do
+            for _ in range(6):
+                await limiter.acquire()
+                sent.append(time.monotonic())
+                limiter.release()
+
+        workers = asyncio.gather(*(worker() for _ in range(16)))
+        await asyncio.sleep(0.5)
+        time.sleep(0.4)  # noqa: ASYNC251 - the test stalls the loop on purpose (a busy bot)
+        await workers
+    assert len(sent) == 96
+    assert busiest_second(sent) <= 45  # the sends the stall held up go, then the pace waits
+
+
+async def test_sends_discord_answers_late_all_at_once_are_not_followed_by_a_full_second(
+    tmp_path: Path,
+):
+    async with Store.open(tmp_path / "paddock.db") as store:
+        limiter = GlobalLimiter(SqliteDeliveryStore(store), rate_per_s=45.0, now=time.monotonic)
+        stalled = asyncio.Event()  # Discord's side stalls: what arrives meanwhile waits
+        stalled.set()
+        answered: list[float] = []
+
+        async def worker() -> None:
+            for _ in range(6):
+                await limiter.acquire()
+                await asyncio.sleep(0.005)
+                await stalled.wait()
+                answered.append(time.monotonic())  # when Discord counts it
+                limiter.release()
+
+        workers = asyncio.gather(*(worker() for _ in range(16)))
+        await asyncio.sleep(0.5)
+        stalled.clear()
+        await asyncio.sleep(0.4)
+        stalled.set()
+        await workers
+    assert len(answered) == 96
+    assert busiest_second(answered) <= 45
 
 
 def test_a_channel_takes_five_messages_in_five_seconds():

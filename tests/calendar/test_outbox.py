@@ -8,12 +8,14 @@ from datetime import date, datetime, time, timedelta
 from bot.schedule.calendar import Calendar
 from bot.schedule.outbox import (
     choose_daily_quote,
+    drop_post,
     due_posts,
     get_post,
     get_settings,
     mark_sent,
     pause_guild,
     posts,
+    prune_done,
     record_qotd,
     resume_guild,
     save_settings,
@@ -200,3 +202,26 @@ async def test_the_quote_of_the_day_varies_from_day_to_day(store: Store):
     picks = [await choose_daily_quote(store, GUILD, date(2024, 6, d)) for d in range(1, 11)]
     assert len(set(picks)) == 10
     assert picks == [await choose_daily_quote(store, GUILD, date(2024, 6, d)) for d in range(1, 11)]
+
+
+async def test_old_delivered_posts_are_pruned_in_chunks_and_unsent_or_recent_ones_stay(
+    store: Store, calendar: Calendar
+):
+    await planned_store(store, calendar)
+    cutoff = at("2024-06-01T00:00:00Z")
+    rows = await posts(store, GUILD)
+    old = [p for p in rows if p.due < cutoff]
+    recent = [p for p in rows if p.due >= cutoff]
+    for post in old[:3]:
+        await mark_sent(store, post.key, 1, post.due)
+    await mark_sent(store, old[3].key, 1, old[3].due + timedelta(minutes=10))  # late
+    await drop_post(store, old[4].key, "the event is gone")
+    await mark_sent(store, recent[0].key, 1, recent[0].due)
+
+    assert await prune_done(store, cutoff, chunk=2) == 5
+
+    kept = {p.key: p for p in await posts(store, GUILD)}
+    assert set(kept) == {p.key for p in rows} - {p.key for p in old[:5]}
+    assert {kept[p.key].status for p in old[5:]} == {"pending"}  # old but never sent: kept
+    assert kept[recent[0].key].status == "sent"
+    assert await prune_done(store, cutoff) == 0

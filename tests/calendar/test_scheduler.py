@@ -16,7 +16,7 @@ from bot.delivery.scheduler import Deliver, DeliveryResult, OutgoingPost
 from bot.delivery.scheduler import PostScheduler as RealScheduler
 from bot.queries.posts import render_post
 from bot.schedule.calendar import Calendar
-from bot.schedule.outbox import get_settings, next_due, posts, save_settings
+from bot.schedule.outbox import OUTBOX_RETENTION, get_settings, next_due, posts, save_settings
 from bot.schedule.planning import GuildSettings, plan_posts
 from bot.store import Store
 from cogs._render import markdown
@@ -93,6 +93,33 @@ async def test_a_restart_mid_season_neither_loses_nor_repeats_posts(
         assert glen[0].status == "late"
         await second.stop()
     assert before_restart == 17
+    assert sorted(inbox.keys) == sorted(season_2024_keys(calendar))
+    assert len(inbox.keys) == SEASON_POSTS
+
+
+async def test_housekeeping_deletes_old_delivered_posts_and_a_restart_neither_loses_nor_repeats(
+    tmp_path: Path, calendar: Calendar
+):
+    db = tmp_path / "paddock.db"
+    clock = SetClock("2024-01-01T00:00:00Z")
+    inbox = Inbox()
+    async with Store.open(db) as store:
+        await save_settings(store, SETTINGS, clock.now())
+        first = PostScheduler(store, calendar, inbox.deliver, clock)
+        assert await first.start()
+        await run_until(first, clock, "2024-06-17T09:01:00Z")  # the Glen preview just went out
+        await first.housekeeping()
+        kept = [p for p in await posts(store, GUILD) if p.sent]
+        await first.stop()
+    assert inbox.keys[-1] == ("event:imsa-2024-r06-glen", 0)
+    assert 0 < len(kept) < len(inbox.sent)  # the posts sent over 60 days ago are gone
+    assert min(p.due for p in kept) >= clock.now() - OUTBOX_RETENTION
+    assert ("event:imsa-2024-r06-glen", 0) in {(p.key.ref, p.key.lead_seconds) for p in kept}
+    async with Store.open(db) as store:  # a restart right after: the plan meets the kept rows
+        second = PostScheduler(store, calendar, inbox.deliver, clock)
+        assert await second.start()
+        await run_until(second, clock, "2024-12-31T23:59:00Z")
+        await second.stop()
     assert sorted(inbox.keys) == sorted(season_2024_keys(calendar))
     assert len(inbox.keys) == SEASON_POSTS
 

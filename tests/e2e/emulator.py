@@ -47,6 +47,7 @@ Test-facing API (all waits take ``timeout_s`` and raise ``TimeoutError`` with re
 ``autocomplete(name, options, focused)`` / ``press_button(message, custom_id, user=)`` ->
 :class:`InteractionRecord`; ``emu.requests`` (:class:`RecordedRequest`), ``emu.unknown_requests``,
 ``emu.channel_messages(cid)``, ``await emu.wait_for_message(cid, predicate)``,
+``emu.add_channels(guild_id, channels)`` (channels of a server no session is told about),
 ``emu.fail_next(method, glob, status=429, retry_after=0.2, times=1)``,
 ``emu.stall_next(method, glob, handle_first=False)`` / ``emu.release_stalled()`` (``emu.stalled``),
 ``await emu.drop_gateway()``, ``await emu.request_reconnect()``,
@@ -731,6 +732,15 @@ class Emulator:
             return hits if len(hits) >= count else []
 
         return await self.wait_until(found, timeout_s, f"{count}x {method} {path_pattern}")
+
+    def add_channels(self, guild_id: int | str, channels: Iterable[Json]) -> None:
+        """Let the bot post to channels of a server its session is not told about.
+
+        Such a server is on no session's guild list (as another shard's server would be): a
+        benchmark configures thousands this way without sending thousands of GUILD_CREATEs.
+        """
+        for ch in channels:
+            self._channels[str(ch["id"])] = {**ch, "guild_id": str(guild_id)}
 
     def channel_messages(self, channel_id: int | str) -> list[Json]:
         """Messages currently in a channel (excluding ephemeral ones), oldest first."""

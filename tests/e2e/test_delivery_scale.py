@@ -124,6 +124,63 @@ async def test_a_60_second_429_on_one_channel_does_not_delay_another_server(
         assert post_requests(emu, CHANNEL_ID) == []  # only /config's answer is in #general
 
 
+SHORT_429_S = 5.0  # under 30 s: discord.py sleeps through it inside the send
+HELD_SERVERS = 20  # more than the bot's 16 delivery workers
+OTHER_SERVERS = 5
+
+
+def burst_guild(index: int) -> str:
+    return str(810_000_000_000_000_000 + 10 * index)
+
+
+def burst_channel(index: int) -> str:
+    return str(810_000_000_000_000_001 + 10 * index)
+
+
+def burst_emulator(count: int) -> Emulator:
+    """The Paddock test guild and `count` servers with one text channel each."""
+    servers = [
+        make_guild(
+            burst_guild(i), f"Server {i}", channels=[make_text_channel(burst_channel(i), "p")]
+        )
+        for i in range(count)
+    ]
+    return Emulator(
+        APP_ID, make_user(APP_ID, "Paddock", bot=True), [paddock_guild(), *servers],
+        token=FAKE_BOT_AUTH, heartbeat_interval_ms=1000,
+    )  # fmt: skip
+
+
+async def test_short_429s_on_many_channels_hold_back_no_other_servers_post(
+    start_paddock: StartPaddock, tmp_path: Path
+) -> None:
+    count = HELD_SERVERS + OTHER_SERVERS
+    async with burst_emulator(count) as emu:
+        for i in range(HELD_SERVERS):  # the first servers' channels: one 429 each, then 200
+            path = f"/channels/{burst_channel(i)}/messages"
+            emu.fail_next("POST", path, status=429, retry_after=SHORT_429_S)
+        bot = await start_paddock(emu, fake_now=(REMINDER_DUE - timedelta(seconds=15)).isoformat())
+        database = tmp_path / "paddock" / "paddock.db"
+        for i in range(count):
+            await asyncio.to_thread(save_channel, database, burst_guild(i), burst_channel(i))
+
+        others = [burst_channel(i) for i in range(HELD_SERVERS, count)]
+        for channel in others:
+            await bot.guard(emu.wait_for_message(channel, timeout_s=30.0), 31.0)
+        first = min(r.time for i in range(count) for r in post_requests(emu, burst_channel(i)))
+        arrived = [r.time for c in others for r in post_requests(emu, c) if r.status == 200]
+        assert max(arrived) - first <= 2.0  # not behind the sends discord.py sleeps in
+
+        for i in range(HELD_SERVERS):  # each held-back post arrives once, after its 429
+            await bot.guard(emu.wait_for_message(burst_channel(i), timeout_s=20.0), 21.0)
+        await asyncio.sleep(1.0)
+        for i in range(HELD_SERVERS):
+            assert [r.status for r in post_requests(emu, burst_channel(i))] == [429, 200]
+        assert [len(emu.channel_messages(burst_channel(i))) for i in range(count)] == [1] * count
+        assert emu.deduplicated == []
+        assert "held back by Discord" in bot.log()
+
+
 async def test_settings_saved_through_the_other_process_are_planned_by_the_owner(
     paddock_emu: Emulator, start_paddock: StartPaddock, tmp_path: Path
 ) -> None:
