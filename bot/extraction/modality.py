@@ -31,6 +31,10 @@ _IN_QUALIFYING = re.compile(
 _ASIDE = re.compile(r",\s*(?:who|which|whose|where)\b[^,;.]{0,120}(?:,|\Z)")
 
 
+_FROM_PLACE = re.compile(r"\bfrom\s+(?:the\s+)?\Z", re.IGNORECASE)
+"""'from fifth on the grid': a place right after 'from' is where a car started or ran."""
+
+
 def is_unreal(
     text: str, start: int, end: int, *, subject_after: bool, kinds: tuple[str, ...] = UNREAL_KINDS
 ) -> bool:
@@ -68,7 +72,7 @@ def is_running(text: str, start: int, end: int, clause: tuple[int, int]) -> bool
     during = result_words().modality["during"]
     if _IN_QUALIFYING.match(text, end):
         return False
-    if running.search(text, local, start):
+    if running.search(text, local, start) or _FROM_PLACE.search(text, local, start):
         return True
     if during.search(text, end, min(clause[1], end + RUNNING_AFTER_CHARS)):
         return True

@@ -431,7 +431,7 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "finish",
         _compile(
-            rf"(?:\A|(?<=[,;]\s))\s*(?:finishing\s+|qualifying\s+|starting\s+)?{ORD}"
+            rf"(?:\A|(?<=[,;]\s))\s*(?:finishing\s+|qualifying\s+|starting\s+|in\s+)?{ORD}"
             rf"(?:\s+overall|\s+on\s+the\s+grid|{CLASS_WORDS})\s+(?:was|were)\b"
         ),
         position=None,

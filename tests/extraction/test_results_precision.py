@@ -409,3 +409,22 @@ def test_a_team_win_with_its_trio(facts_of):
     assert [(r.kind, r.drivers) for r in facts.results] == [
         ("win", ("Ivo Lund", "Anna Berg", "Nora Falk"))
     ]
+
+
+def test_a_team_named_with_from_is_no_running_place(facts_of):
+    facts = facts_of(
+        "The #67 Brenner from Falk Racing finished fourth. "
+        "Ivo Lund came through from fifth on the grid to win."
+    )
+    assert results(facts) == {("finish", 4, "67", ()), ("win", 1, None, ("Ivo Lund",))}
+
+
+def test_in_second_was_and_will_be_classified(facts_of):
+    facts = facts_of(
+        "In second was the #6 Brenner of Ivo Lund and Nora Falk. "
+        "The #8 Velden of Anna Berg will be classified in third overall, three laps behind."
+    )
+    assert results(facts) == {
+        ("finish", 2, "6", ("Ivo Lund", "Nora Falk")),
+        ("finish", 3, "8", ("Anna Berg",)),
+    }
