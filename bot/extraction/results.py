@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, replace
@@ -218,6 +219,10 @@ _BEATEN_SIDE = re.compile(
     re.IGNORECASE,
 )
 """'pressure from X', 'passing X': X is the rival of the clause's subject, not its actor."""
+_LIST_GAP = re.compile(
+    r"(?:\s*\([^()]{0,60}\))?\s*(?:,|,?\s+and|&|/)\s+(?:the\s+)?(?:[A-Z][\w\-]*\s+){0,3}"
+)
+"""What may stand between two mentions of one list: a comma or 'and', an article, a make."""
 _ONE_WORD = re.compile(r"[\w\-]+")
 _PLURAL = re.compile(r"(?:they|their)\b", re.IGNORECASE)
 _OWN_CAR = re.compile(r"\b(?:his|her|their)\s+(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b")
@@ -551,6 +556,7 @@ PATTERNS: tuple[_Pattern, ...] = (
             r"(?<!\bget\s)(?<!\bgot\s)\bcrowned\b"
         ),
         after=True,
+        only_after=True,
     ),
     _Pattern("title", _compile(rf"\b{ORD}(?!\s+in\b)(?:\s+[\w'’\-]+){{0,3}}?\s+{TITLE_NOUN}\b")),
     _Pattern(
@@ -1316,13 +1322,15 @@ class ResultFinder:
         """
         text = sentence.text
         low, high = clause_bounds(text, trigger.start)
-        if not _RESPECTIVELY.search(text, trigger.end, high):
+        stated = _RESPECTIVELY.search(text, trigger.end, high) is not None
+        places = _PLACE_LIST.search(text, trigger.start, high) if trigger.kind == "finish" else None
+        listed = places is not None and places.start() < trigger.end
+        if not (stated or listed):
             return None
         if trigger.kind in {"win", "pole"}:
             return self._each_respectively(index, sentence, trigger, low)
         if trigger.kind != "finish":
             return None
-        places = _PLACE_LIST.search(text, trigger.start, high)
         if places is None or places.start() > trigger.end:
             return []
         positions = [ordinal_value(m.group()) for m in _ORD_WORD.finditer(places.group())]
@@ -1332,7 +1340,10 @@ class ResultFinder:
             if low <= t[0] and t[1] <= trigger.start and t[2] != "pronoun"
         ]
         things = [t for k, t in enumerate(things) if not k or t[0] >= things[k - 1][1]]
-        if len(things) != len(positions) or None in positions:
+        if not stated and _one_team_subject(text, things, trigger.start):
+            return None
+        things = things[-len(positions) :] if len(things) >= len(positions) else things
+        if len(things) != len(positions) or None in positions or not _one_list(text, things):
             return []
         found = []
         for thing, position in zip(things, positions, strict=True):
@@ -1622,6 +1633,22 @@ def _is_named_person(sentence: Sentence, person: PersonRef) -> bool:
         return False
     after = person.end - sentence.start
     return result_words().place_words.pattern.match(sentence.text, after + 1) is None
+
+
+def _one_team_subject(text: str, things: list[tuple[int, int, str, object]], at: int) -> bool:
+    """Tell 'Peugeot finished seventh and eighth': one team (or none named) holds every place."""
+    if not things:
+        return True
+    if len(things) != 1 or things[0][2] != "team":
+        return False
+    return len(_WORD.findall(text, things[0][1], at)) <= 1
+
+
+def _one_list(text: str, things: list[tuple[int, int, str, object]]) -> bool:
+    """Tell whether mentions form one list ('A, B and C', 'the No. 705 and the No. 45')."""
+    return all(
+        _LIST_GAP.fullmatch(text, left[1], right[0]) for left, right in itertools.pairwise(things)
+    )
 
 
 def _opens(text: str, at: int) -> bool:

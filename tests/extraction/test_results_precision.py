@@ -428,3 +428,26 @@ def test_in_second_was_and_will_be_classified(facts_of):
         ("finish", 2, "6", ("Ivo Lund", "Nora Falk")),
         ("finish", 3, "8", ("Anna Berg",)),
     }
+
+
+def test_listed_places_go_to_a_list_of_cars_in_order(facts_of):
+    facts = facts_of(
+        "The Velden No. 705 and the Falk No. 45 also made the top 10 by finishing ninth and 10th."
+    )
+    assert results(facts) == {("finish", 9, "705", ()), ("finish", 10, "45", ())}
+
+
+def test_listed_places_after_a_lone_other_car_decide_nothing(facts_of):
+    facts = facts_of(
+        "The No. 14 entry came home in fourth, with the pair of Brenners finishing a distant "
+        "fifth and sixth."
+    )
+    assert results(facts) == {("finish", 4, "14", ())}
+
+
+def test_respectively_needs_one_list_of_holders(facts_of):
+    facts = facts_of(
+        "Ivo Lund crossed the line second to jump to first in the standings as Green and "
+        "Nora Falk were classified fifth and eighth respectively."
+    )
+    assert not any(r.position == 5 and r.drivers == ("Ivo Lund",) for r in facts.results)
