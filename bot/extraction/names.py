@@ -51,7 +51,8 @@ NOT_NAME_WORDS = frozenset(
         "november", "december", "north", "south", "east", "west", "american", "formula",
         "indycar", "nascar", "qualifying", "hyperpole", "hypercar", "victory", "lane", "track",
         "race", "operations", "marketing", "communications", "program", "technical",
-        "sporting", "department", "head",
+        "sporting", "department", "head", "shootout", "superpole", "trophy", "position",
+        "fastest",
     ]
 )  # fmt: skip
 LOCATION_PREPOSITIONS = frozenset({"at", "in", "near"})
@@ -191,6 +192,8 @@ def _emit(text: str, piece: list[re.Match[str]], out: list[Mention]) -> None:
         return
     if all(m.group() in PARTICLES for m in piece):
         return
+    if all(m.group().casefold() in prefixes for m in piece):
+        return  # 'Brazilian driver Serra': a nationality or role alone names nobody
     start, end = piece[0].start(), piece[-1].end()
     words = [_strip_possessive(m.group()) for m in piece]
     end -= len(piece[-1].group()) - len(words[-1])

@@ -58,3 +58,22 @@ def test_known_people_spelling_is_canonical(facts_of):
 
 def test_surname_key_ignores_the_full_stop_of_an_abbreviation():
     assert surname("Ray Dunn Jr.") == surname("Ray Dunn Jr") == "jr"
+
+
+def test_a_nationality_or_role_alone_names_nobody(facts_of):
+    facts = facts_of(
+        "It was a first class win for both Ivo Lund and Brazilian driver Nora Falk in the No. 97."
+    )
+    assert all(name != "Brazilian" for lineup in facts.lineups for name in lineup.drivers)
+    assert not any(entity.name == "Brazilian" for entity in facts.entities)
+
+
+def test_session_and_award_words_end_a_name(facts_of):
+    facts = facts_of(
+        "Ivo Lund stood tall during the Firestone Fast Nine Shootout on Sunday. "
+        "Nora Falk clinched the Julius Baer Pole Position for the race."
+    )
+    people = {entity.name for entity in facts.entities if entity.kind == "person"}
+    assert "Firestone Fast Nine Shootout" not in people
+    assert "Julius Baer Pole Position" not in people
+    assert {"Ivo Lund", "Nora Falk"} <= people
