@@ -54,7 +54,8 @@ TITLE_NOUN = (
     r"(?:class|category)\s+of\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}(?:series|championship|ELMS|WEC))"
     r"(?!\s+(?-i:[A-Z][a-z][\w\-]*)|['’]s\s+(?:[\w\-]+\s+){0,3}?"
     r"(?:Hours?|race|round|Grand\s+Prix|E-?Prix|opener|finale|event)\b)"
-    r"(?!(?:\s+(?-i:[A-Z][\w\-]*)){0,2}\s+(?:victory|victories|wins?|races?|rounds?|podiums?|"
+    r"(?!(?:\s+(?-i:[A-Z][\w\-]*)){0,2}(?:\s+\([^()]{1,12}\))?\s+"
+    r"(?:victory|victories|wins?|races?|rounds?|podiums?|"
     r"poles?|points|one-two|1-2|double|"
     r"standings|debut|start|event|"
     r"season|field|entry|lead|leaders?|campaign|contenders?|fight|battle|hopes?)\b)"
@@ -190,7 +191,8 @@ _HOLDER_NOUN = re.compile(
 """A phrase ending in a noun for its holder: a name right after it is the holder."""
 _CHAMPION_WORD = re.compile(r"\bchampions?\b", re.IGNORECASE)
 _HOLDER_BEFORE = re.compile(
-    r"(?:\b(?:is|was|were|are|been|be|declared|named|crowned|became)\s+(?:the\s+)?"
+    r"(?:\b(?:is|was|were|are|been|be|declared|named|crowned|became|emerged\s+as|emerges\s+as)"
+    r"\s+(?:the\s+)?"
     r"|(?:[,–—(]\s*)an?\s+(?:[\w\-'’]+\s+){0,6}?)"
     r"(?:(?!(?:behind|ahead|of|from|to|with|by|over|past|passed|than|after|before)\b)[\w\-]+\s+){0,4}\Z",
     re.IGNORECASE,
@@ -225,7 +227,7 @@ _LIST_GAP = re.compile(
 """What may stand between two mentions of one list: a comma or 'and', an article, a make."""
 _ONE_WORD = re.compile(r"[\w\-]+")
 _PLURAL = re.compile(r"(?:they|their)\b", re.IGNORECASE)
-_OWN_CAR = re.compile(r"\b(?:his|her|their)\s+(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b")
+_OWN_CAR = re.compile(r"\b(?:his|her|their|its)\s+(?:[\w\-]+\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -1486,7 +1488,7 @@ class ResultFinder:
         if not after:
             return None
         thing = after[0]
-        if thing[0] - at > MAX_ACTOR_CHARS:
+        if thing[0] - at > MAX_ACTOR_CHARS or _OVER.search(sentence.text, at, thing[0]):
             return None
         if len(_WORD.findall(sentence.text[at : thing[0]])) > limit_words:
             return None
@@ -1791,10 +1793,14 @@ def _car_named_for(sentence: Sentence, team: str) -> str | None:
 
 
 def _car_just_before(sentence: Sentence, at: int) -> str | None:
+    """Return the car named right before a mention, in its clause and on its side."""
     for car in reversed(sentence.cars):
         if car.end <= at:
             gap = sentence.text[car.end : at]
-            return car.text if len(_WORD.findall(gap)) <= ADJACENT_WORDS else None
+            near = len(_WORD.findall(gap)) <= ADJACENT_WORDS
+            return (
+                car.text if near and not (_CLAUSE_TURN.search(gap) or _OVER.search(gap)) else None
+            )
     return None
 
 
@@ -1826,7 +1832,8 @@ def _crew_after_team(crews: list[Crew], sentence: Sentence, at: int) -> Crew | N
 def _same_side(sentence: Sentence, crew: Crew, at: int) -> bool:
     """Tell whether nothing between a crew and a team makes one the other's rival."""
     low, high = sorted((crew.end, at))
-    return not _OVER.search(sentence.text, low, high)
+    between = sentence.text[low:high]
+    return not (_OVER.search(between) or _CLAUSE_TURN.search(between))
 
 
 def _crew_with_car_before(crews: list[Crew], at: int) -> Crew | None:

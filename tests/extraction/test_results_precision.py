@@ -451,3 +451,20 @@ def test_respectively_needs_one_list_of_holders(facts_of):
         "Nora Falk were classified fifth and eighth respectively."
     )
     assert not any(r.position == 5 and r.drivers == ("Ivo Lund",) for r in facts.results)
+
+
+def test_winners_ahead_of_a_rival_and_a_team_with_its_car(facts_of):
+    facts = facts_of(
+        "The Brenner #83 of Ivo Lund and Nora Falk emerged as winners just 0.6s ahead of the "
+        "Velden Racing Brenner #37, while Falk Racing finished third with its #97 Brenner."
+    )
+    assert results(facts) == {
+        ("win", 1, "83", ("Ivo Lund", "Nora Falk")),
+        ("finish", 2, "37", ()),
+        ("finish", 3, "97", ()),
+    }
+
+
+def test_a_series_victory_with_its_abbreviation_is_no_title(facts_of):
+    facts = facts_of("Ivo Lund earned his sixth Grand Cup Series (GCS) victory of the season.")
+    assert not any(r.kind == "title" for r in facts.results)
