@@ -246,7 +246,10 @@ async def _latest_ids(
     """Return the ids of the latest (or one season's) results, and of up to `limit` undated."""
     dated, dated_params = where, params
     if season is not None:
-        dated, dated_params = f"({where}) AND r.season = ?", (*params, season)
+        # '+' keeps SQLite on the (event_id, season) index when events are named: the season
+        # index alone reads every result of the season (30 ms at 100,000 articles).
+        column = "+r.season" if "r.event_id IN" in where else "r.season"
+        dated, dated_params = f"({where}) AND {column} = ?", (*params, season)
     sql = _LATEST_IDS_SQL.format(dated=dated, where=where)
     rows = await store.fetchall(sql, (*dated_params, limit, *params, limit))
     return [row[0] for row in rows]
