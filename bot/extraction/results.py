@@ -151,6 +151,8 @@ _IN_RACE = re.compile(
     r"\bwith\s+(?:[\w\-]+\s+){1,3}(?:to\s+go|remaining|left)\b|\b(?:was|were)\s+running\b",
     re.IGNORECASE,
 )
+TIMES_CHAMPION_CHARS = 40
+"""How far before a title or label its career count may stand ('two-time winner')."""
 _TIMES_CHAMPION = re.compile(
     r"\b(?:[\w]+-(?:time|race|win|event)|multiple)\s+(?:[A-Z][\w\-]*\s+){0,3}\Z", re.IGNORECASE
 )
@@ -198,7 +200,8 @@ _HOLDER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 """'X was declared the winner', 'X, a 2016 Rolex 24 winner': the holder is named before."""
-_DROP = re.compile(r"(?:slipped|dropped|fell|sunk|sank)\s+(?:back\s+)?to\b", re.IGNORECASE)
+_DROP_VERB = r"(?:slipped|dropped|fell|sunk|sank)\s+(?:back\s+)?to"
+_DROP = re.compile(rf"{_DROP_VERB}\b", re.IGNORECASE)
 _FINISHED = re.compile(
     r"\b(?:finish(?:ed|ing)?|crossed\s+the\s+(?:finish\s+)?line|classified|at\s+the\s+flag|"
     r"(?:checkered|chequered)\s+flag)\b",
@@ -207,9 +210,7 @@ _FINISHED = re.compile(
 """A drop ('slipped to fourth') is a final place only in a sentence about the finish."""
 DROP_CHARS = 30
 """How far before a place the drop that led to it may be ('fell back to 4th place')."""
-_DROP_BEFORE = re.compile(
-    r"\b(?:slipped|dropped|fell|sunk|sank)\s+(?:back\s+)?to\s+\Z", re.IGNORECASE
-)
+_DROP_BEFORE = re.compile(rf"\b{_DROP_VERB}\s+\Z", re.IGNORECASE)
 ARTICLE_CHARS = 4
 """How far before a capitalised name an article may stand ('the Eifel Marathon', 'the ‘Green')."""
 _ARTICLE_BEFORE = re.compile(r"\b(?:the|a|an)\s*['‘’\"“]?\s*\Z", re.IGNORECASE)
@@ -820,7 +821,9 @@ def find_triggers(text: str) -> list[Trigger]:
 
 def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> Trigger | None:
     kinds = ("hedge", "negation", "intention") if pattern.allow_future else UNREAL_KINDS
-    if pattern.label and _TIMES_CHAMPION.search(text, max(0, match.start() - 40), match.start()):
+    if (pattern.label or pattern.kind == "title") and _TIMES_CHAMPION.search(
+        text, max(0, match.start() - TIMES_CHAMPION_CHARS), match.start()
+    ):
         return None
     if pattern.label:
         before = max(0, match.start() - LABEL_CUE_CHARS)
@@ -865,10 +868,6 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> T
     if pattern.kind == "fastest_lap" and _PRACTICE.search(text, match.end(), match.end() + 60):
         return None
     if pattern.kind == "title" and _RACE_WORD.search(match.group()):
-        return None
-    if pattern.kind == "title" and _TIMES_CHAMPION.search(
-        text, max(0, match.start() - 40), match.start()
-    ):
         return None
     quickest = (
         match.group()
@@ -1007,6 +1006,7 @@ class ResultFinder:
         ]
         self._race_keys = [key for key, _ in self._races]
         self._team_cars: dict[str, set[str]] | None = None
+        self._mentions: dict[int, tuple[tuple[int, int, str, object], ...]] = {}
         self._main_series = main_series([s.text for s in document.sentences], document.aliases)
         first = document.paragraphs[0] if document.paragraphs else ""
         self._headlines = {0} if is_headline(first) else set()
@@ -1042,9 +1042,7 @@ class ResultFinder:
         """
         if result.car or result.drivers or not result.team:
             return True
-        if self._team_cars is None:
-            self._team_car(result.team)
-        return not (self._team_cars or {}).get(result.team)
+        return not self._cars_of_teams().get(result.team)
 
     def _named_title(self, result: Result, scope: str | None) -> Result:
         """Name a title as a championship of a season ('2023 IMSA ... GTP drivers' title')."""
@@ -1436,7 +1434,13 @@ class ResultFinder:
             return None
         return self._build(index, sentence, things[0])
 
-    def _things(self, index: int, sentence: Sentence) -> list[tuple[int, int, str, object]]:
+    def _things(self, index: int, sentence: Sentence) -> tuple[tuple[int, int, str, object], ...]:
+        """Return a sentence's drivers, crews, cars, teams and pronouns in order (read once)."""
+        if index not in self._mentions:
+            self._mentions[index] = tuple(self._read_things(index, sentence))
+        return self._mentions[index]
+
+    def _read_things(self, index: int, sentence: Sentence) -> list[tuple[int, int, str, object]]:
         things: list[tuple[int, int, str, object]] = []
         for crew in self._crews[index]:
             things.append((crew.start, crew.end, "crew", crew))
@@ -1563,6 +1567,11 @@ class ResultFinder:
 
     def _team_car(self, team: str) -> str | None:
         """Return the one car the article names with a team ('the #3 DKR Engineering Oreca')."""
+        cars = self._cars_of_teams().get(team, set())
+        return next(iter(cars)) if len(cars) == 1 else None
+
+    def _cars_of_teams(self) -> dict[str, set[str]]:
+        """Return the cars the article names with each team (built once)."""
         if self._team_cars is None:
             self._team_cars = {}
             for sentence in self._document.sentences:
@@ -1572,8 +1581,7 @@ class ResultFinder:
                     near = _team_near(sentence, car.start, car.end)
                     if near:
                         self._team_cars.setdefault(near, set()).add(car.text)
-        cars = self._team_cars.get(team, set())
-        return next(iter(cars)) if len(cars) == 1 else None
+        return self._team_cars
 
     def _drivers_in_article(self, car: str) -> tuple[str, ...]:
         """Return the drivers the article gives a car, if it gives it one crew."""
@@ -1616,24 +1624,19 @@ def _is_person(
     sentence: Sentence, person: PersonRef, classes: list[tuple[int, int, str]], *, listed: bool
 ) -> bool:
     """Tell a person from a name that is a class, a make or part of a place (Yas Marina)."""
+    start, after = person.start - sentence.start, person.end - sentence.start
+    if any(lo < after and start < hi for lo, hi, _ in classes):
+        return False
+    return _is_named_person(sentence, person, listed=listed)
+
+
+def _is_named_person(sentence: Sentence, person: PersonRef, *, listed: bool = False) -> bool:
+    """Tell a person from a name that is a team, holds a make, follows an article or is a place."""
     if _names_a_thing(person.text, listed=listed) or _names_a_thing(person.name, listed=listed):
         return False
     start, after = person.start - sentence.start, person.end - sentence.start
     if _ARTICLE_BEFORE.search(sentence.text, max(0, start - ARTICLE_CHARS), start):
         return False
-    if any(lo < after and start < hi for lo, hi, _ in classes):
-        return False
-    return result_words().place_words.pattern.match(sentence.text, after + 1) is None
-
-
-def _is_named_person(sentence: Sentence, person: PersonRef) -> bool:
-    """Tell a person a pronoun may stand for from a name that is a make or part of a place."""
-    if _names_a_thing(person.text) or _names_a_thing(person.name):
-        return False
-    start = person.start - sentence.start
-    if _ARTICLE_BEFORE.search(sentence.text, max(0, start - ARTICLE_CHARS), start):
-        return False
-    after = person.end - sentence.start
     return result_words().place_words.pattern.match(sentence.text, after + 1) is None
 
 
@@ -1798,9 +1801,7 @@ def _car_just_before(sentence: Sentence, at: int) -> str | None:
         if car.end <= at:
             gap = sentence.text[car.end : at]
             near = len(_WORD.findall(gap)) <= ADJACENT_WORDS
-            return (
-                car.text if near and not (_CLAUSE_TURN.search(gap) or _OVER.search(gap)) else None
-            )
+            return car.text if near and not _parted(gap) else None
     return None
 
 
@@ -1832,8 +1833,12 @@ def _crew_after_team(crews: list[Crew], sentence: Sentence, at: int) -> Crew | N
 def _same_side(sentence: Sentence, crew: Crew, at: int) -> bool:
     """Tell whether nothing between a crew and a team makes one the other's rival."""
     low, high = sorted((crew.end, at))
-    between = sentence.text[low:high]
-    return not (_OVER.search(between) or _CLAUSE_TURN.search(between))
+    return not _parted(sentence.text[low:high])
+
+
+def _parted(gap: str) -> bool:
+    """Tell a gap that puts its two sides apart: a rival phrase or a turn of clause."""
+    return bool(_OVER.search(gap) or _CLAUSE_TURN.search(gap))
 
 
 def _crew_with_car_before(crews: list[Crew], at: int) -> Crew | None:
