@@ -216,14 +216,16 @@ async def latest_results(
     season: int | None = None,
     *,
     count_sql: str = _COUNT_SQL,
+    by_event: bool = False,
 ) -> tuple[list[ResultFact], Spellings, int]:
     """Return the latest results of a filter (`limit` statements at most) and how many are left.
 
     With a season, the results stating it are read, and those stating none (their season comes
     from the event name or the article date, so the caller filters them). `count_sql` counts
     the filter's results (a template with {where}, or a cheaper query with the same params).
+    `by_event` says the filter names events (`_narrow`), so SQLite should read by event.
     """
-    ids = await _latest_ids(store, where, params, limit + 1, season)
+    ids = await _latest_ids(store, where, params, limit + 1, season, by_event=by_event)
     if not ids:
         return [], Spellings(), 0
     marks = ", ".join("?" * len(ids))
@@ -241,14 +243,20 @@ async def latest_results(
 
 
 async def _latest_ids(
-    store: Store, where: str, params: tuple[object, ...], limit: int, season: int | None
+    store: Store,
+    where: str,
+    params: tuple[object, ...],
+    limit: int,
+    season: int | None,
+    *,
+    by_event: bool = False,
 ) -> list[int]:
     """Return the ids of the latest (or one season's) results, and of up to `limit` undated."""
     dated, dated_params = where, params
     if season is not None:
         # '+' keeps SQLite on the (event_id, season) index when events are named: the season
         # index alone reads every result of the season (30 ms at 100,000 articles).
-        column = "+r.season" if "r.event_id IN" in where else "r.season"
+        column = "+r.season" if by_event else "r.season"
         dated, dated_params = f"({where}) AND {column} = ?", (*params, season)
     sql = _LATEST_IDS_SQL.format(dated=dated, where=where)
     rows = await store.fetchall(sql, (*dated_params, limit, *params, limit))
@@ -412,7 +420,9 @@ async def results(
     if matcher is not None and season is None:
         season = matcher.year
     where, params = await _narrow(services.store, where, params, matcher)
-    facts, names, more = await latest_results(services.store, where, params, RESULT_ROWS, season)
+    facts, names, more = await latest_results(
+        services.store, where, params, RESULT_ROWS, season, by_event=matcher is not None
+    )
     if car:
         facts = [f for f in facts if number is not None and f.car == number]
     groups = group_by_event(keep_season_event(facts, season, matcher), await event_names(services))
