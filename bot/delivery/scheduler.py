@@ -293,10 +293,8 @@ class PostScheduler:
                 holder_alive,
             )
         except (sqlite3.Error, StoreError) as exc:
-            if not _busy(exc):
-                self._halt(exc)  # leases that cannot be written expire: others take over
-                return
-            log.warning("Could not renew the delivery leases: %s", exc)
+            # leases that cannot be written expire: others take over
+            self._survive(exc, "Could not renew the delivery leases: %s")
             return
         self.held = claim.held
         if claim.lost:
@@ -356,10 +354,7 @@ class PostScheduler:
         try:
             pruned = await self.outbox.prune_done(self.clock.now() - OUTBOX_RETENTION, self.shards)
         except (sqlite3.Error, StoreError) as exc:
-            if not _busy(exc):
-                self._halt(exc)
-                return
-            log.warning("Old posts are kept until the next housekeeping: database busy (%s)", exc)
+            self._survive(exc, "Old posts are kept until the next housekeeping: database busy (%s)")
             return
         if pruned:
             log.info(
@@ -441,10 +436,8 @@ class PostScheduler:
             await self._deliver_due(outcomes)
             await self._delivered(outcomes, "")
         except (sqlite3.Error, StoreError) as exc:
-            if not _busy(exc):
-                self._halt(exc)
+            if not self._survive(exc, "Post delivery waits: the database is busy (%s)"):
                 return outcomes
-            log.warning("Post delivery waits: the database is busy (%s)", exc)
         except _Halted:
             return outcomes
         await self._arm()
@@ -554,10 +547,7 @@ class PostScheduler:
             await self._delivered(await run, " held back by Discord")
             await self._arm()
         except (sqlite3.Error, StoreError) as exc:
-            if not _busy(exc):
-                self._halt(exc)
-                return
-            log.warning("Post delivery waits: the database is busy (%s)", exc)
+            self._survive(exc, "Post delivery waits: the database is busy (%s)")
         except _Halted:
             return
 
@@ -702,6 +692,14 @@ class PostScheduler:
     def _speed(self) -> float:
         speed = getattr(self.clock, "speed", 1.0)
         return float(speed) if isinstance(speed, int | float) and speed > 0 else 1.0
+
+    def _survive(self, exc: Exception, busy_note: str) -> bool:
+        """Log a busy database and carry on (True), or halt delivery on any other failure."""
+        if _busy(exc):
+            log.warning(busy_note, exc)
+            return True
+        self._halt(exc)
+        return False
 
     def _halt(self, exc: Exception) -> None:
         """Stop delivering after a database failure; pending posts stay in the outbox."""
