@@ -42,7 +42,7 @@ class CarLabel:
 
 def label_person(label: str, document: Document) -> str | None:
     """Return the person a speaker label names ('ANTONIO GARCIA, NO. 3 ... – WINNER:')."""
-    found = _label_mention(_recased(label.strip()), document)
+    found = _label_mention(recased(label.strip()), document)
     return found[0] if found else None
 
 
@@ -52,7 +52,7 @@ def upper_label_person(label: str, document: Document) -> str | None:
     return label_person(label, document) if lead else None
 
 
-def _recased(label: str) -> str:
+def recased(label: str) -> str:
     """Return a label in upper case with its words capitalised (names can be found in it).
 
     A label in mixed case has the name in capitals at its start recased alone.
@@ -99,7 +99,7 @@ def car_labels(document: Document) -> list[CarLabel]:
         text = _label_text(document, index, first_quote) if index not in captions else None
         if text is None or _CREDIT.search(text):
             continue
-        text = _recased(text)
+        text = recased(text)
         cars = find_cars(text)
         if len({car.text for car in cars}) != 1:
             continue

@@ -126,6 +126,8 @@ class ResultWords:
     contest_nouns: WordList
     battle_nouns: WordList
     descriptor_nouns: WordList
+    not_result_tables: WordList
+    grid_tables: WordList
 
 
 @cache
@@ -148,4 +150,6 @@ def result_words(path: Path = WORDS_PATH) -> ResultWords:
         contest_nouns=_word_list(data["actors"]["contest_nouns"]),
         battle_nouns=_word_list(data["actors"]["battle_nouns"]),
         descriptor_nouns=_word_list(data["actors"]["descriptor_nouns"], case_sensitive=True),
+        not_result_tables=_word_list(data["tables"]["not_results"]),
+        grid_tables=_word_list(data["tables"]["grid"]),
     )

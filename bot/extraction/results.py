@@ -11,6 +11,7 @@ from functools import cache
 
 from bot.extraction.aliases import Found as TeamFound
 from bot.extraction.classes import car_classes, class_mentions, class_of
+from bot.extraction.classification import table_results
 from bot.extraction.document import Document, PersonRef, Sentence
 from bot.extraction.events import (
     GENERIC_EVENT,
@@ -1032,7 +1033,10 @@ class ResultFinder:
                 found.extend(self._results(index, sentence, trigger))
         merged = merge_results(found, self._car_drivers_by_car())
         decided = [f for f in merged if self._stated_holder(f.result)]
-        return [self._named_title(self._with_main_event(f.result), f.whose) for f in decided]
+        results = [self._named_title(self._with_main_event(f.result), f.whose) for f in decided]
+        season = self._published.year if self._published else None
+        tables = table_results(self._document, season)
+        return results + [self._with_main_event(t) for t in tables if not _restated(t, results)]
 
     def _stated_holder(self, result: Result) -> bool:
         """Tell a result whose holder the text establishes from a team's that hides its crew.
@@ -1994,3 +1998,14 @@ def _combine(a: Result, b: Result) -> Result:
         detail=a.detail or b.detail,
         season=a.season or b.season,
     )
+
+
+def _restated(table: Result, results: list[Result]) -> bool:
+    """Tell a table's result that the prose already states (or states for someone else)."""
+    for other in results:
+        if other.kind != table.kind or other.position != table.position:
+            continue
+        if other.session != table.session or other.race_class not in {None, table.race_class}:
+            continue
+        return True
+    return False
