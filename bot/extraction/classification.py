@@ -173,12 +173,12 @@ def _result(
 
 
 def _drivers(document: Document, text: str) -> list[str]:
-    """Return the people a table line names: full names, or surnames the article knows."""
+    """Return the people a table line names: its holder, then full names or known surnames."""
     text = recased(text)
     blocked = [(t.start, t.end) for t in document.aliases.find_teams(text)]
     names = []
     for mention in find_mentions(text, blocked=blocked):
         known = document.resolver.lookup(mention.text)
-        if known or len(mention.tokens) >= 2:
+        if known or not names or len(mention.tokens) >= 2:
             names.append(known or " ".join(mention.text.split()))
     return list(dict.fromkeys(names))

@@ -8,15 +8,18 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from bot.extraction.aliases import Aliases, Found
+from bot.extraction.classes import class_mentions
 from bot.extraction.events import GENERIC_EVENT as _GENERIC_EVENT
 from bot.extraction.literals import finditer
 from bot.extraction.names import (
     LOCATION_PREPOSITIONS,
+    NOT_NAME_WORDS,
     Mention,
     NameResolver,
     find_mentions,
     preceding_word,
 )
+from bot.extraction.result_words import result_words
 from bot.extraction.text import Span, find_cars, split_sentences
 from bot.text import DOUBLE_QUOTES, fold_name, spelling_rank
 
@@ -46,6 +49,12 @@ _MISSING_OPENER = re.compile(r"[A-Z][^“”\"«»]{20,}?[,.!?…]\s*[”»]")
 _PHOTO_CREDIT = re.compile(r"\s*(?:photos?|images?|credit)s?\b[^:\n]{0,20}:", re.IGNORECASE)
 _CREDIT = re.compile(r"photo|image|credit|©|/|\A\s*(?:car|entry)\s*\Z", re.IGNORECASE)
 _CAPTION_MARK = re.compile(r":| [–—] ")
+_SLASHED_CREW = re.compile(
+    r"\s+((?:[A-ZÀ-Þ][a-zß-ÿ][^\W\d_]*(?:[-'’][A-ZÀ-Þ]?[^\W\d_]+)*\s*/\s*)+"
+    r"[A-ZÀ-Þ][a-zß-ÿ][^\W\d_]*(?:[-'’][A-ZÀ-Þ]?[^\W\d_]+)*)"
+)
+"""Surnames joined by slashes after a car number: the car's crew."""
+_SLASH_SPLIT = re.compile(r"[^\s/]+")
 _LIST_GOES_ON = re.compile(
     r"\s*(?:,|\band\b|&|/)\s*[A-ZÀ-Þ][^\W\d_]+(?:\s+[a-z]{1,3}){0,2}\s+[A-ZÀ-Þ]"
 )
@@ -265,13 +274,44 @@ def _mask(paragraph: str, spans: list[QuoteSpan]) -> str:
 
 
 def car_descriptions(text: str, cars: list[Span]) -> list[tuple[int, int]]:
-    """Return the regions naming a car after its number (#31 Team Make Model-X.R)."""
+    """Return the regions naming a car after its number (#31 Team Make Model-X.R).
+
+    A crew written as surnames joined by slashes right after the number ('#26
+    Farfus/Muller/Adorf Marc VDS BMW') is not part of the description.
+    """
     regions = []
     for car in cars:
+        slashed = _SLASHED_CREW.match(text, car.end)
+        if slashed and _all_surnames(slashed.group(1)):
+            rest = _CAR_DESCRIPTION.match(text, slashed.end())
+            regions += [(car.start, slashed.start(1)), (slashed.end(), rest.end() if rest else 0)]
+            continue
         match = _CAR_DESCRIPTION.match(text, car.end)
         end = match.end() if match else car.end
         regions.append((car.start, _crew_after_number(text, car.end, end)))
     return regions
+
+
+def slashed_crews(text: str, cars: list[Span]) -> list[Mention]:
+    """Return the surnames of crews written with slashes after a car's number, one mention each."""
+    found = []
+    for car in cars:
+        slashed = _SLASHED_CREW.match(text, car.end)
+        if slashed and _all_surnames(slashed.group(1)):
+            start = slashed.start(1)
+            for name in _SLASH_SPLIT.finditer(slashed.group(1)):
+                found.append(Mention(start + name.start(), start + name.end(), name.group()))
+    return found
+
+
+def _all_surnames(slashed: str) -> bool:
+    """Tell a crew of surnames from makes, classes or vocabulary joined by slashes (Pro/Am)."""
+    if class_mentions(slashed):
+        return False
+    makes = result_words().makes
+    return all(
+        w.casefold() not in NOT_NAME_WORDS and w not in makes for w in _SLASH_SPLIT.findall(slashed)
+    )
 
 
 def _crew_after_number(text: str, start: int, end: int) -> int:
@@ -436,12 +476,15 @@ def _scan_sentence(index: int, span: Span, aliases: Aliases) -> tuple[Sentence, 
     blocked += [(e.start, e.end) for e in aliases.find_events(text)]
     blocked += [(m.start(), m.end()) for m in finditer(_GENERIC_EVENT, text, folded)]
     blocked += [(m.start(), m.end()) for m in finditer(_COMPETITION_NAME, text, folded)]
+    slashed = slashed_crews(text, cars)
+    blocked += [(m.start, m.end) for m in slashed]
     mentions = [
         m
         for m in find_mentions(text, blocked=blocked)
         if (preceding_word(text, m.start) not in LOCATION_PREPOSITIONS or len(m.tokens) < 2)
         and not _OWNED.search(text, max(0, m.start - OWNED_LOOKBACK), m.start)
     ]
+    mentions = sorted(mentions + slashed, key=lambda m: m.start)
     pronouns = [m.start() for m in _PRONOUN.finditer(text)]
     sentence = Sentence(index, span.start, span.end, text, [], cars, teams, pronouns)
     return sentence, mentions

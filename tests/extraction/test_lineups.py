@@ -227,3 +227,14 @@ def test_a_relative_clause_ties_a_crew_back_to_the_car_past_a_rival_phrase(facts
         "Ole Brandt."
     )
     assert pairs(facts) == {("98", "Mara Quist"), ("98", "Ole Brandt")}
+
+
+def test_a_crew_of_surnames_joined_by_slashes_drives_the_car_before_it(facts_of):
+    facts = facts_of(
+        "With the #26 Falk/Lund/Berg Velden BMW delayed by a fire, the #2 Hale/Ross Brenner "
+        "Mercedes was marooned. The #23 Pro/Am Ferrari and the #5 Porsche/Audi pair retired."
+    )
+    assert {(x.car, x.drivers) for x in facts.lineups} == {
+        ("26", ("Falk", "Lund", "Berg")),
+        ("2", ("Hale", "Ross")),
+    }
