@@ -176,7 +176,7 @@ def _drivers(document: Document, text: str) -> list[str]:
     """Return the people a table line names: its holder, then full names or known surnames."""
     text = recased(text)
     blocked = [(t.start, t.end) for t in document.aliases.find_teams(text)]
-    names = []
+    names: list[str] = []
     for mention in find_mentions(text, blocked=blocked):
         known = document.resolver.lookup(mention.text)
         if known or not names or len(mention.tokens) >= 2:

@@ -33,7 +33,7 @@ STOP_WORDS = frozenset(
         "even", "first", "second", "third", "last", "next", "new", "former", "current",
         "polesitter", "pole-sitter", "rookie", "veteran", "teammate", "co-driver", "driver",
         "newcomer", "leader", "winner", "runner-up", "owner", "points",
-        "reigning", "defending", "team"
+        "reigning", "defending", "team", "by"
     ]
 )  # fmt: skip
 # Generic vocabulary of organisations, places, events, titles and roles: never part of a name.

@@ -119,6 +119,7 @@ class ResultWords:
     classes: Named
     modality: Mapping[str, WordList]
     previous_season: WordList
+    label_anchors: WordList
     place_words: WordList
     makes: frozenset[str]
     team_words: frozenset[str]
@@ -143,6 +144,7 @@ def result_words(path: Path = WORDS_PATH) -> ResultWords:
         classes=_named(data["classes"], case_sensitive=True),
         modality=MappingProxyType(modality),
         previous_season=_word_list(data["seasons"]["previous"]),
+        label_anchors=_word_list(data["seasons"]["label_anchors"]),
         place_words=_word_list(data["actors"]["place_words"], case_sensitive=True),
         makes=frozenset(data["actors"]["makes"]),
         team_words=frozenset(data["actors"]["team_words"]),

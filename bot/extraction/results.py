@@ -262,6 +262,8 @@ class _Pattern:
     only_after: bool = False
     label: bool = False
     """A noun naming its holder ('winner Nora Falk'): only the words right before it govern it."""
+    grid: bool = False
+    """A place on the starting grid ('started third'): a qualifying place."""
 
 
 def _compile(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -571,6 +573,22 @@ PATTERNS: tuple[_Pattern, ...] = (
     ),
     _Pattern("title", _compile(r"(?<=,)[^,.;]{0,40}\breigning\s+[\w\s]{0,20}?champions?\b")),
     _Pattern(
+        "title",
+        _compile(
+            r"(?<=,)\s+the\s+(?:19|20)\d\d\s+(?:[\w\-]+\s+){0,4}?champions?\b"
+            r"(?=(?:\s+with\s+[^,.;]{1,40})?\s*[,.;)])"
+        ),
+        label=True,
+    ),
+    _Pattern(
+        "win",
+        _compile(
+            r"(?<=,)\s+the\s+(?:19|20)\d\d\s+(?:[\w\-]+\s+){0,5}?winners?\b"
+            r"(?=(?:\s+with\s+[^,.;]{1,40})?\s*[,.;)])"
+        ),
+        label=True,
+    ),
+    _Pattern(
         "win",
         _compile(
             r"(?<!\bwas\s)(?<!\bwere\s)(?<!\bbeen\s)(?<!\bis\s)(?<!\bbe\s)\bwon\b(?!['’]t)(?!\s+by\s+(?:the\s+)?(?-i:[A-Z#]|No\.))(?!(?:\s+[\w'’\-]+){0,3}\s+times?\b)"
@@ -652,6 +670,34 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "finish",
         _compile(
+            r"\b(?:settled|settle|settling|took|claimed|secured|grabbed|earned|had)\s+(?:for\s+)?"
+            r"(?:the\s+)?runner[\s-]up\s+(?:place|position|spot|finish|honou?rs)\b"
+        ),
+        position=2,
+    ),
+    _Pattern(
+        "finish",
+        _compile(
+            r"\b(?:took|claimed|secured|grabbed|earned|clinched|completed)\s+the\s+"
+            r"(?:final|last|bottom|third)\s+(?:podium\s+)?(?:step|spot|place|position)"
+            r"(?:\s+(?:of|on)\s+the\s+(?:[\w\-]+\s+)?podium)?\b(?!\s+(?:in|for)\s+the\s+(?:fight|battle))"
+        ),
+        position=3,
+    ),
+    _Pattern(
+        "finish",
+        _compile(
+            rf"\b(?:started|starts|will\s+start|lined\s+up|lines\s+up|will\s+line\s+up)\s+"
+            rf"(?:from\s+)?(?:the\s+)?(?P<at>{ORD})(?:[\s-]+(?:place|position|spot))?"
+            r"(?:\s+on\s+the\s+grid)?(?![\w\-])(?!\s+(?:lap|row|time|race|round|season|consecutive|in\s+a\s+row))"
+        ),
+        position=None,
+        allow_future=True,
+        grid=True,
+    ),
+    _Pattern(
+        "finish",
+        _compile(
             r"\b(?:finished|finishing|finishes|qualified|qualifying|came\s+home|crossed\s+the\s+line|"
             r"slipped\s+to|dropped\s+to|fell\s+to|climbed\s+to|moved\s+up\s+to|ended|placed|"
             r"finish|arrived|struggled\s+to|recovered\s+to|charged\s+to|battled\s+to|"
@@ -664,7 +710,12 @@ PATTERNS: tuple[_Pattern, ...] = (
         position=None,
     ),
     _Pattern(
-        "finish", _compile(r"\bcompleted\s+the\s+top\s+(?:three|five|ten|\d{1,2})\b"), position=None
+        "finish",
+        _compile(
+            r"\b(?:completed|completing|rounded\s+out|rounding\s+out|rounds\s+out|round\s+out)\s+"
+            r"the\s+top[\s-]+(?:three|five|ten|\d{1,2})\b(?!\s+(?:were|was|are|is)\b)"
+        ),
+        position=None,
     ),
     _Pattern(
         "finish",
@@ -720,6 +771,7 @@ LABEL_CUE_CHARS = 25
 LABEL_AFTER_CHARS = 60
 """How far after a label its holder's verb may say the outcome is still to come."""
 LABEL_KINDS = ("unknown_time", "future", "hedge", "intention")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DRIVER_HEAD = re.compile(r"(?:\s+[\w\-.]+){0,3}?\s+driver\b(?!s)")
 """'the Shubert Motorsport BMW M4 driver': a team inside a description of a driver."""
 _POSSESSIVE = re.compile(r"['’]s?\s+(?!(?:car|entry|crew|team)\b)[\w\-]")
@@ -829,8 +881,9 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> T
     if pattern.label:
         before = max(0, match.start() - LABEL_CUE_CHARS)
         after = min(len(text), match.end() + LABEL_AFTER_CHARS) if pattern.after else match.end()
-        if has_cue(text, before, match.start(), LABEL_KINDS) or has_cue(
-            text, match.end(), after, ("intention", "future")
+        if has_cue(text, before, match.start(), LABEL_KINDS) or (
+            not (pattern.kind == "title" and _past_anchor(text, before, match.start()))
+            and has_cue(text, match.end(), after, ("intention", "future"))
         ):
             return None
     elif is_unreal(text, match.start(), match.end(), subject_after=pattern.after, kinds=kinds):
@@ -886,7 +939,7 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> T
         or _IN_RACE.search(
             text, local_start(text, _start(pattern, match), clause), _start(pattern, match)
         )
-        or is_running(text, _start(pattern, match), match.end(), clause)
+        or (not pattern.grid and is_running(text, _start(pattern, match), match.end(), clause))
     ):
         return None
     dropped = _DROP.match(text, match.start()) or _DROP_BEFORE.search(
@@ -908,7 +961,8 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> T
         if position is None:
             return None
     kind = pattern.kind
-    if "side" in pattern.regex.groupindex and position == 1:
+    grid = pattern.grid or "side" in pattern.regex.groupindex
+    if grid and position == 1:
         kind = "pole"
     session = _SESSION.search(text) or _LAP_TIME.search(text)
     if kind == "finish" and position == 1:
@@ -918,8 +972,18 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> T
     return Trigger(
         kind, position, start, match.end(), pattern.after,
         allow_future=pattern.allow_future, reach=pattern.reach, only_after=pattern.only_after,
-        grid="side" in pattern.regex.groupindex, rule=rule, label=pattern.label,
+        grid=grid, rule=rule, label=pattern.label,
     )  # fmt: skip
+
+
+def _past_anchor(text: str, start: int, end: int) -> bool:
+    """Tell a title label set in the past ('reigning', 'the 2016') from one a verb may undo.
+
+    'Reigning champion A will drive the No. 94': the title stands whatever A will do next.
+    """
+    return bool(
+        result_words().label_anchors.search(text, start, end) or _YEAR.search(text, start, end)
+    )
 
 
 def _grid_place(text: str, match: re.Match[str]) -> int | None:

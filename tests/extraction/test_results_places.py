@@ -1,0 +1,69 @@
+"""Places stated without a finishing verb: grid slots, the runner-up spot, labels in apposition."""
+
+
+def results(facts):
+    return {(r.kind, r.position, r.drivers, r.session) for r in facts.results}
+
+
+def test_a_grid_slot_is_a_qualifying_place_and_a_running_place_is_none(facts_of):
+    facts = facts_of(
+        "Nora Falk started third and finished second. Ivo Lund will start fifth on Sunday. "
+        "Anna Berg was running fourth when her engine failed."
+    )
+    assert results(facts) == {
+        ("finish", 3, ("Nora Falk",), "qualifying"),
+        ("finish", 2, ("Nora Falk",), "race"),
+        ("finish", 5, ("Ivo Lund",), "qualifying"),
+    }
+
+
+def test_a_start_that_counts_races_is_no_grid_slot(facts_of):
+    facts = facts_of("Nora Falk started second consecutive race from the pit lane.")
+    assert facts.results == []
+
+
+def test_the_runner_up_spot_and_the_last_podium_step_are_places(facts_of):
+    facts = facts_of(
+        "Nora Falk won the race. Ivo Lund had to settle for the runner up spot. "
+        "Anna Berg took the final podium step. Marco Velden rounded out the top-five finishers."
+    )
+    assert results(facts) == {
+        ("win", 1, ("Nora Falk",), "race"),
+        ("finish", 2, ("Ivo Lund",), "race"),
+        ("finish", 3, ("Anna Berg",), "race"),
+        ("finish", 5, ("Marco Velden",), "race"),
+    }
+
+
+def test_a_label_in_apposition_names_the_person_before_it(facts_of):
+    facts = facts_of(
+        "Nora Falk, the 2016 Velden Series champion with Hale Racing, joins the team. "
+        "Ivo Lund, the 2022 Velden 500 winner, completes the line-up."
+    )
+    found = {(r.kind, r.drivers, r.season) for r in facts.results}
+    assert found == {("title", ("Nora Falk",), 2016), ("win", ("Ivo Lund",), 2022)}
+
+
+def test_a_reigning_champion_stays_champion_whatever_they_will_do(facts_of):
+    facts = facts_of("Reigning Velden Series champion Nora Falk will drive for Lund Racing.")
+    assert {(r.kind, r.drivers, r.season) for r in facts.results} == {
+        ("title", ("Nora Falk",), 2024)
+    }
+
+
+def test_an_event_s_last_winners_aiming_to_repeat_hold_no_title(facts_of):
+    facts = facts_of(
+        "This year's event sees the #98 Brenner driven by last year's champions Nora Falk "
+        "and Ivo Lund, aiming to repeat their victory."
+    )
+    assert [r for r in facts.results if r.kind == "title"] == []
+
+
+def test_a_byline_names_no_winner(facts_of):
+    facts = facts_of(
+        "Seventeen entries are expected for the Rolex 24 January 17, 2023 By John Oreovicz "
+        "IMSA Wire Service DAYTONA BEACH – Statistically speaking, GTD is the toughest class "
+        "to win."
+    )
+    assert all("By John" not in r.drivers for r in facts.results)
+    assert facts.results == []
