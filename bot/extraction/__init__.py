@@ -24,6 +24,8 @@ __all__ = ["DEFAULT_ALIASES_PATH", "Aliases", "extract", "find_lineups", "load_a
 log = logging.getLogger(__name__)
 
 MIN_CREW = 2
+TEAM_BEFORE_CAR_CHARS = 4
+"""The most text between a team and the car number it owns ('Penske’s #7')."""
 LINEUP_TEAM_NEAR_CHARS = 60
 """Characters at most between a line-up's car number and the team named after it."""
 
@@ -192,11 +194,20 @@ def _joined_evidence(before: str | None, sentence: str) -> str:
 
 
 def _lineup_team(teams: list[Found], car_span: Span | None) -> str | None:
-    """Return the team named closest after a car number, when it is close."""
-    if car_span is None or not teams:
+    """Return the team named closest after a car number, or right before it ('Penske's #7').
+
+    A team further before the number is another car's ('the #311 Action Express car and
+    the #3 car').
+    """
+    if car_span is None:
         return None
-    nearest = min(teams, key=lambda t: abs(t.start - car_span.end))
-    return nearest.canonical if abs(nearest.start - car_span.end) < LINEUP_TEAM_NEAR_CHARS else None
+    near = [
+        t
+        for t in teams
+        if 0 <= t.start - car_span.end < LINEUP_TEAM_NEAR_CHARS
+        or 0 <= car_span.start - t.end <= TEAM_BEFORE_CAR_CHARS
+    ]
+    return min(near, key=lambda t: abs(t.start - car_span.end)).canonical if near else None
 
 
 def _entities(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from bot.extraction.document import Document, PersonRef, Sentence
+from bot.extraction.result_words import result_words
 from bot.extraction.words import alternation, words
 from bot.text import CLAUSE_FULL_STOP, is_abbreviation
 
@@ -59,8 +60,19 @@ _BARE_LIST = re.compile(
     rf"\(([^()]{{1,{MAX_BARE_LIST_CHARS}}})\)|"
     rf"\bwith\s+([^.;:!?()]{{1,{MAX_BARE_LIST_CHARS}}}?)\s+(?:behind|at)\s+the\s+wheel\b"
 )
-_CAR_BEFORE_LIST = re.compile(r"(?:#\s?|No\.\s?)\d{1,3}\b(?:\s+[A-Z0-9][\w.\-’']*){0,4}\s*\Z")
-_LIST_REST = re.compile(r"\A(?:\s*(?:,|/|&|\band\b)\s*)*\Z")
+_CAR_BEFORE_LIST = re.compile(
+    r"(?:#\s?|No\.\s?)\d{1,3}\b(?:\s+[A-Z0-9][\w.\-’']*){0,4}(?:\s+(?:car|entry|machine))?\s*,?\s*\Z"
+)
+_LIST_REST = re.compile(
+    r"\A(?:\s*(?:,|/|&|\band\b)\s*)*"
+    r"(?:(?:one|two|a|another|a\s+third)\s+(?:more\s+|other\s+)?(?:drivers?\s+)?(?:yet\s+)?"
+    r"to\s+be\s+(?:announced|confirmed|named|decided)\s*)?\Z"
+)
+"""What a list of names may hold besides them: glue, and a seat still to be announced."""
+_FORMER_LATTER = re.compile(
+    r"\s*,?\s*(?:in|driving|piloting|aboard|sharing|for)\s+the\s+(former|latter)\b"
+)
+"""'A, B and C in the former and D, E and F in the latter': the two cars named before."""
 _BARE_GLUE = re.compile(r"\A\s*(?:,|/|,?\s*(?:and|&))\s*\Z")
 _GLUE = re.compile(r"\A\s*(?:,|,?\s*(?:and|&)(?:\s+[a-z][\w\-]*){0,3})\s*\Z")
 _APPOSITIVE = re.compile(r"\A\s*,[^,.;:!?()\"“”]{1,80},\s*and\s*\Z")
@@ -80,6 +92,8 @@ _COLLECTIVE = re.compile(
 _STOP_BETWEEN = re.compile(rf"[;:!?—–]|{CLAUSE_FULL_STOP}")
 _SENTENCE_STOP = re.compile(rf"[;:!?]|{CLAUSE_FULL_STOP}")
 _AND = re.compile(r"\A\s*(?:and|&)\s*\Z")
+_PLACE_WORDS = frozenset({"at", "in", "near", "from", "to", "between", "including"})
+"""Words before a list that make it one of places or things, not of surnames."""
 _JOINS_TEAM = re.compile(
     r"\b(?:join|joins|joined|joining|rejoin|rejoins)\s+(?:the\s+)?"
     r"(?:[A-Z][\w&'’\-]*\s+){1,4}(?=(?:alongside|with)\b)"
@@ -105,7 +119,8 @@ _WILL_BE = re.compile(
 )
 _HARD_STOP = re.compile(rf"[;!?]|{CLAUSE_FULL_STOP}")
 _TIGHT_CAR = re.compile(
-    r"(?:\A|\b(?:in|aboard|driving|drove|drives|sharing|shared|shares))\s+"
+    r"(?:\A|\b(?:in|aboard|driving|drove|drives|sharing|shared|shares|piloting|piloted|pilots|"
+    r"steering|steered|taking\s+control\s+of|at\s+the\s+wheel\s+of|behind\s+the\s+wheel\s+of))\s+"
     r"(?:the|their|his|her)\s+(?:[a-z][\w\-]*\s+)?\Z"
 )
 MAX_TIGHT_WORDS = 8
@@ -209,6 +224,9 @@ class Crew:
     end: int
     members: list[PersonRef]
     car: str | None = None
+    surnames: bool = False
+    """A list of surnames alone ('Conway, Kobayashi and Lopez'): only a car said to be theirs
+    in so many words ('piloting the #7', 'in the latter') is given to it."""
 
     @property
     def names(self) -> list[str]:
@@ -222,9 +240,9 @@ def _linked(text: str, left: PersonRef, right: PersonRef, base: int) -> bool:
     if _SLASH.match(between) or (left.name and _POSSESSIVE_PARTNER.match(between)):
         return True
     if left.name is None:
-        return False
+        return right.name is None and _surname_glue(text, left, right, base, between)
     if right.name is None:
-        return bool(_AND.match(between))
+        return bool(_AND.match(between)) or _surname_glue(text, left, right, base, between)
     if _patterns().relative.match(between) or _patterns().slash_role.match(between):
         return True
     if _GLUE.match(between) or _APPOSITIVE.match(between) or _patterns().glue.match(between):
@@ -243,6 +261,14 @@ def _linked(text: str, left: PersonRef, right: PersonRef, base: int) -> bool:
         return True
     short = len(_WORD.findall(between[:comma])) <= MAX_WORDS_BEFORE_COMMA
     return short and links[-1].start() > last_comma
+
+
+def _surname_glue(text: str, left: PersonRef, right: PersonRef, base: int, between: str) -> bool:
+    """Tell 'Conway, Kobayashi and Lopez' (one list) from two crews with slashes ('A/B and C/D')."""
+    slashed = text[: left.start - base].rstrip().endswith("/") or text[
+        right.end - base :
+    ].lstrip().startswith("/")
+    return not slashed and bool(_BARE_GLUE.match(between))
 
 
 def _plain_gap(between: str, left: PersonRef) -> str:
@@ -319,7 +345,37 @@ def sentence_crews(index: int, sentence: Sentence) -> list[Crew]:
             last.end = person.end - base
             continue
         crews.append(Crew(index, person.start - base, person.end - base, [person]))
-    return [c for c in crews if any(m.name for m in c.members) or len(c.members) >= MIN_SLASHED]
+    kept = []
+    for crew in crews:
+        if any(m.name for m in crew.members):
+            kept.append(crew)
+        elif len(crew.members) >= MIN_SLASHED and _plausible_surnames(sentence, crew, lists):
+            crew.surnames = not _slashed(sentence, crew) and not _in_lists(sentence, crew, lists)
+            kept.append(crew)
+    return kept
+
+
+def _plausible_surnames(sentence: Sentence, crew: Crew, lists: list[tuple[int, int]]) -> bool:
+    """Tell a list of surnames from one of makes or places ('at Daytona, Sebring and Spa')."""
+    if _in_lists(sentence, crew, lists) or _slashed(sentence, crew):
+        return True
+    makes = result_words().makes
+    if any(m.text in makes for m in crew.members):
+        return False
+    before = sentence.text[: crew.start].rstrip().rsplit(" ", 1)[-1].casefold()
+    return before not in _PLACE_WORDS
+
+
+def _slashed(sentence: Sentence, crew: Crew) -> bool:
+    base = sentence.start
+    pairs = zip(crew.members, crew.members[1:], strict=False)
+    return all(_SLASH.match(sentence.text[a.end - base : b.start - base]) for a, b in pairs)
+
+
+def _in_lists(sentence: Sentence, crew: Crew, lists: list[tuple[int, int]]) -> bool:
+    base = sentence.start
+    first, last = crew.members[0].start - base, crew.members[-1].end - base
+    return any(s <= first and last <= e for s, e in lists)
 
 
 def _join_sharers(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
@@ -413,6 +469,12 @@ def assign_cars(document: Document) -> list[list[Crew]]:
         _assign_in_sentence(sentence, groups)
         pending.extend((index, crew) for crew in groups if crew.car is None)
     for index, crew in pending:
+        car = _former_or_latter(document, index, crew)
+        if car is not None:
+            crew.car = car
+            continue
+        if crew.surnames:
+            continue
         car = _car_in_focus(document, all_crews, index, crew)
         if car is None:
             cars = {car for name in crew.names for car in owned.get(name, ())}
@@ -420,6 +482,26 @@ def assign_cars(document: Document) -> list[list[Crew]]:
         tied = {car for name in crew.names for car in owned.get(name, ())}
         crew.car = car if car is not None and tied <= {car} else None
     return all_crews
+
+
+def _former_or_latter(document: Document, index: int, crew: Crew) -> str | None:
+    """Return the car 'in the former' or 'in the latter' after a crew points back to.
+
+    The two cars are the last two named before the crew, in its sentence or the one before.
+    """
+    sentence = document.sentences[index]
+    pointer = _FORMER_LATTER.match(sentence.text, crew.end)
+    if pointer is None:
+        return None
+    cars = [c.text for c in sentence.cars if c.end <= crew.start]
+    if len(cars) < MIN_SLASHED and index > 0:
+        previous = document.sentences[index - 1]
+        if previous.paragraph == sentence.paragraph:
+            cars = [c.text for c in previous.cars] + cars
+    cars = list(dict.fromkeys(cars))
+    if len(cars) < MIN_SLASHED:
+        return None
+    return cars[-2] if pointer.group(1).casefold() == "former" else cars[-1]
 
 
 def one_driver_cars(document: Document) -> bool:
@@ -577,7 +659,7 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
             crew.car = tight
             claimed.update(k for k, car in enumerate(cars) if car.text == crew.car)
     for crew in groups:
-        if crew.car is not None:
+        if crew.car is not None or crew.surnames:
             continue
         before = [k for k, car in enumerate(cars) if car.end <= crew.start]
         gap = sentence.text[cars[before[-1]].end : crew.start] if before else ""
@@ -592,7 +674,7 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
         if listed or loose:
             crew.car = cars[before[-1]].text
             claimed.add(before[-1])
-    pre = [c for c in groups if c.car is None and c.end <= cars[0].start]
+    pre = [c for c in groups if c.car is None and not c.surnames and c.end <= cars[0].start]
     free = [k for k in range(len(cars)) if k not in claimed]
     if len(pre) <= len(free):
         for crew, k in zip(pre, free, strict=False):
@@ -602,7 +684,7 @@ def _assign_in_sentence(sentence: Sentence, groups: list[Crew]) -> None:
                 crew.car = cars[k].text
                 claimed.add(k)
     for crew in groups:
-        if crew.car is None:
+        if crew.car is None and not crew.surnames:
             after = [
                 car for k, car in enumerate(cars) if car.start >= crew.end and k not in claimed
             ]

@@ -13,8 +13,11 @@ MAX_NUMBER_DIGITS = 2
 _SPACES = re.compile(r"\s+")
 _END_MARKS = re.escape(SENTENCE_END_MARKS + "…")
 _SENTENCE_END = re.compile(
-    rf"(?<![{_END_MARKS}])[{_END_MARKS}]++[\"”’)\]]*+\s+(?=[\"“‘'(\[#A-Z0-9À-Þ])"
+    rf"(?<![{_END_MARKS}])[{_END_MARKS}]++[\"”’)\]]*+\s+(?=[\"“‘'(\[#A-Z0-9À-Þ])|"
+    r"(?<=[a-z]{3})\.(?=[A-Z][a-z]{2})|(?<=\d{4})\.(?=[A-Z][a-z]{2})"
 )
+"""A sentence's end: its mark and the space after, or a full stop glued to the next sentence
+('... in 2014.Last year's titles'), as text pulled from a page often has."""
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*\Z")
 NOT_CAR_UNITS = (
     r"\s*(?:laps?|seconds?|secs?|s\b|minutes?|mins?|points?|places?|positions?|spots?|years?|"

@@ -238,3 +238,37 @@ def test_a_crew_of_surnames_joined_by_slashes_drives_the_car_before_it(facts_of)
         ("26", ("Falk", "Lund", "Berg")),
         ("2", ("Hale", "Ross")),
     }
+
+
+def test_crews_of_surnames_alone_take_only_the_car_said_to_be_theirs(facts_of):
+    facts = facts_of(
+        "The line-up is unchanged, with Falk, Lund and Berg piloting the #7 and Hale, Ross and "
+        "Velden in the #8. Kow, Marr and Dane were quick, and the #9 car was slow. "
+        "Brenner, Velden and Lund will race at Daytona, Sebring and Monza in the #4 car."
+    )
+    assert {(x.car, x.drivers) for x in facts.lineups} == {
+        ("7", ("Falk", "Lund", "Berg")),
+        ("8", ("Hale", "Ross", "Velden")),
+    }
+
+
+def test_the_former_and_the_latter_are_the_two_cars_named_before(facts_of):
+    facts = facts_of(
+        "Velden's #93 and #94 return with the same line-ups: Anna Berg, Falk and Lund in the "
+        "former and Hale, Ross and Kow in the latter."
+    )
+    assert {(x.car, x.drivers) for x in facts.lineups} == {
+        ("93", ("Anna Berg", "Falk", "Lund")),
+        ("94", ("Hale", "Ross", "Kow")),
+    }
+
+
+def test_a_listed_crew_may_leave_a_seat_to_be_announced(facts_of):
+    facts = facts_of(
+        "Brenner gets two entries: the #311 Velden car (Falk, Lund and Berg) and the #3 car "
+        "(Hale, Van der Ross and one to be announced)."
+    )
+    assert {(x.car, x.drivers) for x in facts.lineups} == {
+        ("311", ("Falk", "Lund", "Berg")),
+        ("3", ("Hale", "Van der Ross")),
+    }
