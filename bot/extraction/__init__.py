@@ -68,7 +68,31 @@ def find_lineups(
     min_crew = 1 if one_driver_cars(document) else MIN_CREW
     lineups = _caption_lineups(document, published)
     lineups += _prose_lineups(document, crews, published, min_crew)
-    return _with_labels(document, lineups, published, min_crew)
+    return _first_car_only(_with_labels(document, lineups, published, min_crew))
+
+
+def _first_car_only(lineups: list[Lineup]) -> list[Lineup]:
+    """Drop a driver the article tied to another car first from a car stated without them.
+
+    '#888 Lowndes/Richards' under '#1 Whincup/Dumbrell', then 'Lowndes joins either Whincup or
+    van Gisbergen' near the #888: Whincup stays in the #1, and the #888 keeps its own crew.
+    """
+    first_car: dict[tuple[str, int | None], str] = {}
+    for lineup in sorted(lineups, key=lambda x: x.paragraph):
+        for driver in lineup.drivers:
+            first_car.setdefault((driver, lineup.season), lineup.car)
+    kept = []
+    for lineup in lineups:
+        others = [x for x in lineups if x.car == lineup.car and x is not lineup]
+        drivers = tuple(
+            d
+            for d in lineup.drivers
+            if first_car[(d, lineup.season)] == lineup.car
+            or not any(d not in x.drivers for x in others)
+        )
+        if drivers:
+            kept.append(replace(lineup, drivers=drivers) if drivers != lineup.drivers else lineup)
+    return kept
 
 
 def _with_labels(

@@ -55,6 +55,13 @@ _SLASHED_CREW = re.compile(
 )
 """Surnames joined by slashes after a car number: the car's crew."""
 _SLASH_SPLIT = re.compile(r"[^\s/]+")
+_SLASHED_MEMBER = re.compile(r"[^\s/](?:[^/]*[^\s/])?")
+_NAME_TOKEN = r"[A-ZÀ-Þ][^\W\d_]*(?:['’\-][A-ZÀ-Þ]?[^\W\d_]+)*"
+_SLASHED_NAMES = re.compile(
+    rf"\s+((?:{_NAME_TOKEN}(?:\s+[A-Za-zÀ-ÿ][^\W\d_]*(?:['’\-][^\W\d_]+)*){{1,3}}\s*/\s*)+"
+    rf"{_NAME_TOKEN}(?:\s+(?:van|von|de|der|den|da|di|du|dos|del|le|la)){{0,2}}\s+{_NAME_TOKEN})"
+)
+"""Full names joined by slashes after a car number ('#1 Jamie Whincup/Paul Dumbrell – …')."""
 _LIST_GOES_ON = re.compile(
     r"\s*(?:,|\band\b|&|/)\s*[A-ZÀ-Þ][^\W\d_]+(?:\s+[a-z]{1,3}){0,2}\s+[A-ZÀ-Þ]"
 )
@@ -281,7 +288,7 @@ def car_descriptions(text: str, cars: list[Span]) -> list[tuple[int, int]]:
     """
     regions = []
     for car in cars:
-        slashed = _SLASHED_CREW.match(text, car.end)
+        slashed = _SLASHED_CREW.match(text, car.end) or _SLASHED_NAMES.match(text, car.end)
         if slashed and _all_surnames(slashed.group(1)):
             rest = _CAR_DESCRIPTION.match(text, slashed.end())
             regions += [(car.start, slashed.start(1)), (slashed.end(), rest.end() if rest else 0)]
@@ -293,13 +300,13 @@ def car_descriptions(text: str, cars: list[Span]) -> list[tuple[int, int]]:
 
 
 def slashed_crews(text: str, cars: list[Span]) -> list[Mention]:
-    """Return the surnames of crews written with slashes after a car's number, one mention each."""
+    """Return the members of crews written with slashes after a car's number, one mention each."""
     found = []
     for car in cars:
-        slashed = _SLASHED_CREW.match(text, car.end)
+        slashed = _SLASHED_CREW.match(text, car.end) or _SLASHED_NAMES.match(text, car.end)
         if slashed and _all_surnames(slashed.group(1)):
             start = slashed.start(1)
-            for name in _SLASH_SPLIT.finditer(slashed.group(1)):
+            for name in _SLASHED_MEMBER.finditer(slashed.group(1)):
                 found.append(Mention(start + name.start(), start + name.end(), name.group()))
     return found
 

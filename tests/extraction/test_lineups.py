@@ -272,3 +272,19 @@ def test_a_listed_crew_may_leave_a_seat_to_be_announced(facts_of):
         ("311", ("Falk", "Lund", "Berg")),
         ("3", ("Hale", "Van der Ross")),
     }
+
+
+def test_full_names_joined_by_slashes_in_headings_are_crews(facts_of):
+    facts = facts_of(
+        "#1 Anna Berg/Ivo Lund – Brenner ZB\n\n"
+        "Despite bad luck at Velden, this is one of the pairs to beat.\n\n"
+        "#888 Tom Hale/Jim Ross – Brenner ZB\n\n"
+        "Hale is in form, and Ross will keep the #888 in the game. Hale joins either Berg or "
+        "Lund next season."
+    )
+    assert {(x.car, d) for x in facts.lineups for d in x.drivers} == {
+        ("1", "Anna Berg"),
+        ("1", "Ivo Lund"),
+        ("888", "Tom Hale"),
+        ("888", "Jim Ross"),
+    }
