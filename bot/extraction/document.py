@@ -56,16 +56,16 @@ _SLASHED_CREW = re.compile(
 """Surnames joined by slashes after a car number: the car's crew."""
 _SLASH_SPLIT = re.compile(r"[^\s/]+")
 _SLASHED_MEMBER = re.compile(r"[^\s/](?:[^/]*[^\s/])?")
-_NAME_TOKEN = r"[A-ZÀ-Þ][^\W\d_]*(?:['’\-][A-ZÀ-Þ]?[^\W\d_]+)*"
+_NAME_WORD = r"[A-ZÀ-Þ][^\W\d_]*(?:['’\-][A-ZÀ-Þ]?[^\W\d_]+)*"
 _SLASHED_NAMES = re.compile(
-    rf"\s+((?:{_NAME_TOKEN}(?:\s+[A-Za-zÀ-ÿ][^\W\d_]*(?:['’\-][^\W\d_]+)*){{1,3}}\s*/\s*)+"
-    rf"{_NAME_TOKEN}(?:\s+(?:van|von|de|der|den|da|di|du|dos|del|le|la)){{0,2}}\s+{_NAME_TOKEN})"
+    rf"\s+((?:{_NAME_WORD}(?:\s+[A-Za-zÀ-ÿ][^\W\d_]*(?:['’\-][^\W\d_]+)*){{1,3}}\s*/\s*)+"
+    rf"{_NAME_WORD}(?:\s+(?:van|von|de|der|den|da|di|du|dos|del|le|la)){{0,2}}\s+{_NAME_WORD})"
 )
 """Full names joined by slashes after a car number ('#1 Jamie Whincup/Paul Dumbrell – …')."""
 _LIST_GOES_ON = re.compile(
     r"\s*(?:,|\band\b|&|/)\s*[A-ZÀ-Þ][^\W\d_]+(?:\s+[a-z]{1,3}){0,2}\s+[A-ZÀ-Þ]"
 )
-MIN_CAPTION_NAME_TOKENS = 2
+MIN_CAPTION_NAME_WORDS = 2
 MAX_QUOTE_LABEL_CHARS = 160
 """The longest speaker label before a quote with no opening mark, in characters."""
 _SENTENCE_INSIDE = re.compile(r"[.!?…]\s+[A-Z]")
@@ -237,7 +237,7 @@ def _label_end(paragraph: str, end: int) -> int:
     label = paragraph[:colon]
     if colon < 0 or _SENTENCE_INSIDE.search(label):
         return 0
-    named = any(len(m.tokens) >= MIN_CAPTION_NAME_TOKENS for m in find_mentions(label))
+    named = any(len(m.tokens) >= MIN_CAPTION_NAME_WORDS for m in find_mentions(label))
     return colon + 1 if named else 0
 
 
@@ -327,7 +327,7 @@ def _crew_after_number(text: str, start: int, end: int) -> int:
         return end
     for mention in find_mentions(text[start:end]):
         at = start + mention.start
-        if len(mention.tokens) >= MIN_CAPTION_NAME_TOKENS and _LIST_GOES_ON.match(
+        if len(mention.tokens) >= MIN_CAPTION_NAME_WORDS and _LIST_GOES_ON.match(
             text, start + mention.end
         ):
             return at
@@ -466,7 +466,7 @@ def _label_speaker(label: str) -> str | None:
     name = label.title()
     mentions = find_mentions(name)
     whole = len(mentions) == 1 and mentions[0].text == name
-    return name if whole and len(mentions[0].tokens) >= MIN_CAPTION_NAME_TOKENS else None
+    return name if whole and len(mentions[0].tokens) >= MIN_CAPTION_NAME_WORDS else None
 
 
 def _scan_sentence(index: int, span: Span, aliases: Aliases) -> tuple[Sentence, list[Mention]]:
