@@ -32,6 +32,7 @@ _SHARES = re.compile(
     r"\A(?:\s*,[^,;]{1,120},)?\s+(?:will\s+)?(?:[a-z][\w\-’']*\s+){0,4}?"
     r"(?:shares?|shared|sharing|drives?|drove|driving|co-drives?|co-drove|in|into|joins?|joined|"
     r"rejoins?|returns?\s+to|moves?\s+to|switch(?:es)?\s+to)\s+"
+    r"(?:(?:the\s+)?(?:cockpit|wheel|seat)\s+of\s+)?"
     r"(?:the\s+|his\s+|her\s+|their\s+)?(?:[a-z][\w\-]*\s+)?(?:#\s?|No\.\s?)(\d{1,3})\b"
     r"(?:(?!\bwith\b)[^,.;:]){0,60}?\s+(?:with|alongside)\s+\Z"
 )
@@ -210,7 +211,9 @@ def _patterns() -> _Patterns:
             rf"\b(?:{alternation(lists.rival_phrases)})\b(?!\s+the\s+wheel)", re.IGNORECASE
         ),
         nationality=re.compile(
-            rf"\s*(?:\(\s*(?:{alternation(lists.countries)})\s*\)|from\s+(?:{alternation(lists.countries)})\b)"
+            rf"\s*(?:\(\s*(?:{alternation(lists.countries)}|[A-Z]{{2,3}})\s*\)|"
+            rf"from\s+(?:{alternation(lists.countries)})\b|"
+            r"from\s+[A-ZÀ-Þ][a-zß-ÿ\-]+(?=\s*(?:,|\band\b|&|\.|\Z)))"
         ),
     )
 
@@ -386,6 +389,8 @@ def _join_sharers(sentence: Sentence, crews: list[Crew]) -> list[Crew]:
         crew = crews[k]
         following = crews[k + 1] if k + 1 < len(crews) else None
         gap = sentence.text[crew.end : following.start] if following else ""
+        tag = _patterns().nationality.match(gap)
+        gap = gap[tag.end() :] if tag else gap
         one = following is not None and len(crew.members) == 1
         shares = (_SHARES.match(gap) or _SHARED_CLAUSE.match(gap)) if one else None
         if following and (shares or (one and _HANDOVER.match(gap))):

@@ -288,3 +288,15 @@ def test_full_names_joined_by_slashes_in_headings_are_crews(facts_of):
         ("888", "Tom Hale"),
         ("888", "Jim Ross"),
     }
+
+
+def test_country_codes_and_home_towns_do_not_part_a_crew(facts_of):
+    facts = facts_of(
+        "Anna Berg (GBR) teams up in the cockpit of the #2 Brenner GT3 with Ivo Lund from "
+        "Uffenheim and Tom Hale from Troisdorf. The sister car with the #3 is driven by Jim Ross "
+        "(MON), Nora Falk (AND) and Marco Velden (ESP)."
+    )
+    assert {(x.car, x.drivers) for x in facts.lineups} == {
+        ("2", ("Anna Berg", "Ivo Lund", "Tom Hale")),
+        ("3", ("Jim Ross", "Nora Falk", "Marco Velden")),
+    }
