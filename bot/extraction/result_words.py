@@ -127,6 +127,7 @@ class ResultWords:
     contest_nouns: WordList
     battle_nouns: WordList
     descriptor_nouns: WordList
+    career_series: WordList
     not_result_tables: WordList
     grid_tables: WordList
 
@@ -152,6 +153,7 @@ def result_words(path: Path = WORDS_PATH) -> ResultWords:
         contest_nouns=_word_list(data["actors"]["contest_nouns"]),
         battle_nouns=_word_list(data["actors"]["battle_nouns"]),
         descriptor_nouns=_word_list(data["actors"]["descriptor_nouns"], case_sensitive=True),
+        career_series=_word_list(data["actors"]["career_series"], case_sensitive=True),
         not_result_tables=_word_list(data["tables"]["not_results"]),
         grid_tables=_word_list(data["tables"]["grid"]),
     )

@@ -188,6 +188,8 @@ POSSESSOR_CHARS = 4
 _POSSESSOR = re.compile(r"['’]s?\s+\Z")
 _DEFINITE = re.compile(r"(?<!,\s)\bthe\s+(?:[\w\-]+\s+){0,2}\Z", re.IGNORECASE)
 """'the polesitter', 'the Jaguar polesitter': a label that refers back, to no one named here."""
+_INDEFINITE = re.compile(r"(?<!,\s)\ban?\s+(?:[\w\-]+\s+){0,6}\Z", re.IGNORECASE)
+"""'has added a Formula One champion and Indy 500 winner to its line-up': no one named."""
 _HOLDER_NOUN = re.compile(
     r"\b(?:champions?|winners?|pole-?sitters?|pole\s+sitters?|polesitters?)\Z", re.IGNORECASE
 )
@@ -878,6 +880,8 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> T
         text, max(0, match.start() - TIMES_CHAMPION_CHARS), match.start()
     ):
         return None
+    if pattern.label and pattern.kind == "win" and _career_label(text, match.start()):
+        return None
     if pattern.label:
         before = max(0, match.start() - LABEL_CUE_CHARS)
         after = min(len(text), match.end() + LABEL_AFTER_CHARS) if pattern.after else match.end()
@@ -974,6 +978,12 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> T
         allow_future=pattern.allow_future, reach=pattern.reach, only_after=pattern.only_after,
         grid=grid, rule=rule, label=pattern.label,
     )  # fmt: skip
+
+
+def _career_label(text: str, start: int) -> bool:
+    """Tell 'IndyCar winner A' (a win some time in a series) from 'Indy 500 winner A'."""
+    series = result_words().career_series.last(text, max(0, start - LABEL_CUE_CHARS), start)
+    return series is not None and not text[series.end() : start].strip()
 
 
 def _past_anchor(text: str, start: int, end: int) -> bool:
@@ -1360,7 +1370,10 @@ class ResultFinder:
             if actor is not None or trigger.only_after or _TAKES_OBJECT.search(phrase):
                 return _routed(actor, "after")
             noun = trigger.label or _ONE_WORD.fullmatch(phrase)
-            if noun and _DEFINITE.search(sentence.text, 0, trigger.start):
+            if noun and (
+                _DEFINITE.search(sentence.text, 0, trigger.start)
+                or _INDEFINITE.search(sentence.text, 0, trigger.start)
+            ):
                 return None
         possessor = self._possessor(index, sentence, trigger.start)
         if possessor is not None:

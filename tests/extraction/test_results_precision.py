@@ -468,3 +468,17 @@ def test_winners_ahead_of_a_rival_and_a_team_with_its_car(facts_of):
 def test_a_series_victory_with_its_abbreviation_is_no_title(facts_of):
     facts = facts_of("Ivo Lund earned his sixth Grand Cup Series (GCS) victory of the season.")
     assert not any(r.kind == "title" for r in facts.results)
+
+
+def test_a_series_winner_or_an_unnamed_winner_is_no_race_win(facts_of):
+    facts = facts_of(
+        "Anna Berg will be teamed with Tom Hale and IndyCar winner Ivo Lund. "
+        "Velden Racing has added a Formula One champion and Brenner 500 winner to its line-up. "
+        "Race winner Nora Falk was happy."
+    )
+    assert results(facts) == {("win", 1, None, ("Nora Falk",))}
+
+
+def test_a_tip_for_a_title_is_no_title(facts_of):
+    facts = facts_of("You would do worse than to bank on a seventh Velden crown for Nora Falk.")
+    assert facts.results == []
