@@ -56,6 +56,7 @@ NOT_NAME_WORDS = frozenset(
     ]
 )  # fmt: skip
 LOCATION_PREPOSITIONS = frozenset({"at", "in", "near"})
+POSSESSIVE_DETERMINERS = frozenset({"his", "her", "their", "its"})
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+(?:['’\-][^\W\d_]+)*)[^\w]*\Z")
@@ -179,6 +180,8 @@ def _close_run(text: str, run: list[re.Match[str]], out: list[Mention]) -> None:
 
 def _emit(text: str, piece: list[re.Match[str]], out: list[Mention]) -> None:
     prefixes, never_first = word_lists().name_prefixes, word_lists().never_first
+    if piece and piece[0].group().casefold() in POSSESSIVE_DETERMINERS:
+        return  # 'His Bus Bros co-star said': a description of someone, not a name
     while piece and (
         piece[0].group().casefold() in STOP_WORDS
         or piece[0].group().casefold() in never_first

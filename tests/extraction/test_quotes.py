@@ -352,3 +352,13 @@ def test_one_label_in_capitals_makes_no_transcript(facts_of):
         "UPDATE: Ravi Mehta has been given a five-second penalty for the collision."
     )
     assert facts.quotes == []
+
+
+def test_a_description_after_his_or_her_is_no_speaker(facts_of):
+    facts = facts_of(
+        "Anna Berg was fast in testing. "
+        "His Velden Racing co-star said, “We are going to be getting up to speed.”"
+    )
+    assert [(q.speaker, q.text) for q in facts.quotes] == [
+        (None, "We are going to be getting up to speed.")
+    ]
