@@ -23,8 +23,12 @@ _FINISHING_VERB = re.compile(
 LOCAL_LOOKBACK_CHARS = 200
 _LOCAL_BREAK = re.compile(
     r"[;:]|\s[—–]\s|,\s+(?:and|but|while|whereas|although|though|as|before|after)\b|"
-    r"\s(?:but|while|whereas)\s"
+    r"\s(?:but|while|whereas)\s|"
+    r"\sand\s+(?=(?:then\s+|eventually\s+|finally\s+)?(?:had\s+to|was|were|finished|took|"
+    r"claimed|settled|ended|crossed|came)\b)"
 )
+"""Where a clause ends for the cues before an outcome: 'was unable to pass A and had to settle
+for second' states the second place the 'unable' does not govern."""
 _IN_QUALIFYING = re.compile(
     r"(?:\s+(?:place|position|spot))?\s+in\s+(?:the\s+)?(?:qualifying|hyperpole)\b", re.IGNORECASE
 )

@@ -30,6 +30,7 @@ from bot.extraction.modality import (
     is_practice,
     is_running,
     is_unreal,
+    local_clause,
     local_start,
 )
 from bot.extraction.result_words import result_words
@@ -115,7 +116,7 @@ _BEATEN = re.compile(r"\b(?:beat|of)\Z")
 _AND_VERB = re.compile(r"\band\s+\Z")
 _COORDINATED_VERB = re.compile(
     r"\band\s+(?:then\s+)?(?:[a-z]+ed|led|took|won|ran|held|kept|drove|made|came|went|got|"
-    r"set|put|beat|caught|brought|stole|fought|overtook|swept|gave)\b"
+    r"set|put|beat|caught|brought|stole|fought|overtook|swept|gave|had|was|were)\b"
 )
 _AND_CAR = re.compile(r",?\s+and\s+(?=(?:the\s+)?(?:#\s?|No\.\s?)\d)")
 _THE_TEAM = re.compile(r"\b[Tt]he\s+(?:team|squad|outfit)\b(?!['’])")
@@ -175,8 +176,15 @@ _OVER = re.compile(
     r"\b(?:from|over|ahead\s+of|against|beating|behind|clear\s+of|in\s+front\s+of)\b", re.IGNORECASE
 )
 """Words before a car that make it the one beaten, not the one that won."""
-_CLAUSE_TURN = re.compile(r"[;]|,\s*(?:while|but|whereas|although)\b")
-"""A clause boundary an outcome's actor is never read across ('X led, but Y won')."""
+LONG_TRIGGER_CHARS = 40
+"""A phrase longer than this ('began with A driving away from the field after winning the
+pole') gives way to a tighter one of the same kind inside it ('winning the pole')."""
+_CLAUSE_TURN = re.compile(
+    r"[;]|,\s*(?:while|whereas|although|but(?!\s+(?:also|then|still|eventually|ultimately|later)\b))\b"
+)
+"""A clause boundary an outcome's actor is never read across ('X led, but Y won').
+
+'X took the win, but also secured the title': 'but also' goes on with the same subject."""
 JOINED_CREW_WORDS = 12
 """Words at most between a team's outcome and the crew joined to it ('with A and B')."""
 _JOINS_CREW = re.compile(
@@ -501,6 +509,9 @@ PATTERNS: tuple[_Pattern, ...] = (
         allow_future=True,
     ),
     _Pattern("pole", _compile(r"\btopped\s+(?:the\s+)?qualifying\b")),
+    _Pattern(
+        "pole", _compile(r"\bwinning\s+(?:the\s+)?pole(?:\s+position)?\b(?![\-\s](?:sitt|winn))")
+    ),
     _Pattern("pole", _compile(r"\b(?:led|leads|leading)\s+(?:[\w'’\-]+\s+){0,3}?from\s+pole\b")),
     _Pattern(
         "finish",
@@ -668,6 +679,14 @@ PATTERNS: tuple[_Pattern, ...] = (
         "finish",
         _compile(rf"\b{ORD}(?:[\s-]+place(?!d)|\s+placed|\s+position|[\s-]+spot)\b"),
         position=None,
+    ),
+    _Pattern(
+        "finish",
+        _compile(r"\brunners?[-\s]up\b(?=\s+(?-i:[A-Z]|#|No\.))"),
+        position=2,
+        after=True,
+        reach=2,
+        label=True,
     ),
     _Pattern(
         "finish",
@@ -864,7 +883,13 @@ def find_triggers(text: str) -> list[Trigger]:
     triggers.sort(key=lambda t: (t.start, t.kind))
     kept: list[Trigger] = []
     for trigger in triggers:
-        if any(k.kind == trigger.kind and k.start <= trigger.start < k.end for k in kept):
+        outer = next(
+            (k for k in kept if k.kind == trigger.kind and k.start <= trigger.start < k.end), None
+        )
+        if outer is not None and trigger.end <= outer.end and _spans_clauses(outer):
+            kept[kept.index(outer)] = trigger
+            continue
+        if outer is not None:
             continue
         if trigger.kind == "win" and any(
             k.kind == "title" and k.start < trigger.end and trigger.start < k.end for k in triggers
@@ -872,6 +897,14 @@ def find_triggers(text: str) -> list[Trigger]:
             continue
         kept.append(trigger)
     return kept
+
+
+def _spans_clauses(trigger: Trigger) -> bool:
+    """Tell a phrase long enough to run over a person to its outcome word.
+
+    'began with A driving away ... after winning the pole': a tighter phrase inside it says who.
+    """
+    return trigger.end - trigger.start > LONG_TRIGGER_CHARS
 
 
 def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> Trigger | None:
@@ -895,7 +928,9 @@ def _trigger(pattern: _Pattern, match: re.Match[str], text: str, rule: int) -> T
     clause = clause_bounds(text, match.start())
     if pattern.kind != "title" and is_practice(text, match.start()):
         return None
-    if _INFINITIVE.search(text, 0, match.start()) and has_cue(text, clause[0], match.start()):
+    if _INFINITIVE.search(text, 0, match.start()) and has_cue(
+        text, max(clause[0], local_clause(text, match.start())[0]), match.start()
+    ):
         return None
     if (
         _APPOSITIVE.search(text, 0, match.start())

@@ -67,3 +67,34 @@ def test_a_byline_names_no_winner(facts_of):
     )
     assert all("By John" not in r.drivers for r in facts.results)
     assert facts.results == []
+
+
+def test_but_also_goes_on_with_the_same_subject_and_but_turns_to_another(facts_of):
+    facts = facts_of(
+        "Nora Falk took the win, but also secured the drivers' title. Ivo Lund led, but Anna "
+        "Berg won the sprint."
+    )
+    assert {(r.kind, r.drivers) for r in facts.results} == {
+        ("win", ("Nora Falk",)),
+        ("title", ("Nora Falk",)),
+        ("win", ("Anna Berg",)),
+    }
+
+
+def test_a_runner_up_named_after_the_label_and_a_settled_place_after_a_failed_pass(facts_of):
+    facts = facts_of(
+        "Nora Falk won by three seconds from runner-up Ivo Lund. Anna Berg was unable to get "
+        "side by side with Tom Hale and had to settle for the runner up spot in the sprint."
+    )
+    assert {(r.kind, r.position, r.drivers) for r in facts.results} == {
+        ("win", 1, ("Nora Falk",)),
+        ("finish", 2, ("Ivo Lund",)),
+        ("finish", 2, ("Anna Berg",)),
+    }
+
+
+def test_winning_the_pole_is_a_pole(facts_of):
+    facts = facts_of(
+        "The day began with Nora Falk driving away from the field after winning the pole."
+    )
+    assert results(facts) == {("pole", 1, ("Nora Falk",), "qualifying")}
