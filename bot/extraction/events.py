@@ -6,14 +6,16 @@ import re
 from datetime import date
 
 from bot.extraction.aliases import Aliases, Found
+from bot.extraction.result_words import result_words
 from bot.extraction.text import find_years, ordinal_value
 
 MAX_NAME_WORD_CHARS = 30
 """The longest word read as part of a race name (bounds the work per position: linear)."""
 GENERIC_EVENT = re.compile(
-    r"\b(?:[A-Z][\w'’.\-]{0,30}\s+){0,3}(?:Grand\s+Prix|"
-    r"(?:\d{1,2}|Twelve|Six|Ten|Eight|Four|Three|Two)\s+Hours|(?:Sports\s?[Cc]ar\s+)?Classic|"
-    r"\d{3,4}\s?(?:km|Miles))"
+    r"\b(?:(?:[A-Z][\w'’.\-]{0,30}\s+){0,3}(?:Grand\s+Prix|"
+    r"(?:\d{1,2}|Twelve|Six|Ten|Eight|Four|Three|Two)\s+Hours|(?:Sports\s?[Cc]ar\s+)?Classic)|"
+    r"(?:[A-Z][\w'’.\-]{0,30}\s+){1,3}\d{3,4}\s?(?:km|Miles)|"
+    r"\d{3,4}\s?(?:km|Miles)(?=\s+(?:of|at)\s+(?:the\s+)?[A-Z]))"
     r"(?:\s+(?:of|at)\s+(?:the\s+)?[A-Z][\w'’\-]{0,30}(?:\s+[A-Z][\w'’\-]{0,30}){0,3})?"
 )
 YEAR_WINDOW = 80
@@ -32,7 +34,12 @@ _SEASON_PHRASE = re.compile(
     r"\b((?:19|20)\d\d)\s+(?:[A-Z][\w.\-]*\s+){0,5}(?:season|campaign|Championship|Series|Cup)\b|"
     r"\bseason\s+of\s+((?:19|20)\d\d)\b"
 )
-_SERIES_AFTER = re.compile(r"\s*(?:Series|Cup|Championship|Legends|Trophy)\b")
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
+_LAST_WORD = re.compile(r"([^\W\d_]+)[ \t]+\Z")
+REFERENCE_CHARS = 20
+"""How far after a race's name the word that uses it for another race is looked for."""
+NAME_WORD_CHARS = 20
+"""How far before an event's name the word that makes it part of a longer one is looked for."""
 _THIS_YEAR = re.compile(r"\bthis\s+(?:year|season)\b", re.IGNORECASE)
 
 
@@ -41,11 +48,14 @@ def find_event(
 ) -> str | None:
     """Return the canonical event named in a text, the one nearest to `near` first."""
     known = known_events(text, aliases)
-    found = [(abs(f.start - near), 0, f.canonical) for f in known]
+    found = [
+        (abs(f.start - near), 0, f.canonical) for f in known if not refers_elsewhere(text, f.end)
+    ]
     found += [
         (abs(m.start() - near), 1, m.group().strip())
         for m in GENERIC_EVENT.finditer(text)
         if not any(f.start < m.end() and m.start() < f.end for f in known)
+        and not refers_elsewhere(text, m.end())
     ]
     if prefer_race:
         races = [item for item in found if not is_championship(item[2])]
@@ -53,12 +63,28 @@ def find_event(
     return min(found)[2] if found else None
 
 
-def known_events(text: str, aliases: Aliases) -> list[Found]:
-    """Return the events the aliases name in a text, less those inside a series' name.
+def refers_elsewhere(text: str, end: int) -> bool:
+    """Tell a race's name used for another race or a place ('the 2023 Indy 500 champion')."""
+    following = result_words().reference_after.search(text, end, end + REFERENCE_CHARS)
+    return following is not None and not text[end : following.start()].strip(" -")
 
-    'Le Mans' in 'the Asian Le Mans Series' is not the 24 Hours of Le Mans.
+
+def known_events(text: str, aliases: Aliases) -> list[Found]:
+    """Return the events the aliases name in a text, less those inside a longer name.
+
+    'Le Mans' in 'the Asian Le Mans Series', 'GT Le Mans' or 'Le Mans Prototype 2' is not
+    the 24 Hours of Le Mans (the words that say so are in data/results.toml).
     """
-    return [f for f in aliases.find_events(text) if not _SERIES_AFTER.match(text, f.end)]
+    return [f for f in aliases.find_events(text) if not _inside_name(text, f)]
+
+
+def _inside_name(text: str, found: Found) -> bool:
+    words = result_words()
+    after = _NEXT_WORD.match(text, found.end)
+    if after and words.inside_before.pattern.fullmatch(after.group(1)):
+        return True
+    before = _LAST_WORD.search(text, max(0, found.start - NAME_WORD_CHARS), found.start)
+    return bool(before and words.inside_after.pattern.fullmatch(before.group(1)))
 
 
 def find_season(

@@ -129,6 +129,9 @@ class ResultWords:
     descriptor_nouns: WordList
     career_series: WordList
     not_result_tables: WordList
+    inside_before: WordList
+    inside_after: WordList
+    reference_after: WordList
     grid_tables: WordList
 
 
@@ -155,5 +158,8 @@ def result_words(path: Path = WORDS_PATH) -> ResultWords:
         descriptor_nouns=_word_list(data["actors"]["descriptor_nouns"], case_sensitive=True),
         career_series=_word_list(data["actors"]["career_series"], case_sensitive=True),
         not_result_tables=_word_list(data["tables"]["not_results"]),
+        inside_before=_word_list(data["events"]["inside_before"], case_sensitive=True),
+        inside_after=_word_list(data["events"]["inside_after"], case_sensitive=True),
+        reference_after=_word_list(data["events"]["reference_after"]),
         grid_tables=_word_list(data["tables"]["grid"]),
     )

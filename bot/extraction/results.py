@@ -21,6 +21,7 @@ from bot.extraction.events import (
     is_championship,
     is_relative_past,
     known_events,
+    refers_elsewhere,
 )
 from bot.extraction.lineups import Crew
 from bot.extraction.literals import Gated, LiteralIndex
@@ -1830,29 +1831,34 @@ def _car_drivers(document: Document, crews: list[list[Crew]]) -> dict[tuple[int,
 
 
 def main_event(document: Document) -> str | None:
-    """Return the race the article names most often (the first one named on a tie)."""
+    """Return the race the article names most often (the one named first on a tie)."""
     counts: dict[str, int] = {}
     generic: dict[str, int] = {}
-    for sentence in document.sentences:
+    first: dict[str, int] = {}
+    for order, sentence in enumerate(document.sentences):
         for found in known_events(sentence.text, document.aliases):
-            if not is_championship(found.canonical):
+            if not is_championship(found.canonical) and not refers_elsewhere(
+                sentence.text, found.end
+            ):
                 counts[found.canonical] = counts.get(found.canonical, 0) + 1
+                first.setdefault(found.canonical, order)
         for match in GENERIC_EVENT.finditer(sentence.text):
             name = _LEADING_ARTICLE.sub("", match.group().strip())
-            if is_championship(name):
+            if is_championship(name) or refers_elsewhere(sentence.text, match.end()):
                 continue
             same = next((g for g in generic if g.startswith(name) or name.startswith(g)), None)
             if same is None and len(generic) >= MAX_GENERIC_EVENTS:
                 continue
             if same is not None and len(name) > len(same):
                 generic[name] = generic.pop(same)
+                first[name] = first.pop(same)
             key = name if same is None or len(name) > len(same) else same
             generic[key] = generic.get(key, 0) + 1
-    best_known = max(counts, key=lambda name: counts[name]) if counts else None
-    best_generic = max(generic, key=lambda name: generic[name]) if generic else None
-    if best_generic and (best_known is None or generic[best_generic] > counts[best_known]):
-        return best_generic
-    return best_known
+            first.setdefault(key, order)
+    ranked = {**counts, **generic}
+    if not ranked:
+        return None
+    return max(ranked, key=lambda name: (ranked[name], -first[name]))
 
 
 def main_team(document: Document) -> str | None:

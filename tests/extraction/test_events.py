@@ -1,0 +1,38 @@
+"""Which race a result belongs to when its sentence names none: the article's own race."""
+
+
+def events(facts):
+    return {(r.kind, r.drivers, r.event) for r in facts.results}
+
+
+def test_le_mans_inside_a_class_or_series_name_is_not_the_race(facts_of, aliases):
+    facts = facts_of(
+        "Nora Falk and Ivo Lund won the 6 Hours of Velden. In Le Mans Prototype 2, Tom Hale won. "
+        "In GT Le Mans, Anna Berg finished second.",
+        aliases=aliases,
+    )
+    assert {r.event for r in facts.results} == {"6 Hours of Velden"}
+
+
+def test_a_race_named_in_a_label_is_not_the_article_s_race(facts_of, aliases):
+    facts = facts_of(
+        "Nora Falk won at Velden Speedway. The 2023 Indianapolis 500 champion led every lap, "
+        "and Ivo Lund finished second.",
+        aliases=aliases,
+    )
+    assert ("finish", ("Ivo Lund",), "Indianapolis 500") not in events(facts)
+    assert ("finish", ("Ivo Lund",), None) in events(facts)
+
+
+def test_a_race_distance_is_no_race_name(facts_of):
+    facts = facts_of("Nora Falk won the 807 km race from Ivo Lund, who was second.")
+    assert {r.event for r in facts.results} == {None}
+
+
+def test_on_a_tie_the_race_named_first_is_the_article_s(facts_of, aliases):
+    facts = facts_of(
+        "The 8 Hours of Velden thrilled the fans. Nora Falk won. Ivo Lund was second. A month "
+        "ago Le Mans had been a disaster for both.",
+        aliases=aliases,
+    )
+    assert {r.event for r in facts.results} == {"8 Hours of Velden"}
