@@ -12,8 +12,9 @@ from bot.extraction.text import find_years, ordinal_value
 MAX_NAME_WORD_CHARS = 30
 """The longest word read as part of a race name (bounds the work per position: linear)."""
 GENERIC_EVENT = re.compile(
-    r"\b(?:(?:[A-Z][\w'’.\-]{0,30}\s+){0,3}(?:Grand\s+Prix|"
-    r"(?:\d{1,2}|Twelve|Six|Ten|Eight|Four|Three|Two)\s+Hours|(?:Sports\s?[Cc]ar\s+)?Classic)|"
+    r"\b(?:(?:[A-Z][\w'’.\-]{0,30}\s+){0,3}(?:Grand\s+Prix|(?:Sports\s?[Cc]ar\s+)?Classic)|"
+    r"(?:[A-Z][\w'’.\-]{0,30}\s+){1,3}(?:\d{1,2}|Twelve|Six|Ten|Eight|Four|Three|Two)\s+Hours?|"
+    r"(?:\d{1,2}|Twelve|Six|Ten|Eight|Four|Three|Two)\s+Hours(?=\s+(?:of|at)\s+(?:the\s+)?[A-Z])|"
     r"(?:[A-Z][\w'’.\-]{0,30}\s+){1,3}\d{3,4}\s?(?:km|Miles)|"
     r"\d{3,4}\s?(?:km|Miles)(?=\s+(?:of|at)\s+(?:the\s+)?[A-Z]))"
     r"(?:\s+(?:of|at)\s+(?:the\s+)?[A-Z][\w'’\-]{0,30}(?:\s+[A-Z][\w'’\-]{0,30}){0,3})?"

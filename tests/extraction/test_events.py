@@ -36,3 +36,10 @@ def test_on_a_tie_the_race_named_first_is_the_article_s(facts_of, aliases):
         aliases=aliases,
     )
     assert {r.event for r in facts.results} == {"8 Hours of Velden"}
+
+
+def test_hours_name_a_race_only_with_its_place(facts_of):
+    named = facts_of("Nora Falk won the Velden 12 Hour. Ivo Lund was second.")
+    bare = facts_of("Nora Falk won the 12 Hours. Ivo Lund was second.")
+    assert {r.event for r in named.results} == {"Velden 12 Hour"}
+    assert {r.event for r in bare.results} == {None}
