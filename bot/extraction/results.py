@@ -47,6 +47,11 @@ from bot.extraction.titles import (
 from bot.facts import Result, ResultKind
 from bot.text import CLAUSE_FULL_STOP
 
+_IN_THE_CHAMPIONSHIP = (
+    r"\s+(?:in|as)\s+(?:the\s+)?(?:[\w’'\-]+\s+){0,5}?"
+    r"(?:championships?|champions?|titles?|standings|points)\b"
+)
+"""'prevailed in the overall team championship', 'prevailing as the year's champion': a title."""
 ORD = (
     r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
     r"\d{1,2}(?:st|nd|rd|th)|P\d{1,2})"
@@ -620,8 +625,15 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "win",
         _compile(
-            r"\b(?:triumphed|triumphs|prevailed|prevails)\b|"
+            rf"\b(?:triumphed|triumphs|prevailed|prevails)\b(?!{_IN_THE_CHAMPIONSHIP})|"
             r"\b(?:emerged|emerges|was|were|is|are|ended|finished)\s+(?:as\s+)?(?:the\s+)?victorious\b"
+        ),
+    ),
+    _Pattern(
+        "title",
+        _compile(
+            rf"\b(?:triumphed|triumphs|triumphing|prevailed|prevails|prevailing)\b"
+            rf"(?={_IN_THE_CHAMPIONSHIP})"
         ),
     ),
     _Pattern(

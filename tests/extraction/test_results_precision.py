@@ -482,3 +482,15 @@ def test_a_series_winner_or_an_unnamed_winner_is_no_race_win(facts_of):
 def test_a_tip_for_a_title_is_no_title(facts_of):
     facts = facts_of("You would do worse than to bank on a seventh Velden crown for Nora Falk.")
     assert facts.results == []
+
+
+def test_prevailing_in_a_championship_is_a_title_not_a_race_win(facts_of):
+    facts = facts_of(
+        "Anna Berg narrowly prevailed as the year's champion driver over Ivo Lund and Tom Hale. "
+        "Velden Racing prevailed in the overall team championship. Nora Falk prevailed in the sprint."
+    )
+    assert {(r.kind, r.drivers, r.team) for r in facts.results} == {
+        ("title", ("Anna Berg",), None),
+        ("title", (), "Velden Racing"),
+        ("win", ("Nora Falk",), None),
+    }
