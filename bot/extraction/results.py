@@ -633,7 +633,7 @@ PATTERNS: tuple[_Pattern, ...] = (
         "title",
         _compile(
             rf"\b(?:triumphed|triumphs|triumphing|prevailed|prevails|prevailing)\b"
-            rf"(?={_IN_THE_CHAMPIONSHIP})"
+            rf"{_IN_THE_CHAMPIONSHIP}"
         ),
     ),
     _Pattern(
@@ -1154,7 +1154,7 @@ class ResultFinder:
             for trigger in find_triggers(sentence.text):
                 found.extend(self._results(index, sentence, trigger))
         merged = merge_results(found, self._car_drivers_by_car())
-        decided = [f for f in merged if self._stated_holder(f.result)]
+        decided = [f for f in merged if self._stated_holder(f.result) and _holder_fits(f)]
         results = [self._named_title(self._with_main_event(f.result), f.whose) for f in decided]
         season = self._published.year if self._published else None
         tables = table_results(self._document, season)
@@ -2097,6 +2097,8 @@ def _compatible(a: Found, b: Found, car_drivers: dict[str, set[str]]) -> bool:
     x, y = a.result, b.result
     if (x.kind, x.position) != (y.kind, y.position):
         return False
+    if x.kind == "title" and a.whose and b.whose and a.whose != b.whose:
+        return False  # a drivers' title and the teams' title are two titles
     return _same_time(a, b) and _same_subject(x, y, car_drivers)
 
 
@@ -2128,6 +2130,12 @@ def _combine(a: Result, b: Result) -> Result:
         detail=a.detail or b.detail,
         season=a.season or b.season,
     )
+
+
+def _holder_fits(found: Found) -> bool:
+    """Tell a holder that can hold the title read: drivers hold no manufacturers' title."""
+    scope = found.whose or ""
+    return not (scope.startswith(("manufacturers", "constructors")) and found.result.drivers)
 
 
 def _restated(table: Result, results: list[Result]) -> bool:

@@ -484,10 +484,20 @@ def test_a_tip_for_a_title_is_no_title(facts_of):
     assert facts.results == []
 
 
+def test_manufacturers_titles_are_no_drivers_titles(facts_of):
+    facts = facts_of(
+        "Anna Berg and Ivo Lund have clinched the Velden Drivers' Championship, as Brenner "
+        "secured the Velden Manufacturers' Championship."
+    )
+    assert {(r.kind, r.drivers) for r in facts.results} == {("title", ("Anna Berg", "Ivo Lund"))}
+
+
 def test_prevailing_in_a_championship_is_a_title_not_a_race_win(facts_of):
     facts = facts_of(
-        "Anna Berg narrowly prevailed as the year's champion driver over Ivo Lund and Tom Hale. "
-        "Velden Racing prevailed in the overall team championship. Nora Falk prevailed in the sprint."
+        "Anna Berg narrowly prevailed in the year's drivers' championship over Ivo Lund and Tom "
+        "Hale. "
+        "Velden Racing prevailed in the overall team championship. Nora Falk prevailed in the "
+        "sprint."
     )
     assert {(r.kind, r.drivers, r.team) for r in facts.results} == {
         ("title", ("Anna Berg",), None),
