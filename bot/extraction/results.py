@@ -1118,7 +1118,9 @@ class ResultFinder:
         self._keys = [(r.paragraph, r.start) for r in self._refs]
         self._sentence_keys = [(s.paragraph, s.start) for s in document.sentences]
         self._car_drivers = _car_drivers(document, crews)
-        self._owners = find_owners(document, crews)
+        season = self._published.year if self._published else None
+        self._tables = table_results(document, season)
+        self._owners = find_owners(document, crews, self._tables)
         self._main_event = main_event(document)
         self._main_team = main_team(document)
         self._races = [
@@ -1156,9 +1158,9 @@ class ResultFinder:
         merged = merge_results(found, self._car_drivers_by_car())
         decided = [f for f in merged if self._stated_holder(f.result) and _holder_fits(f)]
         results = [self._named_title(self._with_main_event(f.result), f.whose) for f in decided]
-        season = self._published.year if self._published else None
-        tables = table_results(self._document, season)
-        return results + [self._with_main_event(t) for t in tables if not _restated(t, results)]
+        return results + [
+            self._with_main_event(t) for t in self._tables if not _restated(t, results)
+        ]
 
     def _stated_holder(self, result: Result) -> bool:
         """Tell a result whose holder the text establishes from a team's that hides its crew.
@@ -1882,8 +1884,14 @@ def main_team(document: Document) -> str | None:
     return max(counts, key=lambda name: counts[name]) if counts else None
 
 
-def find_owners(document: Document, crews: list[list[Crew]]) -> dict[str, str]:
-    """Return people who give their name to a team in the article (owners), with the team."""
+def find_owners(
+    document: Document, crews: list[list[Crew]], tables: list[Result]
+) -> dict[str, str]:
+    """Return people who give their name to a team in the article (owners), with the team.
+
+    Drivers are none: those of crews, of cars and of result tables ('2nd – Graham Rahal, Rahal
+    Letterman Lanigan Racing').
+    """
     team_words: dict[str, str] = {}
     for sentence in document.sentences:
         for team in sentence.teams:
@@ -1892,6 +1900,7 @@ def find_owners(document: Document, crews: list[list[Crew]]) -> dict[str, str]:
     drivers = {
         n for c in (c for cs in crews for c in cs) if len(c.names) >= MIN_CREW for n in c.names
     }
+    drivers |= {d for r in tables for d in r.drivers}
     near_cars = set()
     for sentence in document.sentences:
         starts = [car.start for car in sentence.cars]

@@ -73,3 +73,12 @@ def test_a_place_the_prose_states_is_not_read_twice(facts_of):
         (1, ("Nora Falk",)),
         (2, ("Ivo Lund",)),
     }
+
+
+def test_a_driver_named_like_their_team_in_a_table_stays_a_driver(facts_of):
+    facts = facts_of(
+        "Results:\n\n1st – Nora Falk, Velden Racing\n\n2nd – Ivo Lund, Lund Motorsport\n\n"
+        "Ivo Lund took pole position on Saturday."
+    )
+    poles = [(r.drivers, r.team) for r in facts.results if r.kind == "pole"]
+    assert poles == [(("Ivo Lund",), None)]
