@@ -82,6 +82,11 @@ def _label_mention(label: str, document: Document) -> tuple[str, int] | None:
     return None
 
 
+def is_credit(text: str) -> bool:
+    """Tell a photo credit ('Photo: Ann Berg') from a label naming a speaker."""
+    return _CREDIT.search(text) is not None
+
+
 def is_heading(text: str) -> bool:
     """Tell a heading line (short, no closing full stop) from a sentence."""
     text = text.strip()

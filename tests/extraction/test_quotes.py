@@ -362,3 +362,24 @@ def test_a_description_after_his_or_her_is_no_speaker(facts_of):
     assert [(q.speaker, q.text) for q in facts.quotes] == [
         (None, "We are going to be getting up to speed.")
     ]
+
+
+def test_a_speaker_heading_holds_over_detail_lines_and_questions(facts_of):
+    facts = facts_of(
+        "TOYOTA QUOTES\n\n"
+        "NORA FALK, No. 11 Brenner Camry, Velden Racing\n\n"
+        "Finishing Position: 1st\n\n"
+        "What was it like to win here?\n\n"
+        "“I have been running down the leaders these last few weeks.”\n\n"
+        "IVO LUND\n\n"
+        "NO. 28 ACME BRENNER\n\n"
+        "Is the fourth driver to win on both layouts at the Velden Motor Speedway\n\n"
+        "“Relief is the main word for us today.”\n\n"
+        "Photo: Tom Hale\n\n"
+        "“Nobody named this one.”"
+    )
+    assert [(q.speaker, q.text.split()[0]) for q in facts.quotes] == [
+        ("Nora Falk", "I"),
+        ("Ivo Lund", "Relief"),
+        ("Ivo Lund", "Nobody"),
+    ]
