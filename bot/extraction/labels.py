@@ -22,6 +22,7 @@ MAX_PERSON_TO_CAR_CHARS = 40
 """The most text between a label's person and car ('Paul Di Resta, driver of the ... #22')."""
 SENTENCE_END_MARKS = (".", "!", "?", "…", "”", '"', "»", "’")
 _CREDIT = re.compile(r"\b(?:photos?|images?|credits?)\b|©", re.IGNORECASE)
+_PLACE_BEFORE = re.compile(r"\b(?:at|in|near)\s+(?:the\s+)?\Z", re.IGNORECASE)
 _UPPER_WORD = re.compile(r"\b[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*\b")
 _UPPER_NAME_LEAD = re.compile(
     r"\A\s*[^\W\d_a-z]{2,}(?:['’\-][^\W\d_a-z]+)*(?:\s+[^\W\d_a-z]{2,}(?:['’\-][^\W\d_a-z]+)*){1,3}"
@@ -77,6 +78,8 @@ def _label_mention(label: str, document: Document) -> tuple[str, int] | None:
         return None
     blocked = [(t.start, t.end) for t in document.aliases.find_teams(label)]
     for mention in find_mentions(label, blocked=blocked):
+        if _PLACE_BEFORE.search(label, 0, mention.start):
+            continue  # 'at the Velden Motor Speedway': a place
         if len(mention.tokens) >= MIN_LABEL_TOKENS or document.resolver.lookup(mention.text):
             return document.resolver.resolve(mention.text), mention.end
     return None

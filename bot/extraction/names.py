@@ -52,7 +52,7 @@ NOT_NAME_WORDS = frozenset(
         "indycar", "nascar", "qualifying", "hyperpole", "hypercar", "victory", "lane", "track",
         "race", "operations", "marketing", "communications", "program", "technical",
         "sporting", "department", "head", "shootout", "superpole", "trophy", "position",
-        "fastest",
+        "fastest", "motor",
     ]
 )  # fmt: skip
 LOCATION_PREPOSITIONS = frozenset({"at", "in", "near"})
