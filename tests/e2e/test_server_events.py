@@ -75,6 +75,7 @@ async def test_server_events_follow_the_calendar_and_survive_restarts(
     switched = await emu.invoke("config events", {"state": "on"})
     assert "Server events\non" in answer_text(switched)
     await bot.guard(emu.wait_until(lambda: events(emu), 10.0, "the server event"), 11.0)
+    await wait_for_log(bot, "Server events: created", 10.0)  # recorded before the restart
     (event,) = events(emu)
     assert event["name"] == "Rolex 24 At Daytona: Race"
     assert event["entity_type"] == 3  # external: a place, not a voice channel
