@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from bot.extraction.classes import class_mentions
 from bot.extraction.document import Document
-from bot.extraction.labels import is_heading, recased
+from bot.extraction.labels import heading_person, is_heading, recased
 from bot.extraction.names import find_mentions
 from bot.extraction.result_words import result_words
 from bot.extraction.sessions import HYPERPOLE, QUALIFYING, RACE, session_mentions
@@ -35,6 +35,14 @@ MAX_LOWER_WORDS = 2
 CAR_AT_START_CHARS = 4
 """How far into a line's holder its car number may start ('#36', '(No. 7)')."""
 
+_DETAIL_PLACE = re.compile(
+    r"(?:(?P<finish>Finishing\s+Position|Finish(?:ed)?|Race\s+Result|Result)|"
+    r"(?P<start>Starting\s+Position|Start(?:ed)?|Qualified|Qualifying|Grid))\s*:\s*"
+    r"(?P<place>P?\d{1,2})(?:st|nd|rd|th)?\b",
+    re.IGNORECASE,
+)
+"""A detail line under a driver's heading: 'Finishing Position: 1st', 'Start: 5th'."""
+MAX_DETAIL_CHARS = 80
 _POSITION = re.compile(r"\A\s*(?:P|Pos\.?\s*)?(\d{1,2})(?:st|nd|rd|th)?\s*[.,:)–—-]\s+(?=\S)")
 _LOWER_WORD = re.compile(r"(?<![\w.])[a-z][a-z'’]+\b")
 _DASH = re.compile(r"\s[–—-]\s")
@@ -65,6 +73,49 @@ def table_results(document: Document, season: int | None) -> list[Result]:
             if result is not None:
                 results.append(result)
     return results
+
+
+def detail_results(document: Document, season: int | None) -> list[Result]:
+    """Return the places the detail lines under a driver's heading state.
+
+    'DENNY HAMLIN, No. 11 … / Finishing Position: 1st' above his quotes: Hamlin won.
+    """
+    results: list[Result] = []
+    for index, paragraph in enumerate(document.paragraphs):
+        text = " ".join(paragraph.split())
+        if len(text) > MAX_DETAIL_CHARS or _SENTENCE_INSIDE.search(text):
+            continue
+        places = list(_DETAIL_PLACE.finditer(text))
+        person = heading_person(document, index) if places else None
+        if person is None:
+            continue
+        for place in places:
+            position = int(place.group("place").lstrip("Pp"))
+            session = RACE if place.group("finish") else QUALIFYING
+            results.append(_detail_result(person, position, session, index, text, season))
+    return results
+
+
+def _detail_result(
+    person: str, position: int, session: str, paragraph: int, text: str, season: int | None
+) -> Result:
+    kind: ResultKind = "finish"
+    if position == 1:
+        kind = "win" if session == RACE else "pole"
+    return Result(
+        kind=kind,
+        position=position,
+        car=None,
+        drivers=(person,),
+        team=None,
+        event=None,
+        detail=None,
+        paragraph=paragraph,
+        season=season,
+        session=session,
+        race_class=None,
+        evidence=text,
+    )
 
 
 def _tables(document: Document) -> list[list[_Line]]:

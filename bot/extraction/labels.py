@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot.extraction.document import Document
 from bot.extraction.names import find_mentions
 from bot.extraction.text import find_cars
+from bot.text import fold_name
 
 MAX_LABEL_CHARS = 160
 """The longest speaker label or heading line ('LMP2 winner: René Rast #31 WRT, Oreca 07')."""
@@ -21,6 +22,9 @@ UPPER_LABEL_SHARE = 0.6
 MAX_PERSON_TO_CAR_CHARS = 40
 """The most text between a label's person and car ('Paul Di Resta, driver of the ... #22')."""
 SENTENCE_END_MARKS = (".", "!", "?", "…", "”", '"', "»", "’")
+MAX_HEADING_LOOKBACK = 6
+"""Paragraphs walked back from a quote or a detail line to the heading that names its person."""
+_QUESTION = re.compile(r"\A[^.!]{0,300}\?\Z")
 _CREDIT = re.compile(r"\b(?:photos?|images?|credits?)\b|©", re.IGNORECASE)
 _PLACE_BEFORE = re.compile(r"\b(?:at|in|near)\s+(?:the\s+)?\Z", re.IGNORECASE)
 _UPPER_WORD = re.compile(r"\b[^\W\d_][^\W\d_'’\-]*(?:['’\-][^\W\d_]+)*\b")
@@ -82,6 +86,29 @@ def _label_mention(label: str, document: Document) -> tuple[str, int] | None:
             continue  # 'at the Velden Motor Speedway': a place
         if len(mention.tokens) >= MIN_LABEL_TOKENS or document.resolver.lookup(mention.text):
             return document.resolver.resolve(mention.text), mention.end
+    return None
+
+
+def heading_person(document: Document, paragraph: int) -> str | None:
+    """Return the person the heading above a paragraph names (a speaker's or a driver's block).
+
+    Walking back over quote paragraphs, interview questions and detail lines naming no one
+    ('Finishing Position: 1st', '• Car: …', 'NO. 27 NAPA HONDA'), the first line that is not a
+    sentence (short, no closing full stop) and names a person is the heading (past a detail
+    line, only one that opens with the person); a paragraph of narrative ends the walk.
+    """
+    skipped = False
+    for index in range(paragraph - 1, max(-1, paragraph - MAX_HEADING_LOOKBACK - 1), -1):
+        masked = document.masked[index].strip()
+        if not masked or _QUESTION.match(masked):
+            continue
+        if len(masked) > MAX_LABEL_CHARS or masked.endswith(SENTENCE_END_MARKS):
+            return None
+        label = masked.rstrip(":–—- ")
+        name = None if is_credit(masked) else label_person(label, document)
+        if name and (not skipped or fold_name(label).startswith(fold_name(name))):
+            return name
+        skipped = True
     return None
 
 

@@ -8,12 +8,12 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from bot.extraction.document import Document, PersonRef, QuoteSpan, Sentence
-from bot.extraction.labels import MAX_LABEL_CHARS, is_credit, label_person, upper_label_person
+from bot.extraction.labels import heading_person, label_person, upper_label_person
 from bot.extraction.names import find_mentions
 from bot.extraction.text import split_sentences
 from bot.extraction.words import alternation, words
 from bot.facts import Quote
-from bot.text import SENTENCE_END_MARKS, fold_name
+from bot.text import SENTENCE_END_MARKS
 
 MIN_UNCUED_WORDS = 6
 MIN_REPORTED_WORDS = 3
@@ -24,8 +24,6 @@ SENTENCE_MARKS = (".", "!", "?", "…")
 EVIDENCE_CONTEXT_CHARS = 300
 """Characters of narrative kept on each side of a quote in its evidence."""
 ASIDE_NAME_CHARS = 80
-MAX_LABEL_LOOKBACK = 6
-"""Paragraphs walked back from a quote to find its heading label."""
 MIN_LABEL_TOKENS = 2
 MAX_WORDS_BEFORE_CUE = 7
 AFTER_WINDOW = 200
@@ -64,8 +62,6 @@ _ROLE_AFTER = re.compile(
 )
 _EVIDENCE_END = re.compile(r"[.!?…][\"”’»)]*(?=\s|\Z)")
 _SUBJECT_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he)\s+(?:[a-z]+ly\s+)?\Z")
-_QUESTION = re.compile(r"\A[^.!]{0,300}\?\Z")
-_SENTENCE_END_MARKS = (".", "!", "?", "…", "”", '"', "»", "’")
 _NOT_VERB = frozenset({"and", "or", "of", "to", "in", "at", "for", "from", "with", "the", "a"})
 
 
@@ -516,31 +512,8 @@ def _last_sentence(text: str) -> str:
 
 
 def _heading_label(document: Document, span: QuoteSpan, focus: _Focus) -> _Cue | None:
-    """Return the speaker a heading line names for the quote paragraphs under it.
-
-    Walking back from a paragraph that opens with a quote, over other quote paragraphs,
-    interview questions and detail lines naming no one ('Finishing Position: 1st', '• Car: …',
-    'NO. 27 NAPA HONDA'), the first line that is not a sentence (no closing full stop, short)
-    and names a person is the label (past a detail line, only one that opens with the person);
-    a paragraph of narrative in between ends the walk.
-    """
+    """Return the speaker a heading line names for the quote paragraphs under it."""
     if not focus.opens(span.paragraph, span.start):
         return None
-    skipped = False
-    for index in range(span.paragraph - 1, max(-1, span.paragraph - MAX_LABEL_LOOKBACK - 1), -1):
-        masked = document.masked[index].strip()
-        if not masked or _QUESTION.match(masked):
-            continue
-        if len(masked) > MAX_LABEL_CHARS or masked.endswith(_SENTENCE_END_MARKS):
-            return None
-        label = masked.rstrip(":–—- ")
-        name = None if is_credit(masked) else label_person(label, document)
-        if name and (not skipped or _opens_with(label, name)):
-            return _Cue(name, pronoun=False)
-        skipped = True
-    return None
-
-
-def _opens_with(label: str, name: str) -> bool:
-    """Tell a label that opens with the person it names ('ALEXANDER ROSSI', 'A (30, Scotland):')."""
-    return fold_name(label).startswith(fold_name(name))
+    name = heading_person(document, span.paragraph)
+    return _Cue(name, pronoun=False) if name else None

@@ -11,7 +11,7 @@ from functools import cache
 
 from bot.extraction.aliases import Found as TeamFound
 from bot.extraction.classes import car_classes, class_mentions, class_of
-from bot.extraction.classification import table_results
+from bot.extraction.classification import detail_results, table_results
 from bot.extraction.document import Document, PersonRef, Sentence
 from bot.extraction.events import (
     GENERIC_EVENT,
@@ -1119,7 +1119,7 @@ class ResultFinder:
         self._sentence_keys = [(s.paragraph, s.start) for s in document.sentences]
         self._car_drivers = _car_drivers(document, crews)
         season = self._published.year if self._published else None
-        self._tables = table_results(document, season)
+        self._tables = table_results(document, season) + detail_results(document, season)
         self._owners = find_owners(document, crews, self._tables)
         self._main_event = main_event(document)
         self._main_team = main_team(document)
@@ -1158,9 +1158,10 @@ class ResultFinder:
         merged = merge_results(found, self._car_drivers_by_car())
         decided = [f for f in merged if self._stated_holder(f.result) and _holder_fits(f)]
         results = [self._named_title(self._with_main_event(f.result), f.whose) for f in decided]
-        return results + [
-            self._with_main_event(t) for t in self._tables if not _restated(t, results)
-        ]
+        for table in self._tables:
+            if not _restated(table, results):
+                results.append(self._with_main_event(table))
+        return results
 
     def _stated_holder(self, result: Result) -> bool:
         """Tell a result whose holder the text establishes from a team's that hides its crew.

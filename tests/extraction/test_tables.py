@@ -82,3 +82,21 @@ def test_a_driver_named_like_their_team_in_a_table_stays_a_driver(facts_of):
     )
     poles = [(r.drivers, r.team) for r in facts.results if r.kind == "pole"]
     assert poles == [(("Ivo Lund",), None)]
+
+
+def test_detail_lines_under_a_driver_s_heading_give_their_places(facts_of):
+    facts = facts_of(
+        "VELDEN QUOTES\n\n"
+        "NORA FALK, No. 11 Brenner Camry, Velden Racing\n\n"
+        "Start: 5th | Finish: 2nd\n\n"
+        "“We just had to battle back.”\n\n"
+        "IVO LUND, No. 20 Brenner Camry\n\n"
+        "Finishing Position: 1st\n\n"
+        "Lap times were close all weekend.\n\n"
+        "Finish: 9th"
+    )
+    assert {(r.kind, r.position, r.drivers, r.session) for r in facts.results} == {
+        ("finish", 5, ("Nora Falk",), "qualifying"),
+        ("finish", 2, ("Nora Falk",), "race"),
+        ("win", 1, ("Ivo Lund",), "race"),
+    }
