@@ -34,8 +34,14 @@ ORG_NAME = re.compile(
     r"(?:\s+(?:by|w/)\s*(?:[A-Z][\w\-]*\s*){1,4})?"
 )
 _SINGLE_QUOTE = re.compile(r"(?:(?<=\s)|\A)‘([^‘]{1,2000}?[,.!?…])’(?=\s|\Z|[,;:])")
-_LABELLED_STRAIGHT = re.compile(r"(?<=:\s)'((?:[^'\n]|'(?=[^\W\d_])){1,2000}?[,.!?…])'(?=\s|\Z)")
-"""Speech in straight single marks after a label ('X: 'I don't know.''), apostrophes inside."""
+_STRAIGHT_INNER = r"(?:[^'\n]|'(?=[^\W\d_])|(?<=s)'(?=\s))"
+"""Text inside straight single marks: apostrophes ('don't', 'the teams' cars') but no close."""
+_LABELLED_STRAIGHT = re.compile(
+    rf"(?<=:\s)'({_STRAIGHT_INNER}{{1,2000}}?[,.!?…])'(?=\s|\Z)|"
+    rf"\A'({_STRAIGHT_INNER}{{1,3000}}[.!?…])'\s*\Z"
+)
+"""Speech in straight single marks after a label ('X: 'I don't know.'') or as a paragraph of
+its own under one, apostrophes inside."""
 _PRONOUN = re.compile(r"\b(?:he|she|they|He|She|They|His|Her|Their)\b")
 CLOSING_QUOTES = "”»"
 OPENING_QUOTES = "“«„‟"
@@ -85,6 +91,9 @@ _ANSWER_LABEL = re.compile(
 _ENDS_ANSWER = re.compile(r"\A\s*Q\s*[.:]|\?\s*\Z")
 """A question (from 'Q.' or ending in '?'): the answer before it is over."""
 MIN_TRANSCRIPT_LABELS = 2
+MAX_SPEECH_LABEL_CHARS = 100
+"""The longest label line ('Name, Team, p2:') over a paragraph of speech without marks."""
+MIN_SPEECH_WORDS = 8
 """Labelled paragraphs an article needs to be read as a transcript."""
 MAX_HEADING_CHARS = 80
 """The longest line read as a heading between transcript answers, in characters."""
@@ -222,7 +231,7 @@ def quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
     if open_at is not None:
         inner = paragraph[open_at[1] :].strip()
         spans.append(QuoteSpan(index, open_at[0], len(paragraph), inner, closed=False))
-    if "‘" in paragraph or ": '" in paragraph:
+    if "‘" in paragraph or ": '" in paragraph or paragraph.startswith("'"):
         spans = _with_single_quotes(spans, _single_quote_spans(paragraph, index))
     return spans
 
@@ -268,7 +277,7 @@ def _single_quote_spans(paragraph: str, index: int) -> list[QuoteSpan]:
     spans = []
     for pattern in (_SINGLE_QUOTE, _LABELLED_STRAIGHT):
         for match in pattern.finditer(paragraph):
-            inner = match.group(1).strip()
+            inner = (match.group(1) or match.group(2)).strip()
             spans.append(QuoteSpan(index, match.start(), match.end(), inner, closed=True))
     return sorted(spans, key=lambda q: q.start)
 
@@ -391,7 +400,9 @@ def analyse(
     masked: list[str] = []
     captions: list[Caption] = []
     by_paragraph = [quote_spans(paragraph, index) for index, paragraph in enumerate(paragraphs)]
-    for answer in transcript_answers(paragraphs, by_paragraph):
+    for answer in transcript_answers(paragraphs, by_paragraph) or labelled_speech(
+        paragraphs, by_paragraph
+    ):
         by_paragraph[answer.paragraph] = [answer]
     for index, paragraph in enumerate(paragraphs):
         spans = by_paragraph[index]
@@ -419,6 +430,48 @@ def analyse(
     for sentence, mentions in pending:
         sentence.people = [_resolve(sentence, m, resolver) for m in mentions]
     return Document(paragraphs, masked, quotes, sentences, captions, resolver, aliases)
+
+
+def labelled_speech(paragraphs: list[str], spans: list[list[QuoteSpan]]) -> list[QuoteSpan]:
+    """Return speech printed without marks under a label naming its speaker.
+
+    'Fabian Coulthard, Lockwood Racing, p2:' on a line of its own, then a paragraph of
+    sentences with no quote marks: his words. Only the first paragraph under the label is read.
+    """
+    found = []
+    for index in range(len(paragraphs) - 1):
+        label = " ".join(paragraphs[index].split())
+        if spans[index] or not label.endswith(":") or len(label) > MAX_SPEECH_LABEL_CHARS:
+            continue
+        following = index + 1
+        while following < len(paragraphs) and not paragraphs[following].strip():
+            following += 1
+        if following >= len(paragraphs) or spans[following]:
+            continue
+        speech = paragraphs[following].strip()
+        speaker = _speech_label_person(label)
+        if speaker and _reads_as_speech(speech):
+            start = paragraphs[following].index(speech)
+            found.append(QuoteSpan(following, start, start + len(speech), speech, True, speaker))
+    return found
+
+
+def _speech_label_person(label: str) -> str | None:
+    """Return the person a speech label opens with, details after ('Ann Berg, Team, p2:').
+
+    A label of words alone ('Fast Facts:') names no one.
+    """
+    text = label.rstrip(":").strip()
+    mentions = find_mentions(text.title() if text.isupper() else text)
+    if not mentions or mentions[0].start > 0 or len(mentions[0].tokens) < MIN_CAPTION_NAME_WORDS:
+        return None
+    rest = text[mentions[0].end :].lstrip()
+    return mentions[0].text if rest and rest[0] in ",(–—-" else None
+
+
+def _reads_as_speech(text: str) -> bool:
+    """Tell a paragraph of sentences (speech) from a heading, a list line or a table row."""
+    return len(text.split()) >= MIN_SPEECH_WORDS and text.rstrip("”\"'’ ").endswith(SENTENCE_ENDS)
 
 
 def transcript_answers(paragraphs: list[str], spans: list[list[QuoteSpan]]) -> list[QuoteSpan]:

@@ -383,3 +383,25 @@ def test_a_speaker_heading_holds_over_detail_lines_and_questions(facts_of):
         ("Ivo Lund", "Relief"),
         ("Ivo Lund", "Nobody"),
     ]
+
+
+def test_speech_under_a_label_needs_no_marks_but_a_label_of_words_is_none(facts_of):
+    facts = facts_of(
+        "Anna Berg, Velden Racing, p2:\n\n"
+        "I would not say coming out of the pits in 13th felt like being in contention at all.\n\n"
+        "Fast Facts:\n\n"
+        "The Velden Racing #60 took home the overall win driven by Ivo Lund and Tom Hale today."
+    )
+    assert [(q.speaker, q.text.split()[0]) for q in facts.quotes] == [("Anna Berg", "I")]
+
+
+def test_a_paragraph_in_straight_single_marks_under_a_label_is_speech(facts_of):
+    facts = facts_of(
+        "Jim Ross (Brenner Motorsport Director):\n\n"
+        "'This has been a strong weekend at the series' finale for our cars.'\n\n"
+        "Nora Falk (General Manager): 'We saw an exciting race with the teams' cars up front.'"
+    )
+    assert [(q.speaker, q.text.split()[0]) for q in facts.quotes] == [
+        ("Jim Ross", "This"),
+        ("Nora Falk", "We"),
+    ]
