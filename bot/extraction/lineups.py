@@ -122,8 +122,9 @@ _HARD_STOP = re.compile(rf"[;!?]|{CLAUSE_FULL_STOP}")
 _TIGHT_CAR = re.compile(
     r"(?:\A|\b(?:in|aboard|driving|drove|drives|sharing|shared|shares|piloting|piloted|pilots|"
     r"steering|steered|taking\s+control\s+of|at\s+the\s+wheel\s+of|behind\s+the\s+wheel\s+of))\s+"
-    r"(?:the|their|his|her)\s+(?:[a-z][\w\-]*\s+)?\Z"
+    r"(?:the|their|his|her)\s+(?:[a-z][\w\-]*\s+)?\Z|\A\s*\(\s*\Z"
 )
+"""'A and B ... in the No. 7', or the car in parentheses right after the crew ('A/B (#55 …)')."""
 MAX_TIGHT_WORDS = 8
 MIN_ONE_DRIVER_MENTIONS = 2
 """Mentions of one-driver series an article needs to be read as one of theirs."""

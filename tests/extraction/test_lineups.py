@@ -300,3 +300,14 @@ def test_country_codes_and_home_towns_do_not_part_a_crew(facts_of):
         ("2", ("Anna Berg", "Ivo Lund", "Tom Hale")),
         ("3", ("Jim Ross", "Nora Falk", "Marco Velden")),
     }
+
+
+def test_a_car_in_parentheses_right_after_a_crew_is_theirs(facts_of):
+    facts = facts_of(
+        "Velden Racing got a double podium with Anna Berg/Ivo Lund (#55 Brenner Mustang) second "
+        "and Tom Hale/Jim Ross (#5 Brenner Mustang) third."
+    )
+    assert {(x.car, x.drivers) for x in facts.lineups} == {
+        ("55", ("Anna Berg", "Ivo Lund")),
+        ("5", ("Tom Hale", "Jim Ross")),
+    }
