@@ -10,6 +10,7 @@ from functools import cache
 
 from bot.extraction.document import Document, PersonRef, Sentence
 from bot.extraction.result_words import result_words
+from bot.extraction.text import Span
 from bot.extraction.words import alternation, words
 from bot.text import CLAUSE_FULL_STOP, is_abbreviation
 
@@ -711,6 +712,15 @@ def _rival_between(gap: str) -> bool:
     return rival is not None and not _RELATIVE.search(gap, rival.end())
 
 
+def _rival_car(sentence: Sentence, car: Span) -> bool:
+    """Tell a car a rival phrase names ('punted out of the lead while lapping the #82')."""
+    people = [
+        p.end - sentence.start for p in sentence.people if p.end - sentence.start <= car.start
+    ]
+    start = people[-1] if people else 0
+    return _patterns().rival.search(sentence.text, start, car.start) is not None
+
+
 def _last_end(groups: list[Crew], start: int, end: int) -> int:
     """Return where the last crew named between two places ends (else the first place).
 
@@ -761,7 +771,7 @@ def _car_in_focus(
             named_car = group_car.group(1) or group_car.group(2) or group_car.group(4)
             if size == len(crew.names) and named_car not in taken:
                 return named_car
-        cars = {c.text for c in neighbour.cars} - taken
+        cars = {c.text for c in neighbour.cars if not _rival_car(neighbour, c)} - taken
         if len(cars) != 1:
             continue
         named = {p.name for p in neighbour.people if p.name}

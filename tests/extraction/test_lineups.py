@@ -311,3 +311,11 @@ def test_a_car_in_parentheses_right_after_a_crew_is_theirs(facts_of):
         ("55", ("Anna Berg", "Ivo Lund")),
         ("5", ("Tom Hale", "Jim Ross")),
     }
+
+
+def test_a_car_the_crew_laps_in_the_next_sentence_is_not_theirs(facts_of):
+    facts = facts_of(
+        "Anna Berg, Ivo Lund and Tom Hale won the race. Drama came early when Berg was punted "
+        "out of the lead while lapping the #82 Velden Corvette."
+    )
+    assert facts.lineups == []
