@@ -693,6 +693,7 @@ PATTERNS: tuple[_Pattern, ...] = (
         _compile(rf"\b{ORD}(?:[\s-]+place(?!d)|\s+placed|\s+position|[\s-]+spot)\b"),
         position=None,
     ),
+    _Pattern("finish", _compile(rf"\bfollowed\s+(?:home\s+)?in\s+{ORD}\b"), position=None),
     _Pattern(
         "finish",
         _compile(r"\brunners?[-\s]up\b(?=\s+(?-i:[A-Z]|#|No\.))"),
@@ -721,8 +722,8 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "finish",
         _compile(
-            rf"\b(?:started|starts|will\s+start|lined\s+up|lines\s+up|will\s+line\s+up)\s+"
-            rf"(?:from\s+)?(?:the\s+)?(?P<at>{ORD})(?:[\s-]+(?:place|position|spot))?"
+            rf"\b(?:started|starts|starting|will\s+start|lined\s+up|lines\s+up|will\s+line\s+up|"
+            rf"(?<=\s)start)\s+(?:from\s+|in\s+)?(?:the\s+)?(?P<at>{ORD})(?:[\s-]+(?:place|position|spot))?"
             r"(?:\s+on\s+the\s+grid)?(?![\w\-])(?!\s+(?:lap|row|time|race|round|season|consecutive|in\s+a\s+row))"
         ),
         position=None,
@@ -746,7 +747,8 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "finish",
         _compile(
-            r"\b(?:completed|completing|rounded\s+out|rounding\s+out|rounds\s+out|round\s+out)\s+"
+            r"\b(?:completed|completing|rounded\s+(?:out|off)|rounding\s+(?:out|off)|rounds\s+out|"
+            r"round\s+out)\s+"
             r"the\s+top[\s-]+(?:three|five|ten|\d{1,2})\b(?!\s+(?:were|was|are|is)\b)"
         ),
         position=None,
@@ -754,8 +756,8 @@ PATTERNS: tuple[_Pattern, ...] = (
     _Pattern(
         "finish",
         _compile(
-            r"\b(?:rounded\s+out|rounding\s+out|completed|completing)\s+the\s+"
-            r"(?:[\w\-]+\s+){0,3}?podium\b"
+            r"\b(?:rounded\s+(?:out|up|off)|rounding\s+(?:out|up|off)|rounds\s+(?:out|off)|"
+            r"completed|completing|completes)\s+the\s+(?:[\w\-]+\s+){0,3}?podium\b"
         ),
         position=3,
     ),

@@ -98,3 +98,17 @@ def test_winning_the_pole_is_a_pole(facts_of):
         "The day began with Nora Falk driving away from the field after winning the pole."
     )
     assert results(facts) == {("pole", 1, ("Nora Falk",), "qualifying")}
+
+
+def test_more_ways_to_state_a_grid_slot_or_a_podium_place(facts_of):
+    facts = facts_of(
+        "Nora Falk, who started in second place, won. Ivo Lund endured a poor start from sixth "
+        "place. Anna Berg followed in third. Tom Hale rounded off the podium in the sprint race."
+    )
+    assert results(facts) == {
+        ("finish", 2, ("Nora Falk",), "qualifying"),
+        ("win", 1, ("Nora Falk",), "race"),
+        ("finish", 6, ("Ivo Lund",), "qualifying"),
+        ("finish", 3, ("Anna Berg",), "race"),
+        ("finish", 3, ("Tom Hale",), "sprint"),
+    }
