@@ -35,7 +35,7 @@ from bot.extraction.modality import (
     local_start,
 )
 from bot.extraction.result_words import result_words
-from bot.extraction.sessions import QUALIFYING, is_qualifying, session_mentions, session_of
+from bot.extraction.sessions import QUALIFYING, RACE, is_qualifying, session_mentions, session_of
 from bot.extraction.text import ordinal_value
 from bot.extraction.titles import (
     is_headline,
@@ -1293,9 +1293,9 @@ class ResultFinder:
             if trigger.grid
             else session_of(kind, text, trigger.start, trigger.end, self._sessions[index])
         )
-        qualifying = _QUALIFYING_WORD.search(text) or _LAP_TIME.search(text)
-        if kind == "win" and is_qualifying(session) and qualifying:
-            kind = "pole"
+        if kind == "win" and is_qualifying(session):
+            said = _QUALIFYING_WORD.search(text) or _LAP_TIME.search(text)
+            kind, session = ("pole", session) if said else (kind, RACE)
         detail = _LAP_TIME.search(text) if kind in {"pole", "fastest_lap", "finish"} else None
         detail = detail or (_MARGIN.search(text) if kind == "win" else None)
         season = find_season(text, self._published, trigger.start, end=trigger.end)

@@ -43,7 +43,9 @@ def session_of(
     near = [
         (_distance(m, start, end), m[2])
         for m in mentions
-        if low <= m[0] < high and _distance(m, start, end) <= SESSION_REACH_CHARS
+        if low <= m[0] < high
+        and _distance(m, start, end) <= SESSION_REACH_CHARS
+        and not (m[2] == RACE and start <= m[0] < end)  # 'finished' of the phrase itself
     ]
     if near:
         return min(near)[1]

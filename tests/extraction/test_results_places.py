@@ -112,3 +112,15 @@ def test_more_ways_to_state_a_grid_slot_or_a_podium_place(facts_of):
         ("finish", 3, ("Anna Berg",), "race"),
         ("finish", 3, ("Tom Hale",), "sprint"),
     }
+
+
+def test_a_named_session_beats_the_finishing_verb_and_a_grid_slot_leaves_the_win_a_race(facts_of):
+    facts = facts_of(
+        "Tom Hale finished third in the sprint race. Nora Falk and Ivo Lund carved through the "
+        "field, starting 12th on the grid and clinching their second win of the season."
+    )
+    assert {(r.kind, r.position, r.session) for r in facts.results} == {
+        ("finish", 3, "sprint"),
+        ("finish", 12, "qualifying"),
+        ("win", 1, "race"),
+    }
