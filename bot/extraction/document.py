@@ -61,13 +61,22 @@ _SLASHED_CREW = re.compile(
 )
 """Surnames joined by slashes after a car number: the car's crew."""
 _SLASH_SPLIT = re.compile(r"[^\s/]+")
+_NUMBERED_PERSON = re.compile(
+    r"\s+([A-ZÀ-Þ][a-zß-ÿ][^\W\d_]*(?:\s+(?:van|von|de|der|den|da|di|du|dos|del|le|la))*"
+    r"(?:\s+[A-ZÀ-Þ][a-zß-ÿ][^\W\d_]*(?:['’\-][A-ZÀ-Þ]?[^\W\d_]+)*){1,2})"
+    r"(?=\s*(?:\([^()]{0,60}\))?\s*(?:,|;|\band\b|\.|\Z))"
+)
+"""A full name right after a car's number, ending where a list's item ends."""
+MIN_NUMBERED_PEOPLE = 2
 _SLASHED_MEMBER = re.compile(r"[^\s/](?:[^/]*[^\s/])?")
 _NAME_WORD = r"[A-ZÀ-Þ][^\W\d_]*(?:['’\-][A-ZÀ-Þ]?[^\W\d_]+)*"
 _SLASHED_NAMES = re.compile(
     rf"\s+((?:{_NAME_WORD}(?:\s+[A-Za-zÀ-ÿ][^\W\d_]*(?:['’\-][^\W\d_]+)*){{1,3}}\s*/\s*)+"
     rf"{_NAME_WORD}(?:\s+(?:van|von|de|der|den|da|di|du|dos|del|le|la)){{0,2}}\s+{_NAME_WORD})"
+    r"(?=\s*(?:[–—\-,;:.()]|\Z)|\s+[a-z#])"
 )
-"""Full names joined by slashes after a car number ('#1 Jamie Whincup/Paul Dumbrell – …')."""
+"""Full names joined by slashes after a car number ('#1 Jamie Whincup/Paul Dumbrell – …'),
+the last one ending the description ('No. 15 United Rentals/Fifth Third Bank Honda' is none)."""
 _LIST_GOES_ON = re.compile(
     r"\s*(?:,|\band\b|&|/)\s*[A-ZÀ-Þ][^\W\d_]+(?:\s+[a-z]{1,3}){0,2}\s+[A-ZÀ-Þ]"
 )
@@ -308,6 +317,20 @@ def car_descriptions(text: str, cars: list[Span]) -> list[tuple[int, int]]:
     return regions
 
 
+def numbered_people(text: str, cars: list[Span]) -> list[Mention]:
+    """Return the people of a list that puts each one after their car's number.
+
+    '#1 Tomoki Nojiri, #15 Liam Lawson (TEAM MUGEN), #5 Tadasuke Makino': two such items at
+    least, each a full name ending at a comma, 'and', a bracket or the sentence's end.
+    """
+    found = []
+    for car in cars:
+        named = _NUMBERED_PERSON.match(text, car.end)
+        if named and _all_surnames(named.group(1)):
+            found.append(Mention(named.start(1), named.end(1), named.group(1)))
+    return found if len(found) >= MIN_NUMBERED_PEOPLE else []
+
+
 def slashed_crews(text: str, cars: list[Span]) -> list[Mention]:
     """Return the members of crews written with slashes after a car's number, one mention each."""
     found = []
@@ -536,7 +559,12 @@ def _scan_sentence(index: int, span: Span, aliases: Aliases) -> tuple[Sentence, 
     blocked += [(e.start, e.end) for e in aliases.find_events(text)]
     blocked += [(m.start(), m.end()) for m in finditer(_GENERIC_EVENT, text, folded)]
     blocked += [(m.start(), m.end()) for m in finditer(_COMPETITION_NAME, text, folded)]
-    slashed = slashed_crews(text, cars)
+    slashed = slashed_crews(text, cars) + numbered_people(text, cars)
+    numbered = {m.start for m in slashed}
+    blocked = [
+        (start, min(end, next((n for n in numbered if start < n < end), end)))
+        for start, end in blocked
+    ]
     blocked += [(m.start, m.end) for m in slashed]
     mentions = [
         m

@@ -538,12 +538,23 @@ def _solo_drivers(document: Document) -> list[list[Crew]]:
             crew = Crew(index, person.start - sentence.start, person.end - sentence.start, [person])
             following = sentence.people[k + 1].start if k + 1 < len(sentence.people) else None
             if crew.start >= aside_end:
-                crew.car = _solo_car(sentence, crew, following)
+                crew.car = _car_right_before(sentence, crew) or _solo_car(sentence, crew, following)
                 aside = _APPOSITION.match(sentence.text, crew.end)
                 aside_end = aside.end() if aside else aside_end
             crews.append(crew)
         all_crews.append(crews)
     return all_crews
+
+
+def _car_right_before(sentence: Sentence, crew: Crew) -> str | None:
+    """Return the car whose number a driver's name follows at once ('#1 Tomoki Nojiri')."""
+    after = sentence.text[crew.end : crew.end + 2].lstrip()
+    if after and after[0] not in ",;.()":
+        return None  # 'No. 15 United Rentals/Fifth Third Bank Honda': a sponsor, no driver
+    for car in sentence.cars:
+        if 0 <= crew.start - car.end <= 1 and not sentence.text[car.end : crew.start].strip():
+            return car.text
+    return None
 
 
 def _solo_car(sentence: Sentence, crew: Crew, next_person: int | None) -> str | None:

@@ -319,3 +319,16 @@ def test_a_car_the_crew_laps_in_the_next_sentence_is_not_theirs(facts_of):
         "out of the lead while lapping the #82 Velden Corvette."
     )
     assert facts.lineups == []
+
+
+def test_a_list_of_numbered_drivers_in_a_one_driver_series(facts_of):
+    facts = facts_of(
+        "Super Formula round 7 at Velden. Eleven Super Formula drivers took part: #1 Nora Falk, "
+        "#15 Ivo Lund (TEAM VELDEN), #5 Anna Berg. Lund (#15 TEAM VELDEN) reached Q2 with the "
+        "No. 16 Brenner Rentals/Velden Bank Honda)."
+    )
+    assert {(x.car, x.drivers) for x in facts.lineups} == {
+        ("1", ("Nora Falk",)),
+        ("15", ("Ivo Lund",)),
+        ("5", ("Anna Berg",)),
+    }
