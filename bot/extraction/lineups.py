@@ -204,7 +204,8 @@ def _patterns() -> _Patterns:
         ),
         slash_role=re.compile(rf"\A\s*/\s*(?:[\w\-]+\s+){{0,4}}(?:{roles})\s+\Z", re.IGNORECASE),
         car_then_crew=re.compile(
-            r"(?:\s+(?:[A-Z0-9][\w.\-/’']{0,40}|w/\S{0,40}|&|[–—](?=\s+[A-Z0-9])))*?"
+            r"(?:\s+(?:[A-Z0-9][\w.\-/’']{0,40}|w/\S{0,40}|&|[–—](?=\s+[A-Z0-9])|"
+            r"of(?=\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3}\s+(?:driven|shared|crewed|piloted)\b)))*?"
             rf"(?:\s+(?:{alternation(lists.car_nouns)}))?"
             rf"\s*,?\s*(?<!\S)(?:{alternation(lists.car_connectors)})"
             rf"\s+(?:(?:[\w\-]+\s+){{0,3}}(?i:{roles})\s+)?\Z"

@@ -332,3 +332,13 @@ def test_a_list_of_numbered_drivers_in_a_one_driver_series(facts_of):
         ("15", ("Ivo Lund",)),
         ("5", ("Anna Berg",)),
     }
+
+
+def test_a_car_of_a_team_driven_by_a_crew(facts_of):
+    facts = facts_of(
+        "The LMP2 class win went to the #35 Brenner – Velden of Hale Racing driven by Anna Berg, "
+        "Ivo Lund and Tom Hale."
+    )
+    assert {(x.car, x.drivers) for x in facts.lineups} == {
+        ("35", ("Anna Berg", "Ivo Lund", "Tom Hale"))
+    }
