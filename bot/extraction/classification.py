@@ -9,7 +9,7 @@ session ('GT300 Results:', 'STARTING GRID'), and one naming practice or standing
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.extraction.classes import class_mentions
 from bot.extraction.document import Document
@@ -92,30 +92,9 @@ def detail_results(document: Document, season: int | None) -> list[Result]:
         for place in places:
             position = int(place.group("place").lstrip("Pp"))
             session = RACE if place.group("finish") else QUALIFYING
-            results.append(_detail_result(person, position, session, index, text, season))
+            stated = _place(position, session, index, season, text)
+            results.append(replace(stated, drivers=(person,)))
     return results
-
-
-def _detail_result(
-    person: str, position: int, session: str, paragraph: int, text: str, season: int | None
-) -> Result:
-    kind: ResultKind = "finish"
-    if position == 1:
-        kind = "win" if session == RACE else "pole"
-    return Result(
-        kind=kind,
-        position=position,
-        car=None,
-        drivers=(person,),
-        team=None,
-        event=None,
-        detail=None,
-        paragraph=paragraph,
-        season=season,
-        session=session,
-        race_class=None,
-        evidence=text,
-    )
 
 
 def _tables(document: Document) -> list[list[_Line]]:
@@ -204,22 +183,33 @@ def _result(
     if car is None and not drivers:
         return None
     teams = document.aliases.find_teams(holder)
-    kind: ResultKind = "finish"
-    if line.position == 1:
-        kind = "win" if session == RACE else "pole"
-    return Result(
-        kind=kind,
-        position=line.position,
+    return replace(
+        _place(line.position, session, line.paragraph, season, document.paragraphs[line.paragraph]),
         car=car,
         drivers=tuple(drivers),
         team=teams[0].canonical if teams else None,
+        race_class=race_class,
+    )
+
+
+def _place(position: int, session: str, paragraph: int, season: int | None, text: str) -> Result:
+    """Return a place in a session, no holder yet: first is the race's win or the pole."""
+    kind: ResultKind = "finish"
+    if position == 1:
+        kind = "win" if session == RACE else "pole"
+    return Result(
+        kind=kind,
+        position=position,
+        car=None,
+        drivers=(),
+        team=None,
         event=None,
         detail=None,
-        paragraph=line.paragraph,
+        paragraph=paragraph,
         season=season,
         session=session,
-        race_class=race_class,
-        evidence=" ".join(document.paragraphs[line.paragraph].split()),
+        race_class=None,
+        evidence=" ".join(text.split()),
     )
 
 
