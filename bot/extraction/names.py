@@ -167,7 +167,7 @@ def _close_run(text: str, run: list[re.Match[str]], out: list[Mention]) -> None:
     A speech verb after a name in a title-case heading ('Ann Berg Says ...') is no part of it.
     """
     piece: list[re.Match[str]] = []
-    verbs = word_lists().cue_words
+    verbs = word_lists().cue_words | word_lists().heading_verbs
     for match in run:
         word = _strip_possessive(match.group()).casefold()
         if word in NOT_NAME_WORDS or (piece and word in verbs):

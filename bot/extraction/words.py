@@ -17,6 +17,8 @@ class Words:
 
     name_prefixes: frozenset[str]
     never_first: frozenset[str]
+    heading_verbs: frozenset[str]
+    """Verbs that end a name in a title-case heading ('Ohta Attains …'), casefolded."""
     countries: tuple[str, ...]
     cue_verbs: tuple[str, ...]
     cue_words: frozenset[str]
@@ -37,6 +39,7 @@ def words() -> Words:
     return Words(
         name_prefixes=frozenset(w.casefold() for w in data["names"]["prefixes"]),
         never_first=frozenset(w.casefold() for w in data["names"]["never_first"]),
+        heading_verbs=frozenset(w.casefold() for w in data["names"]["heading_verbs"]),
         countries=tuple(data["names"]["countries"]),
         cue_verbs=tuple(data["quotes"]["cue_verbs"]),
         cue_words=frozenset(w.casefold() for w in data["quotes"]["cue_verbs"] if " " not in w),

@@ -77,3 +77,11 @@ def test_session_and_award_words_end_a_name(facts_of):
     assert "Firestone Fast Nine Shootout" not in people
     assert "Julius Baer Pole Position" not in people
     assert {"Ivo Lund", "Nora Falk"} <= people
+
+
+def test_a_verb_after_a_name_in_a_title_case_heading_ends_the_name():
+    from bot.extraction.names import find_mentions
+
+    found = [m.text for m in find_mentions("Nora Falk Attains Pole-to-win, Ivo Lund Goes On")]
+    assert "Nora Falk" in found and "Ivo Lund" in found
+    assert not any("Attains" in name or "Goes" in name for name in found)
