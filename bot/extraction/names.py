@@ -52,10 +52,12 @@ NOT_NAME_WORDS = frozenset(
         "indycar", "nascar", "qualifying", "hyperpole", "hypercar", "victory", "lane", "track",
         "race", "operations", "marketing", "communications", "program", "technical",
         "sporting", "department", "head", "shootout", "superpole", "trophy", "position",
-        "fastest", "motor",
+        "fastest", "motor", "press", "conference", "transcript", "penalty", "penalties",
     ]
 )  # fmt: skip
 LOCATION_PREPOSITIONS = frozenset({"at", "in", "near"})
+INNER_STOP_WORDS = frozenset({"for", "of", "and", "the", "in", "at", "to", "with", "on", "by"})
+"""Words a heading capitalises inside a phrase ('Force For Good'): never inside a name."""
 POSSESSIVE_DETERMINERS = frozenset({"his", "her", "their", "its"})
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
@@ -170,7 +172,8 @@ def _close_run(text: str, run: list[re.Match[str]], out: list[Mention]) -> None:
     verbs = word_lists().cue_words | word_lists().heading_verbs
     for match in run:
         word = _strip_possessive(match.group()).casefold()
-        if word in NOT_NAME_WORDS or (piece and word in verbs):
+        inner = piece and word in INNER_STOP_WORDS and match.group()[0].isupper()
+        if word in NOT_NAME_WORDS or (piece and word in verbs) or inner:
             _emit(text, piece, out)
             piece = []
             continue

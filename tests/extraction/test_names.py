@@ -85,3 +85,13 @@ def test_a_verb_after_a_name_in_a_title_case_heading_ends_the_name():
     found = [m.text for m in find_mentions("Nora Falk Attains Pole-to-win, Ivo Lund Goes On")]
     assert "Nora Falk" in found and "Ivo Lund" in found
     assert not any("Attains" in name or "Goes" in name for name in found)
+
+
+def test_function_words_and_press_vocabulary_are_no_part_of_a_name():
+    from bot.extraction.names import find_mentions
+
+    text = "Nora Falk took the Velden Force For Good award; Race Winner Press Conference Transcript"
+    found = [m.text for m in find_mentions(text)]
+    assert "Nora Falk" in found
+    assert not any(w in name.split() for name in found for w in ("For", "Press", "Transcript"))
+    assert [m.text for m in find_mentions("Anna Van Der Berg won")] == ["Anna Van Der Berg"]
