@@ -405,3 +405,8 @@ def test_a_paragraph_in_straight_single_marks_under_a_label_is_speech(facts_of):
         ("Jim Ross", "This"),
         ("Nora Falk", "We"),
     ]
+
+
+def test_spoke_with_reports_speech(facts_of):
+    facts = facts_of("“I want to dedicate the win to my family,” Nora Falk spoke with FS1 post-race.")
+    assert [(q.speaker, q.text.split()[0]) for q in facts.quotes] == [("Nora Falk", "I")]
