@@ -103,6 +103,9 @@ MIN_TRANSCRIPT_LABELS = 2
 MAX_SPEECH_LABEL_CHARS = 100
 """The longest label line ('Name, Team, p2:') over a paragraph of speech without marks."""
 MIN_SPEECH_WORDS = 8
+_INLINE_LABEL = re.compile(r"\A\s*(?:[–—-]\s*)?([^\W\d_][^:\n]{2,60}):\s+(?=\S)")
+"""A speaker's name (and details) opening a paragraph before a colon: 'Ann Berg: We had …'."""
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|we|We|my|My|our|Our|me|us)\b")
 """Labelled paragraphs an article needs to be read as a transcript."""
 MAX_HEADING_CHARS = 80
 """The longest line read as a heading between transcript answers, in characters."""
@@ -456,15 +459,27 @@ def analyse(
 
 
 def labelled_speech(paragraphs: list[str], spans: list[list[QuoteSpan]]) -> list[QuoteSpan]:
-    """Return speech printed without marks under a label naming its speaker.
+    """Return speech printed without marks after a label naming its speaker.
 
     'Fabian Coulthard, Lockwood Racing, p2:' on a line of its own, then a paragraph of
-    sentences with no quote marks: his words. Only the first paragraph under the label is read.
+    sentences with no quote marks: his words (only the first paragraph under the label is
+    read). 'Ann Berg: We had a good car …' in one paragraph, in the first person: hers. A label
+    of words alone ('Fast Facts:') names no one unless the words under it speak as 'I' or 'we'.
     """
     found = []
-    for index in range(len(paragraphs) - 1):
-        label = " ".join(paragraphs[index].split())
-        if spans[index] or not label.endswith(":") or len(label) > MAX_SPEECH_LABEL_CHARS:
+    for index, paragraph in enumerate(paragraphs):
+        if spans[index]:
+            continue
+        inline = _INLINE_LABEL.match(paragraph)
+        if inline:
+            speech = paragraph[inline.end() :].strip()
+            speaker = _speech_label_person(inline.group(1), first_person=_first_person(speech))
+            if speaker and _reads_as_speech(speech):
+                start = paragraph.index(speech, inline.end())
+                found.append(QuoteSpan(index, start, start + len(speech), speech, True, speaker))
+            continue
+        label = " ".join(paragraph.split())
+        if not label.endswith(":") or len(label) > MAX_SPEECH_LABEL_CHARS:
             continue
         following = index + 1
         while following < len(paragraphs) and not paragraphs[following].strip():
@@ -472,29 +487,37 @@ def labelled_speech(paragraphs: list[str], spans: list[list[QuoteSpan]]) -> list
         if following >= len(paragraphs) or spans[following]:
             continue
         speech = paragraphs[following].strip()
-        speaker = _speech_label_person(label)
+        speaker = _speech_label_person(label, first_person=_first_person(speech))
         if speaker and _reads_as_speech(speech):
             start = paragraphs[following].index(speech)
             found.append(QuoteSpan(following, start, start + len(speech), speech, True, speaker))
     return found
 
 
-def _speech_label_person(label: str) -> str | None:
-    """Return the person a speech label opens with, details after ('Ann Berg, Team, p2:').
+def _speech_label_person(label: str, *, first_person: bool) -> str | None:
+    """Return the person a speech label opens with ('Ann Berg, Team, p2:', 'ANN BERG:').
 
-    A label of words alone ('Fast Facts:') names no one.
+    With no details after the name, only speech in the first person is taken as theirs.
     """
     text = label.rstrip(":").strip()
     mentions = find_mentions(text.title() if text.isupper() else text)
     if not mentions or mentions[0].start > 0 or len(mentions[0].tokens) < MIN_CAPTION_NAME_WORDS:
         return None
+    if any(token in result_words().makes for token in mentions[0].tokens):
+        return None  # 'Toyota Gazoo Racing: We …' is a team's statement
     rest = text[mentions[0].end :].lstrip()
-    return mentions[0].text if rest and rest[0] in ",(–—-" else None
+    detailed = bool(rest) and rest[0] in ",(–—-"
+    return mentions[0].text if (detailed or (first_person and not rest)) else None
 
 
 def _reads_as_speech(text: str) -> bool:
     """Tell a paragraph of sentences (speech) from a heading, a list line or a table row."""
     return len(text.split()) >= MIN_SPEECH_WORDS and text.rstrip("”\"'’ ").endswith(SENTENCE_ENDS)
+
+
+def _first_person(text: str) -> bool:
+    """Tell speech ('I', 'we', 'my', 'our') from a writer's report."""
+    return _FIRST_PERSON.search(text) is not None
 
 
 def transcript_answers(paragraphs: list[str], spans: list[list[QuoteSpan]]) -> list[QuoteSpan]:

@@ -408,5 +408,18 @@ def test_a_paragraph_in_straight_single_marks_under_a_label_is_speech(facts_of):
 
 
 def test_spoke_with_reports_speech(facts_of):
-    facts = facts_of("“I want to dedicate the win to my family,” Nora Falk spoke with FS1 post-race.")
+    facts = facts_of("“I want to dedicate the win to my family,” Nora Falk spoke with FS1.")
     assert [(q.speaker, q.text.split()[0]) for q in facts.quotes] == [("Nora Falk", "I")]
+
+
+def test_an_inline_label_gives_speech_in_the_first_person_to_the_person_it_names(facts_of):
+    facts = facts_of(
+        "Nora Falk: It was a great day for the whole team and I am very happy with it.\n\n"
+        "IVO LUND: We had a good car all weekend long, the team did a great job.\n\n"
+        "Fast Facts: The Velden Racing car took the overall win with three drivers today.\n\n"
+        "Toyota Gazoo Racing: We are proud of the whole team after this long race."
+    )
+    assert [(q.speaker, q.text.split()[0]) for q in facts.quotes] == [
+        ("Nora Falk", "It"),
+        ("Ivo Lund", "We"),
+    ]
