@@ -182,6 +182,13 @@ _OVER = re.compile(
     r"\b(?:from|over|ahead\s+of|against|beating|behind|clear\s+of|in\s+front\s+of)\b", re.IGNORECASE
 )
 """Words before a car that make it the one beaten, not the one that won."""
+_ROUNDING_OUT = re.compile(
+    r"\b(?:rounding|rounded|completing|completed)\s+(?:out\s+)?the\s+top[\s-]+"
+    r"(three|five|ten|\d{1,2})\s+(?:were|was|are|is)\s+(?=[A-Z#]|No\.)",
+    re.IGNORECASE,
+)
+"""'Rounding out the top-10 were A, B and C': the last places of the top in the list's order."""
+MIN_ROUNDING_OUT = 2
 LONG_TRIGGER_CHARS = 40
 """A phrase longer than this ('began with A driving away from the field after winning the
 pole') gives way to a tighter one of the same kind inside it ('winning the pole')."""
@@ -1155,6 +1162,7 @@ class ResultFinder:
         for index, sentence in enumerate(self._document.sentences):
             if len(sentence.text) > MAX_SENTENCE_CHARS or sentence.paragraph in self._headlines:
                 continue
+            found.extend(self._rounding_out(index, sentence, found[-1].result if found else None))
             for trigger in find_triggers(sentence.text):
                 found.extend(self._results(index, sentence, trigger))
         merged = merge_results(found, self._car_drivers_by_car())
@@ -1448,6 +1456,42 @@ class ResultFinder:
             return None
         actor = self._nearest_after(index, sentence, trigger.end, limit_words=ADJACENT_WORDS + 4)
         return _routed(actor, "after_fallback")
+
+    def _rounding_out(self, index: int, sentence: Sentence, before: Result | None) -> list[Found]:
+        """Return 'Rounding out the top 10 were A, B, C, D and E': places 6 to 10 in order.
+
+        A list naming no session goes on with the place read just before it in its paragraph
+        ('… will start third. Rounding out the top 10 were …': the grid).
+        """
+        match = _ROUNDING_OUT.search(sentence.text)
+        if match is None or is_unreal(
+            sentence.text, match.start(), match.end(), subject_after=True
+        ):
+            return []
+        top = ordinal_value(match.group(1))
+        things = [
+            t for t in self._things(index, sentence) if t[0] >= match.end() and t[2] != "pronoun"
+        ]
+        things = [t for k, t in enumerate(things) if not k or t[0] >= things[k - 1][1]]
+        listed = list(itertools.takewhile(
+            lambda pair: _LIST_GAP.fullmatch(sentence.text, pair[0][1], pair[1][0]) is not None,
+            itertools.pairwise(things),
+        ))  # fmt: skip
+        things = things[: len(listed) + 1] if things else []
+        if top is None or not MIN_ROUNDING_OUT <= len(things) <= top:
+            return []
+        trigger = Trigger("finish", None, match.start(), match.end(), after=True)
+        named = session_mentions(sentence.text)
+        found = []
+        for offset, thing in enumerate(things):
+            actor = self._build(index, sentence, thing)
+            if not actor.empty:
+                position = top - len(things) + 1 + offset
+                result = self._result(sentence, trigger, "finish", position, actor)
+                if before and before.paragraph == sentence.paragraph and not named:
+                    result = replace(result, session=before.session)
+                found.append(Found(result, basis="rounding-out:list"))
+        return found
 
     def _respectively(self, index: int, sentence: Sentence, trigger: Trigger) -> list[Found] | None:
         """Return 'A, B and C finished fifth, eighth and eleventh, respectively' in order.

@@ -124,3 +124,17 @@ def test_a_named_session_beats_the_finishing_verb_and_a_grid_slot_leaves_the_win
         ("finish", 12, "qualifying"),
         ("win", 1, "race"),
     }
+
+
+def test_rounding_out_the_top_ten_lists_the_last_places_in_order(facts_of):
+    facts = facts_of(
+        "Nora Falk took pole for the NASCAR Cup Series race at Velden, and Ivo Lund will start "
+        "third. Rounding out the top-10 were Anna Berg, Tom Hale and Jim Ross."
+    )
+    assert results(facts) == {
+        ("pole", 1, ("Nora Falk",), "qualifying"),
+        ("finish", 3, ("Ivo Lund",), "qualifying"),
+        ("finish", 8, ("Anna Berg",), "qualifying"),
+        ("finish", 9, ("Tom Hale",), "qualifying"),
+        ("finish", 10, ("Jim Ross",), "qualifying"),
+    }
