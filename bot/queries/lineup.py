@@ -73,25 +73,20 @@ _SEASON_COUNTS_SQL = (
 )
 """Statements per season (stated, or the year of an article stating none), latest first; the
 stated ones from the (car, season) or (team, car, season) index alone."""
-_SEASON_COUNTS_SCAN_SQL = (
-    "SELECT season, count(*) FROM (SELECT CASE WHEN l.season IS NOT NULL THEN l.season"
-    " ELSE (SELECT CAST(substr(a.published, 1, 4) AS INTEGER) FROM articles a"
-    " WHERE a.id = l.article_id) END AS season FROM lineups l WHERE {where})"
-    " WHERE season IS NOT NULL AND season <= ? GROUP BY season ORDER BY season DESC"
-)
-"""The same in one pass over the statements, for filters no season index serves (a driver's)."""
 _WINDOW = (
     "l.id IN (SELECT l.id FROM lineups l WHERE ({where}) AND l.season BETWEEN ? AND ?"
     " UNION ALL SELECT l.id FROM lineups l WHERE ({where}) AND l.season IS NULL)"
     " AND (l.season IS NOT NULL OR a.published IS NULL OR a.published >= ?)"
 )
 """Statements of the seasons in a window; those without a stated season from its first year."""
-_WINDOW_SCAN = (
-    "({where}) AND (l.season BETWEEN ? AND ? OR l.season IS NULL AND coalesce("
-    "(SELECT w.published FROM articles w WHERE w.id = l.article_id), '9999') >= ?)"
+_STATEMENTS_SQL = (
+    "SELECT l.id, l.season, CASE WHEN l.season IS NULL THEN (SELECT a.published FROM articles a"
+    " WHERE a.id = l.article_id) END FROM lineups l WHERE {where}"
 )
-"""The same in one pass over the statements, for filters no season index serves (the
-condition names only the line-up, so SQLite checks it before joining the article)."""
+"""Statements' ids, seasons and, when they state none, their articles' dates (a stated
+season's from an index holding the filter's columns alone), for a window worked out in
+Python: filters no season index serves (a driver's) or dear to evaluate (an event's) are
+read once instead of once to count the seasons and once more for the window."""
 _SEASONS_SQL = (
     "SELECT DISTINCT season FROM (SELECT l.season FROM lineups l"
     " WHERE ({where}) AND l.season IS NOT NULL"
@@ -422,20 +417,33 @@ async def recent_lineups(
     driver's); it only chooses how the statements per season are counted.
     """
     top = upper if upper is not None else LATEST_SEASON
-    if indexed:
-        sql, values = _SEASON_COUNTS_SQL.format(where=where), (*params, *params, top)
-    else:
-        sql, values = _SEASON_COUNTS_SCAN_SQL.format(where=where), (*params, top)
+    if not indexed:
+        statements = await _statements(store, where, params)
+        ids, earlier = window_ids(statements, rows, top)
+        facts, names = await _lineups_by_id(store, ids)
+        return facts, names, earlier
+    sql, values = _SEASON_COUNTS_SQL.format(where=where), (*params, *params, top)
     counts = [(int(s), int(n)) for s, n in await store.fetchall(sql, values)]
     first, earlier = window_start(counts, rows)
-    if indexed:
-        window = _WINDOW.format(where=where)
-        window_params = (*params, first, top, *params, f"{first:04d}")
-    else:
-        window = _WINDOW_SCAN.format(where=where)
-        window_params = (*params, first, top, f"{first:04d}")
+    window = _WINDOW.format(where=where)
+    window_params = (*params, first, top, *params, f"{first:04d}")
     facts, names = await fetch_lineups(store, window, window_params)
     return facts, names, earlier
+
+
+async def _statements(
+    store: Store, where: str, params: Iterable[object]
+) -> list[tuple[int, int | None, str | None]]:
+    """Return (id, season, article date when no season is stated) of the statements."""
+    rows = await store.fetchall(_STATEMENTS_SQL.format(where=where), params)
+    return [(int(row[0]), row[1], row[2]) for row in rows]
+
+
+async def _lineups_by_id(store: Store, ids: list[int]) -> tuple[list[LineupFact], Spellings]:
+    """Return the line-ups with these ids, latest article first."""
+    if not ids:
+        return [], Spellings()
+    return await fetch_lineups(store, f"l.id IN ({', '.join('?' * len(ids))})", tuple(ids))
 
 
 def window_start(counts: list[tuple[int, int]], rows: int) -> tuple[int, int]:
@@ -454,7 +462,8 @@ async def _event_lineups(
     """Return the latest statements at the events a matcher accepts.
 
     A line-up naming no event counts for the events its article mentions (the article is
-    about them); `about_events` then keeps only those the article came before.
+    about them); `about_events` then keeps only those the article came before. The statements
+    are found once and the latest whole seasons past EVENT_ROWS kept, as `recent_lineups` does.
     """
     rows = await store.fetchall(_EVENTS_SQL.format(where=where), params)
     events = [row[0] for row in rows if matcher.matches(row[0])]
@@ -463,23 +472,79 @@ async def _event_lineups(
     ]
     if not events and not entities:
         return [], Spellings()
-    conditions = []
-    if events:
-        conditions.append(f"l.event IN ({', '.join('?' * len(events))})")
-    if entities:
-        conditions.append(_MENTIONED.format(marks=", ".join("?" * len(entities))))
-    where = f"({where}) AND ({' OR '.join(conditions)})"
-    facts, names, _ = await recent_lineups(
-        store, where, (*params, *events, *entities), None, EVENT_ROWS
-    )
-    return facts, names
+    statements = await _event_statements(store, where, params, events, entities)
+    ids, _ = window_ids(statements, EVENT_ROWS)
+    return await _lineups_by_id(store, ids)
 
 
 _EVENT_ENTITIES_SQL = "SELECT id, name FROM entities WHERE kind = 'event'"
-_MENTIONED = (
-    "l.event IS NULL AND l.article_id IN"
-    " (SELECT article_id FROM mentions WHERE entity_id IN ({marks}))"
+_MENTIONS_EVENT = (
+    "EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = l.article_id AND {entity} IN ({marks}))"
 )
+"""The statement's article mentions one of the events: each statement's article is looked
+up, never every article mentioning an event (a season's title is mentioned by thousands)."""
+FEW_EVENTS = 4
+"""Event entities looked up one by one per article (more: the article's mentions are read)."""
+
+
+async def _event_statements(
+    store: Store,
+    where: str,
+    params: tuple[object, ...],
+    events: list[str],
+    entities: list[int],
+) -> list[tuple[int, int | None, str | None]]:
+    """Return the statements naming one of the events, or none in an article mentioning one."""
+    found: list[tuple[int, int | None, str | None]] = []
+    if events:
+        named = f"({where}) AND l.event IN ({', '.join('?' * len(events))})"
+        found += await _statements(store, named, (*params, *events))
+    if entities:
+        entity = "m.entity_id" if len(entities) <= FEW_EVENTS else "+m.entity_id"
+        mentioned = _MENTIONS_EVENT.format(entity=entity, marks=", ".join("?" * len(entities)))
+        unnamed = f"({where}) AND l.event IS NULL AND {mentioned}"
+        found += await _statements(store, unnamed, (*params, *entities))
+    return found
+
+
+def window_ids(
+    statements: Iterable[tuple[int, int | None, str | None]],
+    rows: int,
+    upper: int = LATEST_SEASON,
+) -> tuple[list[int], int]:
+    """Return the statements of the latest whole seasons (to `upper`) past `rows`, seasons left.
+
+    The window of `recent_lineups` (_SEASON_COUNTS_SQL and _WINDOW) over statements already
+    read: a season is the stated one, else the year of the article.
+    """
+    listed = list(statements)
+    counts: dict[int, int] = {}
+    for _, season, published in listed:
+        year = season if season is not None else _year_of(published)
+        if year is not None and year <= upper:
+            counts[year] = counts.get(year, 0) + 1
+    first, earlier = window_start(sorted(counts.items(), reverse=True), rows)
+    since = f"{first:04d}"
+    ids = [
+        statement_id
+        for statement_id, season, published in listed
+        if (
+            first <= season <= upper
+            if season is not None
+            else published is None or published >= since
+        )
+    ]
+    return ids, earlier
+
+
+def _year_of(published: str | None) -> int | None:
+    """Return the year of a stored article date (as SQLite's CAST of its first four letters)."""
+    if published is None:
+        return None
+    digits = published[:4]
+    return int(digits) if digits.isdigit() else 0
+
+
 _ARTICLE_EVENTS_SQL = (
     "SELECT m.article_id, e.name FROM mentions m JOIN entities e ON e.id = m.entity_id"
     " WHERE e.kind = 'event' AND m.article_id IN (SELECT value FROM json_each(?))"
