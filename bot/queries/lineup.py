@@ -26,7 +26,13 @@ from bot.queries.common import (
 )
 from bot.queries.inline import Bold, Rich, Text
 from bot.queries.makes import find_make
-from bot.queries.names import car_suggestions, event_matcher_for, resolve, resolve_car
+from bot.queries.names import (
+    car_suggestions,
+    event_matcher_for,
+    matching_events,
+    resolve,
+    resolve_car,
+)
 from bot.schedule.calendar import Calendar
 from bot.services import Services
 from bot.store import Store
@@ -432,11 +438,10 @@ async def recent_lineups(
 
 
 async def _statements(
-    store: Store, where: str, params: Iterable[object]
+    store: Store, where: str, params: tuple[object, ...]
 ) -> list[tuple[int, int | None, str | None]]:
     """Return (id, season, article date when no season is stated) of the statements."""
-    rows = await store.fetchall(_STATEMENTS_SQL.format(where=where), params)
-    return [(int(row[0]), row[1], row[2]) for row in rows]
+    return await _statements_of(store, [(where, params)])
 
 
 async def _lineups_by_id(store: Store, ids: list[int]) -> tuple[list[LineupFact], Spellings]:
@@ -457,27 +462,34 @@ def window_start(counts: list[tuple[int, int]], rows: int) -> tuple[int, int]:
 
 
 async def _event_lineups(
-    store: Store, where: str, params: tuple[object, ...], matcher: EventMatcher
+    services: Services, where: str, params: tuple[object, ...], matcher: EventMatcher
 ) -> tuple[list[LineupFact], Spellings]:
     """Return the latest statements at the events a matcher accepts.
 
     A line-up naming no event counts for the events its article mentions (the article is
     about them); `about_events` then keeps only those the article came before. The statements
-    are found once and the latest whole seasons past EVENT_ROWS kept, as `recent_lineups` does.
+    are read latest seasons first, until the window of `recent_lineups` past EVENT_ROWS is
+    known.
     """
+    store = services.store
     rows = await store.fetchall(_EVENTS_SQL.format(where=where), params)
     events = [row[0] for row in rows if matcher.matches(row[0])]
-    entities = [
-        row[0] for row in await store.fetchall(_EVENT_ENTITIES_SQL) if matcher.matches(row[1])
-    ]
+    entities = [entity for entity, _ in await matching_events(services, matcher)]
     if not events and not entities:
         return [], Spellings()
-    statements = await _event_statements(store, where, params, events, entities)
+    arms: list[tuple[str, tuple[object, ...]]] = []
+    if events:
+        arms.append((f"({where}) AND l.event IN ({', '.join('?' * len(events))})", (*events,)))
+    if entities:
+        entity = "m.entity_id" if len(entities) <= FEW_EVENTS else "+m.entity_id"
+        mentioned = _MENTIONS_EVENT.format(entity=entity, marks=", ".join("?" * len(entities)))
+        arms.append((f"({where}) AND l.event IS NULL AND {mentioned}", (*entities,)))
+    seasons = await store.fetchall(_STATED_SEASONS_SQL.format(where=where), params)
+    statements = await _latest_statements(store, arms, params, [row[0] for row in seasons])
     ids, _ = window_ids(statements, EVENT_ROWS)
     return await _lineups_by_id(store, ids)
 
 
-_EVENT_ENTITIES_SQL = "SELECT id, name FROM entities WHERE kind = 'event'"
 _MENTIONS_EVENT = (
     "EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = l.article_id AND {entity} IN ({marks}))"
 )
@@ -485,26 +497,50 @@ _MENTIONS_EVENT = (
 up, never every article mentioning an event (a season's title is mentioned by thousands)."""
 FEW_EVENTS = 4
 """Event entities looked up one by one per article (more: the article's mentions are read)."""
+_STATED_SEASONS_SQL = (
+    "SELECT DISTINCT l.season FROM lineups l WHERE ({where}) AND l.season IS NOT NULL"
+    " ORDER BY l.season DESC"
+)
+FIRST_SEASONS = 2
+"""Seasons read first for a window of event statements (then twice as many each time)."""
 
 
-async def _event_statements(
+async def _latest_statements(
     store: Store,
-    where: str,
+    arms: list[tuple[str, tuple[object, ...]]],
     params: tuple[object, ...],
-    events: list[str],
-    entities: list[int],
+    seasons: list[int],
 ) -> list[tuple[int, int | None, str | None]]:
-    """Return the statements naming one of the events, or none in an article mentioning one."""
+    """Return the statements of some filters (OR-ed) of the latest seasons, and undated ones.
+
+    Seasons are read latest first until the window past EVENT_ROWS starts in a season read
+    (every statement stating no season is read first), so `window_ids` finds the same window
+    in them as in every statement of the filters.
+    """
+    parts = [(f"{arm} AND l.season IS NULL", (*params, *values)) for arm, values in arms]
     found: list[tuple[int, int | None, str | None]] = []
-    if events:
-        named = f"({where}) AND l.event IN ({', '.join('?' * len(events))})"
-        found += await _statements(store, named, (*params, *events))
-    if entities:
-        entity = "m.entity_id" if len(entities) <= FEW_EVENTS else "+m.entity_id"
-        mentioned = _MENTIONS_EVENT.format(entity=entity, marks=", ".join("?" * len(entities)))
-        unnamed = f"({where}) AND l.event IS NULL AND {mentioned}"
-        found += await _statements(store, unnamed, (*params, *entities))
-    return found
+    at, batch = 0, FIRST_SEASONS
+    while True:
+        oldest = seasons[min(at + batch, len(seasons)) - 1] if seasons else 0
+        newest = seasons[at] if seasons else 0
+        parts += [
+            (f"{arm} AND l.season BETWEEN ? AND ?", (*params, *values, oldest, newest))
+            for arm, values in arms
+        ]
+        found += await _statements_of(store, parts)
+        at, batch, parts = at + batch, batch * 2, []
+        first, _ = window_start(_season_counts(found), EVENT_ROWS)
+        if at >= len(seasons) or first >= oldest > 0:
+            return found
+
+
+async def _statements_of(
+    store: Store, parts: list[tuple[str, tuple[object, ...]]]
+) -> list[tuple[int, int | None, str | None]]:
+    """Return the statements of several filters (each a condition and its parameters)."""
+    sql = " UNION ALL ".join(_STATEMENTS_SQL.format(where=where) for where, _ in parts)
+    rows = await store.fetchall(sql, [value for _, values in parts for value in values])
+    return [(int(row[0]), row[1], row[2]) for row in rows]
 
 
 def window_ids(
@@ -518,12 +554,7 @@ def window_ids(
     read: a season is the stated one, else the year of the article.
     """
     listed = list(statements)
-    counts: dict[int, int] = {}
-    for _, season, published in listed:
-        year = season if season is not None else _year_of(published)
-        if year is not None and year <= upper:
-            counts[year] = counts.get(year, 0) + 1
-    first, earlier = window_start(sorted(counts.items(), reverse=True), rows)
+    first, earlier = window_start(_season_counts(listed, upper), rows)
     since = f"{first:04d}"
     ids = [
         statement_id
@@ -535,6 +566,18 @@ def window_ids(
         )
     ]
     return ids, earlier
+
+
+def _season_counts(
+    statements: list[tuple[int, int | None, str | None]], upper: int = LATEST_SEASON
+) -> list[tuple[int, int]]:
+    """Return statements per season (stated, else the article's year) to `upper`, latest first."""
+    counts: dict[int, int] = {}
+    for _, season, published in statements:
+        year = season if season is not None else _year_of(published)
+        if year is not None and year <= upper:
+            counts[year] = counts.get(year, 0) + 1
+    return sorted(counts.items(), reverse=True)
 
 
 def _year_of(published: str | None) -> int | None:
@@ -597,20 +640,20 @@ def _before_event(calendar: Calendar | None, matcher: EventMatcher, fact: Lineup
 
 
 async def _car_facts(
-    store: Store,
+    services: Services,
     where: str,
     params: tuple[object, ...],
     season: int | None,
     matcher: EventMatcher | None,
-    calendar: Calendar | None = None,
 ) -> tuple[list[LineupFact], Spellings, int]:
     """Return a car's statements for the asked season or event, with the seasons before them."""
+    store = services.store
     upper = season + 1 if season is not None else None
     asked: list[LineupFact] = []
     names = Spellings()
     if matcher is not None:
-        asked, names = await _event_lineups(store, where, params, matcher)
-        await about_events(store, asked, matcher, calendar)
+        asked, names = await _event_lineups(services, where, params, matcher)
+        await about_events(store, asked, matcher, services.calendar)
         seasons = [f.season for f in asked if f.season is not None]
         if upper is None and seasons:
             upper = max(seasons) + 1
@@ -639,9 +682,7 @@ async def _car_lineup(
     where, params = BY_CAR, cast(tuple[object, ...], (number,))
     if teams.ids:
         where, params = f"{BY_CAR} AND {teams.where}", (number, *teams.ids)
-    facts, names, earlier = await _car_facts(
-        services.store, where, params, season, matcher, services.calendar
-    )
+    facts, names, earlier = await _car_facts(services, where, params, season, matcher)
     if teams.ids:
         facts = [f for f in facts if f.team in teams.team_keys()]
     everything = group_lineups(facts).get(number, [])

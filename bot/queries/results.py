@@ -30,7 +30,14 @@ from bot.queries.common import (
     year_in,
 )
 from bot.queries.inline import Bold, Text
-from bot.queries.names import event_matcher_for, event_names, resolve, resolve_car
+from bot.queries.names import (
+    event_entities,
+    event_matcher_for,
+    event_names,
+    matching_events,
+    resolve,
+    resolve_car,
+)
 from bot.services import Services
 from bot.store import Store
 from bot.text import fold
@@ -419,7 +426,7 @@ async def results(
     matcher = await event_matcher_for(services, event) if event else None
     if matcher is not None and season is None:
         season = matcher.year
-    where, params = await _narrow(services.store, where, params, matcher)
+    where, params = await _narrow(services, where, params, matcher)
     facts, names, more = await latest_results(
         services.store, where, params, RESULT_ROWS, season, by_event=matcher is not None
     )
@@ -441,7 +448,7 @@ async def results(
 
 
 async def _narrow(
-    store: Store,
+    services: Services,
     where: str,
     params: tuple[object, ...],
     matcher: EventMatcher | None,
@@ -454,9 +461,10 @@ async def _narrow(
     """
     conditions, values = [where], list(params)
     if matcher is not None:
-        rows = await store.fetchall("SELECT id, name FROM entities WHERE kind = 'event'")
-        keys = {event_tokens(row["name"]) for row in rows if matcher.matches(row["name"])}
-        ids = [row["id"] for row in rows if event_tokens(row["name"]) in keys]
+        keys = {event_tokens(name) for _, name in await matching_events(services, matcher)}
+        ids = [
+            entity for entity, name in await event_entities(services) if event_tokens(name) in keys
+        ]
         conditions.append(f"r.event_id IN ({', '.join('?' * len(ids))})" if ids else "0")
         values += ids
     return " AND ".join(f"({c})" for c in conditions), tuple(values)
