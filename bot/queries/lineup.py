@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
@@ -505,7 +505,8 @@ async def _event_lineups(
         mentioned = _MENTIONS_EVENT.format(entity=entity, marks=", ".join("?" * len(entities)))
         arms.append((f"({where}) AND l.event IS NULL AND {mentioned}", (*entities,)))
     seasons = await store.fetchall(_STATED_SEASONS_SQL.format(where=where), params)
-    statements = await _latest_statements(store, arms, params, [row[0] for row in seasons])
+    latest = [row[0] for row in seasons]
+    statements = await _latest_statements(store, arms, params, latest, EVENT_ROWS)
     ids, _ = window_ids(statements, EVENT_ROWS)
     return await _lineups_by_id(store, ids)
 
@@ -530,28 +531,37 @@ async def _latest_statements(
     arms: list[tuple[str, tuple[object, ...]]],
     params: tuple[object, ...],
     seasons: list[int],
+    rows: int,
 ) -> list[tuple[int, int | None, str | None]]:
     """Return the statements of some filters (OR-ed) of the latest seasons, and undated ones.
 
-    Seasons are read latest first until the window past EVENT_ROWS starts in a season read
-    (every statement stating no season is read first), so `window_ids` finds the same window
-    in them as in every statement of the filters.
+    Seasons are read latest first until the window past `rows` starts in a season read
+    (every statement stating no season is read with the first seasons), so `window_ids`
+    finds the same window in them as in every statement of the filters.
     """
     parts = [(f"{arm} AND l.season IS NULL", (*params, *values)) for arm, values in arms]
     found: list[tuple[int, int | None, str | None]] = []
-    at, batch = 0, FIRST_SEASONS
-    while True:
-        oldest = seasons[min(at + batch, len(seasons)) - 1] if seasons else 0
-        newest = seasons[at] if seasons else 0
+    for newest, oldest in _season_batches(seasons):
         parts += [
             (f"{arm} AND l.season BETWEEN ? AND ?", (*params, *values, oldest, newest))
             for arm, values in arms
         ]
         found += await _statements_of(store, parts)
-        at, batch, parts = at + batch, batch * 2, []
-        first, _ = window_start(_season_counts(found), EVENT_ROWS)
-        if at >= len(seasons) or first >= oldest > 0:
+        parts = []
+        first, _ = window_start(_season_counts(found), rows)
+        if first and first >= oldest:
             return found
+    if parts:
+        found += await _statements_of(store, parts)
+    return found
+
+
+def _season_batches(seasons: list[int]) -> Iterator[tuple[int, int]]:
+    """Yield the newest and oldest of the latest seasons, FIRST_SEASONS, then twice as many."""
+    at, size = 0, FIRST_SEASONS
+    while at < len(seasons):
+        yield seasons[at], seasons[min(at + size, len(seasons)) - 1]
+        at, size = at + size, size * 2
 
 
 async def _statements_of(
