@@ -168,6 +168,7 @@ async def driver_record(services: Services, person_id: int, name: str) -> Driver
         (person_id,),
         DRIVER_RESULT_ROWS,
         count_sql=outcomes.DRIVER_COUNT_SQL,
+        by_id=True,
     )
     events = outcomes.group_by_event(result_facts, await event_names(services))
     row = await store.fetchone("SELECT count(*) FROM quotes WHERE speaker_id = ?", (person_id,))

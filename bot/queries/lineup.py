@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
@@ -26,7 +26,13 @@ from bot.queries.common import (
 )
 from bot.queries.inline import Bold, Rich, Text
 from bot.queries.makes import find_make
-from bot.queries.names import car_suggestions, event_matcher_for, resolve, resolve_car
+from bot.queries.names import (
+    car_suggestions,
+    event_matcher_for,
+    matching_events,
+    resolve,
+    resolve_car,
+)
 from bot.schedule.calendar import Calendar
 from bot.services import Services
 from bot.store import Store
@@ -73,25 +79,25 @@ _SEASON_COUNTS_SQL = (
 )
 """Statements per season (stated, or the year of an article stating none), latest first; the
 stated ones from the (car, season) or (team, car, season) index alone."""
-_SEASON_COUNTS_SCAN_SQL = (
-    "SELECT season, count(*) FROM (SELECT CASE WHEN l.season IS NOT NULL THEN l.season"
-    " ELSE (SELECT CAST(substr(a.published, 1, 4) AS INTEGER) FROM articles a"
-    " WHERE a.id = l.article_id) END AS season FROM lineups l WHERE {where})"
-    " WHERE season IS NOT NULL AND season <= ? GROUP BY season ORDER BY season DESC"
-)
-"""The same in one pass over the statements, for filters no season index serves (a driver's)."""
 _WINDOW = (
     "l.id IN (SELECT l.id FROM lineups l WHERE ({where}) AND l.season BETWEEN ? AND ?"
     " UNION ALL SELECT l.id FROM lineups l WHERE ({where}) AND l.season IS NULL)"
     " AND (l.season IS NOT NULL OR a.published IS NULL OR a.published >= ?)"
 )
 """Statements of the seasons in a window; those without a stated season from its first year."""
-_WINDOW_SCAN = (
-    "({where}) AND (l.season BETWEEN ? AND ? OR l.season IS NULL AND coalesce("
-    "(SELECT w.published FROM articles w WHERE w.id = l.article_id), '9999') >= ?)"
+_STATEMENTS_SQL = (
+    "SELECT l.id, l.season, CASE WHEN l.season IS NULL THEN (SELECT a.published FROM articles a"
+    " WHERE a.id = l.article_id) END FROM lineups l WHERE {where}"
 )
-"""The same in one pass over the statements, for filters no season index serves (the
-condition names only the line-up, so SQLite checks it before joining the article)."""
+"""Statements' ids, seasons and, when they state none, their articles' dates (a stated
+season's from an index holding the filter's columns alone), for a window worked out in
+Python: filters no season index serves (a driver's) or dear to evaluate (an event's) are
+read once instead of once to count the seasons and once more for the window."""
+_BY_ID_STATEMENTS_SQL = (
+    "SELECT l.id, l.season, CASE WHEN l.season IS NULL THEN (SELECT a.published FROM articles a"
+    " WHERE a.id = l.article_id) END FROM lineups l INDEXED BY lineups_id_season WHERE {where}"
+)
+"""The same for a filter naming line-up ids, from the (id, season, article_id) index."""
 _SEASONS_SQL = (
     "SELECT DISTINCT season FROM (SELECT l.season FROM lineups l"
     " WHERE ({where}) AND l.season IS NOT NULL"
@@ -149,11 +155,19 @@ class LineupGroup:
     events: list[str] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     season_stated: bool = False
+    latest: date | None = field(default=None, init=False)
+    """The date of the latest source (kept as sources are added: sorting asks it often)."""
 
     @property
     def as_of(self) -> date | None:
         """Return the date of the latest article stating this line-up."""
-        return max((s.published for s in self.sources if s.published), default=None)
+        return self.latest
+
+    def _cite(self, source: Source) -> None:
+        """Add a source, keeping the latest date."""
+        self.sources.append(source)
+        if source.published and (self.latest is None or source.published > self.latest):
+            self.latest = source.published
 
     def absorb(self, fact: LineupFact) -> None:
         """Merge another statement of this line-up (drivers unioned, first values kept)."""
@@ -164,14 +178,15 @@ class LineupGroup:
         if fact.event and fact.event not in self.events:
             self.events.append(fact.event)
         if fact.source not in self.sources:
-            self.sources.append(fact.source)
+            self._cite(fact.source)
 
     def merge(self, other: LineupGroup) -> None:
         """Merge another article's statement of these drivers (or of some of them)."""
         self.team = self.team or other.team
         self.car_model = self.car_model or other.car_model
         self.events += [e for e in other.events if e not in self.events]
-        self.sources += [s for s in other.sources if s not in self.sources]
+        for source in [s for s in other.sources if s not in self.sources]:
+            self._cite(source)
         self.sources.sort(key=_newest_first)
 
     def to_data(self, names: Spellings) -> dict[str, Any]:
@@ -422,20 +437,38 @@ async def recent_lineups(
     driver's); it only chooses how the statements per season are counted.
     """
     top = upper if upper is not None else LATEST_SEASON
-    if indexed:
-        sql, values = _SEASON_COUNTS_SQL.format(where=where), (*params, *params, top)
-    else:
-        sql, values = _SEASON_COUNTS_SCAN_SQL.format(where=where), (*params, top)
+    if not indexed:
+        statements = await _statements(store, where, params, by_id=True)
+        ids, earlier = window_ids(statements, rows, top)
+        facts, names = await _lineups_by_id(store, ids)
+        return facts, names, earlier
+    sql, values = _SEASON_COUNTS_SQL.format(where=where), (*params, *params, top)
     counts = [(int(s), int(n)) for s, n in await store.fetchall(sql, values)]
     first, earlier = window_start(counts, rows)
-    if indexed:
-        window = _WINDOW.format(where=where)
-        window_params = (*params, first, top, *params, f"{first:04d}")
-    else:
-        window = _WINDOW_SCAN.format(where=where)
-        window_params = (*params, first, top, f"{first:04d}")
+    window = _WINDOW.format(where=where)
+    window_params = (*params, first, top, *params, f"{first:04d}")
     facts, names = await fetch_lineups(store, window, window_params)
     return facts, names, earlier
+
+
+async def _statements(
+    store: Store, where: str, params: tuple[object, ...], *, by_id: bool = False
+) -> list[tuple[int, int | None, str | None]]:
+    """Return (id, season, article date when no season is stated) of the statements.
+
+    `by_id` says the filter names line-up ids (a driver's): they are looked up in the
+    (id, season, article_id) index, a few megabytes, instead of across the table's rows.
+    """
+    sql = _BY_ID_STATEMENTS_SQL if by_id else _STATEMENTS_SQL
+    rows = await store.fetchall(sql.format(where=where), params)
+    return [(int(row[0]), row[1], row[2]) for row in rows]
+
+
+async def _lineups_by_id(store: Store, ids: list[int]) -> tuple[list[LineupFact], Spellings]:
+    """Return the line-ups with these ids, latest article first."""
+    if not ids:
+        return [], Spellings()
+    return await fetch_lineups(store, f"l.id IN ({', '.join('?' * len(ids))})", tuple(ids))
 
 
 def window_start(counts: list[tuple[int, int]], rows: int) -> tuple[int, int]:
@@ -449,37 +482,142 @@ def window_start(counts: list[tuple[int, int]], rows: int) -> tuple[int, int]:
 
 
 async def _event_lineups(
-    store: Store, where: str, params: tuple[object, ...], matcher: EventMatcher
+    services: Services, where: str, params: tuple[object, ...], matcher: EventMatcher
 ) -> tuple[list[LineupFact], Spellings]:
     """Return the latest statements at the events a matcher accepts.
 
     A line-up naming no event counts for the events its article mentions (the article is
-    about them); `about_events` then keeps only those the article came before.
+    about them); `about_events` then keeps only those the article came before. The statements
+    are read latest seasons first, until the window of `recent_lineups` past EVENT_ROWS is
+    known.
     """
+    store = services.store
     rows = await store.fetchall(_EVENTS_SQL.format(where=where), params)
     events = [row[0] for row in rows if matcher.matches(row[0])]
-    entities = [
-        row[0] for row in await store.fetchall(_EVENT_ENTITIES_SQL) if matcher.matches(row[1])
-    ]
+    entities = [entity for entity, _ in await matching_events(services, matcher)]
     if not events and not entities:
         return [], Spellings()
-    conditions = []
+    arms: list[tuple[str, tuple[object, ...]]] = []
     if events:
-        conditions.append(f"l.event IN ({', '.join('?' * len(events))})")
+        arms.append((f"({where}) AND l.event IN ({', '.join('?' * len(events))})", (*events,)))
     if entities:
-        conditions.append(_MENTIONED.format(marks=", ".join("?" * len(entities))))
-    where = f"({where}) AND ({' OR '.join(conditions)})"
-    facts, names, _ = await recent_lineups(
-        store, where, (*params, *events, *entities), None, EVENT_ROWS
-    )
-    return facts, names
+        entity = "m.entity_id" if len(entities) <= FEW_EVENTS else "+m.entity_id"
+        mentioned = _MENTIONS_EVENT.format(entity=entity, marks=", ".join("?" * len(entities)))
+        arms.append((f"({where}) AND l.event IS NULL AND {mentioned}", (*entities,)))
+    seasons = await store.fetchall(_STATED_SEASONS_SQL.format(where=where), params)
+    latest = [row[0] for row in seasons]
+    statements = await _latest_statements(store, arms, params, latest, EVENT_ROWS)
+    ids, _ = window_ids(statements, EVENT_ROWS)
+    return await _lineups_by_id(store, ids)
 
 
-_EVENT_ENTITIES_SQL = "SELECT id, name FROM entities WHERE kind = 'event'"
-_MENTIONED = (
-    "l.event IS NULL AND l.article_id IN"
-    " (SELECT article_id FROM mentions WHERE entity_id IN ({marks}))"
+_MENTIONS_EVENT = (
+    "EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = l.article_id AND {entity} IN ({marks}))"
 )
+"""The statement's article mentions one of the events: each statement's article is looked
+up, never every article mentioning an event (a season's title is mentioned by thousands)."""
+FEW_EVENTS = 4
+"""Event entities looked up one by one per article (more: the article's mentions are read)."""
+_STATED_SEASONS_SQL = (
+    "SELECT DISTINCT l.season FROM lineups l WHERE ({where}) AND l.season IS NOT NULL"
+    " ORDER BY l.season DESC"
+)
+FIRST_SEASONS = 2
+"""Seasons read first for a window of event statements (then twice as many each time)."""
+
+
+async def _latest_statements(
+    store: Store,
+    arms: list[tuple[str, tuple[object, ...]]],
+    params: tuple[object, ...],
+    seasons: list[int],
+    rows: int,
+) -> list[tuple[int, int | None, str | None]]:
+    """Return the statements of some filters (OR-ed) of the latest seasons, and undated ones.
+
+    Seasons are read latest first until the window past `rows` starts in a season read
+    (every statement stating no season is read with the first seasons), so `window_ids`
+    finds the same window in them as in every statement of the filters.
+    """
+    parts = [(f"{arm} AND l.season IS NULL", (*params, *values)) for arm, values in arms]
+    found: list[tuple[int, int | None, str | None]] = []
+    for newest, oldest in _season_batches(seasons):
+        parts += [
+            (f"{arm} AND l.season BETWEEN ? AND ?", (*params, *values, oldest, newest))
+            for arm, values in arms
+        ]
+        found += await _statements_of(store, parts)
+        parts = []
+        first, _ = window_start(_season_counts(found), rows)
+        if first and first >= oldest:
+            return found
+    if parts:
+        found += await _statements_of(store, parts)
+    return found
+
+
+def _season_batches(seasons: list[int]) -> Iterator[tuple[int, int]]:
+    """Yield the newest and oldest of the latest seasons, FIRST_SEASONS, then twice as many."""
+    at, size = 0, FIRST_SEASONS
+    while at < len(seasons):
+        yield seasons[at], seasons[min(at + size, len(seasons)) - 1]
+        at, size = at + size, size * 2
+
+
+async def _statements_of(
+    store: Store, parts: list[tuple[str, tuple[object, ...]]]
+) -> list[tuple[int, int | None, str | None]]:
+    """Return the statements of several filters (each a condition and its parameters)."""
+    sql = " UNION ALL ".join(_STATEMENTS_SQL.format(where=where) for where, _ in parts)
+    rows = await store.fetchall(sql, [value for _, values in parts for value in values])
+    return [(int(row[0]), row[1], row[2]) for row in rows]
+
+
+def window_ids(
+    statements: Iterable[tuple[int, int | None, str | None]],
+    rows: int,
+    upper: int = LATEST_SEASON,
+) -> tuple[list[int], int]:
+    """Return the statements of the latest whole seasons (to `upper`) past `rows`, seasons left.
+
+    The window of `recent_lineups` (_SEASON_COUNTS_SQL and _WINDOW) over statements already
+    read: a season is the stated one, else the year of the article.
+    """
+    listed = list(statements)
+    first, earlier = window_start(_season_counts(listed, upper), rows)
+    since = f"{first:04d}"
+    ids = [
+        statement_id
+        for statement_id, season, published in listed
+        if (
+            first <= season <= upper
+            if season is not None
+            else published is None or published >= since
+        )
+    ]
+    return ids, earlier
+
+
+def _season_counts(
+    statements: list[tuple[int, int | None, str | None]], upper: int = LATEST_SEASON
+) -> list[tuple[int, int]]:
+    """Return statements per season (stated, else the article's year) to `upper`, latest first."""
+    counts: dict[int, int] = {}
+    for _, season, published in statements:
+        year = season if season is not None else _year_of(published)
+        if year is not None and year <= upper:
+            counts[year] = counts.get(year, 0) + 1
+    return sorted(counts.items(), reverse=True)
+
+
+def _year_of(published: str | None) -> int | None:
+    """Return the year of a stored article date (as SQLite's CAST of its first four letters)."""
+    if published is None:
+        return None
+    digits = published[:4]
+    return int(digits) if digits.isdigit() else 0
+
+
 _ARTICLE_EVENTS_SQL = (
     "SELECT m.article_id, e.name FROM mentions m JOIN entities e ON e.id = m.entity_id"
     " WHERE e.kind = 'event' AND m.article_id IN (SELECT value FROM json_each(?))"
@@ -532,20 +670,20 @@ def _before_event(calendar: Calendar | None, matcher: EventMatcher, fact: Lineup
 
 
 async def _car_facts(
-    store: Store,
+    services: Services,
     where: str,
     params: tuple[object, ...],
     season: int | None,
     matcher: EventMatcher | None,
-    calendar: Calendar | None = None,
 ) -> tuple[list[LineupFact], Spellings, int]:
     """Return a car's statements for the asked season or event, with the seasons before them."""
+    store = services.store
     upper = season + 1 if season is not None else None
     asked: list[LineupFact] = []
     names = Spellings()
     if matcher is not None:
-        asked, names = await _event_lineups(store, where, params, matcher)
-        await about_events(store, asked, matcher, calendar)
+        asked, names = await _event_lineups(services, where, params, matcher)
+        await about_events(store, asked, matcher, services.calendar)
         seasons = [f.season for f in asked if f.season is not None]
         if upper is None and seasons:
             upper = max(seasons) + 1
@@ -574,9 +712,7 @@ async def _car_lineup(
     where, params = BY_CAR, cast(tuple[object, ...], (number,))
     if teams.ids:
         where, params = f"{BY_CAR} AND {teams.where}", (number, *teams.ids)
-    facts, names, earlier = await _car_facts(
-        services.store, where, params, season, matcher, services.calendar
-    )
+    facts, names, earlier = await _car_facts(services, where, params, season, matcher)
     if teams.ids:
         facts = [f for f in facts if f.team in teams.team_keys()]
     everything = group_lineups(facts).get(number, [])

@@ -19,10 +19,10 @@ import math
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import InitVar, dataclass, field
 from itertools import accumulate, chain, compress
-from typing import Any
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -71,6 +71,10 @@ TOP_KEEP = 2 * COMPLETE_LIMIT
 """Best owners remembered per broad prefix (enough to fill a page after dropping repeats)."""
 INT_ARRAY = "i"
 """Array type code of alias, word and rank numbers."""
+DERIVED_LIMIT = 1_024
+"""Things worked out from one index kept at most (then it starts over)."""
+_EVENT_ENTITIES_SQL = "SELECT id, name FROM entities WHERE kind = 'event'"
+T = TypeVar("T")
 
 KIND_ALIASES: dict[str, str] = {
     "person": "person",
@@ -295,6 +299,8 @@ class KindIndex:
     word_ranks: array[int] = field(init=False, default_factory=lambda: array(INT_ARRAY))
     popular: list[int] = field(init=False, default_factory=list)
     remembered: dict[tuple[bool, int, int], list[int]] = field(init=False, default_factory=dict)
+    derived: dict[object, Any] = field(init=False, default_factory=dict)
+    """What queries work out from the index (event matchers...), dropped with it."""
 
     def __post_init__(self, folded: dict[int, str] | None) -> None:
         self.ranked = self._ranking(folded or {})
@@ -648,21 +654,57 @@ async def resolve(services: Services, kind: str, text: str, *, exact: bool = Fal
     return index.resolve(query_key(kind, text), exact_only=exact or kind in CAR_KINDS)
 
 
+def _derived(index: KindIndex, key: object, make: Callable[[], T]) -> T:
+    """Return what `make` works out from an index, remembered with the index."""
+    if key not in index.derived:
+        if len(index.derived) >= DERIVED_LIMIT:
+            index.derived.clear()
+        index.derived[key] = make()
+    return index.derived[key]
+
+
+def _alias_groups(index: KindIndex) -> dict[int, list[str]]:
+    """Return the folded aliases of each owner of an index."""
+    groups: dict[int, list[str]] = defaultdict(list)
+    for key, owner in zip(index.keys, index.owners, strict=True):
+        groups[owner].append(key)
+    return groups
+
+
 async def event_matcher_for(services: Services, text: str) -> EventMatcher:
     """Return a matcher for typed event text, knowing every stored event's aliases."""
     index = await name_index(services.store, "event")
-    groups: dict[int, list[str]] = defaultdict(list)
-    for key, owner in zip(index.keys, index.owners, strict=True):
-        groups[owner].append(key)
-    return event_matcher(text, groups.values())
+    groups = _derived(index, "alias groups", lambda: _alias_groups(index))
+    return _derived(index, ("matcher", text), lambda: event_matcher(text, groups.values()))
 
 
-async def event_names(services: Services) -> dict[frozenset[str], str]:
+async def event_entities(services: Services) -> list[tuple[int, str]]:
+    """Return every stored event (id, name), read once per index."""
+    index = await name_index(services.store, "event")
+    found: list[tuple[int, str]] | None = index.derived.get("entities")
+    if found is None:
+        rows = await services.store.fetchall(_EVENT_ENTITIES_SQL)
+        found = [(int(row[0]), str(row[1])) for row in rows]
+        index.derived["entities"] = found
+    return found
+
+
+async def matching_events(services: Services, matcher: EventMatcher) -> list[tuple[int, str]]:
+    """Return the stored events (id, name) a matcher accepts."""
+    every = await event_entities(services)
+    index = await name_index(services.store, "event")
+    return _derived(index, ("events", matcher), lambda: [e for e in every if matcher.matches(e[1])])
+
+
+async def event_names(services: Services) -> Mapping[frozenset[str], str]:
     """Map the words of every known event alias to the event's name (events with aliases)."""
     index = await name_index(services.store, "event")
-    groups: dict[int, list[str]] = defaultdict(list)
-    for key, owner in zip(index.keys, index.owners, strict=True):
-        groups[owner].append(key)
+    return _derived(index, "event names", lambda: _event_names(index))
+
+
+def _event_names(index: KindIndex) -> dict[frozenset[str], str]:
+    """Map the words of every known event alias to the event's name (events with aliases)."""
+    groups = _derived(index, "alias groups", lambda: _alias_groups(index))
     names: dict[frozenset[str], str] = {}
     for owner, keys in sorted(groups.items(), key=lambda item: -len(item[1])):
         if len(keys) < MIN_ALIASES_FOR_EVENT:

@@ -30,7 +30,14 @@ from bot.queries.common import (
     year_in,
 )
 from bot.queries.inline import Bold, Text
-from bot.queries.names import event_matcher_for, event_names, resolve, resolve_car
+from bot.queries.names import (
+    event_entities,
+    event_matcher_for,
+    event_names,
+    matching_events,
+    resolve,
+    resolve_car,
+)
 from bot.services import Services
 from bot.store import Store
 from bot.text import fold
@@ -65,13 +72,16 @@ _RESULTS_SQL = (
     " WHERE {where} ORDER BY a.published IS NULL, a.published DESC, a.id DESC, r.paragraph, r.id"
 )
 _LATEST_IDS_SQL = (
-    "SELECT id FROM (SELECT r.id FROM results r WHERE ({dated}) AND r.season IS NOT NULL"
-    " ORDER BY r.season DESC, r.id DESC LIMIT ?)"
-    " UNION ALL SELECT id FROM (SELECT r.id FROM results r WHERE ({where})"
+    "SELECT id FROM (SELECT r.id FROM results r{indexed} WHERE ({dated})"
+    " AND r.season IS NOT NULL ORDER BY r.season DESC, r.id DESC LIMIT ?)"
+    " UNION ALL SELECT id FROM (SELECT r.id FROM results r{indexed} WHERE ({where})"
     " AND r.season IS NULL ORDER BY r.id DESC LIMIT ?)"
 )
 """The latest seasons' results (most recently added first, from the season indexes), and the
 latest of those stating no season."""
+BY_ID_INDEX = " INDEXED BY results_id_season"
+"""For a filter naming result ids (a driver's): their seasons from the (id, season) index, a
+few megabytes, instead of across the table's rows."""
 _COUNT_SQL = "SELECT count(*) FROM results r WHERE {where}"
 DRIVER_COUNT_SQL = "SELECT count(DISTINCT result_id) FROM result_drivers WHERE driver_id = ?"
 """A driver's results counted from the driver index alone (for BY_DRIVER)."""
@@ -217,15 +227,17 @@ async def latest_results(
     *,
     count_sql: str = _COUNT_SQL,
     by_event: bool = False,
+    by_id: bool = False,
 ) -> tuple[list[ResultFact], Spellings, int]:
     """Return the latest results of a filter (`limit` statements at most) and how many are left.
 
     With a season, the results stating it are read, and those stating none (their season comes
     from the event name or the article date, so the caller filters them). `count_sql` counts
     the filter's results (a template with {where}, or a cheaper query with the same params).
-    `by_event` says the filter names events (`_narrow`), so SQLite should read by event.
+    `by_event` says the filter names events (`_narrow`), so SQLite should read by event;
+    `by_id` that it names result ids alone (a driver's), read from the (id, season) index.
     """
-    ids = await _latest_ids(store, where, params, limit + 1, season, by_event=by_event)
+    ids = await _latest_ids(store, where, params, limit + 1, season, by_event=by_event, by_id=by_id)
     if not ids:
         return [], Spellings(), 0
     marks = ", ".join("?" * len(ids))
@@ -250,6 +262,7 @@ async def _latest_ids(
     season: int | None,
     *,
     by_event: bool = False,
+    by_id: bool = False,
 ) -> list[int]:
     """Return the ids of the latest (or one season's) results, and of up to `limit` undated."""
     dated, dated_params = where, params
@@ -258,7 +271,8 @@ async def _latest_ids(
         # index alone reads every result of the season (30 ms at 100,000 articles).
         column = "+r.season" if by_event else "r.season"
         dated, dated_params = f"({where}) AND {column} = ?", (*params, season)
-    sql = _LATEST_IDS_SQL.format(dated=dated, where=where)
+    indexed = BY_ID_INDEX if by_id else ""
+    sql = _LATEST_IDS_SQL.format(dated=dated, where=where, indexed=indexed)
     rows = await store.fetchall(sql, (*dated_params, limit, *params, limit))
     return [row[0] for row in rows]
 
@@ -419,9 +433,15 @@ async def results(
     matcher = await event_matcher_for(services, event) if event else None
     if matcher is not None and season is None:
         season = matcher.year
-    where, params = await _narrow(services.store, where, params, matcher)
+    where, params = await _narrow(services, where, params, matcher)
     facts, names, more = await latest_results(
-        services.store, where, params, RESULT_ROWS, season, by_event=matcher is not None
+        services.store,
+        where,
+        params,
+        RESULT_ROWS,
+        season,
+        by_event=matcher is not None,
+        by_id=bool(driver) and matcher is None,
     )
     if car:
         facts = [f for f in facts if number is not None and f.car == number]
@@ -441,7 +461,7 @@ async def results(
 
 
 async def _narrow(
-    store: Store,
+    services: Services,
     where: str,
     params: tuple[object, ...],
     matcher: EventMatcher | None,
@@ -454,9 +474,10 @@ async def _narrow(
     """
     conditions, values = [where], list(params)
     if matcher is not None:
-        rows = await store.fetchall("SELECT id, name FROM entities WHERE kind = 'event'")
-        keys = {event_tokens(row["name"]) for row in rows if matcher.matches(row["name"])}
-        ids = [row["id"] for row in rows if event_tokens(row["name"]) in keys]
+        keys = {event_tokens(name) for _, name in await matching_events(services, matcher)}
+        ids = [
+            entity for entity, name in await event_entities(services) if event_tokens(name) in keys
+        ]
         conditions.append(f"r.event_id IN ({', '.join('?' * len(ids))})" if ids else "0")
         values += ids
     return " AND ".join(f"({c})" for c in conditions), tuple(values)

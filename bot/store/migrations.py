@@ -340,6 +340,20 @@ ALTER TABLE quotes ADD COLUMN evidence TEXT;
 """Each result's session (race, qualifying, Hyperpole, sprint) and class (GTP, LMP2...), and the
 sentence every quote, line-up and result was read from (shown by /article)."""
 
+V10_EVENT_LINEUPS = """
+DROP INDEX lineups_car_event;
+CREATE INDEX lineups_car_event ON lineups (car, event, season, article_id);
+"""
+"""A car's line-ups at an event, or naming none, with their seasons and articles from the index
+alone (the line-ups naming no event are checked against their articles' mentions)."""
+
+V11_SEASONS_BY_ID = """
+CREATE INDEX IF NOT EXISTS lineups_id_season ON lineups (id, season, article_id);
+CREATE INDEX IF NOT EXISTS results_id_season ON results (id, season);
+"""
+"""The seasons of many line-ups or results named by id (a driver's), looked up in a few
+megabytes instead of across the tables' rows."""
+
 MIGRATIONS: tuple[str, ...] = (
     V1_ARTICLES_AND_FACTS,
     V2_GUILD_POSTS,
@@ -350,4 +364,6 @@ MIGRATIONS: tuple[str, ...] = (
     V7_SOURCES,
     V8_DELIVERY_AT_SCALE,
     V9_FACT_EVIDENCE,
+    V10_EVENT_LINEUPS,
+    V11_SEASONS_BY_ID,
 )
