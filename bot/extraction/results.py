@@ -1893,16 +1893,14 @@ def _car_drivers(document: Document, crews: list[list[Crew]]) -> dict[tuple[int,
 
 def main_event(document: Document) -> str | None:
     """Return the race the article names most often (the one named first on a tie)."""
-    counts: dict[str, int] = {}
-    generic: dict[str, int] = {}
-    first: dict[str, int] = {}
+    known: dict[str, tuple[int, int]] = {}
+    generic: dict[str, tuple[int, int]] = {}
     for order, sentence in enumerate(document.sentences):
         for found in known_events(sentence.text, document.aliases):
-            if not is_championship(found.canonical) and not refers_elsewhere(
-                sentence.text, found.end
-            ):
-                counts[found.canonical] = counts.get(found.canonical, 0) + 1
-                first.setdefault(found.canonical, order)
+            if is_championship(found.canonical) or refers_elsewhere(sentence.text, found.end):
+                continue
+            count, first = known.get(found.canonical, (0, order))
+            known[found.canonical] = (count + 1, first)
         for match in GENERIC_EVENT.finditer(sentence.text):
             name = _LEADING_ARTICLE.sub("", match.group().strip())
             if is_championship(name) or refers_elsewhere(sentence.text, match.end()):
@@ -1910,16 +1908,15 @@ def main_event(document: Document) -> str | None:
             same = next((g for g in generic if g.startswith(name) or name.startswith(g)), None)
             if same is None and len(generic) >= MAX_GENERIC_EVENTS:
                 continue
-            if same is not None and len(name) > len(same):
-                generic[name] = generic.pop(same)
-                first[name] = first.pop(same)
+            count, first = generic.pop(same) if same is not None else (0, order)
             key = name if same is None or len(name) > len(same) else same
-            generic[key] = generic.get(key, 0) + 1
-            first.setdefault(key, order)
-    ranked = {**counts, **generic}
+            generic[key] = (count + 1, first)
+    ranked = [(count, -first, name) for name, (count, first) in (known | generic).items()]
     if not ranked:
         return None
-    return max(ranked, key=lambda name: (ranked[name], -first[name]))
+    best_known = max(((c, -f, n) for n, (c, f) in known.items()), default=None)
+    best = max(ranked)
+    return best_known[2] if best_known and best_known[:2] == best[:2] else best[2]
 
 
 def main_team(document: Document) -> str | None:

@@ -43,3 +43,13 @@ def test_hours_name_a_race_only_with_its_place(facts_of):
     bare = facts_of("Nora Falk won the 12 Hours. Ivo Lund was second.")
     assert {r.event for r in named.results} == {"Velden 12 Hour"}
     assert {r.event for r in bare.results} == {None}
+
+
+def test_a_race_named_by_its_alias_and_by_its_own_words_is_counted_once(facts_of, aliases):
+    facts = facts_of(
+        "Nora Falk will attack the first event of the Twelve Hours of Sebring on January 27. "
+        "The Mobil 1 Twelve Hours of Sebring Before The 24 tests are this weekend. Ivo Lund won "
+        "the race last year.",
+        aliases=aliases,
+    )
+    assert all(r.event in {None, "Twelve Hours of Sebring"} for r in facts.results)
