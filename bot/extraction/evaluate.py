@@ -22,6 +22,13 @@ GENERIC_TEAM_WORDS = frozenset(
     {"racing", "team", "motorsport", "motorsports", "the", "by", "with", "w/", "of", "and", "&"}
 )
 ALWAYS_FIRST = frozenset({"pole", "win"})
+EVENT_STOP_WORDS = frozenset(
+    {"the", "of", "at", "and", "hours", "hour", "race", "grand", "prix", "round", "championship",
+     "fia", "world", "series", "imsa", "weathertech", "sportscar", "qualifying", "title",
+     "drivers", "drivers'", "class", "endurance", "24", "6", "8", "12", "4", "1000", "500"}
+)  # fmt: skip
+"""Words an event's name shares with many others: agreement on them alone says nothing."""
+YEAR_DIGITS = 4
 
 
 def car_number(value: object) -> str | None:
@@ -131,6 +138,21 @@ class Score:
 
 
 @dataclass(slots=True)
+class Agreement:
+    """How often a matched result's event (or session) agrees with the gold one's."""
+
+    right: int = 0
+    compared: int = 0
+    unstated: int = 0
+    """Matched results with no event of their own (not compared)."""
+
+    @property
+    def share(self) -> float:
+        """Return the share of compared results that agree."""
+        return self.right / self.compared if self.compared else 1.0
+
+
+@dataclass
 class EvalReport:
     """How extraction did on a gold set: quote recall, speaker accuracy, lineups, results."""
 
@@ -140,6 +162,8 @@ class EvalReport:
     right_speakers: int = 0
     lineups: Score = field(default_factory=Score)
     results: Score = field(default_factory=Score)
+    events: Agreement = field(default_factory=Agreement)
+    sessions: Agreement = field(default_factory=Agreement)
     misses: list[str] = field(default_factory=list)
 
     @property
@@ -219,6 +243,15 @@ def one_to_one(
     matches: Callable[[dict[str, Any], dict[str, Any]], bool],
 ) -> int:
     """Return the size of the largest one-to-one matching of predicted to gold items."""
+    return len(matched_pairs(gold, predicted, matches))
+
+
+def matched_pairs(
+    gold: list[dict[str, Any]],
+    predicted: list[dict[str, Any]],
+    matches: Callable[[dict[str, Any], dict[str, Any]], bool],
+) -> list[tuple[int, int]]:
+    """Return (gold index, predicted index) of a largest one-to-one matching."""
     edges = [[j for j, p in enumerate(predicted) if matches(g, p)] for g in gold]
     owner: dict[int, int] = {}
 
@@ -232,7 +265,9 @@ def one_to_one(
                 return True
         return False
 
-    return sum(augment(i, set()) for i in range(len(gold)))
+    for i in range(len(gold)):
+        augment(i, set())
+    return sorted((i, j) for j, i in owner.items())
 
 
 def evaluate(gold_path: Path, articles_dir: Path, aliases_path: Path | None = None) -> EvalReport:
@@ -256,9 +291,51 @@ def evaluate(gold_path: Path, articles_dir: Path, aliases_path: Path | None = No
         report.right_speakers += right
         report.lineups.add(score_lineups(entry.get("lineups", []), record["lineups"]))
         gold_results = entry.get("results", [])
-        matched = one_to_one(gold_results, record["results"], matches)
-        report.results.add(Score(matched, len(record["results"]), len(gold_results)))
+        pairs = matched_pairs(gold_results, record["results"], matches)
+        report.results.add(Score(len(pairs), len(record["results"]), len(gold_results)))
+        for i, j in pairs:
+            _agree_on_event(report.events, gold_results[i], record["results"][j])
+            _agree_on_session(report.sessions, gold_results[i], record["results"][j])
     return report
+
+
+def _event_words(event: str | None) -> set[str]:
+    """Return the words that tell one event from another (no years, series or race words)."""
+    words = set(fold_name(event or "").replace("(", " ").replace(")", " ").split())
+    return {w for w in words if w not in EVENT_STOP_WORDS and not _is_year(w)}
+
+
+def _is_year(word: str) -> bool:
+    return len(word) == YEAR_DIGITS and word.isdigit()
+
+
+def _agree_on_event(agreement: Agreement, gold: dict[str, Any], predicted: dict[str, Any]) -> None:
+    """Count whether a matched result names the gold result's event (shares a telling word)."""
+    wanted = _event_words(gold.get("event"))
+    if not wanted:
+        return
+    if not predicted.get("event"):
+        agreement.unstated += 1
+        return
+    agreement.compared += 1
+    agreement.right += bool(wanted & _event_words(predicted["event"]))
+
+
+def _agree_on_session(
+    agreement: Agreement, gold: dict[str, Any], predicted: dict[str, Any]
+) -> None:
+    """Count whether a matched result's session is the gold one's (read from its event)."""
+    if gold.get("kind") == "title":
+        return
+    event = fold_name(gold.get("event") or "")
+    wanted = "race"
+    if gold.get("kind") == "pole" or "qualifying" in event or "hyperpole" in event:
+        wanted = "qualifying"
+    elif "sprint" in event:
+        wanted = "sprint"
+    session = (predicted.get("session") or "race").casefold()
+    agreement.compared += 1
+    agreement.right += ("qualifying" if session == "hyperpole" else session) == wanted
 
 
 def format_report(report: EvalReport) -> str:
@@ -279,6 +356,15 @@ def format_report(report: EvalReport) -> str:
                 f"({score.true_positives} right, {score.predicted} predicted, {score.gold} gold)",
             )
         )
+    events, sessions = report.events, report.sessions
+    rows.append(
+        (
+            "result events",
+            f"{events.share:.3f} ({events.right}/{events.compared} agree; "
+            f"{events.unstated} matched with none)",
+        )
+    )
+    rows.append(("result sessions", f"{sessions.share:.3f} ({sessions.right}/{sessions.compared})"))
     width = max(len(label) for label, _ in rows)
     lines = [f"{label:<{width}}  {value}" for label, value in rows]
     lines += [f"unreadable: {miss}" for miss in report.misses]

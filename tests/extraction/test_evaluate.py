@@ -153,3 +153,23 @@ def test_run_extract_reports_a_bad_aliases_file(tmp_path, capsys):
     aliases.write_text('[teams]\n"Halvard Racing" = 3\n')
     assert run_extract([article], out=io.StringIO(), aliases_path=aliases) == 1
     assert "Halvard Racing" in capsys.readouterr().err
+
+
+def test_eval_says_how_often_a_matched_result_has_the_gold_event_and_session(tmp_path: Path):
+    (tmp_path / "a.txt").write_text(
+        "date 2024-05-01 Nora Falk won the 6 Hours of Velden. Ivo Lund finished second in the "
+        "6 Hours of Brenner. Anna Berg took pole in qualifying."
+    )
+    results = [
+        {"kind": "win", "position": 1, "drivers": ["Nora Falk"], "event": "2024 6 Hours of Velden"},
+        {"kind": "finish", "position": 2, "drivers": ["Ivo Lund"], "event": "6 Hours of Velden"},
+        {"kind": "pole", "position": 1, "drivers": ["Anna Berg"], "event": "Velden qualifying"},
+    ]
+    gold = {"articles": [{"file": "a.txt", "quotes": [], "lineups": [], "results": results}]}
+    gold_path = tmp_path / "gold.json"
+    gold_path.write_text(json.dumps(gold))
+    out = io.StringIO()
+    assert run_eval(gold_path, tmp_path, out=out) == 0
+    table = out.getvalue()
+    assert "result events     0.667 (2/3 agree; 0 matched with none)" in table
+    assert "result sessions   1.000 (3/3)" in table
