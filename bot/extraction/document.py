@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from bot.extraction.aliases import Aliases, Found
@@ -301,18 +301,21 @@ def _mask(paragraph: str, spans: list[QuoteSpan]) -> str:
     return "".join(chars)
 
 
-def car_descriptions(text: str, cars: list[Span]) -> list[tuple[int, int]]:
+def car_descriptions(
+    text: str, cars: list[Span], after: Mapping[int, re.Match[str]]
+) -> list[tuple[int, int]]:
     """Return the regions naming a car after its number (#31 Team Make Model-X.R).
 
-    A crew written as surnames joined by slashes right after the number ('#26
-    Farfus/Muller/Adorf Marc VDS BMW') is not part of the description.
+    People written right after the number (`after`, by the car's start: a slashed crew, '#26
+    Farfus/Muller/Adorf Marc VDS BMW', or one of a numbered list, '#1 Tomoki Nojiri, …') are
+    no part of the description.
     """
     regions = []
     for car in cars:
-        slashed = _SLASHED_CREW.match(text, car.end) or _SLASHED_NAMES.match(text, car.end)
-        if slashed and _all_surnames(slashed.group(1)):
-            rest = _CAR_DESCRIPTION.match(text, slashed.end())
-            regions += [(car.start, slashed.start(1)), (slashed.end(), rest.end() if rest else 0)]
+        named = after.get(car.start)
+        if named is not None:
+            rest = _CAR_DESCRIPTION.match(text, named.end())
+            regions += [(car.start, named.start(1)), (named.end(), rest.end() if rest else 0)]
             continue
         match = _CAR_DESCRIPTION.match(text, car.end)
         end = match.end() if match else car.end
@@ -320,29 +323,36 @@ def car_descriptions(text: str, cars: list[Span]) -> list[tuple[int, int]]:
     return regions
 
 
-def numbered_people(text: str, cars: list[Span]) -> list[Mention]:
-    """Return the people of a list that puts each one after their car's number.
+def people_after_numbers(text: str, cars: list[Span]) -> dict[int, re.Match[str]]:
+    """Return, by car start, the people written right after a car's number.
 
-    '#1 Tomoki Nojiri, #15 Liam Lawson (TEAM MUGEN), #5 Tadasuke Makino': two such items at
-    least, each a full name ending at a comma, 'and', a bracket or the sentence's end.
+    A crew joined by slashes ('#26 Farfus/Muller/Adorf', '#1 Jamie Whincup/Paul Dumbrell –'),
+    or the driver of an item of a list that puts each one after their number ('#1 Tomoki
+    Nojiri, #15 Liam Lawson (TEAM MUGEN), #5 Tadasuke Makino': two such items at least, each
+    a full name ending at a comma, 'and', a bracket or the sentence's end).
     """
-    found = []
-    for car in cars:
-        named = _NUMBERED_PERSON.match(text, car.end)
-        if named and _all_surnames(named.group(1)):
-            found.append(Mention(named.start(1), named.end(1), named.group(1)))
-    return found if len(found) >= MIN_NUMBERED_PEOPLE else []
-
-
-def slashed_crews(text: str, cars: list[Span]) -> list[Mention]:
-    """Return the members of crews written with slashes after a car's number, one mention each."""
-    found = []
+    found: dict[int, re.Match[str]] = {}
+    numbered: dict[int, re.Match[str]] = {}
     for car in cars:
         slashed = _SLASHED_CREW.match(text, car.end) or _SLASHED_NAMES.match(text, car.end)
         if slashed and _all_surnames(slashed.group(1)):
-            start = slashed.start(1)
-            for name in _SLASHED_MEMBER.finditer(slashed.group(1)):
-                found.append(Mention(start + name.start(), start + name.end(), name.group()))
+            found[car.start] = slashed
+            continue
+        named = _NUMBERED_PERSON.match(text, car.end)
+        if named and _all_surnames(named.group(1)):
+            numbered[car.start] = named
+    if len(numbered) >= MIN_NUMBERED_PEOPLE:
+        found.update(numbered)
+    return found
+
+
+def _named_after_numbers(after: Mapping[int, re.Match[str]]) -> list[Mention]:
+    """Return the people written after car numbers, one mention each (a crew's, split)."""
+    found = []
+    for named in after.values():
+        start = named.start(1)
+        for name in _SLASHED_MEMBER.finditer(named.group(1)):
+            found.append(Mention(start + name.start(), start + name.end(), name.group()))
     return found
 
 
@@ -578,16 +588,12 @@ def _scan_sentence(index: int, span: Span, aliases: Aliases) -> tuple[Sentence, 
         for m in finditer(ORG_NAME, text, folded)
     ]
     teams = _merge_teams(teams, orgs)
-    blocked = car_descriptions(text, cars) + [(t.start, t.end) for t in teams]
+    after = people_after_numbers(text, cars)
+    blocked = car_descriptions(text, cars, after) + [(t.start, t.end) for t in teams]
     blocked += [(e.start, e.end) for e in aliases.find_events(text)]
     blocked += [(m.start(), m.end()) for m in finditer(_GENERIC_EVENT, text, folded)]
     blocked += [(m.start(), m.end()) for m in finditer(_COMPETITION_NAME, text, folded)]
-    slashed = slashed_crews(text, cars) + numbered_people(text, cars)
-    numbered = {m.start for m in slashed}
-    blocked = [
-        (start, min(end, next((n for n in numbered if start < n < end), end)))
-        for start, end in blocked
-    ]
+    slashed = _named_after_numbers(after)
     blocked += [(m.start, m.end) for m in slashed]
     mentions = [
         m
