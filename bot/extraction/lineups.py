@@ -355,16 +355,16 @@ def sentence_crews(index: int, sentence: Sentence) -> list[Crew]:
     for crew in crews:
         if any(m.name for m in crew.members):
             kept.append(crew)
-        elif len(crew.members) >= MIN_SLASHED and _plausible_surnames(sentence, crew, lists):
-            crew.surnames = not _slashed(sentence, crew) and not _in_lists(sentence, crew, lists)
-            kept.append(crew)
+        elif len(crew.members) >= MIN_SLASHED:
+            structured = _slashed(sentence, crew) or _in_lists(sentence, crew, lists)
+            if structured or _plausible_surnames(sentence, crew):
+                crew.surnames = not structured
+                kept.append(crew)
     return kept
 
 
-def _plausible_surnames(sentence: Sentence, crew: Crew, lists: list[tuple[int, int]]) -> bool:
+def _plausible_surnames(sentence: Sentence, crew: Crew) -> bool:
     """Tell a list of surnames from one of makes or places ('at Daytona, Sebring and Spa')."""
-    if _in_lists(sentence, crew, lists) or _slashed(sentence, crew):
-        return True
     makes = result_words().makes
     if any(m.text in makes for m in crew.members):
         return False
