@@ -36,7 +36,7 @@ from bot.extraction.modality import (
 )
 from bot.extraction.result_words import result_words
 from bot.extraction.sessions import QUALIFYING, RACE, is_qualifying, session_mentions, session_of
-from bot.extraction.text import ordinal_value
+from bot.extraction.text import find_years, ordinal_value
 from bot.extraction.titles import (
     is_headline,
     main_series,
@@ -814,7 +814,6 @@ LABEL_CUE_CHARS = 25
 LABEL_AFTER_CHARS = 60
 """How far after a label its holder's verb may say the outcome is still to come."""
 LABEL_KINDS = ("unknown_time", "future", "hedge", "intention")
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _DRIVER_HEAD = re.compile(r"(?:\s+[\w\-.]+){0,3}?\s+driver\b(?!s)")
 """'the Shubert Motorsport BMW M4 driver': a team inside a description of a driver."""
 _POSSESSIVE = re.compile(r"['’]s?\s+(?!(?:car|entry|crew|team)\b)[\w\-]")
@@ -1049,7 +1048,7 @@ def _past_anchor(text: str, start: int, end: int) -> bool:
     'Reigning champion A will drive the No. 94': the title stands whatever A will do next.
     """
     return bool(
-        result_words().label_anchors.search(text, start, end) or _YEAR.search(text, start, end)
+        result_words().label_anchors.search(text, start, end) or find_years(text[start:end])
     )
 
 
@@ -1472,7 +1471,7 @@ class ResultFinder:
         things = [
             t for t in self._things(index, sentence) if t[0] >= match.end() and t[2] != "pronoun"
         ]
-        things = [t for k, t in enumerate(things) if not k or t[0] >= things[k - 1][1]]
+        things = _apart(things)
         listed = list(itertools.takewhile(
             lambda pair: _LIST_GAP.fullmatch(sentence.text, pair[0][1], pair[1][0]) is not None,
             itertools.pairwise(things),
@@ -1517,7 +1516,7 @@ class ResultFinder:
             for t in self._things(index, sentence)
             if low <= t[0] and t[1] <= trigger.start and t[2] != "pronoun"
         ]
-        things = [t for k, t in enumerate(things) if not k or t[0] >= things[k - 1][1]]
+        things = _apart(things)
         if not stated and _one_team_subject(text, things, trigger.start):
             return None
         things = things[-len(positions) :] if len(things) >= len(positions) else things
@@ -1825,6 +1824,11 @@ def _one_team_subject(text: str, things: list[tuple[int, int, str, object]], at:
     if len(things) != 1 or things[0][2] != "team":
         return False
     return len(_WORD.findall(text, things[0][1], at)) <= 1
+
+
+def _apart(things: list[tuple[int, int, str, object]]) -> list[tuple[int, int, str, object]]:
+    """Return mentions without those starting inside the one before (a car inside a crew)."""
+    return [t for k, t in enumerate(things) if not k or t[0] >= things[k - 1][1]]
 
 
 def _one_list(text: str, things: list[tuple[int, int, str, object]]) -> bool:
