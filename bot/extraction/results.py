@@ -1915,12 +1915,9 @@ def main_event(document: Document) -> str | None:
             count, first = generic.pop(same) if same is not None else (0, order)
             key = name if same is None or len(name) > len(same) else same
             generic[key] = (count + 1, first)
-    ranked = [(count, -first, name) for name, (count, first) in (known | generic).items()]
-    if not ranked:
-        return None
-    best_known = max(((c, -f, n) for n, (c, f) in known.items()), default=None)
-    best = max(ranked)
-    return best_known[2] if best_known and best_known[:2] == best[:2] else best[2]
+    ranked = [(count, -first, True, name) for name, (count, first) in known.items()]
+    ranked += [(count, -first, False, name) for name, (count, first) in generic.items()]
+    return max(ranked)[3] if ranked else None  # on a tie, a known race before a name read
 
 
 def main_team(document: Document) -> str | None:

@@ -53,3 +53,12 @@ def test_a_race_named_by_its_alias_and_by_its_own_words_is_counted_once(facts_of
         aliases=aliases,
     )
     assert all(r.event in {None, "Twelve Hours of Sebring"} for r in facts.results)
+
+
+def test_a_known_race_counts_every_spelling_of_it(facts_of, aliases):
+    facts = facts_of(
+        "The Sebring 12 Hours crowd came early to the Sebring 12 Hours. The Twelve Hours of "
+        "Sebring was hot. Nora Falk won from Ivo Lund.",
+        aliases=aliases,
+    )
+    assert {r.event for r in facts.results} == {"Twelve Hours of Sebring"}
