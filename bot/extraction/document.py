@@ -482,26 +482,37 @@ def labelled_speech(paragraphs: list[str], spans: list[list[QuoteSpan]]) -> list
             continue
         inline = _INLINE_LABEL.match(paragraph)
         if inline:
-            speech = paragraph[inline.end() :].strip()
-            speaker = _speech_label_person(inline.group(1), first_person=_first_person(speech))
-            if speaker and _reads_as_speech(speech):
-                start = paragraph.index(speech, inline.end())
-                found.append(QuoteSpan(index, start, start + len(speech), speech, True, speaker))
-            continue
-        label = " ".join(paragraph.split())
-        if not label.endswith(":") or len(label) > MAX_SPEECH_LABEL_CHARS:
-            continue
-        following = index + 1
-        while following < len(paragraphs) and not paragraphs[following].strip():
-            following += 1
-        if following >= len(paragraphs) or spans[following]:
-            continue
-        speech = paragraphs[following].strip()
-        speaker = _speech_label_person(label, first_person=_first_person(speech))
-        if speaker and _reads_as_speech(speech):
-            start = paragraphs[following].index(speech)
-            found.append(QuoteSpan(following, start, start + len(speech), speech, True, speaker))
+            span = _labelled(inline.group(1), index, paragraph, inline.end())
+        else:
+            span = _under_label(paragraphs, spans, index)
+        if span is not None:
+            found.append(span)
     return found
+
+
+def _under_label(
+    paragraphs: list[str], spans: list[list[QuoteSpan]], index: int
+) -> QuoteSpan | None:
+    """Return the paragraph under a label line as its speaker's words, or None."""
+    label = " ".join(paragraphs[index].split())
+    if not label.endswith(":") or len(label) > MAX_SPEECH_LABEL_CHARS:
+        return None
+    following = index + 1
+    while following < len(paragraphs) and not paragraphs[following].strip():
+        following += 1
+    if following >= len(paragraphs) or spans[following]:
+        return None
+    return _labelled(label, following, paragraphs[following], 0)
+
+
+def _labelled(label: str, index: int, paragraph: str, at: int) -> QuoteSpan | None:
+    """Return paragraph[at:] as the speech of the person a label names, or None."""
+    speech = paragraph[at:].strip()
+    speaker = _speech_label_person(label, first_person=_first_person(speech))
+    if not speaker or not _reads_as_speech(speech):
+        return None
+    start = paragraph.index(speech, at)
+    return QuoteSpan(index, start, start + len(speech), speech, True, speaker)
 
 
 def _speech_label_person(label: str, *, first_person: bool) -> str | None:
