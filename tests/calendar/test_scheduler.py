@@ -64,6 +64,13 @@ async def run_until(scheduler: PostScheduler, clock: SetClock, end: str) -> None
     clock.set(stop)
 
 
+async def started(store: Store, calendar: Calendar, inbox: Inbox, clock: SetClock) -> PostScheduler:
+    """Return a scheduler delivering to `inbox`, started (its start must succeed)."""
+    scheduler = PostScheduler(store, calendar, inbox.deliver, clock)
+    assert await scheduler.start()
+    return scheduler
+
+
 def season_2024_keys(calendar: Calendar) -> list[tuple[str, int]]:
     planned = plan_posts(SETTINGS, calendar, start=at("2024-01-01T00:00:00Z"))
     return [(p.key.ref, p.key.lead_seconds) for p in planned if p.due.year == 2024]
@@ -77,16 +84,14 @@ async def test_a_restart_mid_season_neither_loses_nor_repeats_posts(
     inbox = Inbox()
     async with Store.open(db) as store:
         await save_settings(store, SETTINGS, clock.now())
-        first = PostScheduler(store, calendar, inbox.deliver, clock)
-        assert await first.start()
+        first = await started(store, calendar, inbox, clock)
         await run_until(first, clock, "2024-06-17T08:00:00Z")
         await first.stop()
     before_restart = len(inbox.sent)
     # Down for a while: the Glen preview (Mon 17 Jun 09:00 UTC) passes 10 minutes unsent.
     clock.set("2024-06-17T09:10:00Z")
     async with Store.open(db) as store:
-        second = PostScheduler(store, calendar, inbox.deliver, clock)
-        assert await second.start()
+        second = await started(store, calendar, inbox, clock)
         assert inbox.keys[before_restart] == ("event:imsa-2024-r06-glen", 0)
         await run_until(second, clock, "2024-12-31T23:59:00Z")
         glen = [p for p in await posts(store, GUILD) if p.key.ref == "event:imsa-2024-r06-glen"]
@@ -105,8 +110,7 @@ async def test_housekeeping_deletes_old_delivered_posts_and_a_restart_neither_lo
     inbox = Inbox()
     async with Store.open(db) as store:
         await save_settings(store, SETTINGS, clock.now())
-        first = PostScheduler(store, calendar, inbox.deliver, clock)
-        assert await first.start()
+        first = await started(store, calendar, inbox, clock)
         await run_until(first, clock, "2024-06-17T09:01:00Z")  # the Glen preview just went out
         await first.housekeeping()
         kept = [p for p in await posts(store, GUILD) if p.sent]
@@ -116,8 +120,7 @@ async def test_housekeeping_deletes_old_delivered_posts_and_a_restart_neither_lo
     assert min(p.due for p in kept) >= clock.now() - OUTBOX_RETENTION
     assert ("event:imsa-2024-r06-glen", 0) in {(p.key.ref, p.key.lead_seconds) for p in kept}
     async with Store.open(db) as store:  # a restart right after: the plan meets the kept rows
-        second = PostScheduler(store, calendar, inbox.deliver, clock)
-        assert await second.start()
+        second = await started(store, calendar, inbox, clock)
         await run_until(second, clock, "2024-12-31T23:59:00Z")
         await second.stop()
     assert sorted(inbox.keys) == sorted(season_2024_keys(calendar))
