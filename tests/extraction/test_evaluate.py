@@ -4,6 +4,7 @@ import io
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from bot.extraction import Aliases
 from bot.extraction.evaluate import (
@@ -123,6 +124,15 @@ def test_one_to_one_matching_counts_each_prediction_once():
     assert one_to_one(gold, predicted, lambda g, p: True) == 1
 
 
+def eval_table(tmp_path: Path, gold: dict[str, Any]) -> str:
+    """Run `paddock eval` on a gold file of articles in `tmp_path`; return its table."""
+    gold_path = tmp_path / "gold.json"
+    gold_path.write_text(json.dumps(gold))
+    out = io.StringIO()
+    assert run_eval(gold_path, tmp_path, out=out) == 0
+    return out.getvalue()
+
+
 def test_run_eval_prints_a_table(tmp_path: Path):
     (tmp_path / "a.txt").write_text(
         "date 2024-05-01 Nora Falk won the race.\n“We won it all today, finally,” said Nora Falk."
@@ -137,11 +147,7 @@ def test_run_eval_prints_a_table(tmp_path: Path):
             }
         ]
     }
-    gold_path = tmp_path / "gold.json"
-    gold_path.write_text(json.dumps(gold))
-    out = io.StringIO()
-    assert run_eval(gold_path, tmp_path, out=out) == 0
-    table = out.getvalue()
+    table = eval_table(tmp_path, gold)
     assert "quote recall      1.000 (1/1)" in table
     assert "F1 1.000" in table
 
@@ -166,10 +172,6 @@ def test_eval_says_how_often_a_matched_result_has_the_gold_event_and_session(tmp
         {"kind": "pole", "position": 1, "drivers": ["Anna Berg"], "event": "Velden qualifying"},
     ]
     gold = {"articles": [{"file": "a.txt", "quotes": [], "lineups": [], "results": results}]}
-    gold_path = tmp_path / "gold.json"
-    gold_path.write_text(json.dumps(gold))
-    out = io.StringIO()
-    assert run_eval(gold_path, tmp_path, out=out) == 0
-    table = out.getvalue()
+    table = eval_table(tmp_path, gold)
     assert "result events     0.667 (2/3 agree; 0 matched with none)" in table
     assert "result sessions   1.000 (3/3)" in table
