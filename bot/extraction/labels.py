@@ -132,7 +132,7 @@ def car_labels(document: Document) -> list[CarLabel]:
     labels = []
     for index, paragraph in enumerate(document.paragraphs):
         text = _label_text(document, index, first_quote) if index not in captions else None
-        if text is None or _CREDIT.search(text):
+        if text is None or is_credit(text):
             continue
         text = recased(text)
         cars = find_cars(text)
